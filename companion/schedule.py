@@ -1,0 +1,234 @@
+"""When each practice-month message is due: pure functions, the clock is always passed in.
+
+Everything here works on aware datetimes. Planned instants are returned in UTC; local wall-clock
+rules (send hour, quiet hours, "one week later") are applied in each recipient's own time zone,
+so a 09:00 weekly email stays at 09:00 local across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+KINDS = ("pairing", "weekly", "reminder")
+WEEKS_IN_PRACTICE_MONTH = 4
+LAST_PRACTICE_WEEK_SHOWN = 5
+# A reminder landing this close to session 2 is more noise than help.
+REMINDER_MIN_LEAD = timedelta(hours=1)
+PAIRING_DELAY_AFTER_SESSION1 = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    timezone: str  # IANA name, e.g. "Europe/Berlin"
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    send_hour: int = 9
+    send_minute: int = 0
+    quiet_start: int = 20
+    quiet_end: int = 8
+    grace: timedelta = timedelta(hours=48)
+    reminder_days_before: int = 2
+
+    def __post_init__(self) -> None:
+        for name in ("send_hour", "quiet_start", "quiet_end"):
+            if not 0 <= getattr(self, name) <= 23:
+                raise ValueError(f"{name} must be an hour 0..23")
+        if not 0 <= self.send_minute <= 59:
+            raise ValueError("send_minute must be 0..59")
+        if self.grace <= timedelta(0):
+            raise ValueError("grace must be positive")
+        if self.reminder_days_before < 0:
+            raise ValueError("reminder_days_before must not be negative")
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    member: str  # the recipient's email address
+    kind: str  # one of KINDS
+    week: int  # 1..4 for weekly, 0 for pairing and reminder
+    send_at: datetime  # aware, UTC
+    expires_at: datetime  # aware, UTC; from then on the message is stale and never sent
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.week}:{self.member}"
+
+
+def in_quiet_hours(hour: int, settings: ScheduleSettings) -> bool:
+    """Whether a local hour falls in quiet hours; start > end wraps past midnight."""
+    start, end = settings.quiet_start, settings.quiet_end
+    if start == end:
+        return False
+    if start > end:
+        return hour >= start or hour < end
+    return start <= hour < end
+
+
+def plan(
+    session1: datetime,
+    session2: datetime,
+    recipients: Sequence[Recipient],
+    settings: ScheduleSettings = ScheduleSettings(),  # noqa: B008 - frozen, so sharing is safe
+) -> list[PlannedMessage]:
+    """Every message of the practice month for every recipient, ordered by send time."""
+    _require_aware(session1, "session1")
+    _require_aware(session2, "session2")
+    if session2 <= session1:
+        raise ValueError("session2 must be after session1")
+    if len({r.email for r in recipients}) != len(recipients):
+        raise ValueError("recipients contain a duplicate email address")
+
+    planned: list[PlannedMessage] = []
+    for recipient in recipients:
+        zone = _zone(recipient.timezone)
+        pairing = _plan_pairing(recipient.email, zone, session1, session2, settings)
+        if pairing is not None:
+            planned.append(pairing)
+        planned.extend(_plan_weeklies(recipient.email, zone, session1, session2, settings))
+        reminder = _plan_reminder(recipient.email, zone, session1, session2, settings)
+        if reminder is not None:
+            planned.append(reminder)
+    planned.sort(key=lambda m: (m.send_at, KINDS.index(m.kind), m.week, m.member))
+    return planned
+
+
+def stage(
+    session1: datetime, session2: datetime, now: datetime, *, session1_held: bool = False
+) -> str:
+    """Where the group is: "before session 1", "practice week N" (1..5) or "after session 2".
+
+    `session1_held` covers a session 1 recorded as held before its planned time. Weeks count
+    calendar days in the group's time zone (session1's), so a week turns over at local midnight.
+    """
+    _require_aware(session1, "session1")
+    _require_aware(session2, "session2")
+    _require_aware(now, "now")
+    if now >= session2:
+        return "after session 2"
+    if now < session1 and not session1_held:
+        return "before session 1"
+    days_since = (now.astimezone(session1.tzinfo).date() - session1.date()).days
+    week = min(max(days_since // 7 + 1, 1), LAST_PRACTICE_WEEK_SHOWN)
+    return f"practice week {week}"
+
+
+def partition(
+    planned: Iterable[PlannedMessage], now: datetime, done_keys: set[str]
+) -> tuple[list[PlannedMessage], list[PlannedMessage], list[PlannedMessage]]:
+    """Split not-yet-done messages into (due, stale, future), each ordered by send time.
+
+    due: send_at <= now < expires_at. stale: expires_at <= now (record as skipped, never send).
+    future: send_at > now. Messages whose key is in done_keys appear in none of the lists.
+    """
+    _require_aware(now, "now")
+    due: list[PlannedMessage] = []
+    stale: list[PlannedMessage] = []
+    future: list[PlannedMessage] = []
+    for message in sorted(planned, key=lambda m: (m.send_at, m.key)):
+        if message.key in done_keys:
+            continue
+        if message.send_at > now:
+            future.append(message)
+        elif now < message.expires_at:
+            due.append(message)
+        else:
+            stale.append(message)
+    return due, stale, future
+
+
+def _plan_pairing(
+    member: str,
+    zone: tzinfo,
+    session1: datetime,
+    session2: datetime,
+    settings: ScheduleSettings,
+) -> PlannedMessage | None:
+    send_at = _out_of_quiet_hours(session1 + PAIRING_DELAY_AFTER_SESSION1, zone, settings)
+    expires_at = session2.astimezone(UTC)
+    if send_at >= expires_at:
+        return None
+    return PlannedMessage(member, "pairing", 0, send_at, expires_at)
+
+
+def _plan_weeklies(
+    member: str,
+    zone: tzinfo,
+    session1: datetime,
+    session2: datetime,
+    settings: ScheduleSettings,
+) -> list[PlannedMessage]:
+    first_day = session1.astimezone(zone).date() + timedelta(days=1)
+    send_time = _send_time(settings)
+
+    def weekly_send_at(week: int) -> datetime:
+        return _local_to_utc(first_day + timedelta(days=7 * (week - 1)), send_time, zone)
+
+    session2_utc = session2.astimezone(UTC)
+    weeklies: list[PlannedMessage] = []
+    for week in range(1, WEEKS_IN_PRACTICE_MONTH + 1):
+        send_at = weekly_send_at(week)
+        if send_at >= session2_utc:
+            break
+        # Capping at next week's send time is what keeps a late run from sending a week's
+        # email into the following week.
+        expires_at = min(send_at + settings.grace, weekly_send_at(week + 1), session2_utc)
+        weeklies.append(PlannedMessage(member, "weekly", week, send_at, expires_at))
+    return weeklies
+
+
+def _plan_reminder(
+    member: str,
+    zone: tzinfo,
+    session1: datetime,
+    session2: datetime,
+    settings: ScheduleSettings,
+) -> PlannedMessage | None:
+    # Local date arithmetic, not "48 hours earlier": across a DST change those differ by a day
+    # when session 2 is near midnight.
+    day = session2.astimezone(zone).date() - timedelta(days=settings.reminder_days_before)
+    send_at = _local_to_utc(day, _send_time(settings), zone)
+    if send_at > session2 - REMINDER_MIN_LEAD or send_at < session1:
+        return None
+    return PlannedMessage(member, "reminder", 0, send_at, session2.astimezone(UTC))
+
+
+def _send_time(settings: ScheduleSettings) -> time:
+    if in_quiet_hours(settings.send_hour, settings):
+        return time(settings.quiet_end, 0)
+    return time(settings.send_hour, settings.send_minute)
+
+
+def _out_of_quiet_hours(instant: datetime, zone: tzinfo, settings: ScheduleSettings) -> datetime:
+    """The instant in UTC, or the next local quiet_end:00 at or after it if it is in quiet hours."""
+    local = instant.astimezone(zone)
+    if not in_quiet_hours(local.hour, settings):
+        return instant.astimezone(UTC)
+    wake = time(settings.quiet_end, 0)
+    candidate = _local_to_utc(local.date(), wake, zone)
+    if candidate < instant:
+        candidate = _local_to_utc(local.date() + timedelta(days=1), wake, zone)
+    return candidate
+
+
+def _local_to_utc(day: date, wall_time: time, zone: tzinfo) -> datetime:
+    # fold=0 picks the earlier reading of an ambiguous time and, for a time skipped by a DST
+    # gap, the pre-gap offset; the UTC round trip then yields a real instant just after the gap.
+    return datetime.combine(day, wall_time, tzinfo=zone).replace(fold=0).astimezone(UTC)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {name!r}") from error
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime")
