@@ -1,0 +1,61 @@
+"""`plg`: the champion's and facilitator's command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from plg_tui.cli import groups as group_commands
+from plg_tui.cli import modules as module_commands
+from plg_tui.cli.common import CLI_ERRORS, fail
+from plg_tui.core.home import init_home, resolve_home
+
+EXTENSIONS = ("plg_tui.cli.session", "plg_tui.cli.journal")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="plg",
+        description="Peer learning groups for managers: set up groups, run sessions.",
+    )
+    parser.add_argument("--home", help="data home (default: $PLG_HOME, else the user data dir)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    init = commands.add_parser("init", help="create the data home and a commented plg.toml")
+    init.set_defaults(handler=cmd_init)
+    group_commands.register(commands)
+    module_commands.register(commands)
+    import importlib
+
+    for name in EXTENSIONS:
+        try:
+            extension = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+            continue
+        extension.register(commands)
+    return parser
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    created = init_home(home)
+    print(f"{'created' if created else 'already set up'}: {home} (settings: {home / 'plg.toml'})")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except CLI_ERRORS as err:
+        return fail(err)
+    except KeyboardInterrupt:
+        print("plg: interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

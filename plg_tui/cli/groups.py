@@ -1,0 +1,181 @@
+"""`plg group ...`: forming groups from a roster and looking after them."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+from plg_tui.cli.common import CommandError, add_passphrase_option
+from plg_tui.core.groups import (
+    GroupSpec,
+    create_group,
+    describe,
+    list_groups,
+    open_for_operations,
+    purge_group,
+)
+from plg_tui.core.home import init_home, resolve_home
+from plg_tui.core.passphrase import NEW_ENV_VAR, get_passphrase
+from plg_tui.vault.keys import change_passphrase
+
+
+def register(commands: Any) -> None:
+    group = commands.add_parser("group", help="create and look after groups")
+    sub = group.add_subparsers(dest="group_command", metavar="ACTION", required=True)
+
+    create = sub.add_parser("create", help="create a group from a roster CSV")
+    create.add_argument("slug", help="short name, e.g. eng-managers-q1")
+    create.add_argument("--module", required=True, help="module id (see: plg modules list)")
+    create.add_argument("--roster", required=True, type=Path, help="roster CSV file")
+    create.add_argument("--session1", required=True, metavar="YYYY-MM-DDTHH:MM")
+    create.add_argument("--session2", required=True, metavar="YYYY-MM-DDTHH:MM")
+    create.add_argument("--timezone", default="UTC", help="the group's time zone (Area/City)")
+    create.add_argument("--allow-level-spread", action="store_true")
+    create.add_argument("--allow-gap", action="store_true")
+    create.add_argument("--call-link", default="", help="video call link for invitations")
+    add_passphrase_option(create)
+    create.set_defaults(handler=cmd_create)
+
+    sub.add_parser("list", help="all groups, one a line").set_defaults(handler=cmd_list)
+
+    show = sub.add_parser("show", help="roster, dates, stage (no passphrase, nothing said)")
+    show.add_argument("slug")
+    show.set_defaults(handler=cmd_show)
+
+    passwd = sub.add_parser("passwd", help="change a group's passphrase")
+    passwd.add_argument("slug")
+    add_passphrase_option(passwd)
+    passwd.add_argument("--new-passphrase-file", metavar="FILE")
+    passwd.set_defaults(handler=cmd_passwd)
+
+    purge = sub.add_parser("purge", help="destroy a group's keys and files for good")
+    purge.add_argument("slug")
+    purge.add_argument("--yes", action="store_true", help="confirm; this cannot be undone")
+    purge.set_defaults(handler=cmd_purge)
+
+    pairs = sub.add_parser("pairs", help="record practice partners for the month")
+    pairs.add_argument("slug")
+    how = pairs.add_mutually_exclusive_group(required=True)
+    how.add_argument("--auto", action="store_true", help="suggest pairs (a trio when odd)")
+    how.add_argument("--set", metavar="A:B,C:D:E", help="partners, emails joined by ':'")
+    pairs.add_argument("--seed", type=int, help=argparse.SUPPRESS)
+    pairs.set_defaults(handler=cmd_pairs)
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    init_home(home)
+    spec = GroupSpec(
+        slug=args.slug,
+        module_id=args.module,
+        roster=args.roster,
+        session1=args.session1,
+        session2=args.session2,
+        timezone=args.timezone,
+        allow_level_spread=args.allow_level_spread,
+        allow_gap=args.allow_gap,
+        call_link=args.call_link,
+    )
+    vault = create_group(home, spec, lambda: get_passphrase(args.passphrase_file, new=True))
+    members = vault.members()
+    vault.close()
+    print(f"created group '{spec.slug}' with {len(members)} members in {home}")
+    print(f"  module {spec.module_id}; session 1 {spec.session1}, session 2 {spec.session2}")
+    print(f"  ({spec.timezone}). Keep the passphrase safe: without it nothing said can be read.")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    groups = list_groups(home)
+    if not groups:
+        print(f"no groups in {home} (create one: plg group create ...)")
+    for slug, info in groups:
+        if isinstance(info, str):
+            print(f"{slug}\tcannot open: {info}")
+            continue
+        print(
+            f"{slug}\t{info['module']}\t{len(info['members'])} members\t"
+            f"{info['session1']} / {info['session2']} {info['timezone']}\t{info['stage']}"
+        )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    vault = open_for_operations(home, args.slug)
+    info = describe(vault)
+    vault.close()
+    print(f"group     {info['slug']}")
+    print(f"module    {info['module']} — {info.get('module_title', '')}")
+    print(f"session 1 {info['session1']} ({info['timezone']})")
+    print(f"session 2 {info['session2']} ({info['timezone']})")
+    print(f"stage     {info['stage']}")
+    if info.get("call_link"):
+        print(f"call      {info['call_link']}")
+    print("members")
+    for m in info["members"]:
+        extra = ", ".join(x for x in (m.get("title"), m.get("department")) if x)
+        print(f"  {m['name']} <{m['email']}>  level {m['level']}  {m['timezone']}  {extra}")
+    if info["pairs"]:
+        names = {m["email"]: m["name"] for m in info["members"]}
+        print("partners")
+        for pair in info["pairs"]:
+            print("  " + " + ".join(names.get(e, e) for e in pair))
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    open_for_operations(home, args.slug).close()
+    old = get_passphrase(args.passphrase_file, prompt="Current passphrase: ")
+    new = get_passphrase(
+        args.new_passphrase_file, new=True, env_var=NEW_ENV_VAR, prompt="New passphrase: "
+    )
+    change_passphrase(home, args.slug, old, new)
+    print(f"passphrase of '{args.slug}' changed")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CommandError(f"purge destroys '{args.slug}' for good; add --yes to confirm")
+        typed = input(f"Type the group name '{args.slug}' to destroy it for good: ")
+        if typed.strip() != args.slug:
+            raise CommandError("not confirmed; nothing was removed")
+    purge_group(home, args.slug)
+    print(f"purged '{args.slug}': keys destroyed, files removed")
+    return 0
+
+
+def cmd_pairs(args: argparse.Namespace) -> int:
+    from plg_tui.core.pairing import parse_pairs_spec, suggest_pairs, validate_pairs
+
+    home = resolve_home(args.home)
+    vault = open_for_operations(home, args.slug)
+    try:
+        members = [m["email"] for m in vault.members()]
+        if args.auto:
+            history = [g for record in vault.pairings() for g in record["groups"]]
+            groups = suggest_pairs(members, history, random.Random(args.seed))
+        else:
+            try:
+                groups = parse_pairs_spec(args.set)
+            except ValueError as err:
+                raise CommandError(f"--set: {err}") from None
+        problems = validate_pairs(groups, members)
+        if problems:
+            raise CommandError("\n".join(f"--set: {p}" for p in problems))
+        vault.record_pairing([list(g) for g in groups], "auto" if args.auto else "set")
+        names = {m["email"]: m["name"] for m in vault.members()}
+    finally:
+        vault.close()
+    print(f"partners for '{args.slug}':")
+    for g in groups:
+        print("  " + " + ".join(f"{names[e]} <{e}>" for e in g))
+    return 0

@@ -1,0 +1,91 @@
+"""The data home: where it is, what it holds, and its settings file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+SETTINGS_FILE = "plg.toml"
+
+SETTINGS_TEMPLATE = """\
+# plg settings for this data home. No secrets here: passwords come from the
+# environment (PLG_SMTP_PASSWORD, PLG_IMAP_PASSWORD) or a password_file.
+
+[email]
+# Who the companion's emails come from, and where members' replies go
+# (replies arrive at journal+TOKEN@example.org).
+# from = "Peer Learning <plg@example.org>"
+# reply_to = "journal@example.org"
+
+[smtp]
+# host = "smtp.example.org"
+# port = 587
+# security = "starttls"          # starttls | tls | none
+# username = "plg@example.org"
+# password_file = "/etc/plg/smtp-password"
+# connections = 4                # parallel connections while sending
+
+[imap]
+# host = "imap.example.org"
+# port = 993
+# security = "tls"               # tls | starttls
+# username = "journal@example.org"
+# password_file = "/etc/plg/imap-password"
+# folder = "INBOX"
+
+[schedule]
+# send_hour = 9                  # local time of each member
+# quiet_start = 20               # no email from 20:00 ...
+# quiet_end = 8                  # ... to 08:00, member's local time
+# grace_hours = 48               # a missed run catches up this long, then skips
+"""
+
+
+class SettingsError(Exception):
+    """A problem in plg.toml; the message names the file and the setting."""
+
+
+def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--home, else $PLG_HOME, else the platform's user data dir."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get("PLG_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path(platformdirs.user_data_dir("plg", appauthor=False))
+
+
+def init_home(home: Path) -> bool:
+    """Create the data home and a commented plg.toml; False if it already existed."""
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (home / "groups").mkdir(mode=0o700, exist_ok=True)
+    (home / "keys").mkdir(mode=0o700, exist_ok=True)
+    settings = home / SETTINGS_FILE
+    if settings.exists():
+        return False
+    from plg_tui.vault.atomic import atomic_write
+
+    atomic_write(settings, SETTINGS_TEMPLATE.encode(), mode=0o644)
+    return True
+
+
+def load_settings(home: Path) -> dict[str, Any]:
+    path = home / SETTINGS_FILE
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as err:
+        raise SettingsError(f"{path}: {err}") from None
+
+
+def group_slugs(home: Path) -> list[str]:
+    groups = home / "groups"
+    if not groups.is_dir():
+        return []
+    return sorted(p.name for p in groups.iterdir() if (p / "group.db").exists())

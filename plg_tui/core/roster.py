@@ -1,0 +1,239 @@
+"""Reading a roster CSV and the programme's rules for who can form a group."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+COLUMNS = ("name", "email", "title", "level", "reports_to", "department", "timezone")
+REQUIRED = ("name", "email", "level")
+MIN_MEMBERS, MAX_MEMBERS = 3, 6
+MIN_GAP_DAYS, MAX_GAP_DAYS = 21, 35
+
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    email: str  # lower-cased
+    level: int
+    title: str = ""
+    reports_to: str = ""
+    department: str = ""
+    timezone: str = ""
+    line: int = 0
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+    def to_record(self) -> dict[str, object]:
+        record = asdict(self)
+        record.pop("line")
+        return record
+
+
+class RosterError(Exception):
+    """Every problem found, one per line; nothing was created."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def has_control_chars(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
+
+
+def valid_email(address: str) -> bool:
+    return len(address) <= 254 and bool(_EMAIL.match(address))
+
+
+def valid_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _decode(raw: bytes, source: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise RosterError(
+            [f"{source} line {line}: not UTF-8 text; save the file as 'CSV UTF-8' and try again"]
+        ) from None
+
+
+def read_roster(
+    path: Path, group_timezone: str, *, allow_level_spread: bool = False
+) -> list[Member]:
+    """Parse and check a roster; raises RosterError listing every problem."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as err:
+        raise RosterError([f"{source}: cannot read ({err.strerror})"]) from None
+    return parse_roster(_decode(raw, source), source, group_timezone, allow_level_spread)
+
+
+def parse_roster(
+    text: str, source: str, group_timezone: str, allow_level_spread: bool = False
+) -> list[Member]:
+    text = text.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    problems: list[str] = []
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise RosterError([f"{source}: the file is empty; expected a header line"]) from None
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise RosterError(
+            [
+                f"{source} line 1: missing column(s) {', '.join(missing)}; "
+                f"expected columns: {','.join(COLUMNS)}"
+            ]
+        )
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        problems.append(
+            f"{source} line 1: unknown column(s) {', '.join(unknown)}; "
+            f"expected columns: {','.join(COLUMNS)}"
+        )
+    members: list[Member] = []
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}
+        where = f"{source} line {line}"
+        who = values.get("name") or values.get("email") or "(no name)"
+        row_problems = _check_row(values, where, group_timezone)
+        if has_control_chars(who):
+            who = repr(who)
+        problems.extend(f"{p} (person: {who})" for p in row_problems)
+        if row_problems:
+            continue
+        members.append(
+            Member(
+                name=values["name"],
+                email=values["email"].lower(),
+                level=int(values["level"]),
+                title=values.get("title", ""),
+                reports_to=values.get("reports_to", "").lower(),
+                department=values.get("department", ""),
+                timezone=values.get("timezone", "") or group_timezone,
+                line=line,
+            )
+        )
+    if not problems:
+        problems.extend(check_group_rules(members, source, allow_level_spread))
+    if problems:
+        raise RosterError(problems)
+    return members
+
+
+def _check_row(values: dict[str, str], where: str, group_timezone: str) -> list[str]:
+    problems = []
+    for field, value in values.items():
+        if has_control_chars(value):
+            problems.append(
+                f"{where}: field '{field}' contains a control character (line break, NUL, ...); "
+                "remove it"
+            )
+    name, email, level = values.get("name", ""), values.get("email", ""), values.get("level", "")
+    if not name:
+        problems.append(f"{where}: field 'name' is empty")
+    if not email:
+        problems.append(f"{where}: field 'email' is empty")
+    elif not has_control_chars(email) and not valid_email(email):
+        problems.append(f"{where}: field 'email': {email!r} is not a valid email address")
+    try:
+        int(level)
+    except ValueError:
+        problems.append(f"{where}: field 'level': {level!r} is not a whole number")
+    manager = values.get("reports_to", "")
+    if manager and not has_control_chars(manager) and not valid_email(manager):
+        problems.append(f"{where}: field 'reports_to': {manager!r} is not a valid email address")
+    tz = values.get("timezone", "") or group_timezone
+    if not has_control_chars(tz) and not valid_timezone(tz):
+        problems.append(
+            f"{where}: field 'timezone': {tz!r} is not a known time zone (use Area/City, "
+            "e.g. Europe/Berlin)"
+        )
+    return problems
+
+
+def check_group_rules(
+    members: Sequence[Member], source: str, allow_level_spread: bool = False
+) -> list[str]:
+    problems: list[str] = []
+    if not MIN_MEMBERS <= len(members) <= MAX_MEMBERS:
+        problems.append(
+            f"{source}: a group has {MIN_MEMBERS} to {MAX_MEMBERS} members; "
+            f"this roster has {len(members)}"
+        )
+    by_email: dict[str, Member] = {}
+    for m in members:
+        if m.email in by_email:
+            first = by_email[m.email]
+            problems.append(
+                f"{source} line {m.line}: email {m.email} is already used on line {first.line} "
+                f"({first.name} and {m.name}); emails must be unique"
+            )
+        else:
+            by_email[m.email] = m
+    for m in members:
+        chain: list[Member] = []
+        seen = {m.email}
+        boss = by_email.get(m.reports_to)
+        while boss is not None and boss.email not in seen:
+            chain.append(boss)
+            seen.add(boss.email)
+            boss = by_email.get(boss.reports_to)
+        for depth, manager in enumerate(chain):
+            via = ""
+            if depth:
+                via = " through " + " and ".join(c.name for c in chain[:depth])
+            problems.append(
+                f"{source} line {m.line}: {m.name} reports to {manager.name} (line "
+                f"{manager.line}){via}; members of a group must not report to each other"
+            )
+    levels = [m.level for m in members]
+    if levels and max(levels) - min(levels) > 1 and not allow_level_spread:
+        low = min(members, key=lambda m: m.level)
+        high = max(members, key=lambda m: m.level)
+        problems.append(
+            f"{source}: levels must be at most 1 apart, but {low.name} (line {low.line}) is "
+            f"level {low.level} and {high.name} (line {high.line}) is level {high.level}; "
+            "use --allow-level-spread to accept it"
+        )
+    return problems
+
+
+def check_session_gap(session1: datetime, session2: datetime, allow_gap: bool = False) -> list[str]:
+    days = (session2 - session1).total_seconds() / 86400
+    if session2 <= session1:
+        return ["--session2 must be after --session1"]
+    if not allow_gap and not MIN_GAP_DAYS <= days <= MAX_GAP_DAYS:
+        return [
+            f"session 2 is {days:g} days after session 1; it must be {MIN_GAP_DAYS} to "
+            f"{MAX_GAP_DAYS} days (use --allow-gap to accept it)"
+        ]
+    return []

@@ -1,0 +1,145 @@
+"""The primitives of both layers: AEAD, Argon2id key wrapping, and sealing to a group key.
+
+Sealing follows age's construction: an ephemeral X25519 key agreement with the group's public
+key, HKDF-SHA256 to derive a one-time key, ChaCha20-Poly1305 with associated data that binds the
+group id and the item id, so a sealed item cannot be moved to another group or slot unnoticed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+SEAL_VERSION = 1
+_SEAL_INFO = b"plg-seal-v1"
+NONCE_BYTES = 12
+
+
+class DecryptError(Exception):
+    """Authentication failed: wrong key, or the bytes were changed."""
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    memory_kib: int = 65536
+    iterations: int = 3
+    lanes: int = 4
+
+    def to_dict(self) -> dict[str, int]:
+        return {"memory_kib": self.memory_kib, "iterations": self.iterations, "lanes": self.lanes}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, int]) -> KdfParams:
+        return cls(int(data["memory_kib"]), int(data["iterations"]), int(data["lanes"]))
+
+
+def b64e(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def b64d(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def random_key() -> bytes:
+    return os.urandom(32)
+
+
+def derive_passphrase_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    return Argon2id(
+        salt=salt,
+        length=32,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_kib,
+    ).derive(passphrase.encode("utf-8"))
+
+
+def aes_encrypt(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
+    """nonce || ciphertext+tag, with a fresh 96-bit nonce."""
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, associated)
+
+
+def aes_decrypt(key: bytes, blob: bytes, associated: bytes) -> bytes:
+    if len(blob) < NONCE_BYTES + 16:
+        raise DecryptError("too short")
+    try:
+        return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated)
+    except InvalidTag:
+        raise DecryptError("authentication failed") from None
+
+
+def new_keypair() -> tuple[bytes, bytes]:
+    """(private_raw, public_raw) X25519."""
+    private = X25519PrivateKey.generate()
+    return _raw_private(private), _raw_public(private.public_key())
+
+
+def _raw_private(key: X25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+
+
+def _raw_public(key: X25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def _seal_key(shared: bytes, ephemeral_public: bytes, recipient_public: bytes) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=ephemeral_public + recipient_public,
+        info=_SEAL_INFO,
+    ).derive(shared)
+
+
+def _seal_ad(group_id: str, item_id: str) -> bytes:
+    return b"|".join([_SEAL_INFO, group_id.encode(), item_id.encode()])
+
+
+def seal(public_key: bytes, group_id: str, item_id: str, plaintext: bytes) -> bytes:
+    """Encrypt to the group's public key; only the private key holder can open it."""
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = _raw_public(ephemeral.public_key())
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public_key))
+    key = _seal_key(shared, ephemeral_public, public_key)
+    nonce = os.urandom(NONCE_BYTES)
+    body = ChaCha20Poly1305(key).encrypt(nonce, plaintext, _seal_ad(group_id, item_id))
+    return bytes([SEAL_VERSION]) + ephemeral_public + nonce + body
+
+
+def open_sealed(private_key: bytes, group_id: str, item_id: str, blob: bytes) -> bytes:
+    if len(blob) < 1 + 32 + NONCE_BYTES + 16 or blob[0] != SEAL_VERSION:
+        raise DecryptError("not a sealed item of a known version")
+    ephemeral_public = blob[1:33]
+    nonce = blob[33 : 33 + NONCE_BYTES]
+    private = X25519PrivateKey.from_private_bytes(private_key)
+    recipient_public = _raw_public(private.public_key())
+    try:
+        shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
+        key = _seal_key(shared, ephemeral_public, recipient_public)
+        return ChaCha20Poly1305(key).decrypt(
+            nonce, blob[33 + NONCE_BYTES :], _seal_ad(group_id, item_id)
+        )
+    except (InvalidTag, ValueError):
+        raise DecryptError("authentication failed") from None
+
+
+def hkdf_subkey(key: bytes, purpose: str) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(key)
+
+
+def hmac_sha256(key: bytes, message: bytes) -> bytes:
+    return hmac.new(key, message, hashlib.sha256).digest()

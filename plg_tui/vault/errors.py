@@ -1,0 +1,47 @@
+"""Vault errors: each one a clear, one-line message that names the file concerned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class VaultError(Exception):
+    """Base of every vault error; `str()` is the one-line message shown to a person."""
+
+
+class WrongPassphrase(VaultError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"wrong passphrase for group '{slug}' (nothing was changed)")
+
+
+class DamagedFile(VaultError):
+    def __init__(self, path: Path, detail: str = "") -> None:
+        self.path = path
+        more = f" ({detail})" if detail else ""
+        super().__init__(
+            f"{path} is damaged or was modified outside plg{more}; "
+            "restore it from a backup (nothing was written)"
+        )
+
+
+class UnknownFormat(VaultError):
+    def __init__(self, path: Path, version: object) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} has format version {version!r}, which this plg does not know; "
+            "upgrade plg to open it"
+        )
+
+
+class KeyFileError(VaultError):
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = path
+        super().__init__(f"key file {path}: {problem}")
+
+
+class DiskWriteError(VaultError):
+    def __init__(self, path: Path, err: OSError) -> None:
+        self.path = path
+        super().__init__(
+            f"could not write {path}: {err.strerror or err} — the previous version is intact"
+        )

@@ -1,0 +1,198 @@
+"""The group vault: one group's operations database plus its sealed items and inbox."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+
+from plg_tui.vault import crypto
+from plg_tui.vault.atomic import atomic_write
+from plg_tui.vault.crypto import DecryptError
+from plg_tui.vault.errors import DamagedFile
+from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.storage import decode_file, encode_file, open_db
+
+GROUP_DB = "group.db"
+LEDGER_DB = "ledger.db"
+INBOX = "inbox"
+QUARANTINE = "quarantine"
+
+
+def group_dir(home: Path, slug: str) -> Path:
+    return home / "groups" / slug
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class GroupVault:
+    """group.db: roster, dates, pairings, session records and sealed confidential items.
+
+    Written by `plg` only. Sealed items need only the public key to write, and the private
+    key (passphrase) to read.
+    """
+
+    def __init__(self, home: Path, keys: GroupKeys) -> None:
+        self.home = home
+        self.keys = keys
+        self.dir = group_dir(home, keys.slug)
+        self.db: TinyDB = open_db(self.dir / GROUP_DB, keys.ops_key, keys.group_id, GROUP_DB)
+
+    @property
+    def slug(self) -> str:
+        return self.keys.slug
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- the group record -------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        docs = self.db.table("group").all()
+        if not docs:
+            raise DamagedFile(self.dir / GROUP_DB, "no group record")
+        return dict(docs[0])
+
+    def write_info(self, info: dict[str, Any]) -> None:
+        table = self.db.table("group")
+        table.truncate()
+        table.insert(info)
+
+    def update_info(self, **fields: Any) -> None:
+        self.db.table("group").update(fields)
+
+    def members(self) -> list[dict[str, Any]]:
+        return [dict(m) for m in self.db.table("members").all()]
+
+    def set_members(self, members: list[dict[str, Any]]) -> None:
+        table = self.db.table("members")
+        table.truncate()
+        table.insert_multiple(members)
+
+    # -- sealed confidential items ------------------------------------------------------
+    def add_item(
+        self, kind: str, text: str, *, member: str | None = None, session: str | None = None
+    ) -> str:
+        """Seal `text` and store it at once; returns the item id."""
+        item_id = uuid.uuid4().hex
+        sealed = self.keys.seal(item_id, text)
+        self.db.table("items").insert(
+            {
+                "id": item_id,
+                "kind": kind,
+                "member": member,
+                "session": session,
+                "created": now_iso(),
+                "sealed": crypto.b64e(sealed),
+            }
+        )
+        return item_id
+
+    def items(self, kind: str | None = None, session: str | None = None) -> list[dict[str, Any]]:
+        found = self.db.table("items").all()
+        return [
+            dict(i)
+            for i in found
+            if (kind is None or i["kind"] == kind) and (session is None or i["session"] == session)
+        ]
+
+    def open_item(self, item: dict[str, Any]) -> str:
+        try:
+            return self.keys.open(item["id"], crypto.b64d(item["sealed"]))
+        except DecryptError:
+            raise DamagedFile(self.dir / GROUP_DB, f"sealed item {item['id']}") from None
+
+    def remove_item(self, item_id: str) -> None:
+        self.db.table("items").remove(Query().id == item_id)
+
+    # -- pairings, sessions, facilitation history -----------------------------------------
+    def pairings(self) -> list[dict[str, Any]]:
+        return [dict(p) for p in self.db.table("pairings").all()]
+
+    def current_pairs(self) -> list[list[str]] | None:
+        records = self.pairings()
+        return records[-1]["groups"] if records else None
+
+    def record_pairing(self, groups: list[list[str]], source: str) -> None:
+        self.db.table("pairings").insert(
+            {"created": now_iso(), "groups": [list(g) for g in groups], "source": source}
+        )
+
+    def session_state(self, kind: str) -> dict[str, Any] | None:
+        found = self.db.table("sessions").get(Query().kind == kind)
+        return dict(found) if found else None
+
+    def save_session_state(self, kind: str, state: dict[str, Any]) -> None:
+        self.db.table("sessions").upsert({**state, "kind": kind}, Query().kind == kind)
+
+    def facilitations(self) -> list[tuple[str, str]]:
+        return [(f["at"], f["member"]) for f in self.db.table("facilitations").all()]
+
+    def record_facilitation(self, member: str, kind: str) -> None:
+        self.db.table("facilitations").insert({"at": now_iso(), "member": member, "kind": kind})
+
+
+# -- inbox: journal entries written by the companion, read by the group ------------------
+
+
+def message_hash(message_id: str) -> str:
+    return hashlib.sha256(message_id.strip().encode("utf-8", "replace")).hexdigest()
+
+
+def _inbox_file(folder: Path, name: str) -> Path:
+    return folder / f"{name}.entry"
+
+
+def write_sealed_entry(
+    home: Path, keys: GroupKeys, folder_name: str, entry_id: str, meta: dict[str, Any], text: str
+) -> Path | None:
+    """Seal `text` and write one entry file atomically; None if the entry already exists.
+
+    The metadata (member, week, times, hashes) is encrypted under the operations key, the
+    text is sealed to the group's public key: the companion can write it, never read it back.
+    """
+    folder = group_dir(home, keys.slug) / folder_name
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = _inbox_file(folder, entry_id)
+    if path.exists():
+        return None
+    sealed = keys.seal(f"{folder_name}/{entry_id}", text)
+    payload = json.dumps({**meta, "id": entry_id, "sealed": crypto.b64e(sealed)}).encode()
+    label = f"{folder_name}/{entry_id}"
+    atomic_write(path, encode_file(keys.ops_key, {"group": keys.group_id, "file": label}, payload))
+    return path
+
+
+def iter_entries(home: Path, keys: GroupKeys, folder_name: str) -> Iterator[dict[str, Any]]:
+    """Entry metadata (with the sealed text still sealed), in file-name order."""
+    folder = group_dir(home, keys.slug) / folder_name
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.entry")):
+        entry_id = path.stem
+        raw = path.read_bytes()
+        plain = decode_file(path, keys.ops_key, raw, keys.group_id, f"{folder_name}/{entry_id}")
+        yield json.loads(plain)
+
+
+def open_entry(keys: GroupKeys, folder_name: str, entry: dict[str, Any]) -> str:
+    return keys.open(f"{folder_name}/{entry['id']}", crypto.b64d(entry["sealed"]))
+
+
+def remove_tree(path: Path) -> None:
+    if not path.exists():
+        return
+    for root, dirs, files in os.walk(path, topdown=False):
+        for name in files:
+            os.unlink(os.path.join(root, name))
+        for name in dirs:
+            os.rmdir(os.path.join(root, name))
+    os.rmdir(path)

@@ -1,0 +1,220 @@
+"""A group's key material.
+
+- The operations key (random 256 bits) opens the group's .db files. It is stored twice:
+  wrapped by the passphrase in `groups/<slug>/keyring` (for people), and plainly in
+  `keys/<slug>.key`, mode 0600 (for the unattended companion).
+- The X25519 private key opens sealed items. It is wrapped by the passphrase only, so the
+  companion can seal a journal entry but never read one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from plg_tui.vault import crypto
+from plg_tui.vault.atomic import atomic_write, exclusive_lock
+from plg_tui.vault.crypto import DecryptError, KdfParams
+from plg_tui.vault.errors import DamagedFile, KeyFileError, UnknownFormat, WrongPassphrase
+from plg_tui.vault.storage import encode_file, read_header
+
+KEYRING_LABEL = "keyring"
+KEYFILE_VERSION = 1
+DEFAULT_KDF = KdfParams()
+
+
+@dataclass(frozen=True)
+class GroupKeys:
+    slug: str
+    group_id: str
+    ops_key: bytes
+    public_key: bytes
+    private_key: bytes | None = None  # only after unlocking with the passphrase
+
+    @property
+    def reply_secret(self) -> bytes:
+        """Keys the HMAC of reply tokens; derived so it never needs storing on its own."""
+        return crypto.hkdf_subkey(self.ops_key, "plg reply token v1")
+
+    def seal(self, item_id: str, text: str) -> bytes:
+        return crypto.seal(self.public_key, self.group_id, item_id, text.encode("utf-8"))
+
+    def open(self, item_id: str, blob: bytes) -> str:
+        if self.private_key is None:
+            raise PermissionError("sealed items open only with the group passphrase")
+        return crypto.open_sealed(self.private_key, self.group_id, item_id, blob).decode("utf-8")
+
+
+def keyring_path(home: Path, slug: str) -> Path:
+    return home / "groups" / slug / KEYRING_LABEL
+
+
+def keyfile_path(home: Path, slug: str) -> Path:
+    return home / "keys" / f"{slug}.key"
+
+
+def _wrap_ad(group_id: str, what: str) -> bytes:
+    return f"plg-wrap|{group_id}|{what}".encode()
+
+
+def _keyring_blob(
+    group_id: str,
+    ops_key: bytes,
+    private_key: bytes,
+    public_key: bytes,
+    passphrase: str,
+    kdf: KdfParams,
+) -> bytes:
+    salt = os.urandom(16)
+    wrapping = crypto.derive_passphrase_key(passphrase, salt, kdf)
+    header = {
+        "group": group_id,
+        "file": KEYRING_LABEL,
+        "kdf": {"name": "argon2id", **kdf.to_dict()},
+        "salt": crypto.b64e(salt),
+        "public_key": crypto.b64e(public_key),
+    }
+    body = json.dumps(
+        {
+            "ops_key": crypto.b64e(
+                crypto.aes_encrypt(wrapping, ops_key, _wrap_ad(group_id, "ops"))
+            ),
+            "private_key": crypto.b64e(
+                crypto.aes_encrypt(wrapping, private_key, _wrap_ad(group_id, "x25519"))
+            ),
+        }
+    ).encode()
+    # The outer layer uses a key derived from the public header alone: it is a checksum that
+    # lets "damaged file" be told apart from "wrong passphrase", not a secret.
+    return encode_file(_checksum_key(header), header, body)
+
+
+def _checksum_key(header: dict) -> bytes:
+    return crypto.hkdf_subkey(json.dumps(header, sort_keys=True).encode(), "plg keyring checksum")
+
+
+def _write_keyfile(path: Path, keys: GroupKeys) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data = {
+        "version": KEYFILE_VERSION,
+        "slug": keys.slug,
+        "group": keys.group_id,
+        "ops_key": crypto.b64e(keys.ops_key),
+        "public_key": crypto.b64e(keys.public_key),
+    }
+    atomic_write(path, json.dumps(data).encode(), mode=0o600)
+
+
+def create_group_keys(
+    home: Path, slug: str, passphrase: str, kdf: KdfParams = DEFAULT_KDF
+) -> GroupKeys:
+    private_key, public_key = crypto.new_keypair()
+    keys = GroupKeys(slug, str(uuid.uuid4()), crypto.random_key(), public_key, private_key)
+    ring = keyring_path(home, slug)
+    ring.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    atomic_write(
+        ring, _keyring_blob(keys.group_id, keys.ops_key, private_key, public_key, passphrase, kdf)
+    )
+    _write_keyfile(keyfile_path(home, slug), keys)
+    return keys
+
+
+def read_keyring(home: Path, slug: str) -> tuple[dict, dict]:
+    path = keyring_path(home, slug)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise KeyFileError(path, f"missing: group '{slug}' has no keyring") from None
+    header, associated, body = read_header(path, raw)
+    if header.get("file") != KEYRING_LABEL or "group" not in header:
+        raise DamagedFile(path, "not a keyring")
+    try:
+        wrapped = json.loads(crypto.aes_decrypt(_checksum_key(header), body, associated))
+    except (DecryptError, ValueError):
+        raise DamagedFile(path) from None
+    if header.get("kdf", {}).get("name") != "argon2id":
+        raise UnknownFormat(path, header.get("kdf", {}).get("name"))
+    return header, wrapped
+
+
+def unlock(home: Path, slug: str, passphrase: str) -> GroupKeys:
+    """Open the group with its passphrase: both the operations key and the private key."""
+    header, wrapped = read_keyring(home, slug)
+    group_id = header["group"]
+    path = keyring_path(home, slug)
+    try:
+        kdf = KdfParams.from_dict(header["kdf"])
+        salt = crypto.b64d(header["salt"])
+        public_key = crypto.b64d(header["public_key"])
+        ops_blob = crypto.b64d(wrapped["ops_key"])
+        priv_blob = crypto.b64d(wrapped["private_key"])
+    except (KeyError, ValueError, TypeError):
+        raise DamagedFile(path, "incomplete keyring") from None
+    wrapping = crypto.derive_passphrase_key(passphrase, salt, kdf)
+    try:
+        ops_key = crypto.aes_decrypt(wrapping, ops_blob, _wrap_ad(group_id, "ops"))
+        private_key = crypto.aes_decrypt(wrapping, priv_blob, _wrap_ad(group_id, "x25519"))
+    except DecryptError:
+        raise WrongPassphrase(slug) from None
+    return GroupKeys(slug, group_id, ops_key, public_key, private_key)
+
+
+def load_operations_keys(home: Path, slug: str) -> GroupKeys:
+    """The unattended path: the operations key from keys/<slug>.key, never the private key."""
+    path = keyfile_path(home, slug)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise KeyFileError(
+            path, "missing; the companion cannot open this group without it"
+        ) from None
+    if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise KeyFileError(
+            path,
+            f"permissions {stat.S_IMODE(st.st_mode):o} let others read it; run: chmod 600 {path}",
+        )
+    try:
+        data = json.loads(path.read_bytes())
+        if data.get("version") != KEYFILE_VERSION:
+            raise UnknownFormat(path, data.get("version"))
+        keys = GroupKeys(
+            slug,
+            data["group"],
+            crypto.b64d(data["ops_key"]),
+            crypto.b64d(data["public_key"]),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise KeyFileError(path, "damaged (unreadable)") from None
+    if len(keys.ops_key) != 32 or len(keys.public_key) != 32:
+        raise KeyFileError(path, "damaged (wrong key length)")
+    return keys
+
+
+def change_passphrase(
+    home: Path, slug: str, old: str, new: str, kdf: KdfParams = DEFAULT_KDF
+) -> None:
+    ring = keyring_path(home, slug)
+    with exclusive_lock(ring):
+        keys = unlock(home, slug, old)
+        assert keys.private_key is not None
+        atomic_write(
+            ring,
+            _keyring_blob(keys.group_id, keys.ops_key, keys.private_key, keys.public_key, new, kdf),
+        )
+
+
+def shred_file(path: Path) -> None:
+    """Overwrite then remove; the real protection is that the keys are gone."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    with open(path, "r+b") as handle:
+        handle.write(os.urandom(size))
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()
