@@ -84,6 +84,11 @@ def plan(
     if len({r.email for r in recipients}) != len(recipients):
         raise ValueError("recipients contain a duplicate email address")
 
+    # Arithmetic on aware datetimes in a ZoneInfo zone is wall-clock arithmetic ("+2 h" across a
+    # DST change is not two real hours), and == between zones is False in a repeated hour; UTC
+    # has neither problem.
+    session1 = session1.astimezone(UTC)
+    session2 = session2.astimezone(UTC)
     planned: list[PlannedMessage] = []
     for recipient in recipients:
         zone = _zone(recipient.timezone)
@@ -145,22 +150,21 @@ def partition(
 def _plan_pairing(
     member: str,
     zone: tzinfo,
-    session1: datetime,
-    session2: datetime,
+    session1: datetime,  # UTC
+    session2: datetime,  # UTC
     settings: ScheduleSettings,
 ) -> PlannedMessage | None:
     send_at = _out_of_quiet_hours(session1 + PAIRING_DELAY_AFTER_SESSION1, zone, settings)
-    expires_at = session2.astimezone(UTC)
-    if send_at >= expires_at:
+    if send_at >= session2:
         return None
-    return PlannedMessage(member, "pairing", 0, send_at, expires_at)
+    return PlannedMessage(member, "pairing", 0, send_at, session2)
 
 
 def _plan_weeklies(
     member: str,
     zone: tzinfo,
-    session1: datetime,
-    session2: datetime,
+    session1: datetime,  # UTC
+    session2: datetime,  # UTC
     settings: ScheduleSettings,
 ) -> list[PlannedMessage]:
     first_day = session1.astimezone(zone).date() + timedelta(days=1)
@@ -169,15 +173,14 @@ def _plan_weeklies(
     def weekly_send_at(week: int) -> datetime:
         return _local_to_utc(first_day + timedelta(days=7 * (week - 1)), send_time, zone)
 
-    session2_utc = session2.astimezone(UTC)
     weeklies: list[PlannedMessage] = []
     for week in range(1, WEEKS_IN_PRACTICE_MONTH + 1):
         send_at = weekly_send_at(week)
-        if send_at >= session2_utc:
+        if send_at >= session2:
             break
         # Capping at next week's send time is what keeps a late run from sending a week's
         # email into the following week.
-        expires_at = min(send_at + settings.grace, weekly_send_at(week + 1), session2_utc)
+        expires_at = min(send_at + settings.grace, weekly_send_at(week + 1), session2)
         weeklies.append(PlannedMessage(member, "weekly", week, send_at, expires_at))
     return weeklies
 
@@ -185,8 +188,8 @@ def _plan_weeklies(
 def _plan_reminder(
     member: str,
     zone: tzinfo,
-    session1: datetime,
-    session2: datetime,
+    session1: datetime,  # UTC
+    session2: datetime,  # UTC
     settings: ScheduleSettings,
 ) -> PlannedMessage | None:
     # Local date arithmetic, not "48 hours earlier": across a DST change those differ by a day
@@ -195,7 +198,7 @@ def _plan_reminder(
     send_at = _local_to_utc(day, _send_time(settings), zone)
     if send_at > session2 - REMINDER_MIN_LEAD or send_at < session1:
         return None
-    return PlannedMessage(member, "reminder", 0, send_at, session2.astimezone(UTC))
+    return PlannedMessage(member, "reminder", 0, send_at, session2)
 
 
 def _send_time(settings: ScheduleSettings) -> time:

@@ -216,6 +216,21 @@ def test_an_ambiguous_send_time_uses_the_first_occurrence() -> None:
     assert sent[1].send_at == utc(2026, 11, 1, 5, 30)  # 01:30 EDT, not 01:30 EST
 
 
+def test_pairing_delay_is_two_real_hours_across_the_fall_back_night() -> None:
+    no_quiet = ScheduleSettings(quiet_start=0, quiet_end=0)
+    session1 = datetime(2026, 11, 1, 0, 30, tzinfo=NEW_YORK)  # 04:30 UTC; 01:00-02:00 repeats
+    session2 = datetime(2026, 11, 29, 0, 30, tzinfo=NEW_YORK)
+    pairing = only(plan(session1, session2, [NY_MEMBER], no_quiet), NY_MEMBER.email, "pairing")
+    assert pairing.send_at == utc(2026, 11, 1, 6, 30)  # 01:30 EST, not wall-clock 02:30
+
+
+def test_plan_depends_on_the_instants_not_on_the_zone_they_are_written_in() -> None:
+    recipients = [NY_MEMBER, AUCKLAND_MEMBER]
+    in_berlin = plan(DST_SESSION1, DST_SESSION2, recipients)
+    in_tokyo = plan(DST_SESSION1.astimezone(TOKYO), DST_SESSION2.astimezone(TOKYO), recipients)
+    assert in_berlin == in_tokyo
+
+
 # --- quiet hours ----------------------------------------------------------------------------------
 
 
@@ -518,7 +533,8 @@ def test_plan_properties(
         quiet_end=quiet_end,
         grace=timedelta(hours=grace_hours),
     )
-    session2 = session1 + gap
+    session2 = (session1.astimezone(UTC) + gap).astimezone(session1.tzinfo)
+    two_hours_after_start = session1.astimezone(UTC) + timedelta(hours=2)
     recipients = [Recipient(f"m{i}@example.com", zone) for i, zone in enumerate(zones)]
     planned = plan(session1, session2, recipients, settings_)
 
@@ -541,12 +557,12 @@ def test_plan_properties(
             exists = wall.astimezone(UTC).astimezone(zone).time() == intended
             # Only a DST gap may move the wall clock away from the intended time.
             assert local.time() == intended or not exists
-        elif message.send_at == session1 + timedelta(hours=2):
+        elif message.send_at == two_hours_after_start:
             assert not in_quiet_hours(local.hour, settings_)
         else:
             # Moved out of quiet hours: the first quiet_end:00 after session 1 start + 2 h.
-            assert message.send_at > session1 + timedelta(hours=2)
-            assert message.send_at - (session1 + timedelta(hours=2)) <= timedelta(hours=25)
+            assert message.send_at > two_hours_after_start
+            assert message.send_at - two_hours_after_start <= timedelta(hours=25)
             wake = datetime.combine(local.date(), time(quiet_end, 0), tzinfo=zone)
             exists = wake.astimezone(UTC).astimezone(zone).time() == time(quiet_end, 0)
             assert local.time() == time(quiet_end, 0) or not exists
