@@ -237,7 +237,11 @@ class _Checker:
     def unknown_keys(self, table: dict[str, Any], allowed: frozenset[str], prefix: str) -> None:
         for key in sorted(set(table) - allowed):
             field = f"{prefix}.{key}" if prefix else key
-            self.problem(field, "unknown field")
+            if prefix and key in _MODULE_KEYS | _TRUST_KEYS:
+                # A classic TOML slip: a top-level key written below a [table] joins that table.
+                self.problem(field, "unknown field; top-level fields must come before any [table]")
+            else:
+                self.problem(field, "unknown field")
 
     def text(self, table: dict[str, Any], key: str, prefix: str = "") -> str:
         field = f"{prefix}.{key}" if prefix else key
