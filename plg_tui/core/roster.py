@@ -117,8 +117,10 @@ def parse_roster(
             f"expected columns: {','.join(COLUMNS)}"
         )
     members: list[Member] = []
+    line_before = reader.line_num
     for row in reader:
-        line = reader.line_num
+        # a quoted field may span lines; people look for the line the row starts on
+        line, line_before = line_before + 1, reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         values = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}

@@ -1,0 +1,152 @@
+"""The champion's commands, run as the real `plg` program."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PLG = shutil.which("plg", path=str(Path(sys.executable).parent)) or "plg"
+PASS = "correct horse battery"
+
+
+def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None):
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [PLG, *args], capture_output=True, text=True, env=full_env, input=stdin, timeout=60
+    )
+
+
+def create(roster: Path, slug: str = "team", *extra: str, passphrase: str = PASS):
+    return run(
+        "group", "create", slug, "--module", "giving-feedback", "--roster", str(roster),
+        "--session1", "2026-12-01T14:00", "--session2", "2026-12-29T14:00",
+        "--timezone", "Europe/Berlin", *extra,
+        env={"PLG_PASSPHRASE": passphrase},
+    )  # fmt: skip
+
+
+def test_init_creates_home_and_commented_settings(tmp_path):
+    home = tmp_path / "h"
+    result = run("--home", str(home), "init")
+    assert result.returncode == 0, result.stderr
+    settings = (home / "plg.toml").read_text()
+    assert "[smtp]" in settings and "# host" in settings
+    assert (home / "groups").is_dir() and (home / "keys").is_dir()
+
+
+def test_home_falls_back_to_env(isolated_environment):
+    assert run("init").returncode == 0
+    assert (isolated_environment / "plg.toml").exists()
+
+
+def test_create_list_show(roster_file, isolated_environment):
+    result = create(roster_file)
+    assert result.returncode == 0, result.stderr
+    assert "created group 'team' with 5 members" in result.stdout
+    listed = run("group", "list")
+    assert listed.stdout.startswith("team\tgiving-feedback\t5 members")
+    shown = run("group", "show", "team")
+    assert "Tomás Ruiz <tomas@example.org>" in shown.stdout
+    assert "stage     before session 1" in shown.stdout
+    assert PASS not in shown.stdout + listed.stdout
+
+
+def test_broken_roster_creates_nothing(tmp_path, isolated_environment):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "name,email,level,reports_to\nA,a@example.org,5,\nB,b@example.org,5,a@example.org\n"
+    )
+    result = create(bad)
+    assert result.returncode != 0
+    assert "bad.csv line 3: B reports to A (line 2)" in result.stderr
+    assert "a group has 3 to 6 members" not in result.stderr or "this roster has 2" in result.stderr
+    assert not (isolated_environment / "groups" / "team").exists()
+    assert not list((isolated_environment / "keys").glob("*.key"))
+
+
+def test_gap_rule_and_override(roster_file):
+    result = run(
+        "group", "create", "g", "--module", "giving-feedback", "--roster", str(roster_file),
+        "--session1", "2026-12-01T14:00", "--session2", "2026-12-10T14:00",
+        env={"PLG_PASSPHRASE": PASS},
+    )  # fmt: skip
+    assert result.returncode != 0 and "--allow-gap" in result.stderr
+
+
+def test_short_passphrase_refused(roster_file, isolated_environment):
+    result = create(roster_file, passphrase="short")
+    assert result.returncode != 0 and "at least 10" in result.stderr
+    assert not (isolated_environment / "groups" / "team").exists()
+
+
+def test_no_passphrase_without_terminal(roster_file):
+    result = run(
+        "group", "create", "team", "--module", "giving-feedback", "--roster", str(roster_file),
+        "--session1", "2026-12-01T14:00", "--session2", "2026-12-29T14:00",
+    )  # fmt: skip
+    assert result.returncode != 0 and "--passphrase-file" in result.stderr
+
+
+def test_passwd_with_files(roster_file, tmp_path):
+    assert create(roster_file).returncode == 0
+    old, new, wrong = tmp_path / "old", tmp_path / "new", tmp_path / "wrong"
+    old.write_text(PASS + "\n")
+    new.write_text("a fresh long passphrase\n")
+    wrong.write_text("not it at all\n")
+    bad = run("group", "passwd", "team", "--passphrase-file", str(wrong),
+              "--new-passphrase-file", str(new))  # fmt: skip
+    assert bad.returncode != 0 and "wrong passphrase" in bad.stderr
+    good = run("group", "passwd", "team", "--passphrase-file", str(old),
+               "--new-passphrase-file", str(new))  # fmt: skip
+    assert good.returncode == 0, good.stderr
+
+
+def test_purge_needs_yes_and_shreds(roster_file, isolated_environment):
+    assert create(roster_file).returncode == 0
+    refused = run("group", "purge", "team")
+    assert refused.returncode != 0 and "--yes" in refused.stderr
+    assert (isolated_environment / "groups" / "team").exists()
+    assert run("group", "purge", "team", "--yes").returncode == 0
+    assert not (isolated_environment / "groups" / "team").exists()
+    assert not (isolated_environment / "keys" / "team.key").exists()
+    assert "no group 'team'" in run("group", "show", "team").stderr
+
+
+def test_pairs_auto_and_set(roster_file):
+    assert create(roster_file).returncode == 0
+    auto = run("group", "pairs", "team", "--auto", "--seed", "1")
+    assert auto.returncode == 0, auto.stderr
+    assert auto.stdout.count(" + ") == 3  # two pairs and a trio for five
+    spec = "ada@example.org:grace@example.org,linus@example.org:mei@example.org:tomas@example.org"
+    assert run("group", "pairs", "team", "--set", spec).returncode == 0
+    shown = run("group", "show", "team").stdout
+    assert "Ada Lovelace + Grace Hopper" in shown
+    missing = run("group", "pairs", "team", "--set", "ada@example.org:grace@example.org")
+    assert missing.returncode != 0
+
+
+@pytest.mark.parametrize("args", [["modules", "list"], ["modules", "check"]])
+def test_modules_commands(args):
+    result = run(*args)
+    assert result.returncode == 0, result.stderr
+
+
+def test_modules_list_one_per_line_id_first():
+    lines = run("modules", "list").stdout.splitlines()
+    assert len(lines) >= 12
+    ids = [line.split("\t")[0] for line in lines]
+    assert "giving-feedback" in ids and "delegating" in ids
+    assert all(" " not in i for i in ids)
+
+
+def test_modules_check_reports_problems(tmp_path):
+    bad = tmp_path / "broken.toml"
+    bad.write_text('id = "broken"\ntitle = "x"\n')
+    result = run("modules", "check", str(bad))
+    assert result.returncode == 1
+    assert "broken.toml" in result.stdout
