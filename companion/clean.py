@@ -48,6 +48,8 @@ _ATTRIBUTION_EVIDENCE = re.compile(
     r"\b(?:19|20)\d{2}\b|@|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b"
 )
 _ATTRIBUTION_MAX_LINES = 3
+_ATTRIBUTION_MAX_CHARS = 400
+_YAHOO_INLINE_ATTRIBUTION = re.compile(r"^On\s.{1,300}?\swrote:\s{2,}\S")
 
 _SEPARATOR_LINE = re.compile(
     r"^-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine|"
@@ -149,6 +151,11 @@ def _is_quoted(line: str) -> bool:
 
 def _is_attribution(candidate: str) -> bool:
     candidate = candidate.strip()
+    if len(candidate) > _ATTRIBUTION_MAX_CHARS:
+        # Only Yahoo writes a line this long: the attribution followed by the original text.
+        # Looking at the start alone keeps the patterns' backtracking bounded.
+        match = _YAHOO_INLINE_ATTRIBUTION.match(candidate[:_ATTRIBUTION_MAX_CHARS])
+        return bool(match and _ATTRIBUTION_EVIDENCE.search(match.group(0)))
     if not any(p.match(candidate) for p in _ATTRIBUTION_PATTERNS):
         return False
     return bool(_ATTRIBUTION_EVIDENCE.search(candidate))
@@ -284,14 +291,15 @@ def _is_name_line(line: str) -> bool:
 
 
 def _cut_signature(lines: list[str]) -> list[str]:
+    nonblank_from_here = sum(1 for line in lines if line.strip())
     for index, line in enumerate(lines):
+        if line.strip():
+            nonblank_from_here -= 1
         if line in ("-- ", "--\u00a0"):
             return lines[:index]
-        if line.rstrip() == "--":
+        if line.rstrip() == "--" and 0 < nonblank_from_here <= _SIGNATURE_MAX_LINES:
             rest = [r for r in lines[index + 1 :] if r.strip()]
-            if 0 < len(rest) <= _SIGNATURE_MAX_LINES and all(
-                _looks_like_signature_line(r) for r in rest
-            ):
+            if all(_looks_like_signature_line(r) for r in rest):
                 return lines[:index]
     return _cut_trailing_contact_block(lines)
 
@@ -530,7 +538,7 @@ class _TextExtractor(HTMLParser):
             return
         has_nbsp = "\u00a0" in data
         data = _WHITESPACE_RUN.sub(" ", data.replace("\u00a0", " "))
-        at_line_start = not self._parts or "".join(self._parts).endswith(" ")
+        at_line_start = not self._parts or self._parts[-1].endswith(" ")
         if at_line_start:
             data = data.lstrip(" ")
         if not data:

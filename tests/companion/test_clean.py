@@ -186,6 +186,27 @@ def test_underscore_line_without_header_block_is_kept() -> None:
     assert strip_quoted(text) == text
 
 
+def test_interleaved_answers_after_a_preface_are_all_kept() -> None:
+    reply = (
+        "Answers inline.\n\nOn Tue, 3 Nov 2026 at 09:00, PL <j@example.org> wrote:\n"
+        "> What did you try?\nSBI with Noor.\n> What happened?\nShe agreed.\n"
+    )
+    assert strip_quoted(reply) == "Answers inline.\n\nSBI with Noor.\nShe agreed."
+
+
+def test_yahoo_attribution_followed_by_a_long_original_on_one_line() -> None:
+    reply = (
+        "Tried it twice.\n\n   On Tuesday, November 3, 2026, 09:00:00 AM GMT+1, Peer Learning "
+        "<j@example.org> wrote:   " + "original prompt text " * 100
+    )
+    assert strip_quoted(reply) == "Tried it twice."
+
+
+def test_mobile_footer_sentence_with_more_words_is_the_members_text() -> None:
+    reply = "Sent from my phone, sorry for typos.\nI tried it."
+    assert strip_quoted(reply) == reply
+
+
 # --- html_to_text rules in isolation --------------------------------------------------------
 
 
@@ -215,6 +236,22 @@ def test_html_gmail_quote_container_is_dropped_but_text_after_is_kept() -> None:
 def test_html_outlook_append_on_send_cuts_the_rest() -> None:
     html = '<div>mine</div><div id="appendonsend"></div><hr><div>From: someone</div>'
     assert html_to_text(html) == "mine"
+
+
+def test_html_attribution_before_a_blockquote_goes_with_it() -> None:
+    html = (
+        "<div>mine</div><div>On 3 Nov 2026, at 09:00, PL &lt;j@example.org&gt; wrote:<br></div>"
+        "<blockquote type=cite><div>old prompt</div></blockquote><div>written below</div>"
+    )
+    assert html_to_text(html) == "mine\nwritten below"
+
+
+def test_html_outlook_paragraph_lines_and_nbsp_blank_lines() -> None:
+    html = (
+        '<p class="MsoNormal">one</p><p class="MsoNormal">two</p>'
+        '<p class="MsoNormal">&nbsp;</p><p class="MsoNormal">three</p>'
+    )
+    assert html_to_text(html) == "one\ntwo\n\nthree"
 
 
 # --- properties -------------------------------------------------------------------------------
