@@ -93,17 +93,18 @@ class Ledger:
         self._storage.write(data)
 
     # -- convenience -----------------------------------------------------------------------
-    def set_message(self, key: str, **fields: Any) -> dict[str, Any]:
+    def set_message(self, key: str, *, at: str | None = None, **fields: Any) -> dict[str, Any]:
+        """Create or update a message record; `at` (ISO time) defaults to the real clock."""
         record = self.messages.setdefault(key, {"key": key, "attempts": 0})
-        record.update(fields, updated=now_iso())
+        record.update(fields, updated=at or now_iso())
         return record
 
     def member(self, email: str) -> dict[str, Any]:
         return self.members.get(email.lower(), {"email": email.lower()})
 
-    def set_member(self, email: str, **fields: Any) -> dict[str, Any]:
+    def set_member(self, email: str, *, at: str | None = None, **fields: Any) -> dict[str, Any]:
         record = self.members.setdefault(email.lower(), {"email": email.lower()})
-        record.update(fields, updated=now_iso())
+        record.update(fields, updated=at or now_iso())
         return record
 
     def may_send_to(self, email: str) -> bool:

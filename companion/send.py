@@ -1,0 +1,344 @@
+"""Handing messages to the SMTP server: a bounded pool of reused aiosmtplib connections.
+
+Outcomes per message: accepted (ok); 4xx retried with backoff on the same run, then
+`temporary` (left due for the next run); 5xx `ok=False` with the server's reply (never
+retried); and `uncertain` when the connection died after the message content was handed
+over, so the caller keeps it as "sending" rather than risk a duplicate. A server that cannot
+be reached at all raises TemporaryFailure before any message is handed over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+from types import TracebackType
+
+import aiosmtplib
+from aiosmtplib.email import flatten_message
+
+from companion.settings import ConfigError, SmtpSettings
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class TemporaryFailure(Exception):
+    """The server could not be reached (or dropped every connection); try again later."""
+
+
+@dataclass
+class DeliveryResult:
+    message_id: str
+    ok: bool
+    temporary: bool
+    reply: str  # the server's reply code and text, never message content
+    uncertain: bool = False  # content handed over, no answer: it may have been delivered
+
+
+_CONNECTION_ERRORS = (
+    aiosmtplib.SMTPConnectError,
+    aiosmtplib.SMTPServerDisconnected,
+    aiosmtplib.SMTPTimeoutError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
+
+
+def _reply(code: int, text: str) -> str:
+    return f"{code} {' '.join(str(text).split())}"[:300]
+
+
+def _envelope(message: EmailMessage) -> tuple[str, list[str]]:
+    sender = parseaddr(str(message["From"]))[1]
+    recipients = [addr for _name, addr in getaddresses([str(v) for v in message.get_all("To", [])])]
+    return sender, recipients
+
+
+def _tls_context(smtp: SmtpSettings) -> ssl.SSLContext | None:
+    if smtp.security == "none":
+        return None
+    context = ssl.create_default_context(cafile=smtp.ca_file) if smtp.ca_file else None
+    if context is not None and not smtp.verify_certificate:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def new_client(smtp: SmtpSettings) -> aiosmtplib.SMTP:
+    return aiosmtplib.SMTP(
+        hostname=smtp.host,
+        port=smtp.port,
+        username=smtp.username or None,
+        password=smtp.password if smtp.username else None,
+        timeout=smtp.timeout,
+        use_tls=smtp.security == "tls",
+        start_tls=smtp.security == "starttls",
+        validate_certs=smtp.verify_certificate,
+        tls_context=_tls_context(smtp),
+    )
+
+
+async def connect(smtp: SmtpSettings) -> aiosmtplib.SMTP:
+    """A connected (and, if configured, authenticated) client, or TemporaryFailure/ConfigError."""
+    client = new_client(smtp)
+    try:
+        await client.connect()
+    except aiosmtplib.SMTPAuthenticationError as err:
+        with contextlib.suppress(Exception):
+            client.close()
+        reply = _reply(err.code, err.message)
+        raise ConfigError(
+            f"plg.toml [smtp] username: the server refused the login ({reply})"
+        ) from None
+    except ssl.SSLCertVerificationError as err:
+        raise ConfigError(
+            f"plg.toml [smtp] host: the server's TLS certificate is not trusted "
+            f"({err.verify_message})"
+        ) from None
+    except aiosmtplib.SMTPNotSupported as err:
+        raise ConfigError(f"plg.toml [smtp] security: {err}") from None
+    except aiosmtplib.SMTPResponseException as err:
+        with contextlib.suppress(Exception):
+            client.close()
+        if 500 <= err.code < 600:
+            raise ConfigError(
+                f"plg.toml [smtp] host: the server refused us ({_reply(err.code, err.message)})"
+            ) from None
+        raise TemporaryFailure(
+            f"SMTP server {smtp.host}:{smtp.port} is busy ({_reply(err.code, err.message)})"
+        ) from None
+    except (*_CONNECTION_ERRORS, ssl.SSLError) as err:
+        with contextlib.suppress(Exception):
+            client.close()
+        raise TemporaryFailure(
+            f"SMTP server {smtp.host}:{smtp.port} unreachable ({type(err).__name__}: {err})"
+        ) from None
+    return client
+
+
+class SmtpPool:
+    """Up to `smtp.connections` connections, each reused for many messages.
+
+    Use as `async with SmtpPool(smtp) as pool: results = await pool.send(messages)` or submit
+    messages one at a time (`pool.submit(m)` returns a future) to overlap other work.
+    """
+
+    def __init__(
+        self,
+        smtp: SmtpSettings,
+        *,
+        retries: int = 3,
+        backoff: Sequence[float] | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.smtp = smtp
+        self.retries = retries
+        self.backoff = tuple(smtp.retry_delays if backoff is None else backoff) or (0.0,)
+        self._sleep = sleep
+        self._queue: asyncio.Queue[tuple[EmailMessage, asyncio.Future[DeliveryResult]] | None]
+        self._queue = asyncio.Queue()
+        self._workers: list[asyncio.Task[None]] = []
+        self._alive = 0
+        self._last_connect_error = ""
+        self.connections_opened = 0
+
+    async def __aenter__(self) -> SmtpPool:
+        first = await connect(self.smtp)  # unreachable -> TemporaryFailure before anything is sent
+        self.connections_opened = 1
+        self._alive = self.smtp.connections
+        self._workers = [
+            asyncio.create_task(self._worker(first if i == 0 else None))
+            for i in range(self.smtp.connections)
+        ]
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for _ in self._workers:
+            self._queue.put_nowait(None)
+        if exc_type is None:
+            await asyncio.gather(*self._workers, return_exceptions=True)
+        else:
+            for task in self._workers:
+                task.cancel()
+            await asyncio.gather(*self._workers, return_exceptions=True)
+
+    def submit(self, message: EmailMessage) -> asyncio.Future[DeliveryResult]:
+        future: asyncio.Future[DeliveryResult] = asyncio.get_running_loop().create_future()
+        if self._alive <= 0:
+            future.set_result(self._unreachable(message))
+        else:
+            self._queue.put_nowait((message, future))
+        return future
+
+    async def send(self, messages: Sequence[EmailMessage]) -> list[DeliveryResult]:
+        return list(await asyncio.gather(*(self.submit(m) for m in messages)))
+
+    # -- workers ------------------------------------------------------------------------------
+    def _unreachable(self, message: EmailMessage) -> DeliveryResult:
+        reason = self._last_connect_error or "no connection to the SMTP server"
+        return DeliveryResult(str(message["Message-ID"]), False, True, reason)
+
+    async def _worker(self, client: aiosmtplib.SMTP | None) -> None:
+        try:
+            while True:
+                item = await self._queue.get()
+                if item is None:
+                    return
+                message, future = item
+                if client is None or not client.is_connected:
+                    client = await self._reconnect(client)
+                    if client is None:
+                        self._alive -= 1
+                        if self._alive > 0:
+                            self._queue.put_nowait(item)  # a live connection will take it
+                        else:
+                            self._drain(item)
+                        return
+                client, result = await self._deliver_one(client, message)
+                if not future.done():
+                    future.set_result(result)
+        finally:
+            if client is not None and client.is_connected:
+                with contextlib.suppress(Exception):
+                    await client.quit()
+
+    def _drain(self, item: tuple[EmailMessage, asyncio.Future[DeliveryResult]]) -> None:
+        pending = [item]
+        while not self._queue.empty():
+            queued = self._queue.get_nowait()
+            if queued is not None:
+                pending.append(queued)
+        for message, future in pending:
+            if not future.done():
+                future.set_result(self._unreachable(message))
+
+    async def _reconnect(self, client: aiosmtplib.SMTP | None) -> aiosmtplib.SMTP | None:
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
+        try:
+            fresh = await connect(self.smtp)
+        except (TemporaryFailure, ConfigError) as err:
+            self._last_connect_error = str(err)
+            return None
+        self.connections_opened += 1
+        return fresh
+
+    async def _deliver_one(
+        self, client: aiosmtplib.SMTP, message: EmailMessage
+    ) -> tuple[aiosmtplib.SMTP, DeliveryResult]:
+        message_id = str(message["Message-ID"])
+        last = DeliveryResult(message_id, False, True, "not attempted")
+        for attempt in range(self.retries + 1):
+            if attempt:
+                await self._sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
+                if not client.is_connected:
+                    fresh = await self._reconnect(client)
+                    if fresh is None:
+                        return client, DeliveryResult(
+                            message_id, False, True, self._last_connect_error
+                        )
+                    client = fresh
+            handed_over = False
+            try:
+                data, encoding = _prepare(client, message)
+                await _envelope_commands(client, message, data, encoding)
+                # From here on the server may accept the message even if we never hear back.
+                handed_over = True
+                response = await client.data(data)
+                return client, DeliveryResult(
+                    message_id, True, False, _reply(response.code, response.message)
+                )
+            except aiosmtplib.SMTPNotSupported as err:
+                return client, DeliveryResult(message_id, False, False, str(err)[:300])
+            except aiosmtplib.SMTPRecipientsRefused as err:
+                refused = err.recipients[0]
+                last = DeliveryResult(
+                    message_id,
+                    False,
+                    400 <= refused.code < 500,
+                    _reply(refused.code, refused.message),
+                )
+            except aiosmtplib.SMTPResponseException as err:
+                last = DeliveryResult(
+                    message_id, False, 400 <= err.code < 500, _reply(err.code, err.message)
+                )
+            except _CONNECTION_ERRORS as err:
+                if handed_over:
+                    return client, DeliveryResult(
+                        message_id,
+                        False,
+                        False,
+                        f"connection lost after the message was handed over ({type(err).__name__})",
+                        uncertain=True,
+                    )
+                last = DeliveryResult(
+                    message_id, False, True, f"connection lost ({type(err).__name__})"
+                )
+            if not last.temporary:
+                return client, last
+        return client, last
+
+
+def _prepare(client: aiosmtplib.SMTP, message: EmailMessage) -> tuple[bytes, str]:
+    sender, recipients = _envelope(message)
+    utf8 = not (sender + "".join(recipients)).isascii()
+    if utf8 and not client.supports_extension("smtputf8"):
+        raise aiosmtplib.SMTPNotSupported(
+            "the recipient address needs SMTPUTF8, which the server does not offer"
+        )
+    eight_bit = client.supports_extension("8bitmime")
+    data = flatten_message(message, utf8=utf8, cte_type="8bit" if eight_bit else "7bit")
+    return data, "utf-8" if utf8 else "ascii"
+
+
+async def _envelope_commands(
+    client: aiosmtplib.SMTP, message: EmailMessage, data: bytes, encoding: str
+) -> None:
+    """MAIL and RCPT; a refusal here resets the envelope and leaves nothing delivered."""
+    sender, recipients = _envelope(message)
+    options = []
+    if client.supports_extension("size"):
+        options.append(f"SIZE={len(data)}")
+    if client.supports_extension("8bitmime"):
+        options.append("BODY=8BITMIME")
+    if encoding == "utf-8":
+        options.append("SMTPUTF8")
+    try:
+        await client.mail(sender, options=options, encoding=encoding)
+        refused: list[aiosmtplib.SMTPRecipientRefused] = []
+        for recipient in recipients:
+            try:
+                await client.rcpt(recipient, encoding=encoding)
+            except aiosmtplib.SMTPRecipientRefused as err:
+                refused.append(err)
+        if len(refused) == len(recipients):
+            raise aiosmtplib.SMTPRecipientsRefused(refused)
+    except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
+        with contextlib.suppress(Exception):
+            await client.rset()
+        raise
+
+
+async def deliver(
+    smtp: SmtpSettings,
+    messages: list[EmailMessage],
+    *,
+    retries: int = 3,
+    backoff: Sequence[float] | None = None,
+) -> list[DeliveryResult]:
+    """Send `messages` over up to `smtp.connections` reused connections; results in order."""
+    if not messages:
+        return []
+    async with SmtpPool(smtp, retries=retries, backoff=backoff) as pool:
+        return await pool.send(messages)

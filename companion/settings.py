@@ -1,0 +1,222 @@
+"""The companion's settings from plg.toml: SMTP, sender addresses, schedule.
+
+Every problem is a ConfigError whose message names the setting (e.g. "plg.toml [smtp] host:
+missing"), so a champion reading cron mail knows which line to fix. Secrets never live in
+plg.toml: the SMTP password comes from PLG_SMTP_PASSWORD or a password_file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from email.headerregistry import Address
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any
+
+from companion.schedule import ScheduleSettings
+
+SECURITY_MODES = ("starttls", "tls", "none")
+DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+PASSWORD_ENV = "PLG_SMTP_PASSWORD"
+DEFAULT_RETRY_DELAYS = (2.0, 10.0, 30.0)
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the CLI exits 2 with this message."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str  # "starttls" | "tls" | "none"
+    username: str | None
+    password: str | None
+    connections: int = 4
+    timeout: float = 30.0
+    retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS  # seconds before each 4xx retry
+    # Only for servers with a self-signed certificate inside a private network.
+    verify_certificate: bool = True
+    ca_file: str | None = None
+
+    def __repr__(self) -> str:  # keep the password out of tracebacks and logs
+        return (
+            f"SmtpSettings(host={self.host!r}, port={self.port}, security={self.security!r}, "
+            f"username={self.username!r}, connections={self.connections})"
+        )
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    from_addr: str  # e.g. "Peer Learning <plg@example.org>"
+    reply_to: str  # e.g. "journal@example.org"
+    acknowledgements: bool = True
+
+    @property
+    def from_address(self) -> str:
+        """The bare address of from_addr (envelope sender)."""
+        return parseaddr(self.from_addr)[1]
+
+    @property
+    def from_domain(self) -> str:
+        return self.from_address.rpartition("@")[2]
+
+
+def _where(section: str, key: str) -> str:
+    return f"plg.toml [{section}] {key}"
+
+
+def _section(settings: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = settings.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"plg.toml [{name}]: must be a table")
+    return value
+
+
+def _string(section: Mapping[str, Any], name: str, key: str, *, required: bool) -> str | None:
+    value = section.get(key)
+    if value is None or value == "":
+        if required:
+            raise ConfigError(f"{_where(name, key)}: missing")
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{_where(name, key)}: must be a string")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ConfigError(f"{_where(name, key)}: contains a control character")
+    return value.strip()
+
+
+def _int(section: Mapping[str, Any], name: str, key: str, default: int, lo: int, hi: int) -> int:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{_where(name, key)}: must be a whole number")
+    if not lo <= value <= hi:
+        raise ConfigError(f"{_where(name, key)}: must be between {lo} and {hi}, not {value}")
+    return value
+
+
+def _bool(section: Mapping[str, Any], name: str, key: str, default: bool) -> bool:
+    value = section.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{_where(name, key)}: must be true or false")
+    return value
+
+
+def load_smtp_settings(
+    settings: Mapping[str, Any], env: Mapping[str, str] = os.environ
+) -> SmtpSettings:
+    smtp = _section(settings, "smtp")
+    host = _string(smtp, "smtp", "host", required=True)
+    assert host is not None
+    security = (_string(smtp, "smtp", "security", required=False) or "starttls").lower()
+    if security not in SECURITY_MODES:
+        raise ConfigError(
+            f"{_where('smtp', 'security')}: {security!r} is not one of {', '.join(SECURITY_MODES)}"
+        )
+    port = _int(smtp, "smtp", "port", DEFAULT_PORTS[security], 1, 65535)
+    username = _string(smtp, "smtp", "username", required=False)
+    if "password" in smtp:
+        raise ConfigError(
+            f"{_where('smtp', 'password')}: passwords do not belong in plg.toml; "
+            f"use password_file or the {PASSWORD_ENV} environment variable"
+        )
+    password = env.get(PASSWORD_ENV) or None
+    password_file = _string(smtp, "smtp", "password_file", required=False)
+    if password is None and password_file:
+        try:
+            password = Path(password_file).expanduser().read_text(encoding="utf-8").strip("\r\n")
+        except OSError as err:
+            raise ConfigError(
+                f"{_where('smtp', 'password_file')}: cannot read {password_file} "
+                f"({err.strerror or err})"
+            ) from None
+    if username and not password:
+        raise ConfigError(
+            f"{_where('smtp', 'password_file')}: missing (username is set; give a password_file "
+            f"or set {PASSWORD_ENV})"
+        )
+    connections = _int(smtp, "smtp", "connections", 4, 1, 64)
+    timeout = smtp.get("timeout", 30)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError(f"{_where('smtp', 'timeout')}: must be a positive number of seconds")
+    delays = smtp.get("retry_delays", list(DEFAULT_RETRY_DELAYS))
+    if not isinstance(delays, list) or not all(
+        isinstance(d, int | float) and not isinstance(d, bool) and 0 <= d <= 600 for d in delays
+    ):
+        raise ConfigError(
+            f"{_where('smtp', 'retry_delays')}: must be a list of seconds, e.g. [2, 10, 30]"
+        )
+    ca_file = _string(smtp, "smtp", "ca_file", required=False)
+    return SmtpSettings(
+        host=host,
+        port=port,
+        security=security,
+        username=username,
+        password=password,
+        connections=connections,
+        timeout=float(timeout),
+        retry_delays=tuple(float(d) for d in delays),
+        verify_certificate=_bool(smtp, "smtp", "verify_certificate", True),
+        ca_file=ca_file,
+    )
+
+
+def _check_address(value: str, where: str, *, display_name_allowed: bool) -> str:
+    name, address = parseaddr(value)
+    if not address or "@" not in address or address.startswith("@") or address.endswith("@"):
+        raise ConfigError(f"{where}: {value!r} is not an email address")
+    if name and not display_name_allowed:
+        raise ConfigError(f"{where}: give only the address, e.g. journal@example.org")
+    try:
+        Address(addr_spec=address)
+    except (ValueError, IndexError) as err:
+        raise ConfigError(f"{where}: {value!r} is not an email address ({err})") from None
+    return value
+
+
+def load_email_settings(settings: Mapping[str, Any]) -> EmailSettings:
+    email = _section(settings, "email")
+    from_addr = _string(email, "email", "from", required=True)
+    reply_to = _string(email, "email", "reply_to", required=True)
+    assert from_addr is not None and reply_to is not None
+    _check_address(from_addr, _where("email", "from"), display_name_allowed=True)
+    _check_address(reply_to, _where("email", "reply_to"), display_name_allowed=False)
+    if "+" in reply_to.partition("@")[0]:
+        raise ConfigError(
+            f"{_where('email', 'reply_to')}: must not contain '+' (tokens are added after it)"
+        )
+    return EmailSettings(
+        from_addr=from_addr,
+        reply_to=parseaddr(reply_to)[1],
+        acknowledgements=_bool(email, "email", "acknowledgements", True),
+    )
+
+
+def load_schedule_settings(settings: Mapping[str, Any]) -> ScheduleSettings:
+    schedule = _section(settings, "schedule")
+    grace_hours = schedule.get("grace_hours", 48)
+    if (
+        isinstance(grace_hours, bool)
+        or not isinstance(grace_hours, int | float)
+        or not (0 < grace_hours <= 24 * 14)
+    ):
+        raise ConfigError(f"{_where('schedule', 'grace_hours')}: must be between 1 and 336 hours")
+    return ScheduleSettings(
+        send_hour=_int(schedule, "schedule", "send_hour", 9, 0, 23),
+        send_minute=_int(schedule, "schedule", "send_minute", 0, 0, 59),
+        quiet_start=_int(schedule, "schedule", "quiet_start", 20, 0, 23),
+        quiet_end=_int(schedule, "schedule", "quiet_end", 8, 0, 23),
+        grace=timedelta(hours=grace_hours),
+        reminder_days_before=_int(schedule, "schedule", "reminder_days_before", 2, 0, 14),
+    )
+
+
+def lock_timeout(settings: Mapping[str, Any]) -> float:
+    """How long a run waits for another companion holding a group's ledger (seconds)."""
+    companion = _section(settings, "companion")
+    return float(_int(companion, "companion", "lock_timeout", 600, 1, 86400))
