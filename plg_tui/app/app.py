@@ -1,0 +1,277 @@
+"""The session app: the group's agenda, clock, talking stick and note-taker, screen-shared."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from plg_tui.app.controller import SessionController
+from plg_tui.app.messages import PassphraseEntered
+from plg_tui.app.screens.base import SessionModal, SessionScreen
+from plg_tui.app.screens.passphrase import PassphraseScreen
+from plg_tui.app.themes import HIGH_CONTRAST
+from plg_tui.vault.keys import GroupKeys
+
+Clock = Callable[[], float]
+TICK_SECONDS = 0.2
+
+
+class PlgApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "plg"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("b", "curtain", "Curtain", id="app.curtain"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+    ]
+
+    def __init__(
+        self,
+        home: Path,
+        slug: str,
+        *,
+        kind: str | None = None,
+        keys: GroupKeys | None = None,
+        passphrase: str | None = None,
+        resume: bool = False,
+        clock: Clock = time.monotonic,
+        wall: Clock = time.time,
+        rng_seed: int | None = None,
+        tick_seconds: float = TICK_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.home = home
+        self.slug = slug
+        self.kind = kind
+        self.resume = resume
+        self.clock = clock
+        self.wall = wall
+        self.rng = random.Random(rng_seed)
+        self.tick_seconds = tick_seconds
+        self.controller: SessionController | None = None
+        self._keys = keys
+        self._passphrase = passphrase
+
+    # ---- start-up: unlock, open, pick the screen ----------------------------------------------
+
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = HIGH_CONTRAST.name
+        self.set_interval(self.tick_seconds, self._tick)
+        if self._keys is not None:
+            self._open(self._keys)
+        elif self._passphrase:
+            screen = PassphraseScreen(self.slug, "Unlocking…")
+            self.push_screen(screen)
+            self._unlock(self._passphrase)
+            self._passphrase = None
+        else:
+            self.push_screen(PassphraseScreen(self.slug))
+
+    def on_passphrase_entered(self, message: PassphraseEntered) -> None:
+        self._unlock(message.passphrase)
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def _unlock(self, passphrase: str) -> None:
+        """Argon2 takes a noticeable moment: never on the UI thread."""
+        from plg_tui.vault.errors import VaultError, WrongPassphrase
+        from plg_tui.vault.keys import unlock
+
+        try:
+            keys = unlock(self.home, self.slug, passphrase)
+        except WrongPassphrase:
+            self.call_from_thread(
+                self._unlock_failed, "Wrong passphrase; nothing was opened or written. Try again."
+            )
+            return
+        except VaultError as error:
+            self.call_from_thread(self._unlock_failed, str(error))
+            return
+        self.call_from_thread(self._open, keys)
+
+    def _unlock_failed(self, message: str) -> None:
+        screen = self.screen
+        if isinstance(screen, PassphraseScreen):
+            screen.show_error(message)
+        else:
+            self.push_screen(PassphraseScreen(self.slug, message))
+
+    def _open(self, keys: GroupKeys) -> None:
+        from plg_tui.core.modules import ModuleError
+        from plg_tui.core.session import SessionStateError
+        from plg_tui.vault.errors import VaultError
+
+        try:
+            controller = SessionController.open(
+                self.home,
+                keys,
+                self.kind,
+                resume=self.resume,
+                clock=self.clock,
+                wall=self.wall,
+                rng=self.rng,
+            )
+        except (VaultError, ModuleError, SessionStateError, ValueError) as error:
+            self.exit(1, message=f"plg: error: {error}")
+            return
+        self.controller = controller
+        if not self.resume and controller.has_saved_progress():
+            self._ask_resume(keys)
+            return
+        self.show_stage()
+
+    def _ask_resume(self, keys: GroupKeys) -> None:
+        from plg_tui.app.screens.confirm import ConfirmScreen
+
+        assert self.controller is not None
+        label = self.controller.label
+
+        def answered(resume: bool | None) -> None:
+            if resume:
+                self.resume = True
+                self.controller = SessionController.open(
+                    self.home,
+                    keys,
+                    self.controller.kind if self.controller else self.kind,
+                    resume=True,
+                    clock=self.clock,
+                    wall=self.wall,
+                    rng=self.rng,
+                )
+            self.show_stage()
+
+        self.push_screen(
+            ConfirmScreen(
+                f"{label} of this group is in progress. Resume where it stopped?",
+                "n starts it again from the lobby (what was captured stays sealed in the vault).",
+            ),
+            answered,
+        )
+
+    # ---- switching screens --------------------------------------------------------------------
+
+    def _replace(self, screen: Screen) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)
+
+    def show_stage(self) -> None:
+        from plg_tui.app.screens.lobby import LobbyScreen
+
+        assert self.controller is not None
+        stage = self.controller.model.stage
+        if stage == "lobby":
+            self._replace(LobbyScreen())
+        elif stage == "agenda":
+            self.show_agenda()
+            if self.controller.model.time_lost > 0:
+                self.notify(
+                    "The timer was running when the app stopped; it resumes paused.",
+                    title="Resumed",
+                )
+        elif stage == "close":
+            self.show_agenda()
+            self.show_close()
+        else:
+            self.show_done()
+
+    def show_agenda(self) -> None:
+        from plg_tui.app.screens.agenda import AgendaScreen
+
+        self._replace(AgendaScreen())
+
+    def show_close(self) -> None:
+        from plg_tui.app.screens.close_session1 import CloseSession1Screen
+        from plg_tui.app.screens.close_session2 import CloseSession2Screen
+        from plg_tui.app.screens.close_trust import CloseTrustScreen
+
+        assert self.controller is not None
+        screens = {"1": CloseSession1Screen, "2": CloseSession2Screen, "trust": CloseTrustScreen}
+        self.push_screen(screens[self.controller.kind]())
+
+    def back_to_agenda(self) -> None:
+        from plg_tui.app.screens.agenda import AgendaScreen
+
+        assert self.controller is not None
+        self.controller.model.back_to_agenda()
+        self.controller.save()
+        self.pop_screen()
+        if isinstance(self.screen, AgendaScreen):
+            self.screen.refresh_phase()
+
+    def show_done(self) -> None:
+        from plg_tui.app.screens.done import DoneScreen
+
+        self._replace(DoneScreen())
+
+    # ---- the clock tick -----------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        controller = self.controller
+        if controller is None:
+            return
+        model = controller.model
+        timer = model.round
+        if timer is not None and timer.running and timer.take_bell():
+            self.bell()
+            controller.save()
+        elif model.stage == "agenda" and controller.checkpoint_due():
+            controller.save()
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen | SessionModal) and screen.is_mounted:
+                screen.tick()
+
+    # ---- app-wide keys ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "curtain":
+            return self.controller is not None and self.controller.model.stage != "lobby"
+        return True
+
+    def action_curtain(self) -> None:
+        from plg_tui.app.screens.curtain import CurtainScreen
+
+        if not isinstance(self.screen, CurtainScreen):
+            self.push_screen(CurtainScreen())
+
+    def action_help(self) -> None:
+        from plg_tui.app.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen_keys(self.screen)))
+
+    def screen_keys(self, screen: Screen) -> list[tuple[str, str]]:
+        """(key, description) of every key that applies on `screen`, remapped keys included."""
+        seen: set[str] = set()
+        keys = []
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.description in seen:
+                continue
+            seen.add(binding.description)
+            keys.append((self.get_key_display(binding), binding.description))
+        return keys
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers the session's actions that apply right now."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.description in seen:
+                continue
+            if binding.action in ("command_palette", "quit"):
+                continue
+            seen.add(binding.description)
+            yield SystemCommand(
+                binding.description,
+                f"key {self.get_key_display(binding)}",
+                partial(self.run_action, binding.action, active.node),
+            )
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,232 @@
+"""The agenda runner: session clock on top, phases on the left, the facilitator's script and,
+in round phases, the speaker with a large countdown and the queue."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Static
+
+from plg_tui.app.controller import CAPTURE_KINDS
+from plg_tui.app.screens.base import SessionScreen
+from plg_tui.app.widgets.capture_checklist import CaptureChecklist
+from plg_tui.app.widgets.phase_list import PhaseList
+from plg_tui.app.widgets.session_clock import SessionClock
+from plg_tui.app.widgets.speaker_panel import SpeakerPanel
+from plg_tui.app.widgets.speaker_queue import SpeakerQueue
+
+ROUND_ACTIONS = frozenset(
+    {"toggle_timer", "next_speaker", "previous_speaker", "plus_minute", "minus_minute", "skip"}
+)
+MINUTE = 60.0
+
+
+class AgendaScreen(SessionScreen):
+    BINDINGS = [
+        Binding("space", "toggle_timer", "Start/Pause", id="round.toggle"),
+        Binding("n", "next_speaker", "Next", id="round.next"),
+        Binding("p", "previous_speaker", "Previous speaker", id="round.previous", show=False),
+        Binding("plus,equals_sign", "plus_minute", "+1 min", key_display="+", id="round.plus"),
+        Binding("minus", "minus_minute", "−1 min", key_display="-", id="round.minus", show=False),
+        Binding("s", "skip", "Skip", id="round.skip"),
+        Binding("o", "shuffle", "Shuffle order", id="round.shuffle", show=False),
+        Binding("c", "capture", "Capture", id="agenda.capture"),
+        Binding("j", "journal", "Journal", id="agenda.journal"),
+        Binding(
+            "right_square_bracket",
+            "next_phase",
+            "Next phase",
+            key_display="]",
+            id="agenda.next_phase",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_phase",
+            "Previous phase",
+            key_display="[",
+            id="agenda.previous_phase",
+            show=False,
+        ),
+        Binding("l", "lobby", "Attendance", id="agenda.attendance", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield SessionClock(id="session-clock")
+        with Horizontal(id="agenda-body"):
+            yield PhaseList(id="phase-list")
+            with Vertical(id="centre"):
+                yield Static("", id="phase-title")
+                with Horizontal(id="round-box"):
+                    yield SpeakerPanel(id="speaker")
+                    yield SpeakerQueue(id="queue")
+                with VerticalScroll(id="script-box"):
+                    yield Static("", id="script")
+                yield CaptureChecklist(id="checklist")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_phase()
+
+    # ---- drawing --------------------------------------------------------------------------
+
+    def refresh_phase(self) -> None:
+        """Redraw what changes with the phase (called on every phase change)."""
+        model = self.controller.model
+        phase = model.phase
+        number = f"{model.phase_index + 1}/{len(model.phases)}"
+        captures = f" · captures: {CAPTURE_KINDS[phase.captures]}" if phase.captures else ""
+        self.query_one("#phase-title", Static).update(
+            f"[b]{number}  {escape(phase.name)}[/b] · {phase.minutes} min · {phase.kind}{captures}"
+        )
+        self.query_one("#script", Static).update(escape(phase.script))
+        self.query_one("#round-box").display = phase.kind == "round"
+        self.query_one(CaptureChecklist).display = phase.kind == "capture"
+        self.set_class(phase.kind == "round", "-round")
+        self.refresh_bindings()
+        self.tick()
+
+    def tick(self) -> None:
+        controller = self.controller
+        model = controller.model
+        self.query_one(SessionClock).show(
+            model, f"{controller.label} · {controller.title}", controller.wall
+        )
+        self.query_one(PhaseList).show(model)
+        timer = model.round
+        if timer is not None:
+            self.query_one(SpeakerPanel).show(model, timer)
+            self.query_one(SpeakerQueue).show(model, timer)
+        phase = model.phase
+        if phase.kind == "capture":
+            kind = phase.captures or "notes"
+            self.query_one(CaptureChecklist).show(
+                model, kind, CAPTURE_KINDS[kind], controller.captured_members(kind)
+            )
+
+    def changed(self) -> None:
+        self.controller.save()
+        self.refresh_bindings()
+        self.tick()
+
+    # ---- which keys apply -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        controller = self.plg.controller
+        if controller is None:
+            return True
+        model = controller.model
+        timer = model.round
+        if action in ROUND_ACTIONS or action == "shuffle":
+            if timer is None:
+                return False
+            if action == "previous_speaker":
+                return timer.current_index != 0
+            return not timer.finished
+        if action == "previous_phase":
+            return model.phase_index > 0
+        if action == "journal":
+            return controller.kind == "2" and timer is not None and not timer.finished
+        return True
+
+    # ---- round keys -------------------------------------------------------------------------
+
+    def _timer(self):
+        timer = self.controller.model.round
+        if timer is None:
+            raise RuntimeError("not a round phase")
+        return timer
+
+    def action_toggle_timer(self) -> None:
+        timer = self._timer()
+        timer.toggle()
+        if timer.running:
+            timer.time_lost = 0.0
+        self.changed()
+
+    def action_next_speaker(self) -> None:
+        self._timer().next()
+        self.changed()
+
+    def action_previous_speaker(self) -> None:
+        self._timer().previous()
+        self.changed()
+
+    def action_plus_minute(self) -> None:
+        self._timer().adjust(MINUTE)
+        self.changed()
+
+    def action_minus_minute(self) -> None:
+        self._timer().adjust(-MINUTE)
+        self.changed()
+
+    def action_skip(self) -> None:
+        self._timer().skip()
+        self.changed()
+
+    def action_shuffle(self) -> None:
+        self._timer().shuffle(self.controller.rng)
+        self.notify("The order of those still waiting was shuffled.")
+        self.changed()
+
+    # ---- phases and other screens -------------------------------------------------------------
+
+    def action_next_phase(self) -> None:
+        model = self.controller.model
+        if model.is_last_phase:
+            model.to_close()
+            self.controller.save()
+            self.plg.show_close()
+            return
+        model.goto_phase(model.phase_index + 1)
+        self.controller.save()
+        self.refresh_phase()
+
+    def action_previous_phase(self) -> None:
+        model = self.controller.model
+        if model.phase_index == 0:
+            return
+        model.goto_phase(model.phase_index - 1)
+        self.controller.save()
+        self.refresh_phase()
+
+    def action_capture(self) -> None:
+        from plg_tui.app.screens.capture import CaptureScreen
+
+        model = self.controller.model
+        phase = model.phase
+        timer = model.round
+        member = None
+        if timer is not None and timer.current is not None:
+            member = timer.current.member
+        kind = phase.captures or "notes"
+        self.app.push_screen(CaptureScreen(kind, member), lambda _: self.tick())
+
+    def action_journal(self) -> None:
+        from plg_tui.app.screens.confirm import ConfirmScreen
+        from plg_tui.app.screens.journal import JournalScreen
+
+        timer = self._timer()
+        current = timer.current
+        if current is None:
+            return
+        member = current.member
+        name = self.controller.model.name_of(member)
+
+        def answered(show: bool | None) -> None:
+            if show:
+                self.app.push_screen(JournalScreen(member, name))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Show {name}'s journal on the shared screen?",
+                "Only if they say yes, aloud. Everyone in the call will see it.",
+            ),
+            answered,
+        )
+
+    def action_lobby(self) -> None:
+        from plg_tui.app.screens.attendance import AttendanceScreen
+
+        self.app.push_screen(AttendanceScreen(), lambda _: self.refresh_phase())

@@ -1,0 +1,56 @@
+"""Who is in the call right now (late arrivals, someone who had to leave)."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Label
+
+from plg_tui.app.screens.base import SessionModal
+
+
+class AttendanceScreen(SessionModal):
+    BINDINGS = [
+        Binding("space", "toggle_present", "Present/absent", id="attendance.present"),
+        Binding("escape,l", "close", "Done", id="attendance.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="attendance-dialog"):
+            yield Label(
+                "[b]Attendance[/b] · applies to the next round; in this round use s to skip"
+            )
+            yield DataTable(id="attendance", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Member", key="member")
+        table.add_column("Present", key="present")
+        for person in self.controller.model.people:
+            table.add_row(escape(person.name), "", key=person.key)
+        self._refresh()
+        table.focus()
+
+    def _refresh(self) -> None:
+        table = self.query_one(DataTable)
+        for person in self.controller.model.people:
+            present = self.controller.model.present.get(person.key, False)
+            table.update_cell(person.key, "present", "✓ present" if present else "✗ absent")
+
+    def action_toggle_present(self) -> None:
+        table = self.query_one(DataTable)
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        model = self.controller.model
+        key = str(row_key.value)
+        if model.present.get(key) and len(model.present_keys()) <= 2:
+            self.notify("At least two members must stay present.", severity="warning")
+            return
+        model.present[key] = not model.present.get(key, False)
+        self.controller.save()
+        self._refresh()
+
+    def action_close(self) -> None:
+        self.dismiss()

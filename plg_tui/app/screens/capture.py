@@ -1,0 +1,74 @@
+"""Capture one item: a challenge, a commitment, a note, a parking-lot item or a ground rule.
+
+The text is sealed into the vault the moment Enter is pressed; it is never kept anywhere else.
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Label, Select
+
+from plg_tui.app.controller import CAPTURE_KINDS, GROUP_KINDS
+from plg_tui.app.screens.base import SessionModal
+
+GROUP = "__group__"
+
+
+class CaptureScreen(SessionModal):
+    BINDINGS = [Binding("escape", "close", "Done", id="capture.close")]
+
+    def __init__(self, kind: str, member: str | None) -> None:
+        super().__init__()
+        self.kind = kind
+        self.member = member
+
+    def compose(self) -> ComposeResult:
+        model = self.controller.model
+        members = [(model.name_of(k), k) for k in model.present_keys()]
+        members.append(("The whole group", GROUP))
+        member = self.member
+        if member is None or self.kind in GROUP_KINDS:
+            member = GROUP
+        with Vertical(id="capture-dialog"):
+            yield Label("[b]Capture[/b] · sealed into the group's vault as soon as you press Enter")
+            with Horizontal(id="capture-choices"):
+                yield Select(
+                    [(label, kind) for kind, label in CAPTURE_KINDS.items()],
+                    value=self.kind,
+                    allow_blank=False,
+                    id="capture-kind",
+                )
+                yield Select(members, value=member, allow_blank=False, id="capture-member")
+            yield Input(placeholder="Type it as it was said, then Enter", id="capture-text")
+            yield Label("", id="capture-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#capture-text", Input).focus()
+        self._show_count()
+
+    def _show_count(self, last: str = "") -> None:
+        count = self.controller.item_count
+        text = f"{count} item{'s' if count != 1 else ''} sealed in this session so far."
+        self.query_one("#capture-status", Label).update(f"{last}{text}")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value
+        if not text.strip():
+            self.notify("Nothing to capture yet.", severity="warning")
+            return
+        kind = self.query_one("#capture-kind", Select).value
+        member = self.query_one("#capture-member", Select).value
+        key = None if member == GROUP else str(member)
+        self.controller.capture(str(kind), key, text)
+        event.input.value = ""
+        who = self.controller.model.name_of(key) if key else "the group"
+        self._show_count(f"✓ Sealed: {CAPTURE_KINDS[str(kind)].lower()} for {escape(who)}. ")
+        self.notify(f"Sealed {CAPTURE_KINDS[str(kind)].lower()} for {who}.")
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,138 @@
+"""Close of session 1: practice partners for the month, session 2's date, and talk time."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Label, Static
+
+from plg_tui.app.screens.base import SessionScreen
+from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
+from plg_tui.core.groups import GroupError, parse_local
+
+
+class CloseSession1Screen(SessionScreen):
+    BINDINGS = [
+        Binding("r", "resuggest", "Other pairs", id="close1.resuggest"),
+        Binding("e", "edit_pairs", "Edit pairs", id="close1.edit_pairs"),
+        Binding("d", "edit_date", "Edit date", id="close1.edit_date"),
+        Binding("f", "finish", "Finish session", id="close1.finish"),
+        Binding("escape", "back", "Back to agenda", id="close1.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="close-title")
+        with Horizontal(id="close-top"):
+            with Vertical(id="pairs-box"):
+                yield Label("[b]Practice partners for the month[/b]")
+                yield Static("", id="pairs")
+                yield Input(placeholder="Amara + Bruno, Chiara + Dev + Elena", id="pairs-input")
+                yield Label("", id="pairs-problems")
+            with Vertical(id="date-box"):
+                yield Label("[b]Session 2[/b] (YYYY-MM-DDTHH:MM, group time zone)")
+                yield Input(id="date-input")
+                yield Label("", id="date-status")
+        yield TalkTimeChart(id="talk-time")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        controller = self.controller
+        model = controller.model
+        info = controller.info()
+        self.query_one("#close-title", Static).update(
+            f"[b]Close of {controller.label}[/b] · {escape(controller.title)}"
+        )
+        if not model.pairs:
+            model.pairs = controller.suggest_pairs()
+            controller.save()
+        date = model.session2_date or info.get("session2", "")
+        self.query_one("#date-input", Input).value = date
+        self.query_one("#date-status", Label).update(f"time zone {info.get('timezone', 'UTC')}")
+        self.query_one("#pairs-input", Input).display = False
+        self._show_pairs()
+        self.tick()
+        self.set_focus(None)
+
+    def _show_pairs(self, problems: list[str] | None = None) -> None:
+        model = self.controller.model
+        lines = []
+        for group in model.pairs:
+            names = " + ".join(escape(model.name_of(k)) for k in group)
+            lines.append(f"{'trio' if len(group) == 3 else 'pair'}: {names}")
+        self.query_one("#pairs", Static).update("\n".join(lines) or "no pairs yet")
+        text = "; ".join(problems or [])
+        self.query_one("#pairs-problems", Label).update(escape(text))
+
+    def tick(self) -> None:
+        model = self.controller.model
+        names = {p.key: p.name for p in model.people}
+        times = {k: v for k, v in model.talk_time().items() if model.present.get(k) or v > 0}
+        self.query_one(TalkTimeChart).show(times, names)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        editing = isinstance(self.focused, Input)
+        return not (editing and action in ("resuggest", "edit_pairs", "edit_date"))
+
+    def action_resuggest(self) -> None:
+        pairs = self.controller.suggest_pairs()
+        self.controller.set_pairs(pairs)
+        self._show_pairs()
+
+    def action_edit_pairs(self) -> None:
+        model = self.controller.model
+        field = self.query_one("#pairs-input", Input)
+        field.value = ", ".join(
+            " + ".join(model.person(k).first_name for k in group) for group in model.pairs
+        )
+        field.display = True
+        field.focus()
+
+    def action_edit_date(self) -> None:
+        self.query_one("#date-input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "pairs-input":
+            groups, problems = self.controller.parse_pairs(event.value)
+            if not problems:
+                problems = self.controller.set_pairs(groups)
+            self._show_pairs(problems)
+            if not problems:
+                event.input.display = False
+                self.set_focus(None)
+        elif event.input.id == "date-input" and self._check_date():
+            self.set_focus(None)
+
+    def _check_date(self) -> bool:
+        info = self.controller.info()
+        value = self.query_one("#date-input", Input).value.strip()
+        status = self.query_one("#date-status", Label)
+        try:
+            parse_local(value, info.get("timezone", "UTC"), "session 2")
+        except GroupError as error:
+            status.update(escape(str(error)))
+            return False
+        self.controller.model.session2_date = value
+        self.controller.save()
+        status.update(f"✓ session 2 on {value.replace('T', ' ')} ({info.get('timezone', 'UTC')})")
+        return True
+
+    def action_finish(self) -> None:
+        if not self._check_date():
+            self.notify("Check session 2's date first.", severity="warning")
+            return
+        model = self.controller.model
+        if not model.pairs:
+            self.notify("Agree on practice partners first.", severity="warning")
+            return
+        self.controller.close(model.session2_date)
+        self.plg.show_done()
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.focused.display = self.focused.id != "pairs-input"
+            self.set_focus(None)
+            return
+        self.plg.back_to_agenda()

@@ -1,0 +1,115 @@
+"""Close of session 2: an anonymous 1-5 rating of the module and a vote on the next topic."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from plg_tui.app.screens.base import SessionScreen
+from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
+
+
+class CloseSession2Screen(SessionScreen):
+    BINDINGS = [
+        *(
+            Binding(str(n), f"rate({n})", f"Rate {n}", id=f"close2.rate{n}", show=n in (1, 5))
+            for n in range(1, 6)
+        ),
+        Binding("u", "undo_rating", "Undo rating", id="close2.undo", show=False),
+        Binding("f", "finish", "Finish session", id="close2.finish"),
+        Binding("escape", "back", "Back to agenda", id="close2.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Only the latest value, kept in memory, so a mistyped rating can be taken back.
+        self._last_rating: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="close-title")
+        with Horizontal(id="close-top"):
+            with Vertical(id="rating-box"):
+                yield Label("[b]Rate the module[/b] (anonymous: only the count and average)")
+                yield Label(
+                    "Members send their 1-5 privately (chat to the facilitator); "
+                    "press 1-5 for each."
+                )
+                yield Static("", id="rating")
+            with Vertical(id="vote-box"):
+                yield Label("[b]Next topic[/b]: Enter adds one vote to the highlighted module")
+                yield OptionList(id="votes")
+        yield TalkTimeChart(id="talk-time")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        controller = self.controller
+        self.query_one("#close-title", Static).update(
+            f"[b]Close of {controller.label}[/b] · {escape(controller.title)}"
+        )
+        self._options = controller.vote_options()
+        self._show()
+        self.query_one(OptionList).focus()
+
+    def _show(self) -> None:
+        model = self.controller.model
+        average = model.rating_average
+        text = f"{model.rating_count} rating(s)"
+        if average is not None:
+            text += f", average [b]{average:.1f}[/b] of 5"
+        self.query_one("#rating", Static).update(text)
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        options.add_options(
+            [
+                Option(f"{model.votes.get(mid, 0):>2} votes  {escape(title)}", id=mid)
+                for mid, title in self._options
+            ]
+        )
+        if self._options:
+            options.highlighted = highlighted if highlighted is not None else 0
+        self.tick()
+
+    def tick(self) -> None:
+        model = self.controller.model
+        names = {p.key: p.name for p in model.people}
+        times = {k: v for k, v in model.talk_time().items() if model.present.get(k) or v > 0}
+        self.query_one(TalkTimeChart).show(times, names)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo_rating":
+            return self._last_rating is not None
+        return True
+
+    def action_rate(self, value: int) -> None:
+        self.controller.model.add_rating(value)
+        self._last_rating = value
+        self.controller.save()
+        self.refresh_bindings()
+        self._show()
+
+    def action_undo_rating(self) -> None:
+        if self._last_rating is None:
+            return
+        self.controller.model.undo_rating(self._last_rating)
+        self._last_rating = None
+        self.controller.save()
+        self.refresh_bindings()
+        self._show()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.controller.model.add_vote(event.option.id)
+            self.controller.save()
+            self._show()
+
+    def action_finish(self) -> None:
+        self.controller.close()
+        self.plg.show_done()
+
+    def action_back(self) -> None:
+        self.plg.back_to_agenda()

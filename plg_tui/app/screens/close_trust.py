@@ -1,0 +1,50 @@
+"""Close of the trust-building session: the ground rules written today and talk time."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Static
+
+from plg_tui.app.screens.base import SessionScreen
+from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
+
+
+class CloseTrustScreen(SessionScreen):
+    BINDINGS = [
+        Binding("f", "finish", "Finish session", id="close_trust.finish"),
+        Binding("escape", "back", "Back to agenda", id="close_trust.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="close-title")
+        yield Static("", id="ground-rules")
+        yield TalkTimeChart(id="talk-time")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        controller = self.controller
+        self.query_one("#close-title", Static).update(
+            f"[b]Close of the {controller.label.lower()}[/b] · {escape(controller.title)}"
+        )
+        rules = [text for kind, _m, text in controller.session_items() if kind == "ground_rules"]
+        lines = ["[b]Our ground rules[/b] (sealed in the vault)"]
+        lines += [f"  {n}. {escape(rule)}" for n, rule in enumerate(rules, start=1)]
+        if not rules:
+            lines.append("  none captured yet: press escape, then c, to add them")
+        self.query_one("#ground-rules", Static).update("\n".join(lines))
+        self.tick()
+
+    def tick(self) -> None:
+        model = self.controller.model
+        names = {p.key: p.name for p in model.people}
+        times = {k: v for k, v in model.talk_time().items() if model.present.get(k) or v > 0}
+        self.query_one(TalkTimeChart).show(times, names)
+
+    def action_finish(self) -> None:
+        self.controller.close()
+        self.plg.show_done()
+
+    def action_back(self) -> None:
+        self.plg.back_to_agenda()

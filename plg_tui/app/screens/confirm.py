@@ -1,0 +1,32 @@
+"""A yes/no question that needs an explicit answer (y or n)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            yield Label(f"[b]{self.question}[/b]", id="confirm-question")
+            if self.detail:
+                yield Label(self.detail, id="confirm-detail")
+            yield Label("Press [b]y[/b] for yes, [b]n[/b] for no.", id="confirm-keys")
+        yield Footer()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

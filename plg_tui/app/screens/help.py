@@ -1,0 +1,35 @@
+"""Every key of the screen underneath, with what it does (keys follow any remapping)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+INTRO = (
+    "plg runs the session: agenda, clock, talking stick and sealed notes. Everything typed "
+    "into a capture is encrypted at once. Every change is saved; if the app stops, run "
+    "[b]plg session SLUG --resume[/b] to continue. Ctrl+P opens the command palette."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close help", id="help.close")]
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        rows = "\n".join(f"  [b]{key:>9}[/b]  {description}" for key, description in self.keys)
+        with Vertical(id="help-dialog"):
+            yield Static("[b]Help[/b]", id="help-title")
+            yield Static(INTRO, id="help-intro")
+            with VerticalScroll(id="help-keys"):
+                yield Static(rows)
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,37 @@
+"""A member's practice-journal entries, shown on the shared screen after they agreed aloud."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Footer, Static
+
+from plg_tui.app.screens.base import SessionModal
+
+
+class JournalScreen(SessionModal):
+    BINDINGS = [Binding("escape,j", "close", "Hide journal", id="journal.close")]
+
+    def __init__(self, member: str, name: str) -> None:
+        super().__init__()
+        self.member = member
+        self.name = name
+
+    def compose(self) -> ComposeResult:
+        entries = self.controller.journal_entries(self.member)
+        with Vertical(id="journal-dialog"):
+            yield Static(f"[b]{escape(self.name)}'s practice journal[/b]", id="journal-title")
+            with VerticalScroll(id="journal-entries"):
+                if not entries:
+                    yield Static("No journal entries have arrived for this member.")
+                for entry in entries:
+                    heading = f"Week {entry.week}" if entry.week else "Entry"
+                    if entry.received:
+                        heading += f" · {entry.received[:10]}"
+                    yield Static(f"[b]{escape(heading)}[/b]\n{escape(entry.text)}\n")
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,125 @@
+"""The lobby: who is here, who facilitates, and everyone's confidentiality agreement."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Static
+
+from plg_tui.app.screens.base import SessionScreen
+
+AGREEMENT = (
+    "[b]Confidentiality agreement[/b]: what is said in this group stays in this group. "
+    "We share what we learned, never who said what. Each present member says "
+    '[b]"I agree"[/b] aloud; the facilitator ticks them with [b]a[/b].'
+)
+DO_NOT_RECORD = "● PLEASE DO NOT RECORD THIS CALL ●  Recording, transcripts and AI note-takers off."
+
+
+class LobbyScreen(SessionScreen):
+    BINDINGS = [
+        Binding("space", "toggle_present", "Present/absent", id="lobby.present"),
+        Binding("a", "toggle_agreement", "Tick agreement", id="lobby.agree"),
+        Binding("f", "make_facilitator", "Facilitator", id="lobby.facilitator"),
+        Binding("s", "begin", "Start session", id="lobby.start"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(DO_NOT_RECORD, id="do-not-record")
+        yield Static("", id="lobby-title")
+        yield DataTable(id="roster", cursor_type="row", zebra_stripes=False)
+        yield Static(AGREEMENT, id="agreement")
+        yield Static("", id="lobby-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Member", key="member")
+        table.add_column("Present", key="present")
+        table.add_column("Agreed", key="agreed")
+        table.add_column("Role", key="role")
+        for person in self.controller.model.people:
+            table.add_row(escape(person.name), "", "", "", key=person.key)
+        self.refresh_view()
+        table.focus()
+
+    def refresh_view(self) -> None:
+        controller = self.controller
+        model = controller.model
+        info = controller.info()
+        when = info.get("session1" if model.kind != "2" else "session2", "")
+        self.query_one("#lobby-title", Static).update(
+            f"[b]{controller.label}[/b] · {escape(controller.title)} · "
+            f"group {escape(controller.vault.slug)} · planned {when.replace('T', ' ')}"
+        )
+        table = self.query_one(DataTable)
+        suggested = controller.suggest_facilitator()
+        for person in model.people:
+            present = model.present.get(person.key, False)
+            agreed = model.agreed.get(person.key, False)
+            role = ""
+            if person.key == model.facilitator:
+                role = "facilitator"
+            elif person.key == suggested:
+                role = "(suggested: facilitated least recently)"
+            table.update_cell(person.key, "present", "✓ present" if present else "✗ absent")
+            table.update_cell(
+                person.key, "agreed", ("✓ agreed" if agreed else "· not yet") if present else ""
+            )
+            table.update_cell(person.key, "role", role)
+        problems = model.lobby_problems()
+        status = self.query_one("#lobby-status", Static)
+        if problems:
+            status.update("Before we start: " + "; ".join(problems) + ".")
+            status.set_class(True, "-waiting")
+        else:
+            status.update("Ready. Press [b]s[/b] to start the session clock.")
+            status.set_class(False, "-waiting")
+
+    def _selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    def _changed(self) -> None:
+        self.controller.save()
+        self.refresh_view()
+
+    def action_toggle_present(self) -> None:
+        key = self._selected()
+        if key is not None:
+            self.controller.model.toggle_present(key)
+            self._changed()
+
+    def action_toggle_agreement(self) -> None:
+        key = self._selected()
+        if key is None:
+            return
+        try:
+            self.controller.model.toggle_agreement(key)
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self._changed()
+
+    def action_make_facilitator(self) -> None:
+        key = self._selected()
+        if key is None:
+            return
+        try:
+            self.controller.model.set_facilitator(key)
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self._changed()
+
+    def action_begin(self) -> None:
+        problems = self.controller.model.lobby_problems()
+        if problems:
+            self.notify("; ".join(problems), title="Not yet", severity="warning")
+            return
+        self.controller.begin()
+        self.plg.show_agenda()

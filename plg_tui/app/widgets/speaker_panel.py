@@ -1,0 +1,76 @@
+"""The current speaker, large: name, a `Digits` countdown, and a text label for the state.
+
+The state is always said in words as well as colour (last minute, overtime), because colours
+wash out in a screen share and not everyone sees them.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Digits, Label
+
+from plg_tui.core.agenda import format_mmss
+from plg_tui.core.session import SessionModel
+from plg_tui.core.timers import RoundTimer, SpeakerStatus
+
+
+def countdown_text(timer: RoundTimer) -> str:
+    remaining = timer.remaining()
+    if remaining < 0:
+        return "+" + format_mmss(-remaining)
+    return format_mmss(remaining)
+
+
+def status_text(timer: RoundTimer) -> tuple[str, str]:
+    """(words, style class) for the current speaker's state."""
+    if timer.finished:
+        return "Round complete: everyone has spoken", "-done"
+    remaining = timer.remaining()
+    if remaining < 0:
+        state = f"OVERTIME +{format_mmss(-remaining)}"
+        css = "-overtime"
+    elif timer.in_last_minute:
+        state = "LAST MINUTE"
+        css = "-last-minute"
+    else:
+        state = "speaking"
+        css = ""
+    if not timer.running:
+        current = timer.current
+        if current is not None and current.used == 0 and current.status is SpeakerStatus.WAITING:
+            return "Ready: press space to start", "-paused"
+        state = f"PAUSED · {state}" if css else "PAUSED"
+        css = css or "-paused"
+    return state, css
+
+
+def division_text(model: SessionModel, timer: RoundTimer) -> str:
+    waiting = [s for s in timer.slots if s.status is SpeakerStatus.WAITING]
+    parts = [f"Round left {format_mmss(max(timer.phase_remaining(), 0))}"]
+    if timer.redivided() and waiting:
+        each = format_mmss(waiting[0].allotted)
+        parts.append(f"Re-divided: {each} each for {len(waiting)} still to speak")
+    if timer.time_lost > 0 and not timer.running:
+        parts.append(f"Paused on resume: {format_mmss(timer.time_lost)} lost")
+    return "\n".join(parts)
+
+
+class SpeakerPanel(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Label("", id="speaker-name")
+        yield Digits("0:00", id="countdown")
+        yield Label("", id="speaker-state")
+        yield Label("", id="division")
+
+    def show(self, model: SessionModel, timer: RoundTimer) -> None:
+        current = timer.current
+        name = model.name_of(current.member) if current else "Everyone has spoken"
+        self.query_one("#speaker-name", Label).update(f"[b]{name}[/b]")
+        self.query_one("#countdown", Digits).update(countdown_text(timer) if current else "0:00")
+        words, css = status_text(timer)
+        state = self.query_one("#speaker-state", Label)
+        state.update(words)
+        for cls in ("-overtime", "-last-minute", "-paused", "-done"):
+            self.set_class(cls == css, cls)
+        self.query_one("#division", Label).update(division_text(model, timer))

@@ -1,0 +1,43 @@
+"""Who has spoken, who speaks now and who is next, with each slot's time."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.widgets import Static
+
+from plg_tui.core.agenda import format_mmss
+from plg_tui.core.session import SessionModel
+from plg_tui.core.timers import RoundTimer, SpeakerStatus
+
+STATUS_WORD = {
+    SpeakerStatus.DONE: "done",
+    SpeakerStatus.SKIPPED: "skipped",
+    SpeakerStatus.SPEAKING: "now",
+    SpeakerStatus.WAITING: "next",
+}
+
+
+def queue_lines(model: SessionModel, timer: RoundTimer) -> str:
+    lines = ["[b]Queue[/b]"]
+    current = timer.current_index
+    for index, slot in enumerate(timer.slots):
+        name = model.person(slot.member).first_name if slot.member else slot.member
+        if index == current:
+            word, marker = "now", "▶"
+        else:
+            word = STATUS_WORD[slot.status]
+            marker = "✓" if slot.status is SpeakerStatus.DONE else " "
+            if slot.status is SpeakerStatus.SKIPPED:
+                marker = "–"
+        if slot.status in (SpeakerStatus.DONE, SpeakerStatus.SKIPPED):
+            timing = format_mmss(slot.used)
+        else:
+            timing = format_mmss(slot.allotted)
+        line = f"{marker} {escape(name):<10} {word:<7} {timing:>6}"
+        lines.append(f"[reverse]{line}[/reverse]" if index == current else line)
+    return "\n".join(lines)
+
+
+class SpeakerQueue(Static):
+    def show(self, model: SessionModel, timer: RoundTimer) -> None:
+        self.update(queue_lines(model, timer))

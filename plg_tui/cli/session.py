@@ -1,0 +1,64 @@
+"""`plg session SLUG` (run a session, screen-shared) and `plg demo` (a throwaway group)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from plg_tui.cli.common import add_passphrase_option
+from plg_tui.core.groups import GroupError
+from plg_tui.core.home import resolve_home
+from plg_tui.core.passphrase import ENV_VAR, get_passphrase
+
+
+def register(commands: Any) -> None:
+    session = commands.add_parser(
+        "session",
+        help="run a session in this terminal (share it in the call)",
+        description=(
+            "Run the group's next session: lobby, agenda, rounds, captures, close. The kind "
+            "defaults to a session in progress, else the next one not held (the trust-building "
+            "session only with --kind trust). The passphrase is asked inside the app unless "
+            f"--passphrase-file or ${ENV_VAR} gives it."
+        ),
+    )
+    session.add_argument("slug", help="the group (see: plg group list)")
+    session.add_argument("--kind", choices=("trust", "1", "2"), help="which session to run")
+    session.add_argument(
+        "--resume", action="store_true", help="continue where a stopped session was"
+    )
+    add_passphrase_option(session)
+    session.set_defaults(handler=cmd_session)
+
+    demo = commands.add_parser(
+        "demo",
+        help="a complete session 1 with five fictional managers (nothing is kept)",
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+
+def cmd_session(args: argparse.Namespace) -> int:
+    from plg_tui.vault.group import group_dir
+
+    home = resolve_home(args.home)
+    if not (group_dir(home, args.slug) / "group.db").exists():
+        raise GroupError(f"no group '{args.slug}' in {home} (see: plg group list)")
+    passphrase = None
+    if args.passphrase_file or os.environ.get(ENV_VAR):
+        passphrase = get_passphrase(args.passphrase_file)
+    from plg_tui.app.app import PlgApp
+
+    app = PlgApp(home, args.slug, kind=args.kind, passphrase=passphrase, resume=args.resume)
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from plg_tui.app.app import PlgApp
+    from plg_tui.core.demo import demo_group
+
+    with demo_group() as demo:
+        app = PlgApp(demo.home, demo.slug, kind="1", keys=demo.keys)
+        app.run()
+    return app.return_code or 0
