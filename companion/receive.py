@@ -176,9 +176,15 @@ def _decode_payload(part: Message) -> str:
     if charset in ("", "us-ascii", "ascii", "unknown-8bit", "x-unknown"):
         charset = "utf-8"
     try:
-        codecs.lookup(charset)
+        charset = codecs.lookup(charset).name
     except (LookupError, ValueError):
         charset = "utf-8"
+    if charset in ("iso8859-1", "latin-1"):
+        # what mail clients do: ISO-8859-1 labels are read as Windows-1252 (Outlook's dashes)
+        try:
+            return payload.decode("cp1252")
+        except UnicodeDecodeError:
+            return payload.decode("latin-1")
     try:
         return payload.decode(charset)
     except (UnicodeDecodeError, LookupError, ValueError):

@@ -300,6 +300,7 @@ class ImapMailbox:
         self.settings = settings
         self._use_move = use_move
         self.conn: imaplib.IMAP4 | None = None
+        self._capabilities: set[str] = set()
 
     def __enter__(self) -> ImapMailbox:
         self.open()
@@ -341,6 +342,7 @@ class ImapMailbox:
             ) from None
         except _IMAP_TRANSIENT as err:
             raise SourceError(f"{where}: {_os_text(err)}", temporary=True) from None
+        self._capabilities = self._call(_capabilities)
         self._call(lambda c: self._select(c))
         self._call(lambda c: self._ensure_processed_folder(c))
 
@@ -357,8 +359,7 @@ class ImapMailbox:
     def moves(self) -> bool:
         if self._use_move is not None:
             return self._use_move
-        assert self.conn is not None
-        return "MOVE" in self.conn.capabilities
+        return "MOVE" in self._capabilities
 
     def _ensure_processed_folder(self, conn: imaplib.IMAP4) -> None:
         if not self.moves:
@@ -463,6 +464,14 @@ def ingest_imap(
     finally:
         mailbox.close()
     return result
+
+
+def _capabilities(conn: imaplib.IMAP4) -> set[str]:
+    """The capabilities after login (servers announce more then than before)."""
+    typ, data = conn.capability()
+    if typ != "OK" or not data or not isinstance(data[0], bytes):
+        return {c.upper() for c in conn.capabilities}
+    return {c.upper() for c in data[0].decode("ascii", "replace").split()}
 
 
 def _imap_text(value: object) -> str:

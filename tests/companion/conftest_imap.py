@@ -1,0 +1,113 @@
+"""Fixtures for the inbound companion tests: a group with reply tokens, the sample messages
+in tests/companion/messages rendered for it, and a real Dovecot.
+
+Test modules import what they use: `from tests.companion.conftest_imap import inbound, dovecot`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from companion.receive import Ingester
+from companion.tokens import make_token
+from plg_tui.vault.group import INBOX, QUARANTINE, iter_entries, open_entry
+from plg_tui.vault.keys import GroupKeys, load_operations_keys, unlock
+from tests.companion.imap_server import Dovecot, dovecot_available, start_dovecot
+
+MESSAGES = Path(__file__).parent / "messages"
+PASSPHRASE = "correct horse battery"
+NOW = datetime(2026, 12, 8, 18, 45, tzinfo=UTC)
+ADA = "ada@example.org"
+GRACE = "grace@example.org"
+
+
+@dataclass
+class Inbound:
+    """A group 'team' (five members, see tests/conftest.py) and what replies to it look like."""
+
+    home: Path
+    keys: GroupKeys
+
+    def token(self, member: str = ADA, week: int = 2) -> str:
+        return make_token(self.keys, member, week)
+
+    def message_id(self, member: str = ADA, week: int = 2) -> str:
+        return f"{self.token(member, week)}.5f1d2c3b4a596877@example.org"
+
+    def render(
+        self,
+        name: str,
+        *,
+        member: str = ADA,
+        sender: str | None = None,
+        week: int = 2,
+        token: str | None = None,
+        crlf: bool = False,
+    ) -> bytes:
+        """A sample message as a member's client would send it in reply to our email."""
+        text = (MESSAGES / name).read_text(encoding="utf-8")
+        token = token or self.token(member, week)
+        text = (
+            text.replace("@@MSGID@@", f"{token}.5f1d2c3b4a596877@example.org")
+            .replace("@@TOKEN@@", token)
+            .replace("@@FROM@@", sender or member)
+        )
+        if crlf:
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return text.encode("utf-8")
+
+    def ingester(self, now: datetime = NOW, **options) -> Ingester:
+        options.setdefault("log", lambda line: None)
+        options.setdefault("acknowledge", False)
+        return Ingester(self.home, now=now, **options)
+
+    def unlocked(self) -> GroupKeys:
+        return unlock(self.home, self.keys.slug, PASSPHRASE)
+
+    def entries(self, folder: str = INBOX) -> list[dict]:
+        return list(iter_entries(self.home, self.keys, folder))
+
+    def texts(self, folder: str = INBOX) -> list[str]:
+        keys = self.unlocked()
+        return [open_entry(keys, folder, e) for e in iter_entries(self.home, keys, folder)]
+
+    def quarantine(self) -> list[dict]:
+        return self.entries(QUARANTINE)
+
+
+@pytest.fixture
+def inbound(make_group, data_home: Path) -> Inbound:
+    vault = make_group("team", PASSPHRASE)
+    vault.close()
+    return Inbound(data_home, load_operations_keys(data_home, "team"))
+
+
+def make_maildir(root: Path) -> Path:
+    for sub in ("new", "cur", "tmp"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def deliver_to_maildir(maildir: Path, raw: bytes, name: str) -> Path:
+    tmp = maildir / "tmp" / name
+    tmp.write_bytes(raw)
+    target = maildir / "new" / name
+    os.replace(tmp, target)
+    return target
+
+
+@pytest.fixture
+def dovecot(tmp_path: Path) -> Iterator[Dovecot]:
+    if not dovecot_available():
+        pytest.skip("Dovecot is not installed (scripts/ensure-test-tools.sh installs it)")
+    server = start_dovecot(tmp_path / "dovecot")
+    try:
+        yield server
+    finally:
+        server.stop()
