@@ -73,6 +73,7 @@ def process(
     *,
     chunk: int = CHUNK,
     result: BatchResult | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
     """Receive each (handle, raw) pair; commit and mark handled every `chunk` messages.
 
@@ -105,7 +106,8 @@ def process(
                 result.left += 1
                 continue
             result.add(outcome)
-            ingester.log(_describe(outcome))
+            if on_outcome is not None:
+                on_outcome(outcome)
             done.append(handle)
             if len(done) >= chunk:
                 flush()
@@ -124,10 +126,11 @@ def process(
     return result
 
 
-def _describe(outcome: Outcome) -> str:
+def describe(outcome: Outcome) -> str:
+    """One line about an outcome: what and why, never who wrote what."""
     where = f" (group {outcome.slug})" if outcome.slug else ""
     week = f", week {outcome.week}" if outcome.action in ("placed", "duplicate") else ""
-    return f"plg-companion: {outcome.action}: {outcome.reason}{week}{where}"
+    return f"{outcome.action}: {outcome.reason}{week}{where}"
 
 
 # -- Maildir -----------------------------------------------------------------------------------
@@ -164,11 +167,22 @@ def mark_maildir_handled(paths: list[Path]) -> None:
             continue
 
 
-def ingest_maildir(ingester: Ingester, folder: Path, *, chunk: int = CHUNK) -> BatchResult:
+def ingest_maildir(
+    ingester: Ingester,
+    folder: Path,
+    *,
+    chunk: int = CHUNK,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> BatchResult:
     result = BatchResult()
     try:
         return process(
-            ingester, maildir_messages(folder), mark_maildir_handled, chunk=chunk, result=result
+            ingester,
+            maildir_messages(folder),
+            mark_maildir_handled,
+            chunk=chunk,
+            result=result,
+            on_outcome=on_outcome,
         )
     except SourceError as err:
         if not err.temporary:
@@ -191,8 +205,12 @@ def read_stream(stream: BinaryIO, limit: int = MAX_QUARANTINED_BYTES + 1) -> byt
             kept.extend(block[: limit - len(kept)])
 
 
-def ingest_stdin(ingester: Ingester, stream: BinaryIO) -> BatchResult:
-    return process(ingester, [("stdin", read_stream(stream))], lambda handles: None)
+def ingest_stdin(
+    ingester: Ingester, stream: BinaryIO, *, on_outcome: Callable[[Outcome], None] | None = None
+) -> BatchResult:
+    return process(
+        ingester, [("stdin", read_stream(stream))], lambda handles: None, on_outcome=on_outcome
+    )
 
 
 # -- IMAP -----------------------------------------------------------------------------------------
@@ -450,13 +468,21 @@ def ingest_imap(
     *,
     chunk: int = 50,
     use_move: bool | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
     """Read the folder's unseen messages; a lost connection ends the run as temporary."""
     result = BatchResult()
     mailbox = ImapMailbox(settings, use_move=use_move)
     try:
         mailbox.open()
-        process(ingester, mailbox.messages(), mailbox.mark_handled, chunk=chunk, result=result)
+        process(
+            ingester,
+            mailbox.messages(),
+            mailbox.mark_handled,
+            chunk=chunk,
+            result=result,
+            on_outcome=on_outcome,
+        )
     except SourceError as err:
         if not err.temporary:
             raise

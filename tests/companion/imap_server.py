@@ -7,17 +7,18 @@ that can cut the connection after a number of bytes from the server (fault injec
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import grp
 import imaplib
 import ipaddress
 import os
 import pwd
-import grp
 import shutil
 import socket
 import ssl
-import tempfile
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -158,7 +159,9 @@ def _unprivileged_user() -> str:
     raise RuntimeError("running as root needs a 'dovenull' or 'nobody' user for Dovecot")
 
 
-def start_dovecot(folder: Path, username: str = "journal", password: str = "s3cret-imap") -> Dovecot:
+def start_dovecot(
+    folder: Path, username: str = "journal", password: str = "s3cret-imap"
+) -> Dovecot:
     folder.mkdir(parents=True, exist_ok=True)
     cert, key = make_certificate(folder)
     imap_port, imaps_port = free_port(), free_port()
@@ -286,10 +289,8 @@ class CuttingProxy:
             pass
         finally:
             for sock in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()
 
     def close(self) -> None:

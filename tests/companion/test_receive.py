@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
 from companion.ledger import Ledger
 from companion.receive import MAX_TEXT_CHARS, IngestTemporaryError
 from plg_tui.vault.group import message_hash
-from tests.companion.conftest_imap import ADA, GRACE, NOW, Inbound, inbound  # noqa: F401
 from tests.conftest import all_bytes_under
+
+if TYPE_CHECKING:
+    from tests.companion.conftest_imap import Inbound
+
+pytest_plugins = ["tests.companion.conftest_imap"]
+
+ADA = "ada@example.org"
+GRACE = "grace@example.org"
+NOW = datetime(2026, 12, 8, 18, 45, tzinfo=UTC)  # the fixture's default received time
 
 PLACED_SAMPLES = {
     "gmail_reply.eml": (
