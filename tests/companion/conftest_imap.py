@@ -80,26 +80,27 @@ class Inbound:
     def quarantine(self) -> list[dict]:
         return self.entries(QUARANTINE)
 
+    @staticmethod
+    def make_maildir(root: Path) -> Path:
+        for sub in ("new", "cur", "tmp"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        return root
+
+    @staticmethod
+    def deliver(maildir: Path, raw: bytes, name: str) -> Path:
+        """As an MDA does: write in tmp/, then rename into new/."""
+        tmp = maildir / "tmp" / name
+        tmp.write_bytes(raw)
+        target = maildir / "new" / name
+        os.replace(tmp, target)
+        return target
+
 
 @pytest.fixture
 def inbound(make_group, data_home: Path) -> Inbound:
     vault = make_group("team", PASSPHRASE)
     vault.close()
     return Inbound(data_home, load_operations_keys(data_home, "team"))
-
-
-def make_maildir(root: Path) -> Path:
-    for sub in ("new", "cur", "tmp"):
-        (root / sub).mkdir(parents=True, exist_ok=True)
-    return root
-
-
-def deliver_to_maildir(maildir: Path, raw: bytes, name: str) -> Path:
-    tmp = maildir / "tmp" / name
-    tmp.write_bytes(raw)
-    target = maildir / "new" / name
-    os.replace(tmp, target)
-    return target
 
 
 @pytest.fixture
