@@ -11,6 +11,7 @@ from pathlib import Path
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from plg_tui.app.controller import SessionController
@@ -227,7 +228,10 @@ class PlgApp(App[int]):
             controller.save()
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen | SessionModal) and screen.is_mounted:
-                screen.tick()
+                try:
+                    screen.tick()
+                except NoMatches:
+                    pass  # the screen is composing or closing; the next tick draws it
 
     # ---- app-wide keys ------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from plg_tui.core.groups import GroupError, parse_local
 
 
 class CloseSession1Screen(SessionScreen):
+    AUTO_FOCUS = None
     BINDINGS = [
         Binding("r", "resuggest", "Other pairs", id="close1.resuggest"),
         Binding("e", "edit_pairs", "Edit pairs", id="close1.edit_pairs"),

@@ -12,6 +12,7 @@ from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 
 
 class CloseTrustScreen(SessionScreen):
+    AUTO_FOCUS = None
     BINDINGS = [
         Binding("f", "finish", "Finish session", id="close_trust.finish"),
         Binding("escape", "back", "Back to agenda", id="close_trust.back"),

@@ -17,12 +17,12 @@ class JournalScreen(SessionModal):
     def __init__(self, member: str, name: str) -> None:
         super().__init__()
         self.member = member
-        self.name = name
+        self.member_name = name
 
     def compose(self) -> ComposeResult:
         entries = self.controller.journal_entries(self.member)
         with Vertical(id="journal-dialog"):
-            yield Static(f"[b]{escape(self.name)}'s practice journal[/b]", id="journal-title")
+            yield Static(f"[b]{escape(self.member_name)}'s practice journal[/b]", id="journal-title")
             with VerticalScroll(id="journal-entries"):
                 if not entries:
                     yield Static("No journal entries have arrived for this member.")

@@ -31,26 +31,27 @@ def status_text(timer: RoundTimer) -> tuple[str, str]:
         state = f"OVERTIME +{format_mmss(-remaining)}"
         css = "-overtime"
     elif timer.in_last_minute:
-        state = "LAST MINUTE"
+        state = f"LAST MINUTE · {format_mmss(remaining)} left"
         css = "-last-minute"
     else:
-        state = "speaking"
+        state = f"speaking · {format_mmss(remaining)} left"
         css = ""
     if not timer.running:
         current = timer.current
         if current is not None and current.used == 0 and current.status is SpeakerStatus.WAITING:
             return "Ready: press space to start", "-paused"
-        state = f"PAUSED · {state}" if css else "PAUSED"
+        state = f"PAUSED · {state.removeprefix('speaking · ')}"
         css = css or "-paused"
     return state, css
 
 
 def division_text(model: SessionModel, timer: RoundTimer) -> str:
-    waiting = [s for s in timer.slots if s.status is SpeakerStatus.WAITING]
+    # The current speaker's slot was re-divided along with those still waiting.
+    waiting = [s for s in timer.slots[timer.current_index or 0 :] if not timer.finished]
     parts = [f"Round left {format_mmss(max(timer.phase_remaining(), 0))}"]
     if timer.redivided() and waiting:
         each = format_mmss(waiting[0].allotted)
-        parts.append(f"Re-divided: {each} each for {len(waiting)} still to speak")
+        parts.append(f"Re-divided: {each} each, {len(waiting)} left")
     if timer.time_lost > 0 and not timer.running:
         parts.append(f"Paused on resume: {format_mmss(timer.time_lost)} lost")
     return "\n".join(parts)

@@ -1,0 +1,48 @@
+"""Shared helpers for the session app tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+PASSPHRASE = "correct horse battery"
+SLUG = "team"
+# 2026-12-01 14:00 in Berlin: the fixture group's session 1.
+WALL_START = datetime(2026, 12, 1, 13, 0, tzinfo=UTC).timestamp()
+
+
+class FakeClock:
+    """Monotonic seconds the test moves by hand; `wall` follows it from a fixed start."""
+
+    START = 1000.0
+
+    def __init__(self) -> None:
+        self.now = self.START
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+    def wall(self) -> float:
+        return WALL_START + (self.now - self.START)
+
+
+async def agree_all(pilot, count: int = 5) -> None:
+    """In the lobby: tick the agreement for every member, top to bottom."""
+    for _ in range(count):
+        await pilot.press("a", "down")
+    await pilot.pause()
+
+
+async def start_session(pilot) -> None:
+    await agree_all(pilot)
+    await pilot.press("s")
+    await pilot.pause()
+
+
+async def go_to_close(pilot) -> None:
+    """From the agenda: next phase until the close screen opens."""
+    for _ in range(len(pilot.app.controller.model.phases)):
+        await pilot.press("right_square_bracket")
+    await pilot.pause()
