@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from contextlib import suppress
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -228,10 +229,9 @@ class PlgApp(App[int]):
             controller.save()
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen | SessionModal) and screen.is_mounted:
-                try:
+                # A screen still composing or already closing is drawn by the next tick.
+                with suppress(NoMatches):
                     screen.tick()
-                except NoMatches:
-                    pass  # the screen is composing or closing; the next tick draws it
 
     # ---- app-wide keys ------------------------------------------------------------------------
 

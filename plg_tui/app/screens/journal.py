@@ -22,7 +22,8 @@ class JournalScreen(SessionModal):
     def compose(self) -> ComposeResult:
         entries = self.controller.journal_entries(self.member)
         with Vertical(id="journal-dialog"):
-            yield Static(f"[b]{escape(self.member_name)}'s practice journal[/b]", id="journal-title")
+            title = f"[b]{escape(self.member_name)}'s practice journal[/b]"
+            yield Static(title, id="journal-title")
             with VerticalScroll(id="journal-entries"):
                 if not entries:
                     yield Static("No journal entries have arrived for this member.")
