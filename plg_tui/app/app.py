@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import random
-from contextlib import suppress
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 
