@@ -176,7 +176,7 @@ def start_dovecot(
         # user, in a folder that user can reach (pytest's tmp folders are private to root)
         entry = pwd.getpwnam(login_user)
         mail_uid, mail_gid = entry.pw_uid, entry.pw_gid
-        mail_root = Path(tempfile.mkdtemp(prefix="plg-imap-mail-"))
+        mail_root = Path(tempfile.mkdtemp(prefix="plg-imap-mail-", dir="/tmp"))
         os.chown(mail_root, mail_uid, mail_gid)
     else:
         mail_root = folder / "mail"
@@ -200,6 +200,8 @@ ssl_cert = <{cert}
 ssl_key = <{key}
 disable_plaintext_auth = yes
 auth_mechanisms = plain login
+auth_failure_delay = 0
+login_trusted_networks = 127.0.0.0/8
 mail_location = maildir:{mail_root}/%u
 passdb {{
   driver = passwd-file
@@ -251,6 +253,7 @@ class CuttingProxy:
         self.target_port = target_port
         self.cut_after = cut_after
         self.connections = 0
+        self.bytes_from_server = 0
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
@@ -285,6 +288,10 @@ class CuttingProxy:
                     data = data[:room]
                 sink.sendall(data)
                 sent += len(data)
+                if from_server:
+                    self.bytes_from_server += len(data)
+                    if self.cut_after is not None and sent >= self.cut_after:
+                        break
         except OSError:
             pass
         finally:
