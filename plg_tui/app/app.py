@@ -29,6 +29,7 @@ TICK_SECONDS = 0.2
 class PlgApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "plg"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("b", "curtain", "Curtain", id="app.curtain"),

@@ -64,7 +64,7 @@ class AgendaScreen(SessionScreen):
                 with VerticalScroll(id="script-box"):
                     yield Static("", id="script")
                 yield CaptureChecklist(id="checklist")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_phase()
@@ -76,7 +76,7 @@ class AgendaScreen(SessionScreen):
         model = self.controller.model
         phase = model.phase
         number = f"{model.phase_index + 1}/{len(model.phases)}"
-        captures = f" · captures: {CAPTURE_KINDS[phase.captures]}" if phase.captures else ""
+        captures = f" · captures {phase.captures.replace('_', ' ')}" if phase.captures else ""
         self.query_one("#phase-title", Static).update(
             f"[b]{number}  {escape(phase.name)}[/b] · {phase.minutes} min · {phase.kind}{captures}"
         )
@@ -201,6 +201,10 @@ class AgendaScreen(SessionScreen):
         if timer is not None and timer.current is not None:
             member = timer.current.member
         kind = phase.captures or "notes"
+        if member is None and phase.kind == "capture":
+            done = self.controller.captured_members(kind)
+            waiting = [k for k in model.present_keys() if k not in done]
+            member = waiting[0] if waiting else None
         self.app.push_screen(CaptureScreen(kind, member), lambda _: self.tick())
 
     def action_journal(self) -> None:

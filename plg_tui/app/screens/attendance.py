@@ -23,7 +23,7 @@ class AttendanceScreen(SessionModal):
                 "[b]Attendance[/b] · applies to the next round; in this round use s to skip"
             )
             yield DataTable(id="attendance", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

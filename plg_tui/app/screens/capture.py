@@ -44,7 +44,7 @@ class CaptureScreen(SessionModal):
                 yield Select(members, value=member, allow_blank=False, id="capture-member")
             yield Input(placeholder="Type it as it was said, then Enter", id="capture-text")
             yield Label("", id="capture-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#capture-text", Input).focus()

@@ -27,16 +27,16 @@ class CloseSession1Screen(SessionScreen):
         yield Static("", id="close-title")
         with Horizontal(id="close-top"):
             with Vertical(id="pairs-box"):
-                yield Label("[b]Practice partners for the month[/b]")
+                yield Static("[b]Practice partners for the month[/b] (e to edit, r for others)")
                 yield Static("", id="pairs")
                 yield Input(placeholder="Amara + Bruno, Chiara + Dev + Elena", id="pairs-input")
                 yield Label("", id="pairs-problems")
             with Vertical(id="date-box"):
-                yield Label("[b]Session 2[/b] (YYYY-MM-DDTHH:MM, group time zone)")
+                yield Static("[b]Session 2[/b] date (d to edit), as YYYY-MM-DDTHH:MM")
                 yield Input(id="date-input")
                 yield Label("", id="date-status")
         yield TalkTimeChart(id="talk-time")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         controller = self.controller
@@ -54,7 +54,8 @@ class CloseSession1Screen(SessionScreen):
         self.query_one("#pairs-input", Input).display = False
         self._show_pairs()
         self.tick()
-        self.set_focus(None)
+        # Nothing focused: single-letter keys act on the screen, not inside a field.
+        self.call_after_refresh(self.set_focus, None)
 
     def _show_pairs(self, problems: list[str] | None = None) -> None:
         model = self.controller.model

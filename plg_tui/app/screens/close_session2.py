@@ -6,7 +6,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from plg_tui.app.screens.base import SessionScreen
@@ -33,17 +33,17 @@ class CloseSession2Screen(SessionScreen):
         yield Static("", id="close-title")
         with Horizontal(id="close-top"):
             with Vertical(id="rating-box"):
-                yield Label("[b]Rate the module[/b] (anonymous: only the count and average)")
-                yield Label(
-                    "Members send their 1-5 privately (chat to the facilitator); "
-                    "press 1-5 for each."
+                yield Static(
+                    "[b]Rate the module[/b], anonymously: members send their 1-5 to the "
+                    "facilitator privately, who presses 1-5 for each. Only the count and "
+                    "the average are kept."
                 )
                 yield Static("", id="rating")
             with Vertical(id="vote-box"):
-                yield Label("[b]Next topic[/b]: Enter adds one vote to the highlighted module")
+                yield Static("[b]Next topic[/b]: Enter adds a vote to the highlighted module")
                 yield OptionList(id="votes")
         yield TalkTimeChart(id="talk-time")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         controller = self.controller
@@ -66,7 +66,7 @@ class CloseSession2Screen(SessionScreen):
         options.clear_options()
         options.add_options(
             [
-                Option(f"{model.votes.get(mid, 0):>2} votes  {escape(title)}", id=mid)
+                Option(f"{model.votes.get(mid, 0):>2} ✓  {escape(title)}", id=mid)
                 for mid, title in self._options
             ]
         )

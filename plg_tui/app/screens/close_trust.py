@@ -22,7 +22,7 @@ class CloseTrustScreen(SessionScreen):
         yield Static("", id="close-title")
         yield Static("", id="ground-rules")
         yield TalkTimeChart(id="talk-time")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         controller = self.controller

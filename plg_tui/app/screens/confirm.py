@@ -26,7 +26,7 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Label(self.detail, id="confirm-detail")
             yield Label("Press [b]y[/b] for yes, [b]n[/b] for no.", id="confirm-keys")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

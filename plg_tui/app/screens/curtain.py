@@ -19,7 +19,7 @@ class CurtainScreen(SessionModal):
             yield Label("Session clock", id="curtain-label")
             yield Digits("0:00", id="curtain-clock")
             yield Label("Privacy curtain: press b to return", id="curtain-hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.tick()

@@ -18,7 +18,7 @@ class DoneScreen(SessionScreen):
     def compose(self) -> ComposeResult:
         yield Static("", id="done-summary")
         yield TalkTimeChart(id="talk-time")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         controller = self.controller

@@ -29,7 +29,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(INTRO, id="help-intro")
             with VerticalScroll(id="help-keys"):
                 yield Static(rows)
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss()

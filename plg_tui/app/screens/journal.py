@@ -32,7 +32,7 @@ class JournalScreen(SessionModal):
                     if entry.received:
                         heading += f" · {entry.received[:10]}"
                     yield Static(f"[b]{escape(heading)}[/b]\n{escape(entry.text)}\n")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -31,7 +31,7 @@ class LobbyScreen(SessionScreen):
         yield DataTable(id="roster", cursor_type="row", zebra_stripes=False)
         yield Static(AGREEMENT, id="agreement")
         yield Static("", id="lobby-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -28,7 +28,7 @@ class PassphraseScreen(Screen):
             )
             yield Input(password=True, placeholder="group passphrase", id="passphrase-input")
             yield Label(self.error, id="passphrase-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

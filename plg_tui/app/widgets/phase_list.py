@@ -11,9 +11,12 @@ from plg_tui.core.session import SessionModel
 KIND_LABEL = {"open": "talk", "round": "round", "capture": "capture"}
 
 
-def phase_lines(model: SessionModel) -> str:
+def phase_lines(model: SessionModel, width: int = 32) -> str:
+    """One line per phase (plus its kind when there is room): marker, name, planned, actual."""
     current = model.phase_index if model.stage != "lobby" else -1
-    lines = ["[b]Agenda[/b]       plan  actual"]
+    name_width = max(6, min(17, width - 13))
+    roomy = width >= 30
+    lines = [f"[b]{'Agenda':<{name_width + 2}}[/b]plan actual"]
     for index, phase in enumerate(model.phases):
         actual = model.agenda.actual_seconds(index)
         if index == current:
@@ -22,17 +25,18 @@ def phase_lines(model: SessionModel) -> str:
             marker = "✓"
         else:
             marker = " "
-        name = phase.name if len(phase.name) <= 16 else phase.name[:15] + "…"
+        name = phase.name if len(phase.name) < name_width else phase.name[: name_width - 2] + "…"
         planned = f"{phase.minutes:>2}m"
-        shown = format_mmss(actual) if actual > 0 or index == current else "  –"
-        line = f"{marker} {escape(name):<17}{planned} {shown:>6}"
+        shown = format_mmss(actual) if actual > 0 or index == current else "–"
+        line = f"{marker} {escape(name):<{name_width}}{planned:>4} {shown:>6}"
         if index == current:
             line = f"[reverse]{line}[/reverse]"
         lines.append(line)
-        lines.append(f"    [dim]{KIND_LABEL.get(phase.kind, phase.kind)}[/dim]")
+        if roomy:
+            lines.append(f"    [dim]{KIND_LABEL.get(phase.kind, phase.kind)}[/dim]")
     return "\n".join(lines)
 
 
 class PhaseList(Static):
     def show(self, model: SessionModel) -> None:
-        self.update(phase_lines(model))
+        self.update(phase_lines(model, self.content_size.width or 32))

@@ -51,7 +51,7 @@ def division_text(model: SessionModel, timer: RoundTimer) -> str:
     parts = [f"Round left {format_mmss(max(timer.phase_remaining(), 0))}"]
     if timer.redivided() and waiting:
         each = format_mmss(waiting[0].allotted)
-        parts.append(f"Re-divided: {each} each, {len(waiting)} left")
+        parts.append(f"Re-divided: {each} each")
     if timer.time_lost > 0 and not timer.running:
         parts.append(f"Paused on resume: {format_mmss(timer.time_lost)} lost")
     return "\n".join(parts)

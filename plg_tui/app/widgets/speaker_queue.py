@@ -11,7 +11,7 @@ from plg_tui.core.timers import RoundTimer, SpeakerStatus
 
 STATUS_WORD = {
     SpeakerStatus.DONE: "done",
-    SpeakerStatus.SKIPPED: "skipped",
+    SpeakerStatus.SKIPPED: "skip",
     SpeakerStatus.SPEAKING: "now",
     SpeakerStatus.WAITING: "next",
 }
@@ -33,7 +33,7 @@ def queue_lines(model: SessionModel, timer: RoundTimer) -> str:
             timing = format_mmss(slot.used)
         else:
             timing = format_mmss(slot.allotted)
-        line = f"{marker} {escape(name):<10} {word:<7} {timing:>6}"
+        line = f"{marker} {escape(name[:9]):<9} {word:<4} {timing:>5}"
         lines.append(f"[reverse]{line}[/reverse]" if index == current else line)
     return "\n".join(lines)
 
