@@ -76,6 +76,8 @@ _AUTO_HEADERS = (
     "X-Auto-Reply",
     "X-Mailer-Autoreply",
 )
+# A stop request is a few words; longer text is an entry (saves re-cleaning every reply).
+_STOP_CHECK_CHARS = 400
 _DSN_STATUS = re.compile(r"^\s*([245])\.\d{1,3}\.\d{1,3}")
 
 
@@ -237,9 +239,12 @@ def _walk(part: Message, body: _Body, depth: int, in_related: bool) -> None:
         body.attachments += 1
 
 
-def read_body(raw: bytes) -> _Body:
+def parse_message(raw: bytes) -> Message:
+    return email.message_from_bytes(raw, policy=email.policy.compat32)
+
+
+def read_body(message: Message) -> _Body:
     """The text/plain (else text/html) the member wrote and the number of attachments."""
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
     body = _Body()
     _walk(message, body, 0, False)
     return body
@@ -482,7 +487,15 @@ class Ingester:
         return outcome
 
     def _receive(self, raw: bytes) -> Outcome:
-        headers = parse_headers(raw)
+        # one full parse serves headers and body; a huge or unparseable message gets its
+        # header block read on its own, which is enough to route and quarantine it
+        message: Message | None = None
+        if len(raw) <= MAX_MESSAGE_BYTES:
+            try:
+                message = parse_message(raw)
+            except Exception:  # noqa: BLE001
+                message = None
+        headers = message if message is not None else parse_headers(raw)
         if is_delivery_report(headers):
             return self._bounce(raw)
         auto = auto_reply_reason(headers)
@@ -510,7 +523,9 @@ class Ingester:
             return self._quarantine(group, raw, headers, "message larger than 1 MiB", sender)
 
         try:
-            body = read_body(raw)
+            if message is None:
+                raise ValueError("unparseable")
+            body = read_body(message)
             text, truncated = member_text(body)
         except RecursionError:
             return self._quarantine(group, raw, headers, "message structure unreadable", sender)
@@ -519,7 +534,7 @@ class Ingester:
         except Exception:  # noqa: BLE001 - broken MIME must end in quarantine, not a crash
             return self._quarantine(group, raw, headers, "message could not be read", sender)
 
-        if is_stop_request(text):
+        if len(text) <= _STOP_CHECK_CHARS and is_stop_request(text):
             return self._stop(group, route, "reply")
         if not text and body.attachments == 0:
             return Outcome("dropped", "empty reply", group.slug, route.member, route.week)

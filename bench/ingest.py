@@ -1,0 +1,126 @@
+"""Ingest 5,000 replies from a Maildir; compare with only parsing the same messages.
+
+    .venv/bin/python bench/ingest.py [--count 5000]
+
+Prints replies per second for the whole path (parse, route and verify the token, clean the
+text, seal it, write one file atomically with fsync, move new/ -> cur/) against reading and
+parsing the same files with `email.message_from_bytes`, in the same run, and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from companion.receive import Ingester  # noqa: E402
+from companion.sources import ingest_maildir  # noqa: E402
+from companion.tokens import make_token  # noqa: E402
+from plg_tui.core.groups import GroupSpec, create_group  # noqa: E402
+from plg_tui.core.home import init_home  # noqa: E402
+from plg_tui.vault.crypto import KdfParams  # noqa: E402
+from plg_tui.vault.keys import load_operations_keys  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "companion" / "messages"
+REPLIES = (
+    "gmail_reply.eml",
+    "outlook_desktop.eml",
+    "iphone_reply.eml",
+    "thunderbird_signature.eml",
+    "html_only_list.eml",
+    "with_attachment.eml",
+)
+ROSTER = (
+    "name,email,title,level,reports_to,department,timezone\n"
+    "Ada Lovelace,ada@example.org,Engineering Manager,5,cto@example.org,Eng,Europe/London\n"
+    "Grace Hopper,grace@example.org,Engineering Manager,5,cto@example.org,Eng,America/New_York\n"
+    "Linus Park,linus@example.org,QA Lead,5,vpq@example.org,Quality,Asia/Tokyo\n"
+    "Mei Chen,mei@example.org,Operations Manager,5,coo@example.org,Ops,Asia/Kolkata\n"
+    "Tomás Ruiz,tomas@example.org,Support Manager,5,coo@example.org,Support,Europe/Madrid\n"
+)
+MEMBERS = ("ada", "grace", "linus", "mei", "tomas")
+
+
+def build(root: Path, count: int) -> tuple[Path, Path]:
+    home = root / "home"
+    init_home(home)
+    roster = root / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    spec = GroupSpec(
+        slug="bench",
+        module_id="giving-feedback",
+        roster=roster,
+        session1="2026-12-01T14:00",
+        session2="2026-12-29T14:00",
+        timezone="Europe/Berlin",
+    )
+    # a cheap KDF: only unlocking by passphrase uses it, and ingesting never does
+    create_group(home, spec, "bench passphrase 1", kdf=KdfParams(1024, 1, 1)).close()
+    keys = load_operations_keys(home, "bench")
+    maildir = root / "Maildir"
+    for sub in ("new", "cur", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    templates = [(SAMPLES / name).read_text(encoding="utf-8") for name in REPLIES]
+    for index in range(count):
+        member = f"{MEMBERS[index % len(MEMBERS)]}@example.org"
+        week = 1 + index % 4
+        token = make_token(keys, member, week)
+        text = (
+            templates[index % len(templates)]
+            .replace("@@MSGID@@", f"{token}.{index:08x}@example.org")
+            .replace("@@TOKEN@@", token)
+            .replace("@@FROM@@", member)
+        )
+        # each reply its own Message-ID (or, where the sample has none, its own body)
+        text = text.replace("Message-ID: <", f"Message-ID: <{index}.", 1).replace(
+            "Message-Id: <", f"Message-Id: <{index}.", 1
+        )
+        (maildir / "new" / f"{1_800_000_000 + index}.M{index}P1.bench").write_text(
+            text, encoding="utf-8"
+        )
+    return home, maildir
+
+
+def parse_only(maildir: Path) -> float:
+    started = time.perf_counter()
+    for name in sorted(os.listdir(maildir / "new")):
+        with open(maildir / "new" / name, "rb") as handle:
+            email.message_from_bytes(handle.read())
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="plg-bench-ingest-") as folder:
+        home, maildir = build(Path(folder), args.count)
+        parse_seconds = parse_only(maildir)
+        ingester = Ingester(
+            home, now=datetime.now(UTC), source="maildir", acknowledge=False, log=lambda _: None
+        )
+        started = time.perf_counter()
+        result = ingest_maildir(ingester, maildir)
+        ingest_seconds = time.perf_counter() - started
+        placed = result.counts.get("placed", 0)
+        if placed != args.count or result.handled != args.count:
+            print(f"unexpected result: {result.summary()}", file=sys.stderr)
+            return 1
+    parse_rate = args.count / parse_seconds
+    ingest_rate = args.count / ingest_seconds
+    print(f"replies:             {args.count}")
+    print(f"parse only:          {parse_rate:10.0f} messages/s  ({parse_seconds:.2f} s)")
+    print(f"ingest (sealed):     {ingest_rate:10.0f} replies/s   ({ingest_seconds:.2f} s)")
+    print(f"ratio ingest/parse:  {ingest_rate / parse_rate:10.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
