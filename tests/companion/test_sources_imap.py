@@ -175,3 +175,27 @@ def test_imap_settings_from_plg_toml(tmp_path) -> None:
     with pytest.raises(ConfigError, match="PLG_IMAP_PASSWORD"):
         load_imap_settings(no_password, env={})
     assert dataclasses.replace(loaded, folder="Journal").folder == "Journal"
+
+
+def test_companion_run_ingests_from_imap_and_status_shows_a_bounce(
+    inbound: Inbound, dovecot: Dovecot, smtp_server, monkeypatch, capsys
+) -> None:
+    from companion.cli import main as companion_main
+
+    dovecot.append(inbound.render("gmail_reply.eml", crlf=True))
+    dovecot.append(inbound.render("postfix_bounce.eml", member="grace@example.org", crlf=True))
+    (inbound.home / "plg.toml").write_text(
+        '[email]\nfrom = "Peer Learning <plg@example.org>"\nreply_to = "journal@example.org"\n'
+        + smtp_server.toml()
+        + f'[imap]\nhost = "127.0.0.1"\nport = {dovecot.imaps_port}\nsecurity = "tls"\n'
+        f'username = "{dovecot.username}"\nca_file = "{dovecot.cert}"\n'
+    )
+    monkeypatch.setenv("PLG_IMAP_PASSWORD", dovecot.password)
+    code = companion_main(["--home", str(inbound.home), "run", "--now", "2026-12-08T18:45+00:00"])
+    assert code == 0, capsys.readouterr().err
+    assert "2 messages handled: 1 placed, 1 bounced" in capsys.readouterr().out
+    assert len(inbound.entries()) == 1
+    acks = [m for m in smtp_server.handler.parsed() if "Saved:" in str(m["Subject"])]
+    assert [a["To"].addresses[0].addr_spec for a in acks] == ["ada@example.org"]
+    assert companion_main(["--home", str(inbound.home), "status", "team"]) == 0
+    assert "bouncing: grace@example.org (5.1.1)" in capsys.readouterr().out
