@@ -150,3 +150,82 @@ def test_modules_check_reports_problems(tmp_path):
     result = run("modules", "check", str(bad))
     assert result.returncode == 1
     assert "broken.toml" in result.stdout
+
+
+def test_damaged_file_and_loose_key_are_clear_errors(roster_file, isolated_environment):
+    assert create(roster_file).returncode == 0
+    key = isolated_environment / "keys" / "team.key"
+    key.chmod(0o644)
+    loose = run("group", "show", "team")
+    assert loose.returncode != 0
+    assert f"key file {key}: permissions 644" in loose.stderr
+    assert loose.stderr.count("\n") == 1
+    key.chmod(0o600)
+    db = isolated_environment / "groups" / "team" / "group.db"
+    db.write_bytes(db.read_bytes()[:-3] + b"xyz")
+    damaged = run("group", "show", "team")
+    assert damaged.returncode != 0
+    assert f"{db} is damaged or was modified" in damaged.stderr
+    assert "Traceback" not in damaged.stderr
+
+
+def _spawn_in_terminal(args: list[str], answers: list[str]) -> tuple[int, str]:
+    """Run `plg` on a pseudo-terminal, typing each answer at each passphrase prompt."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(PLG, [PLG, *args])
+    output = b""
+    pending = list(answers)
+    answered = 0
+    while True:
+        ready, _, _ = select.select([fd], [], [], 20)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        # answer each prompt once it is fully shown (getpass flushes input typed earlier)
+        if pending and output.lower().count(b"passphrase: ") > answered:
+            answered += 1
+            os.write(fd, (pending.pop(0) + "\n").encode())
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+CREATE_ARGS = [
+    "group", "create", "team", "--module", "giving-feedback",
+    "--session1", "2026-12-01T14:00", "--session2", "2026-12-29T14:00",
+]  # fmt: skip
+
+
+def test_interactive_prompt_asks_twice(roster_file, isolated_environment):
+    args = [*CREATE_ARGS, "--roster", str(roster_file)]
+    code, out = _spawn_in_terminal(args, ["typed long passphrase", "typed long passphrase"])
+    assert code == 0, out
+    assert "Repeat the passphrase" in out
+    assert "typed long passphrase" not in out  # not echoed
+    env = {"PLG_PASSPHRASE": "typed long passphrase", "PLG_NEW_PASSPHRASE": "another long one!"}
+    result = run("group", "passwd", "team", env=env)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        (["", ""], "the passphrase is empty"),
+        (["short", "short"], "use at least 10"),
+        (["first long passphrase", "second long passphrase"], "the two passphrases differ"),
+    ],
+)
+def test_interactive_prompt_refuses(roster_file, isolated_environment, answers, message):
+    code, out = _spawn_in_terminal([*CREATE_ARGS, "--roster", str(roster_file)], answers)
+    assert code != 0
+    assert message in out
+    assert not (isolated_environment / "groups" / "team").exists()
