@@ -52,3 +52,9 @@ def make_app(group: Path, keys: GroupKeys, clock: FakeClock) -> Callable[..., Pl
         return PlgApp(group, SLUG, **options)
 
     return make
+
+
+@pytest.fixture
+def open_vault_factory(data_home: Path) -> Callable[[], GroupVault]:
+    """Open the fixture group as it is on disk now (for groups made inside a test)."""
+    return lambda: GroupVault(data_home, unlock(data_home, SLUG, PASSPHRASE))

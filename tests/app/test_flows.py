@@ -377,9 +377,9 @@ async def test_resume_restores_phase_speaker_and_times_paused(make_app, clock, o
         assert model.phase_index == 1 and timer.current.member == EMAILS[1]
         assert not timer.running and timer.time_lost == 12.0
         assert timer.current_used() == 25.0 and timer.slots[0].used == 40.0
-        assert "Paused on resume: 0:12 lost" in label_text(resumed, "#division")
+        assert "Paused on resume: 0:12 lost" in label_text(resumed, "#speaker-state")
         await pilot.press("space")
-        assert timer.running and "lost" not in label_text(resumed, "#division")
+        assert timer.running and "lost" not in label_text(resumed, "#speaker-state")
 
 
 async def test_without_resume_flag_the_app_asks(make_app, open_vault):

@@ -37,6 +37,8 @@ def status_text(timer: RoundTimer) -> tuple[str, str]:
         state = f"speaking · {format_mmss(remaining)} left"
         css = ""
     if not timer.running:
+        if timer.time_lost > 0:
+            return f"Paused on resume: {format_mmss(timer.time_lost)} lost", "-paused"
         current = timer.current
         if current is not None and current.used == 0 and current.status is SpeakerStatus.WAITING:
             return "Ready: press space to start", "-paused"
@@ -52,8 +54,6 @@ def division_text(model: SessionModel, timer: RoundTimer) -> str:
     if timer.redivided() and waiting:
         each = format_mmss(waiting[0].allotted)
         parts.append(f"Re-divided: {each} each")
-    if timer.time_lost > 0 and not timer.running:
-        parts.append(f"Paused on resume: {format_mmss(timer.time_lost)} lost")
     return "\n".join(parts)
 
 

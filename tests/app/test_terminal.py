@@ -1,0 +1,147 @@
+"""The real program in a real terminal: `plg demo` and a crashed `plg session`, driven in tmux."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.app.helpers import PASSPHRASE, SLUG
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+PLG = str(Path(sys.executable).parent / "plg")
+COUNTDOWN = re.compile(r"speaking · (\d+):(\d\d) left")
+
+
+class Terminal:
+    """One private tmux server (its own socket), so nothing else's sessions are touched."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.socket = f"plg-test-{uuid.uuid4().hex[:8]}"
+        self.env = env
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            env=self.env,
+        )
+        return result.stdout
+
+    def start(self, name: str, command: str) -> None:
+        self.tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30", f"exec {command}")
+
+    def screen(self, name: str) -> str:
+        return self.tmux("capture-pane", "-p", "-t", name)
+
+    def keys(self, name: str, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", name, key)
+            time.sleep(0.05)
+
+    def wait_for(self, name: str, test: Callable[[str], bool], timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.screen(name)
+            if test(text):
+                return text
+            time.sleep(0.1)
+        raise AssertionError(f"timed out; the screen shows:\n{text}")
+
+    def pane_pid(self, name: str) -> int:
+        return int(self.tmux("display-message", "-p", "-t", name, "#{pane_pid}").strip())
+
+    def alive(self, name: str) -> bool:
+        return name in self.tmux("list-sessions", "-F", "#{session_name}").split()
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    temp = tmp_path / "e2e-tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "TERM": "xterm-256color"}
+    term = Terminal(env)
+    yield term
+    term.close()
+
+
+def seconds(match: re.Match[str]) -> int:
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def agree_and_start(term: Terminal, name: str) -> None:
+    term.wait_for(name, lambda s: "PLEASE DO NOT RECORD" in s)
+    for _ in range(5):
+        term.keys(name, "a", "Down")
+    term.wait_for(name, lambda s: "Ready. Press s" in s)
+    term.keys(name, "s")
+    term.wait_for(name, lambda s: "Session clock" in s and "Ready: press space" in s)
+
+
+def test_demo_runs_a_round_and_the_countdown_moves(terminal: Terminal, tmp_path: Path):
+    terminal.start("demo", f"{PLG} demo")
+    agree_and_start(terminal, "demo")
+    assert "Amara Okafor" in terminal.screen("demo")
+    terminal.keys("demo", "Space")
+    first = COUNTDOWN.search(terminal.wait_for("demo", COUNTDOWN.search))
+    assert first is not None
+    later = terminal.wait_for(
+        "demo",
+        lambda s: (m := COUNTDOWN.search(s)) is not None and seconds(m) <= seconds(first) - 2,
+    )
+    assert "Amara Okafor" in later
+    terminal.keys("demo", "C-q")
+    deadline = time.monotonic() + 10
+    while terminal.alive("demo") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not terminal.alive("demo")
+    # The throwaway data home is gone.
+    assert list((tmp_path / "e2e-tmp").glob("plg-demo-*")) == []
+
+
+def test_killed_session_resumes_paused_with_time_lost(
+    terminal: Terminal, make_group, open_vault_factory
+):
+    make_group(SLUG, PASSPHRASE).close()
+    terminal.env["PLG_PASSPHRASE"] = PASSPHRASE
+    terminal.start("run", f"{PLG} session {SLUG} --kind 1")
+    agree_and_start(terminal, "run")
+    terminal.keys("run", "Space")
+    time.sleep(1.5)
+    terminal.keys("run", "n")
+    terminal.wait_for("run", lambda s: "▶ Grace" in s)
+    time.sleep(1.0)
+    os.kill(terminal.pane_pid("run"), signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while terminal.alive("run") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    saved = open_vault_factory().session_state("1")
+    rounds = saved["rounds"]["0"]
+    assert saved["stage"] == "agenda" and rounds["current_index"] == 1
+    assert rounds["was_running"] is True
+    ada_used = rounds["slots"][0]["used"]
+    assert 1.0 <= ada_used <= 5.0
+
+    terminal.start("again", f"{PLG} session {SLUG} --resume")
+    text = terminal.wait_for("again", lambda s: "Paused on resume" in s)
+    assert "Grace Hopper" in text and "1/6  Check-in" in text
+    lost = re.search(r"Paused on resume: (\d+):(\d\d) lost", text)
+    assert lost is not None and seconds(lost) >= 1
+    assert re.search(r"✓ Ada\s+done\s+0:0\d", text)
+    terminal.keys("again", "C-q")
