@@ -62,12 +62,13 @@ class PlgApp(App[int]):
         self.controller: SessionController | None = None
         self._keys = keys
         self._passphrase = passphrase
+        # Chosen before the first paint: switching themes later restyles every widget.
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = HIGH_CONTRAST.name
 
     # ---- start-up: unlock, open, pick the screen ----------------------------------------------
 
     def on_mount(self) -> None:
-        self.register_theme(HIGH_CONTRAST)
-        self.theme = HIGH_CONTRAST.name
         self.set_interval(self.tick_seconds, self._tick)
         if self._keys is not None:
             self._open(self._keys)
