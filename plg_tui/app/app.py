@@ -259,7 +259,8 @@ class PlgApp(App[int]):
         keys = []
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not active.enabled or not binding.description or binding.description in seen:
+            # Only the session's own keys (they all carry an id); not scrolling or focus keys.
+            if binding.id is None or not active.enabled or binding.description in seen:
                 continue
             seen.add(binding.description)
             keys.append((self.get_key_display(binding), binding.description))
@@ -270,7 +271,7 @@ class PlgApp(App[int]):
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not active.enabled or not binding.description or binding.description in seen:
+            if binding.id is None or not active.enabled or binding.description in seen:
                 continue
             if binding.action in ("command_palette", "quit"):
                 continue

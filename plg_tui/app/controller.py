@@ -29,6 +29,15 @@ CAPTURE_KINDS: dict[str, str] = {
     "notes": "Facilitator's notes",
     "parking": "Parking lot (off-topic, for later)",
 }
+# How a sealed item is named in a confirmation ("Sealed the commitment for Ada").
+CAPTURE_NOUNS: dict[str, str] = {
+    "challenge": "challenge",
+    "commitment": "commitment",
+    "reflection": "reflection",
+    "ground_rules": "ground rule",
+    "notes": "note",
+    "parking": "parking-lot item",
+}
 # Items that belong to the whole group rather than to one member.
 GROUP_KINDS = ("notes", "parking", "ground_rules")
 # A running session is checkpointed this often, so a crash loses at most this much time.

@@ -54,10 +54,20 @@ def cmd_session(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    # Unwinds through the app (restoring the terminal) and the demo's cleanup.
+    raise SystemExit(128 + signum)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    import signal
+
     from plg_tui.app.app import PlgApp
     from plg_tui.core.demo import demo_group
 
+    # A closed terminal window or a kill must still remove the throwaway data home.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on_signal)
     with demo_group() as demo:
         app = PlgApp(demo.home, demo.slug, kind="1", keys=demo.keys)
         app.run()

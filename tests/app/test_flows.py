@@ -152,7 +152,8 @@ async def test_capture_is_sealed_into_the_vault_at_once(make_app, group, open_va
         await pilot.pause()
         app.screen.query_one("#capture-kind").value = "parking"
         app.screen.query_one("#capture-member").value = "__group__"
-        await pilot.press(*"MARKER-parking", "enter", "escape")
+        app.screen.query_one("#capture-text").value = "MARKER-parking"
+        await pilot.press("enter", "escape")
         await pilot.pause()
     parked = open_vault().items(kind="parking")
     assert len(parked) == 1 and parked[0]["member"] is None
@@ -271,8 +272,11 @@ async def test_trust_session_ground_rules_and_close(make_app, group, open_vault)
         await pilot.press("c")
         await pilot.pause()
         assert app.screen.query_one("#capture-kind").value == "ground_rules"
-        await pilot.press(*"RULE-we finish on time", "enter")
-        await pilot.press(*"RULE-ask before advising", "enter", "escape")
+        field = app.screen.query_one("#capture-text")
+        field.value = "RULE-we finish on time"
+        await pilot.press("enter")
+        field.value = "RULE-ask before advising"
+        await pilot.press("enter", "escape")
         for _ in range(3):
             await pilot.press("right_square_bracket")
         await pilot.pause()
@@ -335,7 +339,8 @@ async def test_wrong_passphrase_asks_again_and_writes_nothing(make_app, group):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, PassphraseScreen)
-        await pilot.press(*"not the passphrase", "enter")
+        app.screen.query_one("#passphrase-input").value = "not the passphrase"
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, PassphraseScreen)
@@ -343,7 +348,8 @@ async def test_wrong_passphrase_asks_again_and_writes_nothing(make_app, group):
         assert app.screen.query_one("#passphrase-input").value == ""
         assert app.controller is None
         assert db.read_bytes() == before
-        await pilot.press(*"correct horse battery", "enter")
+        app.screen.query_one("#passphrase-input").value = "correct horse battery"
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, LobbyScreen)

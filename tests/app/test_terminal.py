@@ -145,3 +145,14 @@ def test_killed_session_resumes_paused_with_time_lost(
     assert lost is not None and seconds(lost) >= 1
     assert re.search(r"✓ Ada\s+done\s+0:0\d", text)
     terminal.keys("again", "C-q")
+
+
+def test_demo_home_is_removed_when_the_terminal_goes_away(terminal: Terminal, tmp_path: Path):
+    terminal.start("demo", f"{PLG} demo")
+    terminal.wait_for("demo", lambda s: "PLEASE DO NOT RECORD" in s)
+    assert len(list((tmp_path / "e2e-tmp").glob("plg-demo-*"))) == 1
+    os.kill(terminal.pane_pid("demo"), signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while terminal.alive("demo") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list((tmp_path / "e2e-tmp").glob("plg-demo-*")) == []

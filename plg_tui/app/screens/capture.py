@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Select
 
-from plg_tui.app.controller import CAPTURE_KINDS, GROUP_KINDS
+from plg_tui.app.controller import CAPTURE_KINDS, CAPTURE_NOUNS, GROUP_KINDS
 from plg_tui.app.screens.base import SessionModal
 
 GROUP = "__group__"
@@ -67,8 +67,9 @@ class CaptureScreen(SessionModal):
         self.controller.capture(str(kind), key, text)
         event.input.value = ""
         who = self.controller.model.name_of(key) if key else "the group"
-        self._show_count(f"✓ Sealed: {CAPTURE_KINDS[str(kind)].lower()} for {escape(who)}. ")
-        self.notify(f"Sealed {CAPTURE_KINDS[str(kind)].lower()} for {who}.")
+        noun = CAPTURE_NOUNS[str(kind)]
+        self._show_count(f"✓ Sealed the {noun} for {escape(who)}. ")
+        self.notify(f"Sealed the {noun} for {who}.")
 
     def action_close(self) -> None:
         self.dismiss()

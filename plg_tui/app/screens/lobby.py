@@ -61,8 +61,8 @@ class LobbyScreen(SessionScreen):
             role = ""
             if person.key == model.facilitator:
                 role = "facilitator"
-            elif person.key == suggested:
-                role = "(suggested: facilitated least recently)"
+            if person.key == suggested:
+                role += " (suggested)" if role else "suggested"
             table.update_cell(person.key, "present", "✓ present" if present else "✗ absent")
             table.update_cell(
                 person.key, "agreed", ("✓ agreed" if agreed else "· not yet") if present else ""
