@@ -68,8 +68,28 @@ class PlgApp(App[int]):
 
     # ---- start-up: unlock, open, pick the screen ----------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        """With the keys in hand (the demo) and nothing to resume, the lobby is the first paint.
+
+        Anything else (an error, a session in progress) goes the usual way through on_mount.
+        """
+        from plg_tui.app.screens.lobby import LobbyScreen
+
+        if self._keys is not None and not self.resume:
+            try:
+                controller = self._open_controller(self._keys)
+            except Exception:  # reported properly by on_mount's second attempt
+                return super().get_default_screen()
+            if not controller.has_saved_progress():
+                self.controller = controller
+                self._keys = None
+                return LobbyScreen()
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         self.set_interval(self.tick_seconds, self._tick)
+        if self.controller is not None:
+            return  # opened for the default screen
         if self._keys is not None:
             self._open(self._keys)
         elif self._passphrase:
@@ -114,15 +134,7 @@ class PlgApp(App[int]):
         from plg_tui.vault.errors import VaultError
 
         try:
-            controller = SessionController.open(
-                self.home,
-                keys,
-                self.kind,
-                resume=self.resume,
-                clock=self.clock,
-                wall=self.wall,
-                rng=self.rng,
-            )
+            controller = self._open_controller(keys)
         except (VaultError, ModuleError, SessionStateError, ValueError) as error:
             self.exit(1, message=f"plg: error: {error}")
             return
@@ -131,6 +143,17 @@ class PlgApp(App[int]):
             self._ask_resume(keys)
             return
         self.show_stage()
+
+    def _open_controller(self, keys: GroupKeys) -> SessionController:
+        return SessionController.open(
+            self.home,
+            keys,
+            self.kind,
+            resume=self.resume,
+            clock=self.clock,
+            wall=self.wall,
+            rng=self.rng,
+        )
 
     def _ask_resume(self, keys: GroupKeys) -> None:
         from plg_tui.app.screens.confirm import ConfirmScreen
