@@ -74,6 +74,8 @@ class SessionController:
         self.rng = rng or random.Random()
         self.resumed = resumed
         self._last_save = clock()
+        # Shown with a phase that captures this kind (the module's questions, never answers).
+        self.prompts: dict[str, str] = {}
         self._captured: dict[str, set[str | None]] = {}
         self._item_count = 0
         for item in vault.items(session=kind):
@@ -116,7 +118,7 @@ class SessionController:
         vault = GroupVault(home, keys)
         kind = cls.resolve_kind(vault, kind)
         info = vault.info()
-        phases, title = cls._phases(home, info, kind)
+        phases, title, prompts = cls._phases(home, info, kind)
         people = [Person(m["email"], m["name"]) for m in vault.members()]
         state = vault.session_state(kind) if resume else None
         if state is not None:
@@ -126,19 +128,27 @@ class SessionController:
         controller = cls(
             home, vault, kind, model, title, clock, wall, rng, resumed=state is not None
         )
+        controller.prompts = prompts
         if state is None:
             controller.model.facilitator = controller.suggest_facilitator()
         return controller
 
     @staticmethod
-    def _phases(home: Path, info: dict[str, Any], kind: str) -> tuple[tuple[Phase, ...], str]:
+    def _phases(
+        home: Path, info: dict[str, Any], kind: str
+    ) -> tuple[tuple[Phase, ...], str, dict[str, str]]:
+        """The agenda, its title, and the prompts shown with capture phases (by capture kind)."""
         from plg_tui.core.modules import load_module, load_trust_session
 
         if kind == "trust":
             trust = load_trust_session(home)
-            return trust.phases, trust.title
+            return trust.phases, trust.title, {}
         module = load_module(info["module"], home)
-        return module.agenda(kind), module.title
+        prompts = {
+            "challenge": module.challenge_prompt,
+            "reflection": "\n".join(f"• {q}" for q in module.reflection_questions),
+        }
+        return module.agenda(kind), module.title, prompts
 
     # ---- reading ------------------------------------------------------------------------
 

@@ -403,3 +403,14 @@ async def test_without_resume_flag_the_app_asks(make_app, open_vault):
         await pilot.pause()
         assert isinstance(again.screen, AgendaScreen)
         assert again.controller.model.phase_index == 1
+
+
+async def test_reflection_round_shows_the_module_questions(make_app):
+    app = make_app(kind="2")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_session(pilot)
+        await pilot.press("right_square_bracket")
+        assert app.controller.model.phase.captures == "reflection"
+        script = label_text(app, "#script")
+        assert "Which feedback conversation did you have" in script
+        assert "What will you keep doing" in script

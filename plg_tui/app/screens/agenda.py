@@ -80,7 +80,11 @@ class AgendaScreen(SessionScreen):
         self.query_one("#phase-title", Static).update(
             f"[b]{number}  {escape(phase.name)}[/b] · {phase.minutes} min · {phase.kind}{captures}"
         )
-        self.query_one("#script", Static).update(escape(phase.script))
+        script = escape(phase.script)
+        prompt = self.controller.prompts.get(phase.captures or "")
+        if prompt:
+            script += f"\n\n[b]On screen for everyone:[/b]\n{escape(prompt)}"
+        self.query_one("#script", Static).update(script)
         self.query_one("#round-box").display = phase.kind == "round"
         self.query_one(CaptureChecklist).display = phase.kind == "capture"
         self.set_class(phase.kind == "round", "-round")
