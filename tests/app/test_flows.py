@@ -296,6 +296,7 @@ async def test_curtain_hides_everything_but_the_clock(make_app, clock):
         await pilot.press("b")  # not in the lobby: nothing to hide yet
         assert isinstance(app.screen, LobbyScreen)
         await start_session(pilot)
+        app.notify("Sealed the challenge for Ada Lovelace.")
         clock.advance(75)
         await pilot.press("b")
         await pilot.pause(0.3)
@@ -306,6 +307,7 @@ async def test_curtain_hides_everything_but_the_clock(make_app, clock):
         text = " ".join(str(w.render()) for w in app.screen.query("Label"))
         assert "Ada" not in text and "Check-in" not in text
         assert not app.screen.query("SpeakerPanel") and not app.screen.query("PhaseList")
+        assert not app._notifications  # no toast naming anyone stays on screen
         await pilot.press("b")
         assert isinstance(app.screen, AgendaScreen)
 

@@ -22,6 +22,8 @@ class CurtainScreen(SessionModal):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        # Toasts can name members ("Sealed the commitment for ..."): they go too.
+        self.app.clear_notifications()
         self.tick()
 
     def tick(self) -> None:
