@@ -416,3 +416,15 @@ async def test_reflection_round_shows_the_module_questions(make_app):
         script = label_text(app, "#script")
         assert "Which feedback conversation did you have" in script
         assert "What will you keep doing" in script
+
+
+async def test_phase_title_counts_down_and_then_says_over(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_session(pilot)
+        clock.advance(3 * 60)
+        await pilot.pause(0.3)
+        assert "1/6  Check-in · 8 min · 5:00 left" in label_text(app, "#phase-title")
+        clock.advance(6 * 60 + 5)
+        await pilot.pause(0.3)
+        assert "1:05 OVER" in label_text(app, "#phase-title")

@@ -16,11 +16,26 @@ from plg_tui.app.widgets.phase_list import PhaseList
 from plg_tui.app.widgets.session_clock import SessionClock
 from plg_tui.app.widgets.speaker_panel import SpeakerPanel
 from plg_tui.app.widgets.speaker_queue import SpeakerQueue
+from plg_tui.core.agenda import format_mmss
+from plg_tui.core.session import SessionModel
 
 ROUND_ACTIONS = frozenset(
     {"toggle_timer", "next_speaker", "previous_speaker", "plus_minute", "minus_minute", "skip"}
 )
 MINUTE = 60.0
+
+
+def phase_title(model: SessionModel) -> str:
+    """'2/6  Our feedback challenges · 15 min · 12:40 left' (or '1:05 over'), kind, captures."""
+    phase = model.phase
+    number = f"{model.phase_index + 1}/{len(model.phases)}"
+    left = model.agenda.phase_remaining()
+    timing = f"{format_mmss(left)} left" if left >= 0 else f"{format_mmss(-left)} OVER"
+    captures = f" · captures {phase.captures.replace('_', ' ')}" if phase.captures else ""
+    return (
+        f"[b]{number}  {escape(phase.name)}[/b] · {phase.minutes} min · [b]{timing}[/b]"
+        f" · {phase.kind}{captures}"
+    )
 
 
 class AgendaScreen(SessionScreen):
@@ -75,11 +90,6 @@ class AgendaScreen(SessionScreen):
         """Redraw what changes with the phase (called on every phase change)."""
         model = self.controller.model
         phase = model.phase
-        number = f"{model.phase_index + 1}/{len(model.phases)}"
-        captures = f" · captures {phase.captures.replace('_', ' ')}" if phase.captures else ""
-        self.query_one("#phase-title", Static).update(
-            f"[b]{number}  {escape(phase.name)}[/b] · {phase.minutes} min · {phase.kind}{captures}"
-        )
         script = escape(phase.script)
         prompt = self.controller.prompts.get(phase.captures or "")
         if prompt:
@@ -94,6 +104,7 @@ class AgendaScreen(SessionScreen):
     def tick(self) -> None:
         controller = self.controller
         model = controller.model
+        self.query_one("#phase-title", Static).update(phase_title(model))
         self.query_one(SessionClock).show(
             model, f"{controller.label} · {controller.title}", controller.wall
         )
