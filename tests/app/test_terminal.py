@@ -69,6 +69,8 @@ class Terminal:
 
     def close(self) -> None:
         self.tmux("kill-server")
+        folder = Path(self.env.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        (folder / self.socket).unlink(missing_ok=True)
 
 
 @pytest.fixture
