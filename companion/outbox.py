@@ -434,8 +434,9 @@ async def _send_batches(
             batch.append((message.key, email_message))
             await asyncio.sleep(0)  # let the connections work while we compose
         collect(only_done=True)
-        # "sending" must be on disk before the server sees the message (at most once).
-        await asyncio.to_thread(ledger.save)
+        # "sending" must be on disk before the server sees the message (at most once). Saved on
+        # this thread: the ledger lock is held per thread, so another thread would wait on it.
+        ledger.save()
         in_flight.extend((key, pool.submit(m)) for key, m in batch)
     if in_flight:
         await asyncio.gather(*(future for _key, future in in_flight))

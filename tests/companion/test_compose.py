@@ -1,0 +1,142 @@
+"""Headers, tokens, header-injection resistance, templates and the .ics invitation."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+from icalendar import Calendar
+
+from companion.compose import build_email, header_text, render, session2_invitation
+from companion.settings import EmailSettings
+from companion.tokens import find_tokens, parse_token, verify_token
+from plg_tui.vault.keys import GroupKeys
+
+EMAIL = EmailSettings(from_addr="Peer Learning <plg@example.org>", reply_to="journal@example.org")
+KEYS = GroupKeys("team", "group-id-1", os.urandom(32), b"\x01" * 32)
+MEMBERS = ["ada@example.org", "grace@example.org"]
+
+
+def make(**overrides):
+    values = dict(
+        email=EMAIL,
+        keys=KEYS,
+        to_name="Ada Lovelace",
+        to_addr="ada@example.org",
+        week=2,
+        subject="Week 2",
+        text="Hello\n",
+        html="<p>Hello</p>",
+        date=datetime(2026, 12, 9, 9, tzinfo=UTC),
+    )
+    values.update(overrides)
+    return build_email(**values)
+
+
+def test_reply_to_message_id_and_unsubscribe_carry_a_verifiable_token():
+    message = make()
+    reply_to = message["Reply-To"].addresses[0].addr_spec
+    assert reply_to.startswith("journal+") and reply_to.endswith("@example.org")
+    token = parse_token(reply_to.split("+", 1)[1].split("@")[0])
+    assert token is not None and token.week == 2
+    assert verify_token(KEYS, token, MEMBERS) == "ada@example.org"
+    assert message["Message-ID"].endswith("@example.org>")
+    [in_id] = find_tokens(message["Message-ID"])
+    assert verify_token(KEYS, parse_token(in_id), MEMBERS) == "ada@example.org"
+    unsubscribe = message["List-Unsubscribe"]
+    assert unsubscribe.startswith("<mailto:journal+stop.")
+    [stop] = find_tokens(unsubscribe)
+    assert parse_token(stop).unsubscribe
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["X-Auto-Response-Suppress"] == "OOF, AutoReply"
+    assert message["Date"] == "Wed, 09 Dec 2026 09:00:00 +0000"
+
+
+def test_another_members_token_does_not_verify_for_this_member():
+    grace = make(to_addr="grace@example.org")
+    token = parse_token(find_tokens(grace["Reply-To"].addresses[0].addr_spec)[0])
+    assert verify_token(KEYS, token, ["ada@example.org"]) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Eve\r\nBcc: victim@example.net",
+        "Eve\nBcc: victim@example.net",
+        "Eve\rBcc: victim@example.net",
+        "Eve\u2028Bcc: victim@example.net",
+        "Eve\x85Bcc: victim@example.net",
+        'Eve" <evil@example.net>,\r\n\tBcc: victim@example.net',
+    ],
+)
+def test_names_and_subjects_cannot_add_a_header(name):
+    message = make(to_name=name, subject=f"Week 2 {name}")
+    wire = bytes(message)
+    header_block = wire.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    header_names = [
+        line.split(":", 1)[0].lower()
+        for line in header_block.split("\r\n")
+        if line and not line[0].isspace()
+    ]
+    assert "bcc" not in header_names
+    assert header_names.count("to") == 1
+    import email
+    from email import policy
+
+    parsed = email.message_from_bytes(wire, policy=policy.default)
+    assert [a.addr_spec for a in parsed["To"].addresses] == ["ada@example.org"]
+    assert parsed["Bcc"] is None
+
+
+@pytest.mark.parametrize(
+    "address", ["ada@example.org\r\nBcc: x@y.org", "ada@example.org x@y.org", "not-an-address"]
+)
+def test_a_broken_address_is_refused(address):
+    with pytest.raises(ValueError):
+        make(to_addr=address)
+
+
+def test_header_text_keeps_unicode_and_drops_controls():
+    assert header_text("  Tomás\t\r\n Ruiz \x00 ") == "Tomás Ruiz"
+
+
+def test_html_is_autoescaped_and_text_is_not():
+    context = dict(
+        first_name="Ada",
+        module_title="Feedback <b>",
+        week=1,
+        weeks_total=4,
+        tip="Say <script>alert(1)</script> & more",
+        prompt="What & why?",
+        checkin="Ask <them>",
+        partners=[{"name": "Grace <G>", "email": "grace@example.org", "first_name": "Grace"}],
+        session2_local="Tuesday 29 December 2026 at 14:00 (Europe/Berlin time)",
+    )
+    text, html = render("weekly", **context)
+    assert "<script>" in text and "Say <script>alert(1)</script> & more" in " ".join(text.split())
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "Grace &lt;G&gt;" in html and "Feedback &lt;b&gt;" in html
+
+
+def test_session2_invitation_is_a_valid_calendar_with_the_call_link():
+    start = datetime(2026, 12, 29, 13, tzinfo=UTC)
+    attachment = session2_invitation(
+        group_id="gid",
+        domain="example.org",
+        title="Giving feedback: session 2",
+        start=start,
+        call_link="https://meet.example.org/abc",
+        stamp=datetime(2026, 12, 27, 9, tzinfo=UTC),
+    )
+    calendar = Calendar.from_ical(attachment.data)
+    [event] = list(calendar.walk("VEVENT"))
+    assert event.decoded("dtstart") == start
+    assert (event.decoded("dtend") - start).total_seconds() == 90 * 60
+    assert str(event["location"]) == "https://meet.example.org/abc"
+    assert str(event["uid"]) == "session2-gid@example.org"
+    message = make(attachments=[attachment])
+    [part] = list(message.iter_attachments())
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_filename() == "session-2.ics"
+    assert part.get_param("method") == "PUBLISH"

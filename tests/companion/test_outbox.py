@@ -1,0 +1,308 @@
+"""The sending half of a run, in-process, against a real SMTP server: exactly what is due,
+exactly once, at the right local time, with the right week's content."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from markupsafe import escape
+
+from companion.ledger import Ledger
+from companion.outbox import dry_run, load_outbound_settings, send_due
+from plg_tui.core.groups import open_for_operations
+from plg_tui.core.home import load_settings
+from plg_tui.core.modules import load_module
+from plg_tui.vault.keys import load_operations_keys
+
+from .conftest import free_port
+
+ROSTER = (
+    "name,email,title,level,reports_to,department,timezone\n"
+    "Ada Lovelace,ada@example.org,Engineering Manager,5,cto@example.org,Eng,Europe/Berlin\n"
+    "Grace Hopper,grace@example.org,Engineering Manager,5,cto@example.org,Eng,America/New_York\n"
+    "Linus Park,linus@example.org,QA Lead,5,vpq@example.org,Quality,Asia/Tokyo\n"
+    "Mei Chen,mei@example.org,Operations Manager,5,coo@example.org,Ops,America/New_York\n"
+    "Tomás Ruiz,tomas@example.org,Support Manager,5,coo@example.org,Support,Europe/Berlin\n"
+)
+PAIRS = [
+    ["ada@example.org", "grace@example.org"],
+    ["linus@example.org", "mei@example.org", "tomas@example.org"],
+]
+ZONES = {
+    "ada@example.org": "Europe/Berlin",
+    "grace@example.org": "America/New_York",
+    "linus@example.org": "Asia/Tokyo",
+    "mei@example.org": "America/New_York",
+    "tomas@example.org": "Europe/Berlin",
+}
+# Session 1 on 20 October 2026, 15:00 Berlin; Europe leaves summer time on 25 October and
+# the US on 1 November, so the month crosses both changes.
+SESSION1, SESSION2 = "2026-10-20T15:00", "2026-11-17T15:00"
+
+
+def email_toml(server) -> str:
+    return (
+        '[email]\nfrom = "Peer Learning <plg@example.org>"\nreply_to = "journal@example.org"\n\n'
+        + server.toml()
+    )
+
+
+@pytest.fixture
+def group_home(data_home: Path, make_group, smtp_server, tmp_path: Path):
+    roster = tmp_path / "roster5.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    make_group(
+        "team",
+        roster=roster,
+        session1=SESSION1,
+        session2=SESSION2,
+        call_link="https://meet.example.org/team",
+    ).close()
+    (data_home / "plg.toml").write_text(email_toml(smtp_server), encoding="utf-8")
+    return data_home
+
+
+def record_pairs(home: Path, pairs=PAIRS) -> None:
+    vault = open_for_operations(home, "team")
+    vault.record_pairing(pairs, "test")
+    vault.close()
+
+
+def run_at(home: Path, now: datetime, **settings_overrides):
+    settings = load_settings(home)
+    outbound = load_outbound_settings(settings)
+    return asyncio.run(send_due(home, outbound, now, out=lambda line: None))
+
+
+def ledger(home: Path) -> Ledger:
+    return Ledger.read_only(home, load_operations_keys(home, "team"))
+
+
+def classify(message) -> tuple[str, int]:
+    subject = str(message["Subject"])
+    weekly = re.match(r"Week (\d) of 4", subject)
+    if weekly:
+        return "weekly", int(weekly.group(1))
+    if "practice partner" in subject:
+        return "pairing", 0
+    if subject.startswith("Session 2"):
+        return "reminder", 0
+    raise AssertionError(f"unexpected subject {subject!r}")
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def local(day: str, hour: int, zone: str) -> datetime:
+    return datetime.fromisoformat(f"{day}T{hour:02d}:00").replace(tzinfo=ZoneInfo(zone))
+
+
+def expected_schedule() -> dict[tuple[str, str, int], datetime]:
+    expected = {}
+    for member, zone in ZONES.items():
+        # Pairing: two hours after session 1 (15:00 UTC), out of quiet hours (Tokyo: midnight).
+        pairing = datetime(2026, 10, 20, 15, tzinfo=UTC)
+        if zone == "Asia/Tokyo":
+            pairing = local("2026-10-21", 8, zone)
+        expected[(member, "pairing", 0)] = pairing
+        for week, day in enumerate(["2026-10-21", "2026-10-28", "2026-11-04", "2026-11-11"], 1):
+            expected[(member, "weekly", week)] = local(day, 9, zone)
+        expected[(member, "reminder", 0)] = local("2026-11-15", 9, zone)
+    return expected
+
+
+def test_a_simulated_month_hour_by_hour_sends_everything_once_at_local_times(
+    group_home, smtp_server
+):
+    record_pairs(group_home)
+    module = load_module("giving-feedback", group_home)
+    now = datetime(2026, 10, 19, 0, tzinfo=UTC)
+    end = now + timedelta(weeks=5)
+    arrived: dict[tuple[str, str, int], datetime] = {}
+    seen = 0
+    while now < end:
+        report = run_at(group_home, now)
+        assert report.exit_code == 0
+        for received in smtp_server.handler.messages[seen:]:
+            message = received.message
+            member = received.rcpt_tos[0]
+            kind, week = classify(message)
+            key = (member, kind, week)
+            assert key not in arrived, f"{key} arrived twice"
+            arrived[key] = now
+            assert message["Date"].datetime == now
+            body = flat(message.get_body(preferencelist=("plain",)).get_content())
+            html = message.get_body(preferencelist=("html",)).get_content()
+            if kind == "weekly":
+                assert flat(module.weeks[week - 1].tip) in body
+                assert str(escape(module.weeks[week - 1].tip)) in html
+                assert flat(module.weeks[week - 1].prompt) in body
+                assert "Reply to this email to write in your practice journal" in body
+            partners = next(set(g) - {member} for g in PAIRS if member in g)
+            if kind in ("pairing", "weekly"):
+                assert all(p in body for p in partners)
+            others = set(ZONES) - partners - {member}
+            assert not any(o.encode() in received.data for o in others), "another member leaked"
+            if kind == "reminder":
+                [ics] = list(message.iter_attachments())
+                assert ics.get_content_type() == "text/calendar"
+                assert "https://meet.example.org/team" in body
+        seen = len(smtp_server.handler.messages)
+        now += timedelta(hours=1)
+
+    expected = expected_schedule()
+    assert set(arrived) == set(expected)  # everything expected, nothing else
+    for key, when in expected.items():
+        assert arrived[key] == when.astimezone(UTC), key
+    assert ledger(group_home).counts()["sent"] == len(expected) == 30
+
+
+def test_a_missed_run_catches_up_within_grace_and_skips_what_is_stale(group_home, smtp_server):
+    record_pairs(group_home)
+    # First run long after the pairing time and week 1 (21 Oct 09:00) but within 48 h of it.
+    report = run_at(group_home, datetime(2026, 10, 22, 12, tzinfo=UTC))
+    assert report.exit_code == 0
+    kinds = sorted(classify(m.message) for m in smtp_server.handler.messages)
+    assert kinds == [("pairing", 0)] * 5 + [("weekly", 1)] * 5
+    # Server "down" for a week: the next run is after week 2's window closed (4 Nov 09:00).
+    before = len(smtp_server.handler.messages)
+    run_at(group_home, datetime(2026, 11, 4, 15, tzinfo=UTC))
+    new = [classify(m.message) for m in smtp_server.handler.messages[before:]]
+    assert sorted(set(new)) == [("weekly", 3)]  # week 2 is never sent late into week 3
+    states = {k: r["state"] for k, r in ledger(group_home).messages.items()}
+    assert {states[f"weekly:2:{m}"] for m in ZONES} == {"skipped"}
+    assert {states[f"weekly:3:{m}"] for m in ZONES} == {"sent"}
+
+
+def test_server_down_then_up_catches_up_without_duplicates(group_home, smtp_server):
+    record_pairs(group_home)
+    toml = (group_home / "plg.toml").read_text()
+    (group_home / "plg.toml").write_text(
+        toml.replace(f"port = {smtp_server.port}", f"port = {free_port()}")
+    )
+    report = run_at(group_home, datetime(2026, 10, 21, 8, tzinfo=UTC))
+    assert report.exit_code == 75
+    assert (
+        ledger(group_home).counts()["sending"] == 0
+    )  # nothing marked when nothing was handed over
+    (group_home / "plg.toml").write_text(toml)
+    assert run_at(group_home, datetime(2026, 10, 21, 9, tzinfo=UTC)).exit_code == 0
+    assert run_at(group_home, datetime(2026, 10, 21, 10, tzinfo=UTC)).exit_code == 0
+    keys = [(m.rcpt_tos[0], classify(m.message)) for m in smtp_server.handler.messages]
+    assert len(keys) == len(set(keys))
+    assert sum(1 for _m, k in keys if k == ("pairing", 0)) == 5
+
+
+def test_451_then_250_inside_one_run_and_550_is_failed_not_retried(group_home, smtp_server):
+    record_pairs(group_home)
+    handler = smtp_server.handler
+    handler.script = ["451 4.3.0 greylisted"]
+    handler.reject = {"grace@example.org": "550 5.1.1 mailbox unavailable"}
+    report = run_at(group_home, datetime(2026, 10, 20, 16, tzinfo=UTC))
+    assert report.exit_code == 1
+    records = ledger(group_home).messages
+    assert records["pairing:0:grace@example.org"]["state"] == "failed"
+    assert records["pairing:0:grace@example.org"]["error"] == "550 5.1.1 mailbox unavailable"
+    assert records["pairing:0:ada@example.org"]["state"] == "sent"
+    assert len(handler.messages) == 3  # Tokyo's is due at 08:00 local; Grace's was refused
+    handler.reject = {}
+    run_at(group_home, datetime(2026, 10, 20, 17, tzinfo=UTC))
+    assert [m.rcpt_tos[0] for m in handler.messages].count("grace@example.org") == 0
+
+
+def test_4xx_until_the_end_of_the_run_is_deferred_and_sent_next_run(group_home, smtp_server):
+    record_pairs(group_home)
+    smtp_server.handler.reject = {"ada@example.org": "421 4.7.0 try later"}
+    report = run_at(group_home, datetime(2026, 10, 20, 16, tzinfo=UTC))
+    assert report.exit_code == 75
+    record = ledger(group_home).messages["pairing:0:ada@example.org"]
+    assert record["state"] == "deferred" and record["error"].startswith("421")
+    smtp_server.handler.reject = {}
+    assert run_at(group_home, datetime(2026, 10, 20, 17, tzinfo=UTC)).exit_code == 0
+    record = ledger(group_home).messages["pairing:0:ada@example.org"]
+    assert record["state"] == "sent"
+    sent_ids = [
+        str(m.message["Message-ID"]).strip()
+        for m in smtp_server.handler.messages
+        if m.rcpt_tos == ["ada@example.org"]
+    ]
+    assert sent_ids == [record["message_id"]]  # Message-ID fixed before the first attempt
+
+
+def test_sending_left_by_a_crash_is_never_resent(group_home, smtp_server):
+    record_pairs(group_home)
+    keys = load_operations_keys(group_home, "team")
+    with Ledger.locked(group_home, keys) as book:
+        book.set_message(
+            "weekly:1:ada@example.org",
+            member="ada@example.org",
+            kind="weekly",
+            week=1,
+            state="sending",
+            message_id="<x@example.org>",
+        )
+        book.save()
+    run_at(group_home, datetime(2026, 10, 21, 12, tzinfo=UTC))
+    weeklies = [
+        m.rcpt_tos[0] for m in smtp_server.handler.messages if classify(m.message) == ("weekly", 1)
+    ]
+    assert "ada@example.org" not in weeklies and "tomas@example.org" in weeklies
+    assert ledger(group_home).messages["weekly:1:ada@example.org"]["state"] == "sending"
+
+
+def test_opted_out_and_bouncing_members_get_nothing(group_home, smtp_server):
+    record_pairs(group_home)
+    keys = load_operations_keys(group_home, "team")
+    with Ledger.locked(group_home, keys) as book:
+        book.set_member("ada@example.org", opted_out=True)
+        book.set_member("grace@example.org", bouncing=True, bounce_reason="550 unknown user")
+        book.save()
+    run_at(group_home, datetime(2026, 10, 21, 20, tzinfo=UTC))
+    recipients = {m.rcpt_tos[0] for m in smtp_server.handler.messages}
+    assert recipients == {"linus@example.org", "mei@example.org", "tomas@example.org"}
+    records = ledger(group_home).messages
+    assert records["weekly:1:ada@example.org"]["state"] == "skipped"
+    assert records["weekly:1:grace@example.org"]["error"] == "address bouncing"
+
+
+def test_nothing_before_session1_and_no_pairing_before_pairs_exist(group_home, smtp_server):
+    assert run_at(group_home, datetime(2026, 10, 20, 12, tzinfo=UTC)).exit_code == 0
+    assert smtp_server.handler.messages == []
+    run_at(group_home, datetime(2026, 10, 20, 16, tzinfo=UTC))  # pairing time, no pairs yet
+    assert smtp_server.handler.messages == []
+    record_pairs(group_home)
+    run_at(group_home, datetime(2026, 10, 20, 18, tzinfo=UTC))
+    assert sorted(classify(m.message) for m in smtp_server.handler.messages) == [("pairing", 0)] * 4
+
+
+def test_changed_session_dates_move_the_future_and_never_resend(group_home, smtp_server):
+    record_pairs(group_home)
+    run_at(group_home, datetime(2026, 10, 21, 20, tzinfo=UTC))  # pairing + week 1 for everyone
+    assert len(smtp_server.handler.messages) == 10
+    vault = open_for_operations(group_home, "team")
+    vault.update_info(session1="2026-10-27T15:00", session2="2026-11-24T15:00")
+    vault.close()
+    # The new week 1 time (28 Oct) passes: already sent, so nothing goes out again.
+    run_at(group_home, datetime(2026, 10, 28, 20, tzinfo=UTC))
+    assert len(smtp_server.handler.messages) == 10
+    # Week 2 now follows the new dates: 4 November, not 28 October.
+    run_at(group_home, datetime(2026, 11, 4, 20, tzinfo=UTC))
+    new = {classify(m.message) for m in smtp_server.handler.messages[10:]}
+    assert new == {("weekly", 2)}
+    assert len(smtp_server.handler.messages) == 15
+
+
+def test_dry_run_prints_and_changes_nothing(group_home, smtp_server):
+    record_pairs(group_home)
+    lines: list[str] = []
+    outbound = load_outbound_settings(load_settings(group_home), need_smtp=False)
+    dry_run(group_home, outbound, datetime(2026, 10, 21, 12, tzinfo=UTC), out=lines.append)
+    assert sum("would send weekly email week 1" in line for line in lines) == 3
+    assert smtp_server.handler.messages == []
+    assert not (group_home / "groups" / "team" / "ledger.db").exists()
