@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from plg_tui.cli import groups as group_commands
 from plg_tui.cli import modules as module_commands
 from plg_tui.cli.common import CLI_ERRORS, fail
-from plg_tui.core.home import init_home, resolve_home
 
 EXTENSIONS = ("plg_tui.cli.session", "plg_tui.cli.journal")
 
@@ -39,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from plg_tui.core.home import init_home, resolve_home
+
     home = resolve_home(args.home)
     created = init_home(home)
     print(f"{'created' if created else 'already set up'}: {home} (settings: {home / 'plg.toml'})")

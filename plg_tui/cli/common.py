@@ -5,27 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from plg_tui.core.groups import GroupError
-from plg_tui.core.home import SettingsError
-from plg_tui.core.modules import ModuleError
-from plg_tui.core.passphrase import PassphraseError
-from plg_tui.core.roster import RosterError
-from plg_tui.vault.errors import VaultError
+from plg_tui.errors import PlgError
 
 
-class CommandError(Exception):
+class CommandError(PlgError):
     """A usage problem found by a command itself."""
 
 
-CLI_ERRORS: tuple[type[BaseException], ...] = (
-    VaultError,
-    GroupError,
-    RosterError,
-    PassphraseError,
-    SettingsError,
-    CommandError,
-    ModuleError,
-)
+# Every error meant for a person derives from PlgError; commands import their heavy
+# modules lazily so that `plg demo` paints fast.
+CLI_ERRORS: tuple[type[BaseException], ...] = (PlgError,)
 
 
 def fail(err: BaseException) -> int:

@@ -9,17 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from plg_tui.cli.common import CommandError, add_passphrase_option
-from plg_tui.core.groups import (
-    GroupSpec,
-    create_group,
-    describe,
-    list_groups,
-    open_for_operations,
-    purge_group,
-)
-from plg_tui.core.home import init_home, resolve_home
-from plg_tui.core.passphrase import NEW_ENV_VAR, get_passphrase
-from plg_tui.vault.keys import change_passphrase
+from plg_tui.core.home import resolve_home
 
 
 def register(commands: Any) -> None:
@@ -66,6 +56,10 @@ def register(commands: Any) -> None:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
+    from plg_tui.core.groups import GroupSpec, create_group
+    from plg_tui.core.home import init_home
+    from plg_tui.core.passphrase import get_passphrase
+
     home = resolve_home(args.home)
     init_home(home)
     spec = GroupSpec(
@@ -89,6 +83,8 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from plg_tui.core.groups import list_groups
+
     home = resolve_home(args.home)
     groups = list_groups(home)
     if not groups:
@@ -105,6 +101,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from plg_tui.core.groups import describe, open_for_operations
+
     home = resolve_home(args.home)
     vault = open_for_operations(home, args.slug)
     info = describe(vault)
@@ -129,6 +127,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
+    from plg_tui.core.groups import open_for_operations
+    from plg_tui.core.passphrase import NEW_ENV_VAR, get_passphrase
+    from plg_tui.vault.keys import change_passphrase
+
     home = resolve_home(args.home)
     open_for_operations(home, args.slug).close()
     old = get_passphrase(args.passphrase_file, prompt="Current passphrase: ")
@@ -141,6 +143,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from plg_tui.core.groups import purge_group
+
     home = resolve_home(args.home)
     if not args.yes:
         if not sys.stdin.isatty():
@@ -154,6 +158,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_pairs(args: argparse.Namespace) -> int:
+    from plg_tui.core.groups import open_for_operations
     from plg_tui.core.pairing import parse_pairs_spec, suggest_pairs, validate_pairs
 
     home = resolve_home(args.home)

@@ -9,7 +9,6 @@ from typing import Any
 
 from plg_tui.cli.common import CommandError
 from plg_tui.core.home import resolve_home
-from plg_tui.core.modules import ModuleError, check_paths, list_modules, load_module, module_dirs
 
 
 def register(commands: Any) -> None:
@@ -30,6 +29,8 @@ def _home(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from plg_tui.core.modules import ModuleError, list_modules
+
     try:
         modules = list_modules(_home(args))
     except ModuleError as err:
@@ -44,6 +45,8 @@ def _wrap(text: str, indent: str = "  ") -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from plg_tui.core.modules import ModuleError, load_module
+
     try:
         m = load_module(args.id, _home(args))
     except ModuleError as err:
@@ -75,6 +78,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from plg_tui.core.modules import check_paths, module_dirs
+
     paths = args.paths or module_dirs(_home(args))
     missing = [p for p in args.paths if not p.exists()]
     if missing:

@@ -7,7 +7,6 @@ import os
 from typing import Any
 
 from plg_tui.cli.common import add_passphrase_option
-from plg_tui.core.groups import GroupError
 from plg_tui.core.home import resolve_home
 from plg_tui.core.passphrase import ENV_VAR, get_passphrase
 
@@ -39,6 +38,7 @@ def register(commands: Any) -> None:
 
 
 def cmd_session(args: argparse.Namespace) -> int:
+    from plg_tui.core.groups import GroupError
     from plg_tui.vault.group import group_dir
 
     home = resolve_home(args.home)

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from plg_tui.core.roster import RosterError, check_session_gap, read_roster, valid_timezone
+from plg_tui.errors import PlgError
 from plg_tui.vault.errors import VaultError
 from plg_tui.vault.group import GroupVault, group_dir, now_iso, remove_tree
 from plg_tui.vault.keys import (
@@ -26,7 +27,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class GroupError(Exception):
+class GroupError(PlgError):
     """A clear, one-or-more-line reason why a group command could not be done."""
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import platformdirs
 
+from plg_tui.errors import PlgError
+
 SETTINGS_FILE = "plg.toml"
 
 SETTINGS_TEMPLATE = """\
@@ -45,7 +47,7 @@ SETTINGS_TEMPLATE = """\
 """
 
 
-class SettingsError(Exception):
+class SettingsError(PlgError):
     """A problem in plg.toml; the message names the file and the setting."""
 
 

@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from plg_tui.errors import PlgError
+
 PHASE_KINDS = ("open", "round", "capture")
 CAPTURE_KINDS = ("challenge", "commitment", "ground_rules", "reflection", "notes")
 
@@ -125,7 +127,7 @@ class Problem:
         return f"{where}: {self.field}: {self.message}"
 
 
-class ModuleError(Exception):
+class ModuleError(PlgError):
     """One or more module files are unusable; ``problems`` lists every reason."""
 
     def __init__(self, problems: list[Problem]) -> None:

@@ -7,12 +7,14 @@ import os
 import sys
 from pathlib import Path
 
+from plg_tui.errors import PlgError
+
 MIN_LENGTH = 10
 ENV_VAR = "PLG_PASSPHRASE"
 NEW_ENV_VAR = "PLG_NEW_PASSPHRASE"
 
 
-class PassphraseError(Exception):
+class PassphraseError(PlgError):
     """No usable passphrase; the message says how to give one."""
 
 

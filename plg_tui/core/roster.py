@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from plg_tui.errors import PlgError
+
 COLUMNS = ("name", "email", "title", "level", "reports_to", "department", "timezone")
 REQUIRED = ("name", "email", "level")
 MIN_MEMBERS, MAX_MEMBERS = 3, 6
@@ -44,7 +46,7 @@ class Member:
         return record
 
 
-class RosterError(Exception):
+class RosterError(PlgError):
     """Every problem found, one per line; nothing was created."""
 
     def __init__(self, problems: Sequence[str]) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from plg_tui.errors import PlgError
 
-class VaultError(Exception):
+
+class VaultError(PlgError):
     """Base of every vault error; `str()` is the one-line message shown to a person."""
 
 
