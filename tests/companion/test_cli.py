@@ -1,0 +1,177 @@
+"""`plg-companion` as cron runs it: real subprocesses, exit codes, concurrent runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from .conftest import RecordingHandler, free_port
+
+ROSTER = (
+    "name,email,title,level,reports_to,department,timezone\n"
+    "Ada Lovelace,ada@example.org,Engineering Manager,5,cto@example.org,Eng,Europe/Berlin\n"
+    "Grace Hopper,grace@example.org,Engineering Manager,5,cto@example.org,Eng,America/New_York\n"
+    "Linus Park,linus@example.org,QA Lead,5,vpq@example.org,Quality,Asia/Tokyo\n"
+    "Mei Chen,mei@example.org,Operations Manager,5,coo@example.org,Ops,Europe/Berlin\n"
+)
+EMAIL_TOML = '[email]\nfrom = "Peer Learning <plg@example.org>"\nreply_to = "journal@example.org"\n'
+PROGRAM = Path(sys.executable).with_name("plg-companion")
+
+
+def companion(home: Path, *args: str, env: dict[str, str] | None = None, **kwargs):
+    return subprocess.run(
+        [str(PROGRAM), "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def home(data_home: Path, make_group, tmp_path: Path) -> Path:
+    roster = tmp_path / "roster4.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    vault = make_group(
+        "team",
+        roster=roster,
+        session1="2026-12-01T14:00",
+        session2="2026-12-29T14:00",
+        call_link="https://meet.example.org/x",
+    )
+    vault.record_pairing(
+        [["ada@example.org", "grace@example.org"], ["linus@example.org", "mei@example.org"]], "test"
+    )
+    vault.close()
+    return data_home
+
+
+def write_settings(home: Path, smtp_toml: str = "") -> None:
+    (home / "plg.toml").write_text(EMAIL_TOML + "\n" + smtp_toml, encoding="utf-8")
+
+
+def test_missing_smtp_setting_is_a_clear_exit_2(home):
+    write_settings(home)
+    result = companion(home, "run", "--now", "2026-12-02T12:00Z")
+    assert result.returncode == 2
+    assert "plg.toml [smtp] host: missing" in result.stderr
+
+
+def test_password_only_from_env_or_file(home, smtp_auth, tmp_path):
+    write_settings(home, smtp_auth.toml())
+    result = companion(home, "run", "--now", "2026-12-02T12:00Z")
+    assert result.returncode == 2 and "password_file" in result.stderr
+    secret = tmp_path / "smtp-password"
+    secret.write_text("s3cret-Passw0rd\n")
+    write_settings(home, smtp_auth.toml(password_file=secret))
+    result = companion(home, "run", "--now", "2026-12-02T12:00Z")
+    assert result.returncode == 0, result.stderr
+    assert len(smtp_auth.handler.messages) == 7  # 4 pairings, week 1 except New York's
+    assert "s3cret" not in result.stdout + result.stderr
+
+
+def test_two_concurrent_runs_send_every_message_once(home, smtp_factory):
+    server = smtp_factory("plain", handler=RecordingHandler(delay=0.05))
+    write_settings(home, server.toml())
+    runs = [
+        subprocess.Popen(
+            [str(PROGRAM), "--home", str(home), "run", "--now", "2026-12-09T12:00Z"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=60) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    # One run sent everything; the other waited for the ledger lock and found nothing due.
+    assert sorted(out.strip() for out, _err in outputs) == [
+        "team: 7 sent, 4 skipped",
+        "team: nothing due",
+    ]
+    counts = Counter((m.rcpt_tos[0], str(m.message["Subject"])) for m in server.handler.messages)
+    assert counts and set(counts.values()) == {1}
+    # Pairings (valid until session 2) + week 2 where 09:00 local has passed; week 1 is stale.
+    assert len(counts) == 4 + 3
+
+
+def test_unreachable_server_exits_75_and_a_later_run_catches_up(home, smtp_server):
+    write_settings(
+        home, smtp_server.toml().replace(f"port = {smtp_server.port}", f"port = {free_port()}")
+    )
+    result = companion(home, "run", "--now", "2026-12-02T12:00Z")
+    assert result.returncode == 75
+    assert "unreachable" in result.stderr
+    write_settings(home, smtp_server.toml())
+    assert companion(home, "run", "--now", "2026-12-02T13:00Z").returncode == 0
+    assert companion(home, "run", "--now", "2026-12-02T14:00Z").returncode == 0
+    keys = [(m.rcpt_tos[0], str(m.message["Subject"])) for m in smtp_server.handler.messages]
+    assert len(keys) == len(set(keys)) == 4 + 4  # New York's week 1: 14:00 UTC
+
+
+def test_550_exits_1_and_status_shows_the_reply(home, smtp_factory):
+    handler = RecordingHandler(reject={"mei@example.org": "550 5.1.1 no such mailbox"})
+    server = smtp_factory("plain", handler=handler)
+    write_settings(home, server.toml())
+    result = companion(home, "send", "--now", "2026-12-01T16:00Z")
+    assert result.returncode == 1
+    status = companion(home, "status", "--now", "2026-12-01T16:00Z")
+    assert status.returncode == 0
+    assert (
+        "failed: pairing introduction to mei@example.org: 550 5.1.1 no such mailbox"
+        in status.stdout
+    )
+    assert "practice week 1" in status.stdout
+    assert "last run: 2026-12-01T16:00:00+00:00" in status.stdout
+
+
+def test_dry_run_sends_nothing(home, smtp_server):
+    write_settings(home, smtp_server.toml())
+    result = companion(home, "run", "--dry-run", "--now", "2026-12-02T12:00Z")
+    assert result.returncode == 0
+    assert result.stdout.count("would send") == 7
+    assert smtp_server.handler.messages == []
+
+
+def test_preview_renders_what_would_be_sent(home):
+    write_settings(home)
+    result = companion(
+        home, "preview", "team", "--member", "ada@example.org", "--kind", "weekly", "--week", "3"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Subject: Week 3 of 4: Giving feedback that lands" in result.stdout
+    assert "Reply-To: Peer Learning <journal+team.3." in result.stdout
+    assert "Grace Hopper <grace@example.org>" in result.stdout
+    assert "linus@example.org" not in result.stdout
+    html = companion(
+        home, "preview", "team", "--member", "ada@example.org", "--kind", "reminder", "--html"
+    )
+    assert html.stdout.startswith("<!DOCTYPE html>") and "https://meet.example.org/x" in html.stdout
+    raw = companion(
+        home, "preview", "team", "--member", "ada@example.org", "--kind", "reminder", "--raw"
+    )
+    assert "Content-Type: text/calendar" in raw.stdout and "session-2.ics" in raw.stdout
+    bad = companion(home, "preview", "team", "--member", "nobody@example.org", "--kind", "weekly")
+    assert bad.returncode == 2 and "not a member" in bad.stderr
+
+
+def test_cron_prints_a_crontab_line_for_this_home(home):
+    result = companion(home, "cron")
+    assert result.returncode == 0
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("*/15 * * * * ")]
+    assert f"--home {home}" in line and line.split(">>")[0].rstrip().endswith("run --quiet")
+    assert "OnCalendar=" in result.stdout
+
+
+def test_status_before_any_run(home):
+    write_settings(home)
+    status = companion(home, "status", "--now", "2026-11-20T12:00Z")
+    assert status.returncode == 0
+    assert "team: before session 1" in status.stdout and "last run: never" in status.stdout
+    assert "due now 0, upcoming 24" in status.stdout
