@@ -91,7 +91,7 @@ def _send_notices(ingester: Ingester, email: Any, smtp: Any) -> NoticeReport:
     if email is None:
         return NoticeReport()
     try:
-        return ingester.send_notices(email, smtp)
+        return ingester.send_notices(email, smtp, all_groups=ingester.source != "stdin")
     except Exception as err:  # noqa: BLE001 - an ack must never fail a stored reply
         _err(f"acknowledgements not sent this time ({type(err).__name__}); they are retried")
         return NoticeReport()

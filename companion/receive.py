@@ -66,7 +66,7 @@ THREAD_HEADERS = ("In-Reply-To", "References")
 _AUTO_SUBJECT = re.compile(
     r"^\s*(?:automatic reply|auto(?:matic)?[- ]?reply|auto:|out of (?:the )?office|"
     r"abwesenheitsnotiz|automatische antwort|réponse automatique|respuesta automática|"
-    r"risposta automatica|automatisch antwoord|autosvar|fuera de la oficina|absence)",
+    r"risposta automatica|automatisch antwoord|autosvar|fuera de la oficina)",
     re.IGNORECASE,
 )
 _AUTO_HEADERS = (
@@ -301,6 +301,8 @@ def auto_reply_reason(headers: Message) -> str | None:
     for name in _AUTO_HEADERS:
         if headers.get(name) is not None:
             return "auto-reply header"
+    if _content_type(headers) == "multipart/report":
+        return "delivery or read report"
     return_path = headers.get_all("Return-Path") or []
     if return_path and str(return_path[0]).strip() in ("<>", ""):
         return "empty return path"
@@ -407,6 +409,7 @@ class Ingester:
         self.log = log or (lambda line: print(line, file=sys.stderr))
         self._groups: dict[str, _Group | None] = {}
         self._pending: dict[str, _Pending] = {}
+        self._touched: set[str] = set()  # groups that got a notice queued in this run
         self.counts: dict[str, int] = {}
 
     # -- groups -------------------------------------------------------------------------------
@@ -598,6 +601,7 @@ class Ingester:
         self, group: _Group, kind: str, member: str, week: int, entry_id: str
     ) -> None:
         key = f"ack-{entry_id[:16]}:{week}:{member}" if kind == "ack" else f"{kind}:0:{member}"
+        self._touched.add(group.slug)
         self._pending.setdefault(group.slug, _Pending()).notices[key] = {
             "member": member,
             "kind": kind,
@@ -630,16 +634,21 @@ class Ingester:
             del self._pending[slug]
 
     # -- acknowledgements and confirmations ---------------------------------------------------
-    def send_notices(self, email_settings: Any, smtp: Any | None) -> NoticeReport:
+    def send_notices(
+        self, email_settings: Any, smtp: Any | None, *, all_groups: bool = True
+    ) -> NoticeReport:
         """Send every queued (or earlier deferred) notice once; record the result.
 
         `smtp` None means no SMTP server is configured: notices stay deferred. An unreachable
-        server defers them too; it never fails the ingest.
+        server defers them too; it never fails the ingest. `all_groups` False looks only at
+        the groups this run queued notices for (one message from an MTA need not open every
+        group's ledger); scheduled runs retry every group's deferred notices.
         """
         from companion.send import TemporaryFailure, deliver
 
         total = NoticeReport()
-        for slug in self._slugs():
+        slugs = self._slugs() if all_groups else sorted(self._touched)
+        for slug in slugs:
             group = self._group(slug)
             if group is None:
                 continue

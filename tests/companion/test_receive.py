@@ -353,3 +353,17 @@ def test_no_acknowledgement_for_a_member_who_paused_emails(inbound: Inbound) -> 
     kinds = [m["kind"] for m in Ledger.read_only(inbound.home, inbound.keys).messages.values()]
     assert kinds == ["stop_confirm"]
     assert len(inbound.entries()) == 1
+
+
+def test_a_read_receipt_is_dropped(inbound: Inbound) -> None:
+    raw = (
+        f"From: Ada <{ADA}>\nTo: journal+{inbound.token()}@example.org\n"
+        "Subject: Read: Week 2 of your practice month\nMessage-ID: <mdn-1@example.org>\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=disposition-notification;"
+        ' boundary="b"\n\n--b\nContent-Type: text/plain\n\nYour message was read.\n'
+        "--b\nContent-Type: message/disposition-notification\n\n"
+        "Disposition: manual-action/MDN-sent-manually; displayed\n--b--\n"
+    ).encode()
+    outcome = inbound.ingester().receive(raw)
+    assert (outcome.action, outcome.reason) == ("dropped", "delivery or read report")
+    assert inbound.entries() == []
