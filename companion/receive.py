@@ -259,6 +259,20 @@ def member_text(body: _Body) -> tuple[str, bool]:
     return "", False
 
 
+def written_at(headers: Message) -> str:
+    """The Date header as UTC ISO time ('' if missing or unreadable): orders a batch's entries."""
+    try:
+        moment = email.utils.parsedate_to_datetime(header_text(headers, "Date").strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC).isoformat(timespec="seconds")
+    except (ValueError, OverflowError):
+        return ""
+
+
 def entry_id_for(headers: Message, raw: bytes) -> tuple[str, str]:
     """(entry id, source hash): from the Message-ID, else from From + Date + body."""
     message_id = header_text(headers, "Message-ID").strip()
@@ -550,13 +564,14 @@ class Ingester:
             "member": route.member,
             "week": route.week,
             "received": self.now.isoformat(timespec="seconds"),
+            "written": written_at(headers),
             "message_hash": source_hash,
             "attachments": body.attachments,
             "truncated": truncated,
             "source": self.source,
         }
-        written = write_sealed_entry(self.home, group.keys, INBOX, entry_id, meta, text)
-        action = "placed" if written is not None else "duplicate"
+        path = write_sealed_entry(self.home, group.keys, INBOX, entry_id, meta, text)
+        action = "placed" if path is not None else "duplicate"
         if self.acknowledge:
             self._queue_notice(group, "ack", route.member, route.week, entry_id)
         return Outcome(action, "journal entry", group.slug, route.member, route.week, entry_id)

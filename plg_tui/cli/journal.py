@@ -51,7 +51,8 @@ def journal_entries(
         if member is not None and entry.get("member") != member:
             continue
         found.append(entry)
-    found.sort(key=lambda e: (str(e.get("received", "")), e["id"]))
+    # a batch read after an outage shares one received time; the Date header orders it
+    found.sort(key=lambda e: (str(e.get("received", "")), str(e.get("written", "")), e["id"]))
     return [(entry, open_entry(vault.keys, INBOX, entry)) for entry in found]
 
 

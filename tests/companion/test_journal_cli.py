@@ -92,3 +92,16 @@ def test_the_passphrase_comes_from_the_environment_too(
     monkeypatch.setenv("PLG_PASSPHRASE", "correct horse battery")
     assert main(["journal", "team"]) == 0
     assert capsys.readouterr().out.count("Ada Lovelace <ada@example.org>") == 2
+
+
+def test_a_batch_received_at_once_is_ordered_by_when_it_was_written(
+    inbound: Inbound, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ingester = inbound.ingester(now=NOW)
+    # Thunderbird reply dated 11 Dec, Gmail reply dated 8 Dec: both read in one run
+    ingester.receive(inbound.render("thunderbird_signature.eml"))
+    ingester.receive(inbound.render("gmail_reply.eml"))
+    assert [e["written"] for e in inbound.entries()] != ["", ""]
+    assert main(["journal", "team", "--passphrase-file", str(passphrase_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.index("I finally had the conversation") < out.index("Two things I noticed")
