@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -15,12 +16,15 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
-from plg_tui.app.controller import SessionController
-from plg_tui.app.messages import PassphraseEntered
 from plg_tui.app.screens.base import SessionModal, SessionScreen
-from plg_tui.app.screens.passphrase import PassphraseScreen
 from plg_tui.app.themes import HIGH_CONTRAST
-from plg_tui.vault.keys import GroupKeys
+
+# The vault, the modules and the session model are imported where they are first needed: the
+# demo paints its lobby before any of them is loaded (see bench/startup.py).
+if TYPE_CHECKING:
+    from plg_tui.app.controller import SessionController
+    from plg_tui.app.messages import PassphraseEntered
+    from plg_tui.vault.keys import GroupKeys
 
 Clock = Callable[[], float]
 TICK_SECONDS = 0.2
@@ -49,7 +53,12 @@ class PlgApp(App[int]):
         wall: Clock = time.time,
         rng_seed: int | None = None,
         tick_seconds: float = TICK_SECONDS,
+        open_keys: Callable[[], GroupKeys] | None = None,
+        roster_preview: Sequence[tuple[str, str]] = (),
     ) -> None:
+        """`open_keys` (the demo) makes the keys in a worker after the lobby is painted from
+        `roster_preview` ((key, name) of each member, in roster order); lobby keys pressed
+        meanwhile are applied once the session is open."""
         super().__init__()
         self.home = home
         self.slug = slug
@@ -62,6 +71,8 @@ class PlgApp(App[int]):
         self.controller: SessionController | None = None
         self._keys = keys
         self._passphrase = passphrase
+        self._open_keys = open_keys
+        self.roster_preview = tuple(roster_preview)
         # Chosen before the first paint: switching themes later restyles every widget.
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name
@@ -75,6 +86,8 @@ class PlgApp(App[int]):
         """
         from plg_tui.app.screens.lobby import LobbyScreen
 
+        if self._open_keys is not None and self._keys is None and not self.resume:
+            return LobbyScreen()  # opening: filled in by _open_in_background
         if self._keys is not None and not self.resume:
             try:
                 controller = self._open_controller(self._keys)
@@ -90,15 +103,52 @@ class PlgApp(App[int]):
         self.set_interval(self.tick_seconds, self._tick)
         if self.controller is not None:
             return  # opened for the default screen
+        if self._open_keys is not None and self._keys is None:
+            return  # the lobby paints first; on_ready opens the session
         if self._keys is not None:
             self._open(self._keys)
-        elif self._passphrase:
-            screen = PassphraseScreen(self.slug, "Unlocking…")
-            self.push_screen(screen)
-            self._unlock(self._passphrase)
-            self._passphrase = None
         else:
-            self.push_screen(PassphraseScreen(self.slug))
+            from plg_tui.app.screens.passphrase import PassphraseScreen
+
+            if self._passphrase:
+                self.push_screen(PassphraseScreen(self.slug, "Unlocking…"))
+                self._unlock(self._passphrase)
+                self._passphrase = None
+            else:
+                self.push_screen(PassphraseScreen(self.slug))
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: now build or find the keys (the demo)."""
+        if self._open_keys is not None and self._keys is None:
+            # Started only now, so the import-heavy worker never competes with the first paint.
+            self._open_in_background(self._open_keys)
+            self._open_keys = None
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_in_background(self, open_keys: Callable[[], GroupKeys]) -> None:
+        """Build or find the keys and open the session off the UI thread, the lobby on screen."""
+        from plg_tui.errors import PlgError
+
+        try:
+            keys = open_keys()
+            controller = self._open_controller(keys)
+        except (PlgError, ValueError, OSError) as error:
+            self.call_from_thread(self.exit, 1, return_code=1, message=f"plg: error: {error}")
+            return
+        self.call_from_thread(self._opened_in_background, keys, controller)
+
+    def _opened_in_background(self, keys: GroupKeys, controller: SessionController) -> None:
+        from plg_tui.app.screens.lobby import LobbyScreen
+
+        self.controller = controller
+        if not self.resume and controller.has_saved_progress():
+            self._ask_resume(keys)
+            return
+        lobbies = [screen for screen in self.screen_stack if isinstance(screen, LobbyScreen)]
+        if not lobbies:
+            self.show_stage()
+        for lobby in lobbies:
+            lobby.session_opened()
 
     def on_passphrase_entered(self, message: PassphraseEntered) -> None:
         self._unlock(message.passphrase)
@@ -122,6 +172,8 @@ class PlgApp(App[int]):
         self.call_from_thread(self._open, keys)
 
     def _unlock_failed(self, message: str) -> None:
+        from plg_tui.app.screens.passphrase import PassphraseScreen
+
         screen = self.screen
         if isinstance(screen, PassphraseScreen):
             screen.show_error(message)
@@ -136,7 +188,7 @@ class PlgApp(App[int]):
         try:
             controller = self._open_controller(keys)
         except (VaultError, ModuleError, SessionStateError, ValueError) as error:
-            self.exit(1, message=f"plg: error: {error}")
+            self.exit(1, return_code=1, message=f"plg: error: {error}")
             return
         self.controller = controller
         if not self.resume and controller.has_saved_progress():
@@ -145,6 +197,8 @@ class PlgApp(App[int]):
         self.show_stage()
 
     def _open_controller(self, keys: GroupKeys) -> SessionController:
+        from plg_tui.app.controller import SessionController
+
         return SessionController.open(
             self.home,
             keys,
@@ -156,6 +210,7 @@ class PlgApp(App[int]):
         )
 
     def _ask_resume(self, keys: GroupKeys) -> None:
+        from plg_tui.app.controller import SessionController
         from plg_tui.app.screens.confirm import ConfirmScreen
 
         assert self.controller is not None

@@ -63,12 +63,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import signal
 
     from plg_tui.app.app import PlgApp
-    from plg_tui.core.demo import demo_group
+    from plg_tui.core.demo import DEMO_PEOPLE, demo_home
 
     # A closed terminal window or a kill must still remove the throwaway data home.
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _exit_on_signal)
-    with demo_group() as demo:
-        app = PlgApp(demo.home, demo.slug, kind="1", keys=demo.keys)
+    with demo_home() as demo:
+        # The lobby paints from the roster first; the group is built in a worker right after.
+        app = PlgApp(
+            demo.home,
+            demo.slug,
+            kind="1",
+            open_keys=lambda: demo.build().keys,
+            roster_preview=DEMO_PEOPLE,
+        )
         app.run()
     return app.return_code or 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,7 @@ AGREEMENT = (
     '[b]"I agree"[/b] aloud; the facilitator ticks them with [b]a[/b].'
 )
 DO_NOT_RECORD = "● PLEASE DO NOT RECORD THIS CALL ●  Recording, transcripts and AI note-takers off."
+OPENING = "Opening the group…"
 
 
 class LobbyScreen(SessionScreen):
@@ -33,16 +36,46 @@ class LobbyScreen(SessionScreen):
         yield Static("", id="lobby-status")
         yield Footer(compact=True)
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Lobby keys pressed while the session is still opening: (action, selected row key).
+        self._pending: list[tuple[Callable[[str | None], None], str | None]] = []
+
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Member", key="member")
         table.add_column("Present", key="present")
         table.add_column("Agreed", key="agreed")
         table.add_column("Role", key="role")
+        if self.plg.controller is None:
+            # The demo paints first from its roster and opens the vault right after.
+            for key, name in self.plg.roster_preview:
+                table.add_row(escape(name), "", "", "", key=key)
+            self.query_one("#lobby-title", Static).update(OPENING)
+        else:
+            self._add_rows()
+            self.refresh_view()
+        table.focus()
+
+    def _add_rows(self) -> None:
+        table = self.query_one(DataTable)
         for person in self.controller.model.people:
             table.add_row(escape(person.name), "", "", "", key=person.key)
+
+    def session_opened(self) -> None:
+        """The controller is ready: show its state, then apply the keys pressed meanwhile."""
+        table = self.query_one(DataTable)
+        people = [person.key for person in self.controller.model.people]
+        pending, self._pending = self._pending, []
+        if [row.value for row in table.rows] != people:
+            pending = []  # pressed on rows that are not the group's: ask again
+            table.clear()
+            self._add_rows()
         self.refresh_view()
-        table.focus()
+        for action, key in pending:
+            if self.controller.model.stage != "lobby":
+                break
+            action(key)
 
     def refresh_view(self) -> None:
         controller = self.controller
@@ -88,14 +121,31 @@ class LobbyScreen(SessionScreen):
         self.controller.save()
         self.refresh_view()
 
+    def _when_open(self, action: Callable[[str | None], None]) -> None:
+        """Run a lobby action on the selected member now, or once the session is open."""
+        if self.plg.controller is None:
+            self._pending.append((action, self._selected()))
+        else:
+            action(self._selected())
+
     def action_toggle_present(self) -> None:
-        key = self._selected()
+        self._when_open(self._toggle_present)
+
+    def action_toggle_agreement(self) -> None:
+        self._when_open(self._toggle_agreement)
+
+    def action_make_facilitator(self) -> None:
+        self._when_open(self._make_facilitator)
+
+    def action_begin(self) -> None:
+        self._when_open(self._begin)
+
+    def _toggle_present(self, key: str | None) -> None:
         if key is not None:
             self.controller.model.toggle_present(key)
             self._changed()
 
-    def action_toggle_agreement(self) -> None:
-        key = self._selected()
+    def _toggle_agreement(self, key: str | None) -> None:
         if key is None:
             return
         try:
@@ -105,8 +155,7 @@ class LobbyScreen(SessionScreen):
             return
         self._changed()
 
-    def action_make_facilitator(self) -> None:
-        key = self._selected()
+    def _make_facilitator(self, key: str | None) -> None:
         if key is None:
             return
         try:
@@ -116,7 +165,7 @@ class LobbyScreen(SessionScreen):
             return
         self._changed()
 
-    def action_begin(self) -> None:
+    def _begin(self, _key: str | None) -> None:
         problems = self.controller.model.lobby_problems()
         if problems:
             self.notify("; ".join(problems), title="Not yet", severity="warning")
