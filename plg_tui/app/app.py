@@ -15,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.theme import Theme
 
 from plg_tui.app.screens.base import SessionModal, SessionScreen
 from plg_tui.app.themes import HIGH_CONTRAST
@@ -73,9 +74,22 @@ class PlgApp(App[int]):
         self._passphrase = passphrase
         self._open_keys = open_keys
         self.roster_preview = tuple(roster_preview)
-        # Chosen before the first paint: switching themes later restyles every widget.
-        self.register_theme(HIGH_CONTRAST)
-        self.theme = HIGH_CONTRAST.name
+        self._start_with_theme(HIGH_CONTRAST)
+
+    def _start_with_theme(self, theme: Theme) -> None:
+        """Make `theme` the one the stylesheet is first parsed with, before the app runs.
+
+        Setting `self.theme` runs its watcher, which re-parses and re-applies all CSS once the
+        app starts and delays the first paint; here nothing is parsed yet, so the theme's
+        variables and classes (what the watcher would set) are simply given up front.
+        """
+        self.register_theme(theme)
+        self.set_reactive(App.theme, theme.name)
+        self.update_classes(
+            {f"-theme-{theme.name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark},
+            update=False,
+        )
+        self.stylesheet.set_variables(self.get_css_variables())
 
     # ---- start-up: unlock, open, pick the screen ----------------------------------------------
 
