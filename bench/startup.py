@@ -5,6 +5,12 @@ is started until the first painted screen shows its marker text in the terminal 
 programs alternate, and the medians are compared. Target: `plg demo` at most 1.3x the bare app.
 
     .venv/bin/python bench/startup.py [--runs N]
+
+Note: the marker is the real lobby's first paint. `plg demo` paints that lobby from its fixed
+roster and only then, in a worker, builds the throwaway group and opens the vault (keys pressed
+meanwhile are applied once it is open), so what remains on the measured path is Python, Textual,
+the CLI's parser and the lobby's own widgets. Every `plg` command module is imported to build
+the parser, so a heavy import at the top of any of them (vault, cryptography) counts here.
 """
 
 from __future__ import annotations
