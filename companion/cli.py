@@ -24,7 +24,7 @@ from companion.outbox import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_TEMPORARY,
-    compose,
+    compose_wire,
     dry_run,
     load_group,
     load_outbound_settings,
@@ -181,10 +181,11 @@ def cmd_preview(args: argparse.Namespace) -> int:
         planned = PlannedMessage(member, args.kind, week, now, now)
     record = Ledger.read_only(home, group.keys).messages.get(planned.key) or {}
     message_id = record.get("message_id") or new_message_id(group, outbound.email, planned)
-    message = compose(group, outbound.email, planned, message_id=message_id, now=now)
+    wire = compose_wire(group, outbound.email, planned, message_id=message_id, now=now)
     if args.raw:
-        sys.stdout.write(message.as_string())
+        sys.stdout.write(wire.data.decode("utf-8").replace("\r\n", "\n"))
         return EXIT_OK
+    message = wire.as_email()
     if args.html:
         part = message.get_body(preferencelist=("html",))
         sys.stdout.write(part.get_content() if part is not None else "")

@@ -8,15 +8,19 @@ the email package, so no roster entry can add a header.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.parser import BytesParser
+from email.utils import format_datetime, formataddr, parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -98,6 +102,112 @@ def message_id_for(keys: GroupKeys, to_addr: str, week: int, domain: str, unique
     return f"<{make_token(keys, to_addr, week)}.{unique}@{domain}>"
 
 
+@dataclass(frozen=True)
+class WireMessage:
+    """A message ready for SMTP: envelope plus the exact bytes (CRLF, 7-bit clean)."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    data: bytes
+    message_id: str
+
+    def as_email(self) -> EmailMessage:
+        parsed = BytesParser(policy=policy.SMTP).parsebytes(self.data)
+        return parsed  # type: ignore[return-value]
+
+
+def _mailbox(name: str, addr: str) -> str:
+    address = _address(name, addr)  # validates; refuses CR/LF and spaces in the address
+    spec = address.addr_spec
+    if not address.display_name:
+        return spec
+    if not spec.isascii():  # only deliverable with SMTPUTF8, where raw UTF-8 is the rule
+        return str(Address(display_name=address.display_name, addr_spec=spec))
+    return formataddr((address.display_name, spec), charset="utf-8")
+
+
+def _qp_part(content_type: str, text: str) -> bytes:
+    body = binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\n", b"\r\n")
+    return (
+        f'Content-Type: {content_type}; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+    ).encode() + body
+
+
+def _attachment_part(attachment: Attachment) -> bytes:
+    data = attachment.data.encode("utf-8") if isinstance(attachment.data, str) else attachment.data
+    params = "".join(f'; {k}="{header_text(v)}"' for k, v in attachment.params.items())
+    charset = '; charset="utf-8"' if isinstance(attachment.data, str) else ""
+    filename = header_text(attachment.filename).replace('"', "")
+    encoded = base64.encodebytes(data).replace(b"\n", b"\r\n")
+    return (
+        f"Content-Type: {attachment.content_type}{charset}{params}\r\n"
+        f'Content-Disposition: attachment; filename="{filename}"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    ).encode() + encoded
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> tuple[str, bytes]:
+    # "=_" can never occur in quoted-printable or base64 content, so the boundary is safe.
+    boundary = f"=_plg_{os.urandom(12).hex()}"
+    # The CRLF before each delimiter belongs to the delimiter (RFC 2046), not to the part.
+    delimiter = b"\r\n--" + boundary.encode()
+    body = b"--" + boundary.encode() + b"\r\n"
+    body += (delimiter + b"\r\n").join(parts) + delimiter + b"--\r\n"
+    return f'multipart/{subtype}; boundary="{boundary}"', body
+
+
+def build_wire(
+    *,
+    email: EmailSettings,
+    keys: GroupKeys,
+    to_name: str,
+    to_addr: str,
+    week: int,
+    subject: str,
+    text: str,
+    html: str | None,
+    message_id: str | None = None,
+    attachments: Iterable[Attachment] = (),
+    date: datetime | None = None,
+) -> WireMessage:
+    """The message as bytes, written directly (the email package's header objects are slow)."""
+    token = make_token(keys, to_addr, week)
+    from_name, from_address = parseaddr(email.from_addr)
+    domain = from_address.rpartition("@")[2]
+    message_id = header_text(message_id or "") or message_id_for(
+        keys, to_addr, week, domain, os.urandom(8).hex()
+    )
+    unsubscribe = plus_address(email.reply_to, UNSUBSCRIBE_PREFIX + token)
+    subject_text = header_text(subject)
+    charset = "us-ascii" if subject_text.isascii() else "utf-8"
+    headers = [
+        f"From: {_mailbox(from_name, from_address)}",
+        f"To: {_mailbox(to_name, to_addr)}",
+        "Subject: " + Header(subject_text, charset, header_name="Subject").encode(linesep="\r\n"),
+        f"Date: {format_datetime((date or datetime.now(UTC)).astimezone(UTC))}",
+        f"Message-ID: {message_id}",
+        f"Reply-To: {_mailbox(from_name, plus_address(email.reply_to, token))}",
+        "Auto-Submitted: auto-generated",
+        "X-Auto-Response-Suppress: OOF, AutoReply",
+        f"List-Unsubscribe: <mailto:{unsubscribe}?subject=STOP>",
+        "MIME-Version: 1.0",
+    ]
+    body_part = _qp_part("text/plain", text)
+    if html:
+        alternative_type, alternative = _multipart(
+            "alternative", [body_part, _qp_part("text/html", html)]
+        )
+        body_part = f"Content-Type: {alternative_type}\r\n\r\n".encode() + alternative
+    extra = [_attachment_part(a) for a in attachments]
+    if extra:
+        mixed_type, mixed = _multipart("mixed", [body_part, *extra])
+        body_part = f"Content-Type: {mixed_type}\r\n\r\n".encode() + mixed
+    data = ("\r\n".join(headers) + "\r\n").encode("utf-8") + body_part
+    recipient = _address("", to_addr).addr_spec
+    return WireMessage(from_address, (recipient,), data, message_id)
+
+
 def build_email(
     *,
     email: EmailSettings,
@@ -112,44 +222,24 @@ def build_email(
     attachments: Iterable[Attachment] = (),
     date: datetime | None = None,
 ) -> EmailMessage:
-    """One message to one member, with the reply/unsubscribe tokens in its headers."""
-    token = make_token(keys, to_addr, week)
-    from_name, from_address = parseaddr(email.from_addr)
-    domain = from_address.rpartition("@")[2]
-    message = EmailMessage(policy=policy.SMTP)
-    message["From"] = _address(from_name, from_address)
-    message["To"] = _address(to_name, to_addr)
-    message["Subject"] = header_text(subject)
-    message["Date"] = format_datetime((date or datetime.now(UTC)).astimezone(UTC))
-    message["Message-ID"] = message_id or message_id_for(
-        keys, to_addr, week, domain, os.urandom(8).hex()
-    )
-    message["Reply-To"] = _address(from_name, plus_address(email.reply_to, token))
-    message["Auto-Submitted"] = "auto-generated"
-    message["X-Auto-Response-Suppress"] = "OOF, AutoReply"
-    unsubscribe = plus_address(email.reply_to, UNSUBSCRIBE_PREFIX + token)
-    message["List-Unsubscribe"] = f"<mailto:{unsubscribe}?subject=STOP>"
-    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    if html:
-        message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
-    for attachment in attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        if isinstance(attachment.data, str):
-            message.add_attachment(
-                attachment.data,
-                subtype=subtype,
-                filename=attachment.filename,
-                params=attachment.params,
-            )
-        else:
-            message.add_attachment(
-                attachment.data,
-                maintype=maintype,
-                subtype=subtype,
-                filename=attachment.filename,
-                params=attachment.params,
-            )
-    return message
+    """One message to one member, with the reply/unsubscribe tokens in its headers.
+
+    Sets From, To, Subject, Date, Message-ID (token on the From domain), Reply-To (token
+    plus-address), Auto-Submitted, X-Auto-Response-Suppress and a mailto List-Unsubscribe.
+    """
+    return build_wire(
+        email=email,
+        keys=keys,
+        to_name=to_name,
+        to_addr=to_addr,
+        week=week,
+        subject=subject,
+        text=text,
+        html=html,
+        message_id=message_id,
+        attachments=attachments,
+        date=date,
+    ).as_email()
 
 
 def session2_invitation(

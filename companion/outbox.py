@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from companion.compose import (
     Attachment,
-    build_email,
+    WireMessage,
+    build_wire,
     first_name,
     message_id_for,
     render,
@@ -181,14 +182,15 @@ def message_context(group: GroupContext, planned: PlannedMessage) -> dict[str, A
     }
 
 
-def compose(
+def compose_wire(
     group: GroupContext,
     email: EmailSettings,
     planned: PlannedMessage,
     *,
     message_id: str,
     now: datetime,
-) -> EmailMessage:
+) -> WireMessage:
+    """The planned message exactly as it goes to the SMTP server."""
     context = message_context(group, planned)
     text, html = render(planned.kind, **context)
     attachments: list[Attachment] = []
@@ -203,7 +205,7 @@ def compose(
                 stamp=now,
             )
         )
-    return build_email(
+    return build_wire(
         email=email,
         keys=group.keys,
         to_name=group.members[planned.member].get("name") or "",
@@ -216,6 +218,17 @@ def compose(
         attachments=attachments,
         date=now,
     )
+
+
+def compose(
+    group: GroupContext,
+    email: EmailSettings,
+    planned: PlannedMessage,
+    *,
+    message_id: str,
+    now: datetime,
+) -> EmailMessage:
+    return compose_wire(group, email, planned, message_id=message_id, now=now).as_email()
 
 
 # -- a run -------------------------------------------------------------------------------------
@@ -407,14 +420,14 @@ async def _send_batches(
         in_flight[:] = still
 
     for start in range(0, len(sendable), LEDGER_BATCH):
-        batch: list[tuple[str, EmailMessage]] = []
+        batch: list[tuple[str, WireMessage]] = []
         for message in sendable[start : start + LEDGER_BATCH]:
             previous = ledger.messages.get(message.key) or {}
             message_id = previous.get("message_id") or new_message_id(
                 group, outbound.email, message
             )
             try:
-                email_message = compose(
+                email_message = compose_wire(
                     group, outbound.email, message, message_id=message_id, now=now
                 )
             except (ValueError, TypeError) as err:

@@ -21,6 +21,7 @@ from types import TracebackType
 import aiosmtplib
 from aiosmtplib.email import flatten_message
 
+from companion.compose import WireMessage
 from companion.settings import ConfigError, SmtpSettings
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -53,10 +54,21 @@ def _reply(code: int, text: str) -> str:
     return f"{code} {' '.join(str(text).split())}"[:300]
 
 
-def _envelope(message: EmailMessage) -> tuple[str, list[str]]:
+Outgoing = EmailMessage | WireMessage
+
+
+def _envelope(message: Outgoing) -> tuple[str, list[str]]:
+    if isinstance(message, WireMessage):
+        return message.sender, list(message.recipients)
     sender = parseaddr(str(message["From"]))[1]
     recipients = [addr for _name, addr in getaddresses([str(v) for v in message.get_all("To", [])])]
     return sender, recipients
+
+
+def _message_id(message: Outgoing) -> str:
+    if isinstance(message, WireMessage):
+        return message.message_id
+    return str(message["Message-ID"]).strip()
 
 
 def _tls_context(smtp: SmtpSettings) -> ssl.SSLContext | None:
@@ -140,7 +152,7 @@ class SmtpPool:
         self.retries = retries
         self.backoff = tuple(smtp.retry_delays if backoff is None else backoff) or (0.0,)
         self._sleep = sleep
-        self._queue: asyncio.Queue[tuple[EmailMessage, asyncio.Future[DeliveryResult]] | None]
+        self._queue: asyncio.Queue[tuple[Outgoing, asyncio.Future[DeliveryResult]] | None]
         self._queue = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
         self._alive = 0
@@ -172,7 +184,7 @@ class SmtpPool:
                 task.cancel()
             await asyncio.gather(*self._workers, return_exceptions=True)
 
-    def submit(self, message: EmailMessage) -> asyncio.Future[DeliveryResult]:
+    def submit(self, message: Outgoing) -> asyncio.Future[DeliveryResult]:
         future: asyncio.Future[DeliveryResult] = asyncio.get_running_loop().create_future()
         if self._alive <= 0:
             future.set_result(self._unreachable(message))
@@ -180,13 +192,13 @@ class SmtpPool:
             self._queue.put_nowait((message, future))
         return future
 
-    async def send(self, messages: Sequence[EmailMessage]) -> list[DeliveryResult]:
+    async def send(self, messages: Sequence[Outgoing]) -> list[DeliveryResult]:
         return list(await asyncio.gather(*(self.submit(m) for m in messages)))
 
     # -- workers ------------------------------------------------------------------------------
-    def _unreachable(self, message: EmailMessage) -> DeliveryResult:
+    def _unreachable(self, message: Outgoing) -> DeliveryResult:
         reason = self._last_connect_error or "no connection to the SMTP server"
-        return DeliveryResult(str(message["Message-ID"]), False, True, reason)
+        return DeliveryResult(_message_id(message), False, True, reason)
 
     async def _worker(self, client: aiosmtplib.SMTP | None) -> None:
         try:
@@ -204,7 +216,20 @@ class SmtpPool:
                         else:
                             self._drain(item)
                         return
-                client, result = await self._deliver_one(client, message)
+                try:
+                    client, result = await self._deliver_one(client, message)
+                except Exception as err:  # a bug must not leave the caller waiting forever
+                    with contextlib.suppress(Exception):
+                        client.close()
+                    client = None
+                    # Unknown whether the server got it: never resend (at most once).
+                    result = DeliveryResult(
+                        _message_id(message),
+                        False,
+                        False,
+                        f"internal error ({type(err).__name__})",
+                        uncertain=True,
+                    )
                 if not future.done():
                     future.set_result(result)
         finally:
@@ -212,7 +237,7 @@ class SmtpPool:
                 with contextlib.suppress(Exception):
                     await client.quit()
 
-    def _drain(self, item: tuple[EmailMessage, asyncio.Future[DeliveryResult]]) -> None:
+    def _drain(self, item: tuple[Outgoing, asyncio.Future[DeliveryResult]]) -> None:
         pending = [item]
         while not self._queue.empty():
             queued = self._queue.get_nowait()
@@ -235,9 +260,9 @@ class SmtpPool:
         return fresh
 
     async def _deliver_one(
-        self, client: aiosmtplib.SMTP, message: EmailMessage
+        self, client: aiosmtplib.SMTP, message: Outgoing
     ) -> tuple[aiosmtplib.SMTP, DeliveryResult]:
-        message_id = str(message["Message-ID"])
+        message_id = _message_id(message)
         last = DeliveryResult(message_id, False, True, "not attempted")
         for attempt in range(self.retries + 1):
             if attempt:
@@ -290,20 +315,22 @@ class SmtpPool:
         return client, last
 
 
-def _prepare(client: aiosmtplib.SMTP, message: EmailMessage) -> tuple[bytes, str]:
+def _prepare(client: aiosmtplib.SMTP, message: Outgoing) -> tuple[bytes, str]:
     sender, recipients = _envelope(message)
     utf8 = not (sender + "".join(recipients)).isascii()
     if utf8 and not client.supports_extension("smtputf8"):
         raise aiosmtplib.SMTPNotSupported(
             "the recipient address needs SMTPUTF8, which the server does not offer"
         )
+    if isinstance(message, WireMessage):
+        return message.data, "utf-8" if utf8 else "ascii"
     eight_bit = client.supports_extension("8bitmime")
     data = flatten_message(message, utf8=utf8, cte_type="8bit" if eight_bit else "7bit")
     return data, "utf-8" if utf8 else "ascii"
 
 
 async def _envelope_commands(
-    client: aiosmtplib.SMTP, message: EmailMessage, data: bytes, encoding: str
+    client: aiosmtplib.SMTP, message: Outgoing, data: bytes, encoding: str
 ) -> None:
     """MAIL and RCPT; a refusal here resets the envelope and leaves nothing delivered."""
     sender, recipients = _envelope(message)
@@ -332,7 +359,7 @@ async def _envelope_commands(
 
 async def deliver(
     smtp: SmtpSettings,
-    messages: list[EmailMessage],
+    messages: Sequence[Outgoing],
     *,
     retries: int = 3,
     backoff: Sequence[float] | None = None,

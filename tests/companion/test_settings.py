@@ -1,0 +1,72 @@
+"""plg.toml settings for the companion: every problem names its setting."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from companion.settings import (
+    ConfigError,
+    load_email_settings,
+    load_schedule_settings,
+    load_smtp_settings,
+)
+
+
+def test_defaults_follow_the_security_mode():
+    smtp = load_smtp_settings({"smtp": {"host": "mail.example.org"}}, env={})
+    assert (smtp.security, smtp.port, smtp.connections) == ("starttls", 587, 4)
+    assert load_smtp_settings({"smtp": {"host": "h", "security": "tls"}}, env={}).port == 465
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, "plg.toml [smtp] host: missing"),
+        ({"smtp": {"host": ""}}, "plg.toml [smtp] host: missing"),
+        ({"smtp": {"host": "h", "security": "ssl"}}, "plg.toml [smtp] security: 'ssl'"),
+        ({"smtp": {"host": "h", "port": 0}}, "plg.toml [smtp] port: must be between"),
+        ({"smtp": {"host": "h", "port": "25"}}, "plg.toml [smtp] port: must be a whole number"),
+        ({"smtp": {"host": "h", "connections": 0}}, "plg.toml [smtp] connections"),
+        ({"smtp": {"host": "h", "password": "x"}}, "plg.toml [smtp] password: passwords do not"),
+        ({"smtp": {"host": "h", "username": "u"}}, "plg.toml [smtp] password_file: missing"),
+        ({"smtp": {"host": "h\r\nx"}}, "plg.toml [smtp] host: contains a control character"),
+    ],
+)
+def test_bad_smtp_settings_name_the_setting(settings, message):
+    with pytest.raises(ConfigError) as err:
+        load_smtp_settings(settings, env={})
+    assert str(err.value).startswith(message)
+
+
+def test_password_from_environment_or_file(tmp_path):
+    secret = tmp_path / "pw"
+    secret.write_text("from-file\n")
+    settings = {"smtp": {"host": "h", "username": "u", "password_file": str(secret)}}
+    assert load_smtp_settings(settings, env={}).password == "from-file"
+    assert load_smtp_settings(settings, env={"PLG_SMTP_PASSWORD": "env"}).password == "env"
+    assert "from-file" not in repr(load_smtp_settings(settings, env={}))
+    settings["smtp"]["password_file"] = str(tmp_path / "missing")
+    with pytest.raises(ConfigError, match=r"\[smtp\] password_file: cannot read"):
+        load_smtp_settings(settings, env={})
+
+
+def test_email_settings():
+    email = load_email_settings(
+        {"email": {"from": "Peer Learning <plg@example.org>", "reply_to": "journal@example.org"}}
+    )
+    assert email.from_domain == "example.org" and email.acknowledgements
+    with pytest.raises(ConfigError, match=r"^plg.toml \[email\] from: missing"):
+        load_email_settings({"email": {"reply_to": "j@example.org"}})
+    with pytest.raises(ConfigError, match=r"\[email\] reply_to: must not contain '\+'"):
+        load_email_settings({"email": {"from": "a@example.org", "reply_to": "j+x@example.org"}})
+    with pytest.raises(ConfigError, match=r"\[email\] reply_to: .* is not an email address"):
+        load_email_settings({"email": {"from": "a@example.org", "reply_to": "journal"}})
+
+
+def test_schedule_settings():
+    schedule = load_schedule_settings({"schedule": {"send_hour": 7, "grace_hours": 24}})
+    assert schedule.send_hour == 7 and schedule.grace == timedelta(hours=24)
+    with pytest.raises(ConfigError, match=r"\[schedule\] quiet_end"):
+        load_schedule_settings({"schedule": {"quiet_end": 24}})
