@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import textwrap
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,15 @@ class Attachment:
     params: dict[str, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=256)
+def _wrap(text: str, width: int = 72) -> str:
+    """Plain-text paragraph wrapping; cached because every member gets the same tip."""
+    return "\n".join(
+        textwrap.fill(paragraph, width, break_long_words=False, break_on_hyphens=False)
+        for paragraph in str(text).split("\n")
+    )
+
+
 @lru_cache(maxsize=2)
 def _environment(html: bool) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -55,6 +65,7 @@ def _environment(html: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["wrap"] = _wrap
     return env
 
 
@@ -76,6 +87,8 @@ def render_subject(template_name: str, **context: Any) -> str:
 
 def header_text(value: str, limit: int = MAX_HEADER_TEXT) -> str:
     """`value` made safe for a header: no control, line or paragraph separator characters."""
+    if value.isascii() and value.isprintable():  # the common case, and cheap to check
+        return " ".join(value.split())[:limit]
     cleaned = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in value
     )
@@ -88,7 +101,9 @@ def first_name(name: str) -> str:
 
 
 def _address(name: str, addr: str) -> Address:
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") or ch.isspace() for ch in addr):
+    if not (addr.isascii() and addr.isprintable() and " " not in addr) and any(
+        unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") or ch.isspace() for ch in addr
+    ):
         raise ValueError("email address contains a space or control character")
     local, at, domain = addr.rpartition("@")
     if not at or not local or not domain:
@@ -116,6 +131,11 @@ class WireMessage:
         return parsed  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=16)
+def _split_from(from_addr: str) -> tuple[str, str]:
+    return parseaddr(from_addr)
+
+
 def _mailbox(name: str, addr: str) -> str:
     address = _address(name, addr)  # validates; refuses CR/LF and spaces in the address
     spec = address.addr_spec
@@ -124,6 +144,11 @@ def _mailbox(name: str, addr: str) -> str:
     if not spec.isascii():  # only deliverable with SMTPUTF8, where raw UTF-8 is the rule
         return str(Address(display_name=address.display_name, addr_spec=spec))
     return formataddr((address.display_name, spec), charset="utf-8")
+
+
+@lru_cache(maxsize=16)
+def _from_mailbox(name: str, addr: str) -> str:
+    return _mailbox(name, addr)
 
 
 def _qp_part(content_type: str, text: str) -> bytes:
@@ -173,7 +198,7 @@ def build_wire(
 ) -> WireMessage:
     """The message as bytes, written directly (the email package's header objects are slow)."""
     token = make_token(keys, to_addr, week)
-    from_name, from_address = parseaddr(email.from_addr)
+    from_name, from_address = _split_from(email.from_addr)
     domain = from_address.rpartition("@")[2]
     message_id = header_text(message_id or "") or message_id_for(
         keys, to_addr, week, domain, os.urandom(8).hex()
@@ -182,7 +207,7 @@ def build_wire(
     subject_text = header_text(subject)
     charset = "us-ascii" if subject_text.isascii() else "utf-8"
     headers = [
-        f"From: {_mailbox(from_name, from_address)}",
+        f"From: {_from_mailbox(from_name, from_address)}",
         f"To: {_mailbox(to_name, to_addr)}",
         "Subject: " + Header(subject_text, charset, header_name="Subject").encode(linesep="\r\n"),
         f"Date: {format_datetime((date or datetime.now(UTC)).astimezone(UTC))}",

@@ -96,6 +96,7 @@ class GroupContext:
     module: Module
     session1: datetime  # aware, group time zone
     session2: datetime
+    _partner_index: dict[str, list[str]] | None = field(default=None, repr=False)
 
     def timezone_of(self, email: str) -> str:
         return self.members[email].get("timezone") or self.info["timezone"]
@@ -104,18 +105,18 @@ class GroupContext:
         return [Recipient(email, self.timezone_of(email)) for email in self.members]
 
     def partners_of(self, email: str) -> list[dict[str, str]]:
-        for group in self.pairs or []:
-            if email in group:
-                return [
-                    {
-                        "email": other,
-                        "name": self.members.get(other, {}).get("name") or other,
-                        "first_name": first_name(self.members.get(other, {}).get("name") or other),
-                    }
-                    for other in group
-                    if other != email
-                ]
-        return []
+        if self._partner_index is None:
+            self._partner_index = {m: group for group in self.pairs or [] for m in group}
+        group = self._partner_index.get(email, [])
+        return [
+            {
+                "email": other,
+                "name": self.members.get(other, {}).get("name") or other,
+                "first_name": first_name(self.members.get(other, {}).get("name") or other),
+            }
+            for other in group
+            if other != email
+        ]
 
     @property
     def call_link(self) -> str:

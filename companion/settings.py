@@ -7,6 +7,7 @@ plg.toml: the SMTP password comes from PLG_SMTP_PASSWORD or a password_file.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,11 +59,16 @@ class EmailSettings:
     @property
     def from_address(self) -> str:
         """The bare address of from_addr (envelope sender)."""
-        return parseaddr(self.from_addr)[1]
+        return _bare_address(self.from_addr)
 
     @property
     def from_domain(self) -> str:
         return self.from_address.rpartition("@")[2]
+
+
+@functools.lru_cache(maxsize=16)
+def _bare_address(value: str) -> str:
+    return parseaddr(value)[1]
 
 
 def _where(section: str, key: str) -> str:

@@ -8,6 +8,7 @@ hash of the address (no address in the token); the MAC is an HMAC-SHA256 of
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from dataclasses import dataclass
@@ -29,13 +30,19 @@ class ParsedToken:
     unsubscribe: bool = False
 
 
+@functools.lru_cache(maxsize=64)
+def _reply_secret(keys: GroupKeys) -> bytes:
+    # Derived once per group and process: a run makes thousands of tokens.
+    return keys.reply_secret
+
+
 def member_ref(keys: GroupKeys, email: str) -> str:
-    return hmac_sha256(keys.reply_secret, b"member|" + email.lower().encode()).hex()[:10]
+    return hmac_sha256(_reply_secret(keys), b"member|" + email.lower().encode()).hex()[:10]
 
 
 def _mac(keys: GroupKeys, email: str, week: int) -> str:
     message = f"reply|{keys.group_id}|{email.lower()}|{week}".encode()
-    return hmac_sha256(keys.reply_secret, message).hex()[:20]
+    return hmac_sha256(_reply_secret(keys), message).hex()[:20]
 
 
 def make_token(keys: GroupKeys, email: str, week: int) -> str:
