@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -168,6 +168,7 @@ def message_context(group: GroupContext, planned: PlannedMessage) -> dict[str, A
     session2_local = local_datetime_text(group.session2, timezone)
     s2 = group.session2.astimezone(ZoneInfo(timezone))
     return {
+        "weekly_starts": _weekly_starts(group, planned, timezone),
         "first_name": first_name(member.get("name") or planned.member),
         "module_title": group.module.title,
         "week": planned.week,
@@ -181,6 +182,19 @@ def message_context(group: GroupContext, planned: PlannedMessage) -> dict[str, A
         "call_link": group.call_link,
         "reflection_questions": list(group.module.reflection_questions),
     }
+
+
+def _weekly_starts(group: GroupContext, planned: PlannedMessage, timezone: str) -> str:
+    """When week 1's email arrives, as the member reads it on the day of `planned`."""
+    zone = ZoneInfo(timezone)
+    first = group.session1.astimezone(zone).date() + timedelta(days=1)
+    today = planned.send_at.astimezone(zone).date()
+    days = (first - today).days
+    if days <= 0:
+        return "later today"
+    if days == 1:
+        return "tomorrow morning"
+    return f"on {first:%A} {first.day} {first:%B}"
 
 
 def compose_wire(

@@ -175,3 +175,26 @@ def test_status_before_any_run(home):
     assert status.returncode == 0
     assert "team: before session 1" in status.stdout and "last run: never" in status.stdout
     assert "due now 0, upcoming 24" in status.stdout
+
+
+def test_status_reports_a_message_left_sending_as_uncertain(home):
+    from companion.ledger import Ledger
+    from plg_tui.vault.keys import load_operations_keys
+
+    write_settings(home)
+    with Ledger.locked(home, load_operations_keys(home, "team")) as book:
+        book.set_message(
+            "weekly:1:ada@example.org",
+            member="ada@example.org",
+            kind="weekly",
+            week=1,
+            state="sending",
+            message_id="<x@example.org>",
+        )
+        book.save()
+    status = companion(home, "status", "team", "--now", "2026-12-02T12:00Z")
+    assert "uncertain 1" in status.stdout
+    assert (
+        "uncertain: weekly email week 1 to ada@example.org: may or may not have arrived; "
+        "it will not be sent again" in status.stdout
+    )
