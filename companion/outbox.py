@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from companion.compose import (
+    SESSION_MINUTES,
     Attachment,
     WireMessage,
     build_wire,
@@ -130,6 +131,7 @@ def load_group(home: Path, slug: str, modules: dict[str, Module] | None = None) 
         info = vault.info()
         members = {m["email"].lower(): m for m in vault.members()}
         pairs = vault.current_pairs()
+        pairings = vault.pairings()
     finally:
         vault.close()
     modules = {} if modules is None else modules
@@ -137,8 +139,30 @@ def load_group(home: Path, slug: str, modules: dict[str, Module] | None = None) 
     if module is None:
         module = modules[info["module"]] = load_module(info["module"], home)
     session1, session2 = session_times(info)
+    session1 = _held_start(info, pairings, session1)
     pairs = [[e.lower() for e in g] for g in pairs] if pairs else None
     return GroupContext(slug, vault.keys, info, members, pairs, module, session1, session2)
+
+
+def _held_start(
+    info: dict[str, Any], pairings: list[dict[str, Any]], session1: datetime
+) -> datetime:
+    """Session 1's start; earlier than planned when the session app closed it earlier.
+
+    The session app records the pairs ("session" source) when it closes session 1, so a
+    session held before its recorded date starts the practice month from when it was held.
+    """
+    if not info.get("session1_held"):
+        return session1
+    closed = [p.get("created") for p in pairings if p.get("source") == "session"]
+    try:
+        closed_at = datetime.fromisoformat(closed[-1]) if closed and closed[-1] else None
+    except ValueError:
+        return session1
+    if closed_at is None or closed_at.tzinfo is None:
+        return session1
+    started = closed_at - timedelta(minutes=SESSION_MINUTES)
+    return min(session1, started.astimezone(session1.tzinfo))
 
 
 def plan_group(group: GroupContext, schedule: ScheduleSettings) -> list[PlannedMessage]:

@@ -306,3 +306,19 @@ def test_dry_run_prints_and_changes_nothing(group_home, smtp_server):
     assert sum("would send weekly email week 1" in line for line in lines) == 3
     assert smtp_server.handler.messages == []
     assert not (group_home / "groups" / "team" / "ledger.db").exists()
+
+
+def test_session1_held_early_in_the_session_app_starts_the_month_then(group_home, smtp_server):
+    # The group met a week before its recorded date; the session app closed session 1 and
+    # recorded the pairs then (with the real clock), and marked the session held.
+    vault = open_for_operations(group_home, "team")
+    vault.update_info(session1="2027-06-01T15:00", session2="2027-06-29T15:00")
+    vault.record_pairing(PAIRS, "session")
+    closed_at = datetime.fromisoformat(vault.pairings()[-1]["created"])
+    vault.update_info(session1_held=True)
+    vault.close()
+    run_at(group_home, closed_at + timedelta(hours=30))
+    sent = [(m.rcpt_tos[0], classify(m.message)) for m in smtp_server.handler.messages]
+    assert {member for member, kind in sent if kind == ("pairing", 0)} == set(ZONES)
+    assert {kind for _member, kind in sent} <= {("pairing", 0), ("weekly", 1)}
+    # Without the early close the recorded dates (June 2027) would hold everything back.
