@@ -145,7 +145,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     home = resolve_home(args.home)
     settings = load_settings(home)
     now = parse_now(args.now)
-    exit_code = _send(args, settings, home, now)
+    try:
+        exit_code = _send(args, settings, home, now)
+    except ConfigError as err:
+        # Replies are still read when sending is misconfigured: nobody's journal waits on SMTP.
+        exit_code = _error(str(err), EXIT_CONFIG)
     inbound = _inbound()
     if not args.dry_run and settings.get("imap") and inbound is not None:
         exit_code = max(exit_code, int(inbound.run_ingest(home, settings, now)))
@@ -238,6 +242,8 @@ def group_status_lines(home: Path, slug: str, now: datetime, schedule: Any) -> l
     planned = plan_group(group, schedule)
     held = {k for k, r in ledger.messages.items() if r["state"] != "deferred"}
     due, _stale, future = partition(planned, now, held)
+    due = [m for m in due if ledger.may_send_to(m.member)]
+    waiting = [m for m in due if m.kind == "pairing" and not group.partners_of(m.member)]
     counts = ledger.counts()
     where = stage(
         group.session1, group.session2, now, session1_held=bool(group.info.get("session1_held"))
@@ -253,6 +259,11 @@ def group_status_lines(home: Path, slug: str, now: datetime, schedule: Any) -> l
     ]
     if future:
         lines.append(f"  next: {future[0].send_at.isoformat(timespec='minutes')}")
+    if waiting:
+        lines.append(
+            f"  waiting: {len(waiting)} pairing introduction(s) until partners are recorded "
+            f"(plg group pairs {slug} --auto)"
+        )
     for record in sorted(ledger.messages.values(), key=lambda r: r["key"]):
         label = {"failed": "failed", "deferred": "deferred", "sending": "uncertain"}.get(
             record["state"]
