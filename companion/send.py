@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -147,11 +148,15 @@ class SmtpPool:
         retries: int = 3,
         backoff: Sequence[float] | None = None,
         sleep: Sleep = asyncio.sleep,
+        retry_budget: float = 120.0,
     ) -> None:
         self.smtp = smtp
         self.retries = retries
         self.backoff = tuple(smtp.retry_delays if backoff is None else backoff) or (0.0,)
         self._sleep = sleep
+        # A server answering 4xx to everything must not keep a cron run alive for hours: past
+        # this many seconds of the pool's life, a 4xx is left for the next run at once.
+        self._retry_deadline = time.monotonic() + retry_budget
         self._queue: asyncio.Queue[tuple[Outgoing, asyncio.Future[DeliveryResult]] | None]
         self._queue = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
@@ -266,7 +271,10 @@ class SmtpPool:
         last = DeliveryResult(message_id, False, True, "not attempted")
         for attempt in range(self.retries + 1):
             if attempt:
-                await self._sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
+                delay = self.backoff[min(attempt - 1, len(self.backoff) - 1)]
+                if time.monotonic() + delay > self._retry_deadline:
+                    return client, last
+                await self._sleep(delay)
                 if not client.is_connected:
                     fresh = await self._reconnect(client)
                     if fresh is None:

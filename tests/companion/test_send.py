@@ -131,3 +131,12 @@ async def test_unicode_names_arrive_intact(smtp_server):
     assert parsed["To"].addresses[0].display_name == "Tomás Ruiz-Øster 山田"
     assert str(parsed["Subject"]) == "Semana 2: ¿qué tal? ✓"
     assert parsed.get_content().replace("\r\n", "\n") == "Hola Tomás — ¿qué tal?\n"
+
+
+async def test_a_server_answering_4xx_to_everything_does_not_hold_the_run(smtp_factory):
+    server = smtp_factory("plain", handler=RecordingHandler(script=["451 4.3.0 later"] * 100))
+    settings = server.settings(connections=2, retry_delays=(0.2,))
+    async with SmtpPool(settings, retry_budget=0.5) as pool:
+        results = await pool.send(messages(20))
+    assert all(r.temporary and not r.ok for r in results)
+    assert server.handler.data_commands < 20 * 4  # retries stopped once the budget was spent
