@@ -24,6 +24,7 @@ from companion.outbox import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_TEMPORARY,
+    GROUP_PROBLEMS,
     compose_wire,
     dry_run,
     load_group,
@@ -228,7 +229,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     for slug in slugs:
         try:
             lines = group_status_lines(home, slug, now, schedule)
-        except (GroupError, VaultError, ModuleError) as err:
+        except GROUP_PROBLEMS as err:
             print(f"{slug}: cannot open ({str(err).splitlines()[0]})")
             worst = EXIT_FAILED
             continue

@@ -60,6 +60,13 @@ LEDGER_BATCH = 100
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_TEMPORARY = 0, 1, 2, 75
 
 Output = Callable[[str], None]
+# What makes one group unusable without stopping the others: unreadable files, unknown module,
+# impossible dates or time zones (ValueError from the schedule). None carries member text.
+GROUP_PROBLEMS = (GroupError, VaultError, ModuleError, ValueError)
+
+
+def _first_line(problem: BaseException) -> str:
+    return (str(problem) or type(problem).__name__).splitlines()[0]
 
 
 @dataclass(frozen=True)
@@ -523,9 +530,8 @@ async def send_due(
                     error="another companion is still working on this group; try later",
                     exit_code=EXIT_TEMPORARY,
                 )
-            except (GroupError, VaultError, ModuleError) as problem:
-                first_line = (str(problem) or type(problem).__name__).splitlines()[0]
-                outcome = GroupOutcome(slug, error=first_line, exit_code=EXIT_FAILED)
+            except GROUP_PROBLEMS as problem:
+                outcome = GroupOutcome(slug, error=_first_line(problem), exit_code=EXIT_FAILED)
             report.groups.append(outcome)
             report.exit_code = max(report.exit_code, outcome.exit_code)
             (err if outcome.error else out)(outcome.summary())
@@ -550,14 +556,14 @@ def dry_run(
         try:
             group = load_group(home, slug, modules)
             ledger = Ledger.read_only(home, group.keys)
-        except (GroupError, VaultError, ModuleError) as problem:
-            outcome.error = str(problem).splitlines()[0]
+            done = {k for k, r in ledger.messages.items() if r["state"] != "deferred"}
+            due, stale, _future = partition(plan_group(group, outbound.schedule), now, done)
+        except GROUP_PROBLEMS as problem:
+            outcome.error = _first_line(problem)
             outcome.exit_code = EXIT_FAILED
             report.groups.append(outcome)
             out(outcome.summary())
             continue
-        done = {k for k, r in ledger.messages.items() if r["state"] != "deferred"}
-        due, stale, _future = partition(plan_group(group, outbound.schedule), now, done)
         for message in stale:
             out(f"{slug}: would skip {_describe(message)} (past its sending window)")
         for message in due:

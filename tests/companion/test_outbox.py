@@ -322,3 +322,21 @@ def test_session1_held_early_in_the_session_app_starts_the_month_then(group_home
     assert {member for member, kind in sent if kind == ("pairing", 0)} == set(ZONES)
     assert {kind for _member, kind in sent} <= {("pairing", 0), ("weekly", 1)}
     # Without the early close the recorded dates (June 2027) would hold everything back.
+
+
+def test_a_group_with_impossible_dates_is_reported_and_others_still_run(
+    group_home, smtp_server, make_group
+):
+    record_pairs(group_home)
+    make_group("other", session1="2026-10-20T15:00", session2="2026-11-17T15:00").close()
+    vault = open_for_operations(group_home, "team")
+    vault.update_info(session2="2026-10-01T15:00")  # before session 1
+    vault.close()
+    lines: list[str] = []
+    outbound = load_outbound_settings(load_settings(group_home))
+    report = asyncio.run(
+        send_due(group_home, outbound, datetime(2026, 10, 21, 20, tzinfo=UTC), out=lines.append)
+    )
+    assert report.exit_code == 1
+    assert "team: session2 must be after session1" in lines
+    assert any(line.startswith("other: ") and "sent" in line for line in lines)
