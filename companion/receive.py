@@ -689,8 +689,10 @@ class Ingester:
                 continue
             if not due:
                 continue
+            # a server that accepts and then stalls must not hold an MTA's pipe forever
+            limit = float(getattr(smtp, "timeout", 30.0)) * (len(messages) + 2)
             try:
-                results = asyncio.run(deliver(smtp, messages))
+                results = asyncio.run(asyncio.wait_for(deliver(smtp, messages), limit))
                 outcome = {
                     record["key"]: (
                         "sent" if r.ok else ("deferred" if r.temporary else "failed"),
@@ -701,6 +703,10 @@ class Ingester:
             except TemporaryFailure as err:
                 self.log(f"plg-companion: SMTP unreachable ({err}); notices deferred")
                 outcome = {record["key"]: ("deferred", "server unreachable") for record in due}
+            except TimeoutError:
+                # some may have gone out: they stay `sending` (uncertain), never sent twice
+                self.log("plg-companion: SMTP server stalled; notices left as uncertain")
+                continue
             with Ledger.locked(self.home, group.keys, timeout=None) as ledger:
                 for key, (state, reply) in outcome.items():
                     ledger.set_message(key, state=state, error="" if state == "sent" else reply)
