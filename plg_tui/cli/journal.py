@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
 
 from plg_tui.cli.common import CommandError, add_passphrase_option
-from plg_tui.core.groups import GroupError
 from plg_tui.core.home import resolve_home
-from plg_tui.core.passphrase import get_passphrase
-from plg_tui.vault.group import INBOX, GroupVault, group_dir, iter_entries, open_entry
-from plg_tui.vault.keys import unlock
+
+if TYPE_CHECKING:  # the vault (cryptography, tinydb) loads only when the command runs
+    from zoneinfo import ZoneInfo
+
+    from plg_tui.vault.group import GroupVault
 
 
 def register(commands: Any) -> None:
@@ -46,6 +46,8 @@ def journal_entries(
     vault: GroupVault, member: str | None = None
 ) -> list[tuple[dict[str, Any], str]]:
     """(metadata, text) of each entry, oldest first; needs an unlocked vault."""
+    from plg_tui.vault.group import INBOX, iter_entries, open_entry
+
     found = []
     for entry in iter_entries(vault.home, vault.keys, INBOX):
         if member is not None and entry.get("member") != member:
@@ -57,6 +59,13 @@ def journal_entries(
 
 
 def cmd_journal(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from plg_tui.core.groups import GroupError
+    from plg_tui.core.passphrase import get_passphrase
+    from plg_tui.vault.group import GroupVault, group_dir
+    from plg_tui.vault.keys import unlock
+
     home = resolve_home(args.home)
     if not group_dir(home, args.slug).exists():
         raise GroupError(f"no group '{args.slug}' in {home} (see: plg group list)")
