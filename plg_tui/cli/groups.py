@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 from pathlib import Path
 from typing import Any
@@ -158,6 +157,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_pairs(args: argparse.Namespace) -> int:
+    import random
+
     from plg_tui.core.groups import open_for_operations
     from plg_tui.core.pairing import parse_pairs_spec, suggest_pairs, validate_pairs
 

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from plg_tui.errors import PlgError
 
@@ -58,6 +55,8 @@ def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get("PLG_HOME")
     if env:
         return Path(env).expanduser().resolve()
+    import platformdirs
+
     return Path(platformdirs.user_data_dir("plg", appauthor=False))
 
 
@@ -76,6 +75,8 @@ def init_home(home: Path) -> bool:
 
 
 def load_settings(home: Path) -> dict[str, Any]:
+    import tomllib
+
     path = home / SETTINGS_FILE
     try:
         with open(path, "rb") as handle:
