@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -446,27 +447,23 @@ async def _send_batches(
     outcome: GroupOutcome,
 ) -> None:
     at = _iso(now)
-    in_flight: list[tuple[str, asyncio.Future[DeliveryResult]]] = []
+    in_flight: list[asyncio.Future[DeliveryResult]] = []
 
-    def collect(only_done: bool) -> None:
-        still: list[tuple[str, asyncio.Future[DeliveryResult]]] = []
-        for key, future in in_flight:
-            if only_done and not future.done():
-                still.append((key, future))
-                continue
-            state = _apply_result(ledger, key, future.result(), at)
-            if state == "sent":
-                outcome.sent += 1
-            elif state == "failed":
-                outcome.failed += 1
-            elif state == "deferred":
-                outcome.deferred += 1
-            else:
-                outcome.uncertain += 1
-        in_flight[:] = still
+    def record_result(key: str, future: asyncio.Future[DeliveryResult]) -> None:
+        # Each outcome goes to the ledger's log the moment it is known, so a crash later in
+        # the batch does not turn a delivered message into an uncertain one.
+        state = _apply_result(ledger, key, future.result(), at)
+        if state == "sent":
+            outcome.sent += 1
+        elif state == "failed":
+            outcome.failed += 1
+        elif state == "deferred":
+            outcome.deferred += 1
+        else:
+            outcome.uncertain += 1
 
     for start in range(0, len(sendable), LEDGER_BATCH):
-        batch: list[tuple[str, WireMessage]] = []
+        batch: list[tuple[str, WireMessage, Callable[[], None]]] = []
         for message in sendable[start : start + LEDGER_BATCH]:
             previous = ledger.messages.get(message.key) or {}
             message_id = previous.get("message_id") or new_message_id(
@@ -481,25 +478,31 @@ async def _send_batches(
                 _record(ledger, message, state="failed", error=f"cannot compose: {err}", at=at)
                 outcome.failed += 1
                 continue
-            _record(
-                ledger,
-                message,
-                state="sending",
+            # "sending" is recorded at the moment of hand-over, one message at a time, so a
+            # crash leaves only the messages the server may have seen uncertain (at most once)
+            # and the rest still due.
+            handover = partial(
+                ledger.note_handover,
+                message.key,
+                member=message.member,
+                kind=message.kind,
+                week=message.week,
+                send_at=_iso(message.send_at),
                 message_id=message_id,
                 attempts=int(previous.get("attempts", 0)) + 1,
                 error=None,
                 at=at,
             )
-            batch.append((message.key, email_message))
+            batch.append((message.key, email_message, handover))
             await asyncio.sleep(0)  # let the connections work while we compose
-        collect(only_done=True)
-        # "sending" must be on disk before the server sees the message (at most once). Saved on
-        # this thread: the ledger lock is held per thread, so another thread would wait on it.
-        ledger.save()
-        in_flight.extend((key, pool.submit(m)) for key, m in batch)
+        ledger.save()  # folds the log of changes into the ledger now and then
+        for key, wire, handover in batch:
+            future = pool.submit(wire, on_handover=handover)
+            future.add_done_callback(partial(record_result, key))
+            in_flight.append(future)
     if in_flight:
-        await asyncio.gather(*(future for _key, future in in_flight))
-    collect(only_done=False)
+        await asyncio.gather(*in_flight)
+        await asyncio.sleep(0)  # done-callbacks run on the next turn of the loop
 
 
 async def send_due(

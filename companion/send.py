@@ -56,6 +56,7 @@ def _reply(code: int, text: str) -> str:
 
 
 Outgoing = EmailMessage | WireMessage
+_Item = tuple[Outgoing, "asyncio.Future[DeliveryResult]", Callable[[], None] | None]
 
 
 def _envelope(message: Outgoing) -> tuple[str, list[str]]:
@@ -157,8 +158,7 @@ class SmtpPool:
         # A server answering 4xx to everything must not keep a cron run alive for hours: past
         # this many seconds of the pool's life, a 4xx is left for the next run at once.
         self._retry_deadline = time.monotonic() + retry_budget
-        self._queue: asyncio.Queue[tuple[Outgoing, asyncio.Future[DeliveryResult]] | None]
-        self._queue = asyncio.Queue()
+        self._queue: asyncio.Queue[_Item | None] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
         self._alive = 0
         self._last_connect_error = ""
@@ -189,12 +189,15 @@ class SmtpPool:
                 task.cancel()
             await asyncio.gather(*self._workers, return_exceptions=True)
 
-    def submit(self, message: Outgoing) -> asyncio.Future[DeliveryResult]:
+    def submit(
+        self, message: Outgoing, on_handover: Callable[[], None] | None = None
+    ) -> asyncio.Future[DeliveryResult]:
+        """Queue `message`; `on_handover` runs just before its content goes to the server."""
         future: asyncio.Future[DeliveryResult] = asyncio.get_running_loop().create_future()
         if self._alive <= 0:
             future.set_result(self._unreachable(message))
         else:
-            self._queue.put_nowait((message, future))
+            self._queue.put_nowait((message, future, on_handover))
         return future
 
     async def send(self, messages: Sequence[Outgoing]) -> list[DeliveryResult]:
@@ -211,7 +214,7 @@ class SmtpPool:
                 item = await self._queue.get()
                 if item is None:
                     return
-                message, future = item
+                message, future, on_handover = item
                 if client is None or not client.is_connected:
                     client = await self._reconnect(client)
                     if client is None:
@@ -222,7 +225,7 @@ class SmtpPool:
                             self._drain(item)
                         return
                 try:
-                    client, result = await self._deliver_one(client, message)
+                    client, result = await self._deliver_one(client, message, on_handover)
                 except Exception as err:  # a bug must not leave the caller waiting forever
                     with contextlib.suppress(Exception):
                         client.close()
@@ -242,13 +245,13 @@ class SmtpPool:
                 with contextlib.suppress(Exception):
                     await client.quit()
 
-    def _drain(self, item: tuple[Outgoing, asyncio.Future[DeliveryResult]]) -> None:
+    def _drain(self, item: _Item) -> None:
         pending = [item]
         while not self._queue.empty():
             queued = self._queue.get_nowait()
             if queued is not None:
                 pending.append(queued)
-        for message, future in pending:
+        for message, future, _on_handover in pending:
             if not future.done():
                 future.set_result(self._unreachable(message))
 
@@ -265,7 +268,10 @@ class SmtpPool:
         return fresh
 
     async def _deliver_one(
-        self, client: aiosmtplib.SMTP, message: Outgoing
+        self,
+        client: aiosmtplib.SMTP,
+        message: Outgoing,
+        on_handover: Callable[[], None] | None = None,
     ) -> tuple[aiosmtplib.SMTP, DeliveryResult]:
         message_id = _message_id(message)
         last = DeliveryResult(message_id, False, True, "not attempted")
@@ -287,6 +293,8 @@ class SmtpPool:
                 data, encoding = _prepare(client, message)
                 await _envelope_commands(client, message, data, encoding)
                 # From here on the server may accept the message even if we never hear back.
+                if on_handover is not None:
+                    on_handover()
                 handed_over = True
                 response = await client.data(data)
                 return client, DeliveryResult(

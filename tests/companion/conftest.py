@@ -105,6 +105,9 @@ class RecordingHandler:
     peers: set[Any] = field(default_factory=set)
     data_commands: int = 0
     delay: float = 0.0
+    # seconds to wait after a message is recorded, before the 250 reply: a client killed in
+    # that window has handed the message over without learning that it arrived
+    delay_after: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
@@ -136,6 +139,10 @@ class RecordingHandler:
                         time.monotonic(),
                     )
                 )
+        if self.delay_after:
+            import asyncio
+
+            await asyncio.sleep(self.delay_after)
         return reply
 
     def parsed(self) -> list[EmailMessage]:

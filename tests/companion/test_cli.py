@@ -193,8 +193,39 @@ def test_status_reports_a_message_left_sending_as_uncertain(home):
         )
         book.save()
     status = companion(home, "status", "team", "--now", "2026-12-02T12:00Z")
-    assert "uncertain 1" in status.stdout
+    assert "uncertain 1" in status.stdout, status.stdout
     assert (
         "uncertain: weekly email week 1 to ada@example.org: may or may not have arrived; "
         "it will not be sent again" in status.stdout
     )
+
+
+def test_sigkill_mid_batch_then_the_next_run_sends_the_rest_once(home, smtp_factory):
+    import signal
+    import time
+
+    server = smtp_factory("plain", handler=RecordingHandler(delay_after=0.4))
+    write_settings(home, server.toml(connections=1))
+    now = ["run", "--now", "2026-12-09T12:00Z"]
+    process = subprocess.Popen(
+        [str(PROGRAM), "--home", str(home), *now],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while len(server.handler.messages) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    arrived_before = len(server.handler.messages)
+    assert 2 <= arrived_before < 7, "the kill must land in the middle of the batch"
+
+    server.handler.delay_after = 0
+    again = companion(home, *now)
+    assert again.returncode == 0, again.stderr
+    counts = Counter((m.rcpt_tos[0], str(m.message["Subject"])) for m in server.handler.messages)
+    assert set(counts.values()) == {1}, "nothing is sent twice"
+    # The one handed over when the kill came arrived, but never heard back: uncertain, not resent.
+    assert len(counts) == 7
+    status = companion(home, "status", "team", "--now", "2026-12-09T12:30Z")
+    assert "uncertain 1" in status.stdout, status.stdout
