@@ -201,7 +201,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
     attachments = [part.get_filename() for part in message.iter_attachments()]
     if attachments:
         print(f"Attachments: {', '.join(str(a) for a in attachments)}")
-    print(f"Send at: {planned.send_at.isoformat()} (UTC)")
+    # Not part of the message: on stderr, so stdout is exactly what the member receives.
+    print(f"(planned send time: {planned.send_at.isoformat()} UTC)", file=sys.stderr)
     print()
     body = message.get_body(preferencelist=("plain",))
     sys.stdout.write(body.get_content() if body is not None else "")
