@@ -227,7 +227,8 @@ class MailClient:
         refs = str(original["References"] or "")
         reply["References"] = f"{refs} {original_id}".strip()
         reply["Authentication-Results"] = (
-            f"mx.example.org; dkim=pass header.d={domain}; spf=pass; dmarc=pass header.from={domain}"
+            f"mx.example.org; dkim=pass header.d={domain}; spf=pass; "
+            f"dmarc=pass header.from={domain}"
         )
         reply["MIME-Version"] = "1.0"
         return reply
@@ -262,7 +263,9 @@ class MailClient:
             when = f"{sent:%A, %B} {sent.day}, {sent.year} {sent:%I:%M %p}"
             labels = ("From", "Sent", "To", "Subject")
         values = (str(original["From"]), when, str(original["To"]), str(original["Subject"]))
-        lines = ["_" * 32] + [f"{label}: {value}" for label, value in zip(labels, values)]
+        lines = ["_" * 32] + [
+            f"{label}: {value}" for label, value in zip(labels, values, strict=True)
+        ]
         return "\n".join(lines)
 
     def compose(
