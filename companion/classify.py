@@ -1,0 +1,130 @@
+"""What kind of inbound message this is: a delivery report, an automatic reply, a spoofed sender.
+
+Classification reads headers (and, for a delivery report, its status parts) only; it never
+looks at what a member wrote.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
+
+from companion.inbound_message import MAX_MIME_DEPTH, header_text
+
+# Subjects mail systems give automatic replies that carry none of the RFC 3834 headers.
+_AUTO_SUBJECT = re.compile(
+    r"^\s*(?:automatic reply|auto(?:matic)?[- ]?reply|auto:|out of (?:the )?office|"
+    r"abwesenheitsnotiz|automatische antwort|réponse automatique|respuesta automática|"
+    r"risposta automatica|automatisch antwoord|autosvar|fuera de la oficina)",
+    re.IGNORECASE,
+)
+_AUTO_HEADERS = (
+    "X-Autoreply",
+    "X-Autorespond",
+    "X-Autoresponder",
+    "X-Auto-Reply",
+    "X-Mailer-Autoreply",
+)
+_DSN_STATUS = re.compile(r"^\s*([245])\.\d{1,3}\.\d{1,3}")
+
+
+def _content_type(headers: Message) -> str:
+    try:
+        return headers.get_content_type()
+    except Exception:  # noqa: BLE001
+        return "text/plain"
+
+
+def is_delivery_report(headers: Message) -> bool:
+    if _content_type(headers) != "multipart/report":
+        return False
+    try:
+        report_type = str(headers.get_param("report-type", "") or "").lower()
+    except Exception:  # noqa: BLE001
+        report_type = ""
+    return report_type in ("", "delivery-status")
+
+
+def auto_reply_reason(headers: Message) -> str | None:
+    """Why this is an automatic message (RFC 3834 and what real systems send), else None."""
+    auto = header_text(headers, "Auto-Submitted").strip().lower()
+    if auto and auto.split(";", 1)[0].strip() != "no":
+        return "auto-submitted"
+    precedence = header_text(headers, "Precedence").strip().lower()
+    if precedence in ("bulk", "junk", "list", "auto_reply"):
+        return "bulk or list precedence"
+    for name in _AUTO_HEADERS:
+        if headers.get(name) is not None:
+            return "auto-reply header"
+    if _content_type(headers) == "multipart/report":
+        return "delivery or read report"
+    return_path = headers.get_all("Return-Path") or []
+    if return_path and str(return_path[0]).strip() in ("<>", ""):
+        return "empty return path"
+    if headers.get("List-Id") is not None or headers.get("List-Post") is not None:
+        return "mailing list"
+    if _AUTO_SUBJECT.match(header_text(headers, "Subject")):
+        return "out-of-office reply"
+    return None
+
+
+def sender_authentication_failed(headers: Message) -> bool:
+    """True when our own receiving server recorded a DMARC failure (topmost header only)."""
+    results = headers.get_all("Authentication-Results") or []
+    if not results:
+        return False
+    return bool(re.search(r"\bdmarc\s*=\s*fail\b", str(results[0]), re.IGNORECASE))
+
+
+@dataclass(frozen=True)
+class _Bounce:
+    permanent: bool
+    recipients: tuple[str, ...]
+    status: str
+
+
+def read_delivery_report(raw: bytes) -> _Bounce:
+    """Action/Status/Final-Recipient of a DSN (RFC 3464); permanent if any 5.x.x failure."""
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    permanent = False
+    recipients: list[str] = []
+    status = ""
+    for part in _iter_parts(message, 0):
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        payload = part.get_payload()
+        blocks: list[Message] = []
+        if isinstance(payload, list):
+            blocks = [p for p in payload if isinstance(p, Message)]
+        elif isinstance(payload, str):
+            blocks = [
+                email.message_from_string(chunk)
+                for chunk in re.split(r"\r?\n\r?\n", payload)
+                if chunk.strip()
+            ]
+        for block in blocks:
+            action = str(block.get("Action", "")).strip().lower()
+            code = str(block.get("Status", "")).strip()
+            final = str(block.get("Final-Recipient", "") or block.get("Original-Recipient", ""))
+            match = _DSN_STATUS.match(code)
+            if action == "failed" or (match and match.group(1) == "5"):
+                permanent = True
+                status = status or code[:20]
+                if ";" in final:
+                    recipients.append(final.split(";", 1)[1].strip().strip("<>").lower())
+    return _Bounce(permanent, tuple(recipients), status)
+
+
+def _iter_parts(part: Message, depth: int) -> Iterator[Message]:
+    if depth > MAX_MIME_DEPTH:
+        return
+    yield part
+    payload = part.get_payload() if part.is_multipart() else None
+    if isinstance(payload, list):
+        for child in payload:
+            if isinstance(child, Message):
+                yield from _iter_parts(child, depth + 1)

@@ -1,0 +1,182 @@
+"""Reading one inbound email without trusting it: headers, the member's text, the entry id.
+
+Every reader here survives a hostile or broken message (undecodable headers, unknown charsets,
+deep MIME nesting) by falling back to something harmless rather than raising.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import email.header
+import email.parser
+import email.policy
+import email.utils
+from dataclasses import dataclass
+from datetime import UTC
+from email.message import Message
+
+from companion.clean import clean_reply, html_to_text
+from plg_tui.vault.group import message_hash
+
+MAX_MESSAGE_BYTES = 1024 * 1024
+MAX_TEXT_CHARS = 20_000
+MAX_MIME_DEPTH = 20
+
+
+def _split_head(raw: bytes) -> bytes:
+    for separator in (b"\r\n\r\n", b"\n\n"):
+        index = raw.find(separator)
+        if index >= 0:
+            return raw[: index + len(separator)]
+    return raw
+
+
+def _body_bytes(raw: bytes) -> bytes:
+    for separator in (b"\r\n\r\n", b"\n\n"):
+        index = raw.find(separator)
+        if index >= 0:
+            return raw[index + len(separator) :]
+    return b""
+
+
+def parse_headers(raw: bytes) -> Message:
+    """The top-level header block only: cheap and safe even for a huge or broken message."""
+    return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(_split_head(raw))
+
+
+def header_text(message: Message, name: str) -> str:
+    """All values of a header, decoded (RFC 2047), joined; '' if absent or unreadable."""
+    values = message.get_all(name) or []
+    decoded = []
+    for value in values:
+        try:
+            decoded.append(str(email.header.make_header(email.header.decode_header(str(value)))))
+        except Exception:  # noqa: BLE001 - a hostile header must not stop the ingester
+            decoded.append(str(value))
+    return " ".join(decoded).replace("\x00", "")
+
+
+def addresses(message: Message, name: str) -> list[str]:
+    try:
+        pairs = email.utils.getaddresses([header_text(message, name)])
+    except Exception:  # noqa: BLE001
+        return []
+    return [addr.strip().lower() for _name, addr in pairs if "@" in addr]
+
+
+def _decode_payload(part: Message) -> str:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        return ""
+    if not isinstance(payload, bytes):
+        return ""
+    charset = (part.get_content_charset(None) or "").strip().lower()
+    if charset in ("", "us-ascii", "ascii", "unknown-8bit", "x-unknown"):
+        charset = "utf-8"
+    try:
+        charset = codecs.lookup(charset).name
+    except (LookupError, ValueError):
+        charset = "utf-8"
+    if charset in ("iso8859-1", "latin-1"):
+        # what mail clients do: ISO-8859-1 labels are read as Windows-1252 (Outlook's dashes)
+        try:
+            return payload.decode("cp1252")
+        except UnicodeDecodeError:
+            return payload.decode("latin-1")
+    try:
+        return payload.decode(charset)
+    except (UnicodeDecodeError, LookupError, ValueError):
+        pass
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("cp1252", errors="replace")
+
+
+@dataclass
+class _Body:
+    plain: str | None = None
+    html: str | None = None
+    attachments: int = 0
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = str(part.get("Content-Disposition", "")).split(";", 1)[0].strip().lower()
+    if disposition == "attachment":
+        return True
+    try:
+        return bool(part.get_filename())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _walk(part: Message, body: _Body, depth: int, in_related: bool) -> None:
+    if depth > MAX_MIME_DEPTH:
+        return
+    ctype = part.get_content_type()
+    if part.is_multipart():
+        payload = part.get_payload()
+        if not isinstance(payload, list):
+            return
+        related = ctype == "multipart/related"
+        for child in payload:
+            if isinstance(child, Message):
+                _walk(child, body, depth + 1, related or in_related)
+        return
+    if ctype == "message/rfc822" or _is_attachment(part):
+        if not (in_related and part.get("Content-ID")):
+            body.attachments += 1
+        return
+    if ctype == "text/plain" and body.plain is None:
+        body.plain = _decode_payload(part)
+    elif ctype == "text/html" and body.html is None:
+        body.html = _decode_payload(part)
+    elif not ctype.startswith("text/") and not (in_related and part.get("Content-ID")):
+        body.attachments += 1
+
+
+def parse_message(raw: bytes) -> Message:
+    return email.message_from_bytes(raw, policy=email.policy.compat32)
+
+
+def read_body(message: Message) -> _Body:
+    """The text/plain (else text/html) the member wrote and the number of attachments."""
+    body = _Body()
+    _walk(message, body, 0, False)
+    return body
+
+
+def member_text(body: _Body) -> tuple[str, bool]:
+    """(cleaned text, truncated) preferring text/plain, else HTML rendered to text."""
+    if body.plain is not None and body.plain.strip():
+        return clean_reply(body.plain, max_chars=MAX_TEXT_CHARS)
+    if body.html is not None:
+        return clean_reply(html_to_text(body.html), max_chars=MAX_TEXT_CHARS)
+    return "", False
+
+
+def written_at(headers: Message) -> str:
+    """The Date header as UTC ISO time ('' if missing or unreadable): orders a batch's entries."""
+    try:
+        moment = email.utils.parsedate_to_datetime(header_text(headers, "Date").strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC).isoformat(timespec="seconds")
+    except (ValueError, OverflowError):
+        return ""
+
+
+def entry_id_for(headers: Message, raw: bytes) -> tuple[str, str]:
+    """(entry id, source hash): from the Message-ID, else from From + Date + body."""
+    message_id = header_text(headers, "Message-ID").strip()
+    if message_id:
+        digest = message_hash(message_id)
+    else:
+        basis = "\n".join((header_text(headers, "From"), header_text(headers, "Date")))
+        digest = message_hash(basis + "\n" + _body_bytes(raw).decode("utf-8", "replace"))
+    return digest, digest

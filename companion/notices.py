@@ -1,0 +1,188 @@
+"""What the ingester owes each group's ledger, and the acknowledgements it sends.
+
+`Ingester.receive` queues opt-outs, bounces and notices in a `PendingChanges` per group;
+`apply_pending` writes them under the ledger lock. `send_notices` then sends each queued (or
+earlier deferred) acknowledgement or STOP confirmation at most once: a notice is marked
+`sending` before it is handed to the server, so a crash never sends it twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from companion.ledger import Ledger, LedgerBusy
+from companion.routing import Group
+from plg_tui.vault.keys import GroupKeys
+
+# Acknowledgements that could not go out are retried this long, then skipped.
+NOTICE_RETRY_WINDOW = timedelta(days=2)
+
+
+@dataclass
+class PendingChanges:
+    """Ledger changes for one group, applied by `Ingester.commit`."""
+
+    opt_outs: dict[str, str] = field(default_factory=dict)  # email -> how
+    bounces: dict[str, str] = field(default_factory=dict)  # email -> status
+    notices: dict[str, dict[str, Any]] = field(default_factory=dict)  # ledger key -> record
+
+
+@dataclass(frozen=True)
+class NoticeReport:
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+
+
+def send_notices(
+    home: Path,
+    slugs: list[str],
+    group_of: Callable[[str], Group | None],
+    email_settings: Any,
+    smtp: Any | None,
+    *,
+    now: datetime,
+    ledger_timeout: float | None,
+    log: Callable[[str], None],
+) -> NoticeReport:
+    """Send every deferred notice of these groups once; record the result in each ledger.
+
+    `smtp` None means no SMTP server is configured: notices stay deferred. An unreachable
+    server defers them too; it never fails the ingest.
+    """
+    from companion.send import TemporaryFailure, deliver
+
+    total = NoticeReport()
+    for slug in slugs:
+        group = group_of(slug)
+        if group is None:
+            continue
+        if not has_notice_work(home, group.keys):
+            continue
+        try:
+            with Ledger.locked(home, group.keys, timeout=ledger_timeout) as ledger:
+                due, changed = claim_notices(ledger, now, smtp is not None)
+                messages = []
+                for record in due:
+                    message = build_notice(group, record, email_settings, now)
+                    ledger.set_message(
+                        record["key"],
+                        state="sending",
+                        message_id=str(message["Message-ID"]),
+                        attempts=int(record.get("attempts", 0)) + 1,
+                    )
+                    messages.append(message)
+                if changed or due:
+                    ledger.save()
+        except LedgerBusy:
+            log(f"plg-companion: ledger of '{slug}' busy; notices wait for the next run")
+            continue
+        if not due:
+            continue
+        # a server that accepts and then stalls must not hold an MTA's pipe forever
+        limit = float(getattr(smtp, "timeout", 30.0)) * (len(messages) + 2)
+        try:
+            results = asyncio.run(asyncio.wait_for(deliver(smtp, messages), limit))
+            outcome = {
+                record["key"]: (
+                    "sent" if r.ok else ("deferred" if r.temporary else "failed"),
+                    r.reply,
+                )
+                for record, r in zip(due, results, strict=True)
+            }
+        except TemporaryFailure as err:
+            log(f"plg-companion: SMTP unreachable ({err}); notices deferred")
+            outcome = {record["key"]: ("deferred", "server unreachable") for record in due}
+        except TimeoutError:
+            # some may have gone out: they stay `sending` (uncertain), never sent twice
+            log("plg-companion: SMTP server stalled; notices left as uncertain")
+            continue
+        with Ledger.locked(home, group.keys, timeout=None) as ledger:
+            for key, (state, reply) in outcome.items():
+                ledger.set_message(key, state=state, error="" if state == "sent" else reply)
+            ledger.save()
+        states = [state for state, _ in outcome.values()]
+        total = NoticeReport(
+            total.sent + states.count("sent"),
+            total.failed + states.count("failed"),
+            total.deferred + states.count("deferred"),
+        )
+    return total
+
+
+def build_notice(group: Group, record: dict[str, Any], email_settings: Any, now: datetime) -> Any:
+    from companion.compose import build_email, first_name, render, render_subject
+
+    member = record["member"]
+    name = group.names.get(member, "")
+    week = int(record.get("week") or 0)
+    template = "ack" if record["kind"] == "ack" else "stop_confirm"
+    context = {"first_name": first_name(name) or "there", "week": week}
+    text, html = render(template, **context)
+    return build_email(
+        email=email_settings,
+        keys=group.keys,
+        to_name=name,
+        to_addr=member,
+        week=week,
+        subject=render_subject(template, **context),
+        text=text,
+        html=html or None,
+        date=now,
+    )
+
+
+def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> bool:
+    at = now.isoformat(timespec="seconds")
+    changed = False
+    for email_addr, how in pending.opt_outs.items():
+        if not ledger.member(email_addr).get("opted_out"):
+            ledger.set_member(email_addr, opted_out=True, opted_out_at=at, opted_out_by=how)
+            changed = True
+    for email_addr, status in pending.bounces.items():
+        if not ledger.member(email_addr).get("bouncing"):
+            ledger.set_member(email_addr, bouncing=True, bounced_at=at, bounce_reason=status)
+            changed = True
+    for key, record in pending.notices.items():
+        if key in ledger.messages:
+            continue  # already queued or sent once: never twice
+        if record["kind"] == "ack" and not ledger.may_send_to(record["member"]):
+            continue
+        ledger.set_message(key, **record, state="deferred", queued_at=at, message_id="")
+        changed = True
+    return changed
+
+
+def has_notice_work(home: Path, keys: GroupKeys) -> bool:
+    from companion.ledger import ledger_path
+
+    return ledger_path(home, keys.slug).exists()
+
+
+def claim_notices(
+    ledger: Ledger, now: datetime, can_send: bool
+) -> tuple[list[dict[str, Any]], bool]:
+    """(deferred notices to send now, whether stale ones were marked `skipped`)."""
+    due = []
+    changed = False
+    for key, record in ledger.messages.items():
+        if record.get("kind") not in ("ack", "stop_confirm") or record.get("state") != "deferred":
+            continue
+        try:
+            queued = datetime.fromisoformat(record.get("queued_at", ""))
+        except ValueError:
+            queued = now
+        if now - queued > NOTICE_RETRY_WINDOW:
+            ledger.set_message(key, state="skipped", error="not sent in time")
+            changed = True
+        elif record["kind"] == "ack" and not ledger.may_send_to(record["member"]):
+            ledger.set_message(key, state="skipped", error="member paused emails")
+            changed = True
+        elif can_send:
+            due.append(record)
+    return due, changed
