@@ -1,0 +1,99 @@
+"""The signature a member's mail client or habit adds below a reply, recognised and cut.
+
+A "-- " delimiter ends the text; without one, a short trailing block of name, title and
+contact lines goes (a valediction and the name just above it stay: the member wrote those).
+"""
+
+from __future__ import annotations
+
+import re
+
+_BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s")
+_PHONE = re.compile(
+    r"(?:\+|\b00)\d[\d\s().-]{6,}\d"
+    r"|^(?:tel|tél|phone|mobile|mob|cell|mobil|handy|telefon|tlf|m|t|p)\b\.?\s*:?\s*"
+    r"\(?\d[\d\s().-]{6,}\d",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_VALEDICTION = re.compile(
+    r"^(?:thanks|thank you|many thanks|cheers|best|best wishes|best regards|kind regards|"
+    r"regards|warm regards|all the best|br|mvh|hilsen|venlig hilsen|med vänliga hälsningar|"
+    r"viele grüße|liebe grüße|beste grüße|grüße|gruß|lg|vg|cordialement|bien à vous|"
+    r"merci|groeten|met vriendelijke groet|saludos|un saludo|gracias|cordiali saluti|"
+    r"saluti|grazie|abraços|obrigado|obrigada)[\s,.!]*$",
+    re.IGNORECASE,
+)
+_SIGNATURE_MAX_LINES = 6
+_SIGNATURE_LINE_MAX_CHARS = 80
+
+
+def _word_count(line: str) -> int:
+    return len(line.split())
+
+
+def _looks_like_signature_line(line: str) -> bool:
+    stripped = line.strip()
+    if len(stripped) > _SIGNATURE_LINE_MAX_CHARS or _BULLET.match(line):
+        return False
+    words = _word_count(stripped)
+    is_prose = words >= 8 or (stripped.endswith((".", "!", "?")) and words >= 4)
+    return not is_prose
+
+
+def _is_contact_line(line: str) -> bool:
+    stripped = line.strip()
+    return bool(_PHONE.search(stripped) or _EMAIL.search(stripped) or _URL.search(stripped))
+
+
+def _is_name_line(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        0 < _word_count(stripped) <= 4
+        and not any(ch.isdigit() for ch in stripped)
+        and not _is_contact_line(stripped)
+        and "|" not in stripped
+        and not stripped.endswith((".", "!", "?", ":", ","))
+    )
+
+
+def cut_signature(lines: list[str]) -> list[str]:
+    nonblank_from_here = sum(1 for line in lines if line.strip())
+    for index, line in enumerate(lines):
+        if line.strip():
+            nonblank_from_here -= 1
+        if line in ("-- ", "--\u00a0"):
+            return lines[:index]
+        if line.rstrip() == "--" and 0 < nonblank_from_here <= _SIGNATURE_MAX_LINES:
+            rest = [r for r in lines[index + 1 :] if r.strip()]
+            if all(_looks_like_signature_line(r) for r in rest):
+                return lines[:index]
+    return _cut_trailing_contact_block(lines)
+
+
+def _cut_trailing_contact_block(lines: list[str]) -> list[str]:
+    """Drop a trailing name/title/phone block that has no "-- " delimiter before it."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    start = end
+    while start and lines[start - 1].strip():
+        start -= 1
+    block = lines[start:end]
+    has_text_before = any(line.strip() for line in lines[:start])
+    if (
+        not block
+        or len(block) > _SIGNATURE_MAX_LINES
+        or not any(_is_contact_line(line) for line in block)
+        or not all(_looks_like_signature_line(line) for line in block)
+    ):
+        return lines
+    keep = 0
+    if _VALEDICTION.match(block[0].strip()):
+        keep = 1
+        if len(block) > 1 and _is_name_line(block[1]) and not _is_contact_line(block[1]):
+            keep = 2
+    if not keep and not has_text_before:
+        return lines
+    return lines[: start + keep]
