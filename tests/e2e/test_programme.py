@@ -316,6 +316,10 @@ def test_a_whole_programme_with_faults(
     info = vault.info()
     findings.expect(info["session1_held"] is True, "session 1 was not recorded as held")
     findings.expect(
+        info["session2"] == SESSION2.strftime("%Y-%m-%dT%H:%M"),
+        f"session 2 date not confirmed: {info['session2']}",
+    )
+    findings.expect(
         len(vault.items(kind="challenge", session="1")) == 4
         and len(vault.items(kind="commitment", session="1")) == 4,
         "session 1: four challenges and four commitments should be sealed in the vault",
