@@ -240,15 +240,18 @@ class SessionController:
     def suggest_pairs(self) -> list[list[str]]:
         from plg_tui.core.pairing import suggest_pairs
 
-        present = self.model.present_keys()
         history = [record["groups"] for record in self.vault.pairings()]
         flat = [group for groups in history for group in groups]
-        return [list(g) for g in suggest_pairs(present, flat, self.rng)]
+        return [list(g) for g in suggest_pairs(self.roster_keys(), flat, self.rng)]
+
+    def roster_keys(self) -> list[str]:
+        """Partners are for the whole group: a member absent today practises too."""
+        return [person.key for person in self.model.people]
 
     def set_pairs(self, groups: list[list[str]]) -> list[str]:
         from plg_tui.core.pairing import validate_pairs
 
-        problems = validate_pairs(groups, self.model.present_keys())
+        problems = validate_pairs(groups, self.roster_keys())
         if not problems:
             self.model.pairs = [list(g) for g in groups]
             self.save()
@@ -257,7 +260,7 @@ class SessionController:
     def parse_pairs(self, text: str) -> tuple[list[list[str]], list[str]]:
         """Pairs typed by first or full name: "Amara + Bruno, Chiara + Dev + Elena"."""
         by_name: dict[str, str] = {}
-        for key in self.model.present_keys():
+        for key in self.roster_keys():
             person = self.model.person(key)
             by_name[person.name.lower()] = key
             by_name.setdefault(person.first_name.lower(), key)
@@ -273,7 +276,7 @@ class SessionController:
                 if not name:
                     continue
                 if name not in by_name:
-                    problems.append(f"{raw.strip()!r} is not a present member")
+                    problems.append(f"{raw.strip()!r} is not a member of this group")
                     continue
                 group.append(by_name[name])
             groups.append(group)

@@ -175,7 +175,7 @@ async def test_close_of_session_1_records_pairs_date_and_held(make_app, open_vau
         field = app.screen.query_one("#pairs-input")
         field.value = "Ada + Grace + Linus, Nobody + Mei"
         await pilot.press("enter")
-        assert "'Nobody' is not a present member" in label_text(app, "#pairs-problems")
+        assert "'Nobody' is not a member of this group" in label_text(app, "#pairs-problems")
         field.value = "Ada + Mei, Grace + Linus + Tomás"
         await pilot.press("enter")
         assert model.pairs == [[EMAILS[0], EMAILS[3]], [EMAILS[1], EMAILS[2], EMAILS[4]]]
@@ -190,6 +190,33 @@ async def test_close_of_session_1_records_pairs_date_and_held(make_app, open_vau
     assert vault.pairings()[-1]["source"] == "session"
     assert vault.current_pairs() == [[EMAILS[0], EMAILS[3]], [EMAILS[1], EMAILS[2], EMAILS[4]]]
     assert vault.session_state("1")["stage"] == "done"
+
+
+async def test_absent_member_is_paired_too(make_app, open_vault):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "down", "space")  # Linus is away today
+        await pilot.press("up", "up")
+        for email in EMAILS:
+            if email != EMAILS[2]:
+                await pilot.press("a")
+            await pilot.press("down")
+        await pilot.press("s")
+        await pilot.pause()
+        assert EMAILS[2] not in app.controller.model.present_keys()
+        await go_to_close(pilot)
+        model = app.controller.model
+        assert sorted(key for group in model.pairs for key in group) == sorted(EMAILS)
+        await pilot.press("e")
+        app.screen.query_one("#pairs-input").value = "Linus + Ada, Grace + Mei + Tomás"
+        await pilot.press("enter")
+        assert model.pairs == [[EMAILS[2], EMAILS[0]], [EMAILS[1], EMAILS[3], EMAILS[4]]]
+        await pilot.press("f")
+        await pilot.pause()
+    assert open_vault().current_pairs() == [
+        [EMAILS[2], EMAILS[0]],
+        [EMAILS[1], EMAILS[3], EMAILS[4]],
+    ]
 
 
 async def test_close_talk_time_chart_shows_each_member(make_app, clock):
