@@ -1,0 +1,222 @@
+"""The group as the outbound companion sees it: its practice-month plan and each message's text.
+
+`load_group` reads what sending needs from group.db once per run; `plan_group` lists every
+message of the practice month; `compose_wire` renders one planned message exactly as it goes
+to the SMTP server. Nothing here touches the ledger or the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from companion.compose import (
+    SESSION_MINUTES,
+    Attachment,
+    WireMessage,
+    build_wire,
+    first_name,
+    message_id_for,
+    render,
+    render_subject,
+    session2_invitation,
+)
+from companion.schedule import (
+    WEEKS_IN_PRACTICE_MONTH,
+    PlannedMessage,
+    Recipient,
+    ScheduleSettings,
+    plan,
+)
+from companion.settings import EmailSettings
+from plg_tui.core.groups import open_for_operations, session_times
+from plg_tui.core.modules import Module, load_module
+from plg_tui.vault.keys import GroupKeys
+
+
+@dataclass
+class GroupContext:
+    slug: str
+    keys: GroupKeys
+    info: dict[str, Any]
+    members: dict[str, dict[str, Any]]  # email -> member record
+    pairs: list[list[str]] | None
+    module: Module
+    session1: datetime  # aware, group time zone
+    session2: datetime
+    _partner_index: dict[str, list[str]] | None = field(default=None, repr=False)
+
+    def timezone_of(self, email: str) -> str:
+        return self.members[email].get("timezone") or self.info["timezone"]
+
+    def recipients(self) -> list[Recipient]:
+        return [Recipient(email, self.timezone_of(email)) for email in self.members]
+
+    def partners_of(self, email: str) -> list[dict[str, str]]:
+        if self._partner_index is None:
+            self._partner_index = {m: group for group in self.pairs or [] for m in group}
+        group = self._partner_index.get(email, [])
+        return [
+            {
+                "email": other,
+                "name": self.members.get(other, {}).get("name") or other,
+                "first_name": first_name(self.members.get(other, {}).get("name") or other),
+            }
+            for other in group
+            if other != email
+        ]
+
+    @property
+    def call_link(self) -> str:
+        link = str(self.info.get("call_link") or "").strip()
+        return link if link.startswith(("https://", "http://")) else ""
+
+
+def load_group(home: Path, slug: str, modules: dict[str, Module] | None = None) -> GroupContext:
+    vault = open_for_operations(home, slug)
+    try:
+        info = vault.info()
+        members = {m["email"].lower(): m for m in vault.members()}
+        pairs = vault.current_pairs()
+        pairings = vault.pairings()
+    finally:
+        vault.close()
+    modules = {} if modules is None else modules
+    module = modules.get(info["module"])
+    if module is None:
+        module = modules[info["module"]] = load_module(info["module"], home)
+    session1, session2 = session_times(info)
+    session1 = _held_start(info, pairings, session1)
+    pairs = [[e.lower() for e in g] for g in pairs] if pairs else None
+    return GroupContext(slug, vault.keys, info, members, pairs, module, session1, session2)
+
+
+def _held_start(
+    info: dict[str, Any], pairings: list[dict[str, Any]], session1: datetime
+) -> datetime:
+    """Session 1's start; earlier than planned when the session app closed it earlier.
+
+    The session app records the pairs ("session" source) when it closes session 1, so a
+    session held before its recorded date starts the practice month from when it was held.
+    """
+    if not info.get("session1_held"):
+        return session1
+    closed = [p.get("created") for p in pairings if p.get("source") == "session"]
+    try:
+        closed_at = datetime.fromisoformat(closed[-1]) if closed and closed[-1] else None
+    except ValueError:
+        return session1
+    if closed_at is None or closed_at.tzinfo is None:
+        return session1
+    started = closed_at - timedelta(minutes=SESSION_MINUTES)
+    return min(session1, started.astimezone(session1.tzinfo))
+
+
+def plan_group(group: GroupContext, schedule: ScheduleSettings) -> list[PlannedMessage]:
+    return plan(group.session1, group.session2, group.recipients(), schedule)
+
+
+# -- composing -------------------------------------------------------------------------------
+
+
+def local_datetime_text(instant: datetime, timezone: str) -> str:
+    local = instant.astimezone(ZoneInfo(timezone))
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} ({timezone} time)"
+
+
+def new_message_id(group: GroupContext, email: EmailSettings, planned: PlannedMessage) -> str:
+    # Unique per message and per attempt sequence; stable input keeps tests reproducible.
+    seed = f"{group.keys.group_id}|{planned.key}|{planned.send_at.isoformat()}"
+    unique = hashlib.sha256(seed.encode()).hexdigest()[:16]
+    return message_id_for(group.keys, planned.member, planned.week, email.from_domain, unique)
+
+
+def message_context(group: GroupContext, planned: PlannedMessage) -> dict[str, Any]:
+    member = group.members[planned.member]
+    timezone = group.timezone_of(planned.member)
+    weeks = group.module.weeks
+    week_index = min(max(planned.week, 1), len(weeks)) - 1
+    session2_local = local_datetime_text(group.session2, timezone)
+    s2 = group.session2.astimezone(ZoneInfo(timezone))
+    return {
+        "weekly_starts": _weekly_starts(group, planned, timezone),
+        "first_name": first_name(member.get("name") or planned.member),
+        "module_title": group.module.title,
+        "week": planned.week,
+        "weeks_total": WEEKS_IN_PRACTICE_MONTH,
+        "tip": weeks[week_index].tip,
+        "prompt": weeks[week_index].prompt,
+        "checkin": weeks[week_index].checkin,
+        "partners": group.partners_of(planned.member),
+        "session2_local": session2_local,
+        "session2_short": f"{s2:%a} {s2.day} {s2:%b}, {s2:%H:%M}",
+        "call_link": group.call_link,
+        "reflection_questions": list(group.module.reflection_questions),
+    }
+
+
+def _weekly_starts(group: GroupContext, planned: PlannedMessage, timezone: str) -> str:
+    """When week 1's email arrives, as the member reads it on the day of `planned`."""
+    zone = ZoneInfo(timezone)
+    first = group.session1.astimezone(zone).date() + timedelta(days=1)
+    today = planned.send_at.astimezone(zone).date()
+    days = (first - today).days
+    if days <= 0:
+        return "later today"
+    if days == 1:
+        return "tomorrow morning"
+    return f"on {first:%A} {first.day} {first:%B}"
+
+
+def compose_wire(
+    group: GroupContext,
+    email: EmailSettings,
+    planned: PlannedMessage,
+    *,
+    message_id: str,
+    now: datetime,
+) -> WireMessage:
+    """The planned message exactly as it goes to the SMTP server."""
+    context = message_context(group, planned)
+    text, html = render(planned.kind, **context)
+    attachments: list[Attachment] = []
+    if planned.kind == "reminder":
+        attachments.append(
+            session2_invitation(
+                group_id=group.keys.group_id,
+                domain=email.from_domain,
+                title=f"{group.module.title}: session 2",
+                start=group.session2,
+                call_link=group.call_link,
+                stamp=now,
+            )
+        )
+    return build_wire(
+        email=email,
+        keys=group.keys,
+        to_name=group.members[planned.member].get("name") or "",
+        to_addr=planned.member,
+        week=planned.week,
+        subject=render_subject(planned.kind, **context),
+        text=text,
+        html=html or None,
+        message_id=message_id,
+        attachments=attachments,
+        date=now,
+    )
+
+
+def compose(
+    group: GroupContext,
+    email: EmailSettings,
+    planned: PlannedMessage,
+    *,
+    message_id: str,
+    now: datetime,
+) -> EmailMessage:
+    return compose_wire(group, email, planned, message_id=message_id, now=now).as_email()
