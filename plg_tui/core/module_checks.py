@@ -1,0 +1,341 @@
+"""Validating module and trust-session files against the schema, every problem at once.
+
+Validation never stops at the first problem: it reports every one, each with the file, the
+field path (1-based indexes, e.g. ``session1.phases[3].minutes``) and, where it can be found,
+the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from plg_tui.core.module_model import (
+    CAPTURE_KINDS,
+    PHASE_KINDS,
+    REFLECTION_QUESTIONS_RANGE,
+    REQUIRED_CAPTURES,
+    SESSION_MINUTES,
+    STEPS_RANGE,
+    TECHNIQUES_RANGE,
+    WEEK_COUNT,
+    Module,
+    Phase,
+    Problem,
+    Technique,
+    TrustSession,
+    Week,
+)
+from plg_tui.core.toml_lines import LineIndex
+
+_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_MODULE_KEYS = frozenset(
+    {
+        "id",
+        "kind",
+        "title",
+        "summary",
+        "challenge_prompt",
+        "techniques",
+        "session1",
+        "session2",
+        "weeks",
+        "reflection_questions",
+    }
+)
+_TRUST_KEYS = frozenset({"id", "kind", "title", "summary", "phases"})
+_PHASE_KEYS = frozenset({"name", "minutes", "kind", "script", "captures"})
+_TECHNIQUE_KEYS = frozenset({"name", "why", "steps"})
+_WEEK_KEYS = frozenset({"tip", "prompt", "checkin"})
+_SESSION_KEYS = frozenset({"phases"})
+
+
+class _Checker:
+    """Walks one parsed file, collecting problems and building the value as it goes."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self._lines = LineIndex(text)
+
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(Problem(self.path, field, message, self._lines.line_for(field)))
+
+    def unknown_keys(self, table: dict[str, Any], allowed: frozenset[str], prefix: str) -> None:
+        for key in sorted(set(table) - allowed):
+            field = f"{prefix}.{key}" if prefix else key
+            if prefix and key in _MODULE_KEYS | _TRUST_KEYS:
+                # A classic TOML slip: a top-level key written below a [table] joins that table.
+                self.problem(field, "unknown field; top-level fields must come before any [table]")
+            else:
+                self.problem(field, "unknown field")
+
+    def text(self, table: dict[str, Any], key: str, prefix: str = "") -> str:
+        field = f"{prefix}.{key}" if prefix else key
+        if key not in table:
+            self.problem(field, "missing")
+            return ""
+        value = table[key]
+        if not isinstance(value, str):
+            self.problem(field, f"must be a string, not {_type_name(value)}")
+            return ""
+        if not value.strip():
+            self.problem(field, "must not be empty")
+            return ""
+        return value.strip()
+
+    def table_list(
+        self,
+        table: dict[str, Any],
+        key: str,
+        prefix: str,
+        count: tuple[int, int] | None,
+    ) -> list[tuple[str, dict[str, Any]]]:
+        field = f"{prefix}.{key}" if prefix else key
+        if key not in table:
+            self.problem(field, "missing")
+            return []
+        value = table[key]
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self.problem(
+                field, f"must be an array of tables ([[{field}]]), not {_type_name(value)}"
+            )
+            return []
+        self._check_count(field, len(value), count, "entries")
+        return [(f"{field}[{i}]", item) for i, item in enumerate(value, start=1)]
+
+    def text_list(
+        self, table: dict[str, Any], key: str, prefix: str, count: tuple[int, int]
+    ) -> tuple[str, ...]:
+        field = f"{prefix}.{key}" if prefix else key
+        if key not in table:
+            self.problem(field, "missing")
+            return ()
+        value = table[key]
+        if not isinstance(value, list):
+            self.problem(field, f"must be an array of strings, not {_type_name(value)}")
+            return ()
+        self._check_count(field, len(value), count, "items")
+        items: list[str] = []
+        for i, item in enumerate(value, start=1):
+            if not isinstance(item, str):
+                self.problem(f"{field}[{i}]", f"must be a string, not {_type_name(item)}")
+            elif not item.strip():
+                self.problem(f"{field}[{i}]", "must not be empty")
+            else:
+                items.append(item.strip())
+        return tuple(items)
+
+    def _check_count(
+        self, field: str, actual: int, count: tuple[int, int] | None, noun: str
+    ) -> None:
+        if count is None:
+            return
+        low, high = count
+        if low == high and actual != low:
+            self.problem(field, f"has {actual} {noun}, must have exactly {low}")
+        elif not low <= actual <= high:
+            self.problem(field, f"has {actual} {noun}, must have {low} to {high}")
+
+    def phase(self, field: str, table: dict[str, Any]) -> Phase:
+        self.unknown_keys(table, _PHASE_KEYS, field)
+        name = self.text(table, "name", field)
+        script = self.text(table, "script", field)
+        minutes = 0
+        if "minutes" not in table:
+            self.problem(f"{field}.minutes", "missing")
+        elif isinstance(table["minutes"], bool) or not isinstance(table["minutes"], int):
+            self.problem(
+                f"{field}.minutes", f"must be a whole number, not {_type_name(table['minutes'])}"
+            )
+        elif table["minutes"] < 1:
+            self.problem(f"{field}.minutes", f"is {table['minutes']}, must be at least 1")
+        else:
+            minutes = table["minutes"]
+        kind = self.text(table, "kind", field)
+        if kind and kind not in PHASE_KINDS:
+            self.problem(
+                f"{field}.kind", f"unknown kind {kind!r}, must be one of {', '.join(PHASE_KINDS)}"
+            )
+        captures: str | None = None
+        if "captures" in table:
+            captures = self.text(table, "captures", field) or None
+            if captures is not None and captures not in CAPTURE_KINDS:
+                self.problem(
+                    f"{field}.captures",
+                    f"unknown value {captures!r}, must be one of {', '.join(CAPTURE_KINDS)}",
+                )
+            elif captures is not None and kind == "open":
+                self.problem(f"{field}.captures", "only round or capture phases can capture")
+        return Phase(name=name, minutes=minutes, kind=kind, script=script, captures=captures)
+
+    def agenda(self, table: dict[str, Any], key: str) -> tuple[Phase, ...]:
+        """Top-level ``[[phases]]`` (trust file) or ``[sessionN]`` with ``[[sessionN.phases]]``."""
+        if key == "phases":
+            owner, prefix = table, ""
+        else:
+            if key not in table:
+                self.problem(key, "missing")
+                return ()
+            if not isinstance(table[key], dict):
+                self.problem(key, f"must be a table ([{key}]), not {_type_name(table[key])}")
+                return ()
+            owner, prefix = table[key], key
+            self.unknown_keys(owner, _SESSION_KEYS, key)
+        field = f"{prefix}.phases" if prefix else "phases"
+        entries = self.table_list(owner, "phases", prefix, None)
+        if not entries:
+            if isinstance(owner.get("phases"), list):
+                self.problem(field, "has no phases")
+            return ()
+        phases = tuple(self.phase(entry_field, entry) for entry_field, entry in entries)
+        if all(phase.minutes > 0 for phase in phases):
+            total = sum(phase.minutes for phase in phases)
+            if total != SESSION_MINUTES:
+                self.problem(field, f"minutes sum to {total}, must be {SESSION_MINUTES}")
+        present = {phase.captures for phase in phases}
+        for needed in REQUIRED_CAPTURES[key]:
+            if needed not in present:
+                self.problem(field, f'needs a phase with captures = "{needed}"')
+        return phases
+
+    def header(self, data: dict[str, Any]) -> tuple[str, str, str]:
+        module_id = self.text(data, "id")
+        if module_id:
+            if not _ID_PATTERN.match(module_id):
+                self.problem("id", f"{module_id!r} must be lowercase letters, digits and hyphens")
+            if module_id != self.path.stem:
+                self.problem("id", f"is {module_id!r} but the file is named {self.path.name}")
+        return module_id, self.text(data, "title"), self.text(data, "summary")
+
+    def module(self, data: dict[str, Any]) -> Module:
+        self.unknown_keys(data, _MODULE_KEYS, "")
+        if "kind" in data and data["kind"] != "module":
+            self.problem("kind", 'must be "module" or left out (only the trust file is "trust")')
+        module_id, title, summary = self.header(data)
+        challenge_prompt = self.text(data, "challenge_prompt")
+        techniques = []
+        for field, entry in self.table_list(data, "techniques", "", TECHNIQUES_RANGE):
+            self.unknown_keys(entry, _TECHNIQUE_KEYS, field)
+            techniques.append(
+                Technique(
+                    name=self.text(entry, "name", field),
+                    why=self.text(entry, "why", field),
+                    steps=self.text_list(entry, "steps", field, STEPS_RANGE),
+                )
+            )
+        session1 = self.agenda(data, "session1")
+        session2 = self.agenda(data, "session2")
+        weeks = []
+        for field, entry in self.table_list(data, "weeks", "", (WEEK_COUNT, WEEK_COUNT)):
+            self.unknown_keys(entry, _WEEK_KEYS, field)
+            weeks.append(
+                Week(
+                    tip=self.text(entry, "tip", field),
+                    prompt=self.text(entry, "prompt", field),
+                    checkin=self.text(entry, "checkin", field),
+                )
+            )
+        reflection = self.text_list(data, "reflection_questions", "", REFLECTION_QUESTIONS_RANGE)
+        return Module(
+            id=module_id,
+            title=title,
+            summary=summary,
+            challenge_prompt=challenge_prompt,
+            techniques=tuple(techniques),
+            session1=session1,
+            session2=session2,
+            weeks=tuple(weeks),
+            reflection_questions=reflection,
+            path=self.path,
+        )
+
+    def trust(self, data: dict[str, Any]) -> TrustSession:
+        self.unknown_keys(data, _TRUST_KEYS, "")
+        module_id, title, summary = self.header(data)
+        phases = self.agenda(data, "phases")
+        return TrustSession(
+            id=module_id, title=title, summary=summary, phases=phases, path=self.path
+        )
+
+
+def _type_name(value: Any) -> str:
+    names = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def _parse(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, "", [Problem(path, "file", f"cannot read: {error.strerror or error}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, "", [Problem(path, "file", "is not UTF-8 text")]
+    try:
+        return tomllib.loads(text), text, []
+    except tomllib.TOMLDecodeError as error:
+        # The message ends "(at line 12, column 5)"; keep the reason, move the line.
+        message = str(error)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        line = int(match.group(1)) if match else None
+        reason = message[: match.start()].strip() if match else message
+        if match:
+            reason = f"{reason} (column {match.group(2)})"
+        return None, text, [Problem(path, "toml", f"syntax error: {reason}", line)]
+
+
+def _is_trust(data: dict[str, Any]) -> bool:
+    return data.get("kind") == "trust"
+
+
+def check_parsed(path: Path) -> tuple[Module | TrustSession | None, list[Problem]]:
+    data, text, problems = _parse(path)
+    if data is None:
+        return None, problems
+    checker = _Checker(path, text)
+    value: Module | TrustSession = checker.trust(data) if _is_trust(data) else checker.module(data)
+    return value, checker.problems
+
+
+def check_file(path: Path) -> list[Problem]:
+    """Every problem in one module or trust file; never raises on bad input."""
+    return check_parsed(Path(path))[1]
+
+
+def _toml_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.toml")))
+        else:
+            files.append(path)
+    return files
+
+
+def check_paths(paths: list[Path]) -> list[Problem]:
+    """Check files and directories (every ``*.toml`` in them); duplicate ids are problems."""
+    problems: list[Problem] = []
+    seen: dict[str, Path] = {}
+    for file in _toml_files(paths):
+        value, file_problems = check_parsed(file)
+        problems.extend(file_problems)
+        if value is not None and value.id:
+            if value.id in seen:
+                problems.append(
+                    Problem(file, "id", f"{value.id!r} is already used by {seen[value.id]}")
+                )
+            else:
+                seen[value.id] = file
+    return problems
