@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from functools import partial
 from pathlib import Path
@@ -56,6 +56,7 @@ class PlgApp(App[int]):
         tick_seconds: float = TICK_SECONDS,
         open_keys: Callable[[], GroupKeys] | None = None,
         roster_preview: Sequence[tuple[str, str]] = (),
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         """`open_keys` (the demo) makes the keys in a worker after the lobby is painted from
         `roster_preview` ((key, name) of each member, in roster order); lobby keys pressed
@@ -74,6 +75,7 @@ class PlgApp(App[int]):
         self._passphrase = passphrase
         self._open_keys = open_keys
         self.roster_preview = tuple(roster_preview)
+        self._remapped_keys = dict(keymap or {})  # binding id -> keys, from plg.toml [keys]
         self._start_with_theme(HIGH_CONTRAST)
 
     def _start_with_theme(self, theme: Theme) -> None:
@@ -114,6 +116,8 @@ class PlgApp(App[int]):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
+        if self._remapped_keys:
+            self.set_keymap(self._remapped_keys)
         self.set_interval(self.tick_seconds, self._tick)
         if self.controller is not None:
             return  # opened for the default screen

@@ -7,7 +7,7 @@ import os
 from typing import Any
 
 from plg_tui.cli.common import add_passphrase_option
-from plg_tui.core.home import resolve_home
+from plg_tui.core.home import load_keymap, resolve_home
 from plg_tui.core.passphrase import ENV_VAR, get_passphrase
 
 
@@ -49,7 +49,14 @@ def cmd_session(args: argparse.Namespace) -> int:
         passphrase = get_passphrase(args.passphrase_file)
     from plg_tui.app.app import PlgApp
 
-    app = PlgApp(home, args.slug, kind=args.kind, passphrase=passphrase, resume=args.resume)
+    app = PlgApp(
+        home,
+        args.slug,
+        kind=args.kind,
+        passphrase=passphrase,
+        resume=args.resume,
+        keymap=load_keymap(home),
+    )
     app.run()
     return app.return_code or 0
 

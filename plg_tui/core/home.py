@@ -36,6 +36,11 @@ SETTINGS_TEMPLATE = """\
 # password_file = "/etc/plg/imap-password"
 # folder = "INBOX"
 
+[keys]
+# Remap the session app's keys by binding id (press ? in the app to see them), e.g.
+# "agenda.next_phase" = "n"
+# "app.curtain" = "ctrl+b,f12"
+
 [schedule]
 # send_hour = 9                  # local time of each member
 # quiet_start = 20               # no email from 20:00 ...
@@ -92,3 +97,18 @@ def group_slugs(home: Path) -> list[str]:
     if not groups.is_dir():
         return []
     return sorted(p.name for p in groups.iterdir() if (p / "group.db").exists())
+
+
+def load_keymap(home: Path) -> dict[str, str]:
+    """The `[keys]` table of plg.toml: binding id -> keys (comma-separated)."""
+    if not (home / SETTINGS_FILE).exists():
+        return {}
+    table = load_settings(home).get("keys", {})
+    if not isinstance(table, dict):
+        raise SettingsError(f'{home / SETTINGS_FILE} [keys]: expected a table of id = "key"')
+    for binding_id, keys in table.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise SettingsError(
+                f'{home / SETTINGS_FILE} [keys] {binding_id}: expected keys as text, e.g. "n"'
+            )
+    return {str(k): v.strip() for k, v in table.items()}

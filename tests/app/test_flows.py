@@ -455,3 +455,17 @@ async def test_phase_title_counts_down_and_then_says_over(make_app, clock):
         clock.advance(6 * 60 + 5)
         await pilot.pause(0.3)
         assert "1:05 OVER" in label_text(app, "#phase-title")
+
+
+async def test_keys_remapped_from_settings(make_app, clock, group):
+    from plg_tui.app.screens.curtain import CurtainScreen
+    from plg_tui.core.home import load_keymap
+
+    (group / "plg.toml").write_text('[keys]\n"app.curtain" = "x"\n')
+    app = make_app(keymap=load_keymap(group))
+    async with app.run_test(size=SIZE) as pilot:
+        await start_session(pilot)
+        await pilot.press("b")  # the old key no longer draws the curtain
+        assert not isinstance(app.screen, CurtainScreen)
+        await pilot.press("x")
+        assert isinstance(app.screen, CurtainScreen)
