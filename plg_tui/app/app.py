@@ -349,8 +349,8 @@ class PlgApp(App[int]):
 
         self.push_screen(HelpScreen(self.screen_keys(self.screen)))
 
-    def screen_keys(self, screen: Screen) -> list[tuple[str, str]]:
-        """(key, description) of every key that applies on `screen`, remapped keys included."""
+    def screen_keys(self, screen: Screen) -> list[tuple[str, str, str]]:
+        """(key, description, binding id) of every key that applies on `screen`, as remapped."""
         seen: set[str] = set()
         keys = []
         for active in screen.active_bindings.values():
@@ -359,7 +359,7 @@ class PlgApp(App[int]):
             if binding.id is None or not active.enabled or binding.description in seen:
                 continue
             seen.add(binding.description)
-            keys.append((self.get_key_display(binding), binding.description))
+            keys.append((self.get_key_display(binding), binding.description, binding.id))
         return keys
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -352,6 +352,7 @@ async def test_help_lists_the_screen_keys_and_palette_offers_them(make_app):
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "Next phase" in text and "Shuffle order" in text and "Curtain" in text
+        assert "(agenda.next_phase)" in text and "(app.curtain)" in text
         await pilot.press("escape")
         assert isinstance(app.screen, AgendaScreen)
         await pilot.press("right_square_bracket", "right_square_bracket")

@@ -11,19 +11,23 @@ from textual.widgets import Footer, Static
 INTRO = (
     "plg runs the session: agenda, clock, talking stick and sealed notes. Everything typed "
     "into a capture is encrypted at once. Every change is saved; if the app stops, run "
-    "[b]plg session SLUG --resume[/b] to continue. Ctrl+P opens the command palette."
+    "[b]plg session SLUG --resume[/b] to continue. Ctrl+P opens the command palette. "
+    "To remap a key, put its id (in brackets) in plg.toml under [b]\\[keys][/b]."
 )
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close help", id="help.close")]
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
+    def __init__(self, keys: list[tuple[str, str, str]]) -> None:
         super().__init__()
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        rows = "\n".join(f"  [b]{key:>9}[/b]  {description}" for key, description in self.keys)
+        rows = "\n".join(
+            f"  [b]{key:>9}[/b]  {description:<18} [dim]({binding_id})[/dim]"
+            for key, description, binding_id in self.keys
+        )
         with Vertical(id="help-dialog"):
             yield Static("[b]Help[/b]", id="help-title")
             yield Static(INTRO, id="help-intro")
