@@ -51,6 +51,17 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
         raise
 
 
+def remove_stale_temp_files(path: Path) -> None:
+    """Delete temp files a killed writer of `path` left behind (only ever ciphertext).
+
+    Call it only while holding the writer lock of `path`: then no live writer owns one.
+    """
+    path = Path(path)
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
 class _LockTable(threading.local):
     def __init__(self) -> None:
         self.held: dict[str, tuple[int, int]] = {}

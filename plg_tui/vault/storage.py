@@ -16,7 +16,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from plg_tui.vault.atomic import atomic_write, exclusive_lock
+from plg_tui.vault.atomic import atomic_write, exclusive_lock, remove_stale_temp_files
 from plg_tui.vault.crypto import DecryptError, aes_decrypt, aes_encrypt
 from plg_tui.vault.errors import DamagedFile, UnknownFormat
 
@@ -102,6 +102,7 @@ class EncryptedStorage(Storage):
         plaintext = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
         blob = encode_file(self._key, {"group": self._group_id, "file": self._label}, plaintext)
         with exclusive_lock(self.path):
+            remove_stale_temp_files(self.path)
             atomic_write(self.path, blob)
         identity = self._identity()
         self._cache = (identity, plaintext) if identity else None
