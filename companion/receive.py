@@ -232,7 +232,8 @@ class Ingester:
         meta = {
             "reason": reason,
             "date": self.now.isoformat(timespec="seconds"),
-            "sender": sender or header_text(headers, "From")[:200],
+            # addresses only: a display name is free text the writer chose
+            "sender": sender or ", ".join(dict.fromkeys(addresses(headers, "From")))[:200],
         }
         kept = raw[:MAX_QUARANTINED_BYTES].decode("utf-8", errors="replace")
         write_sealed_entry(self.home, group.keys, QUARANTINE, entry_id, meta, kept)
