@@ -123,8 +123,6 @@ def build_parser() -> argparse.ArgumentParser:
 def _send(args: argparse.Namespace, settings: dict[str, Any], home: Path, now: datetime) -> int:
     outbound = load_outbound_settings(settings, need_smtp=not args.dry_run)
     slugs = args.group or None
-    if args.dry_run:
-        return dry_run(home, outbound, now, slugs=slugs).exit_code
 
     def out(line: str) -> None:
         if not (args.quiet and line.endswith(": nothing due")):
@@ -132,6 +130,9 @@ def _send(args: argparse.Namespace, settings: dict[str, Any], home: Path, now: d
 
     def err(line: str) -> None:
         print(f"{PROG}: {line}", file=sys.stderr, flush=True)
+
+    if args.dry_run:
+        return dry_run(home, outbound, now, slugs=slugs, err=err).exit_code
 
     report = asyncio.run(send_due(home, outbound, now, slugs=slugs, out=out, err=err))
     return report.exit_code
@@ -372,7 +373,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         if os.environ.get("PLG_DEBUG"):
             raise
-        return _error(f"{type(err).__name__}: {err.strerror or err}", EXIT_TEMPORARY)
+        where = f"{err.filename}: " if err.filename else ""
+        return _error(f"{where}{err.strerror or err}", EXIT_TEMPORARY)
 
 
 if __name__ == "__main__":

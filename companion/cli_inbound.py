@@ -201,7 +201,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _one_line(err: BaseException) -> str:
     if isinstance(err, OSError) and err.strerror:
         return f"{type(err).__name__}: {err.strerror}"
-    if isinstance(err, ConfigError | SettingsError):
+    from companion.cli import UsageError
+
+    if isinstance(err, ConfigError | SettingsError | UsageError):
         return str(err).splitlines()[0]
     return type(err).__name__
 

@@ -164,8 +164,13 @@ def dry_run(
     *,
     slugs: Iterable[str] | None = None,
     out: Output = print,
+    err: Output | None = None,
 ) -> RunReport:
-    """Print what a run at `now` would send or skip; touches nothing."""
+    """Print what a run at `now` would send or skip; touches nothing.
+
+    A group that cannot be opened goes to `err` and makes the exit code non-zero.
+    """
+    err = err or out
     report = RunReport()
     modules: dict[str, Module] = {}
     for slug in list(slugs) if slugs is not None else group_slugs(home):
@@ -178,8 +183,9 @@ def dry_run(
         except GROUP_PROBLEMS as problem:
             outcome.error = _first_line(problem)
             outcome.exit_code = EXIT_FAILED
+            report.exit_code = max(report.exit_code, outcome.exit_code)
             report.groups.append(outcome)
-            out(outcome.summary())
+            err(outcome.summary())
             continue
         for message in stale:
             out(f"{slug}: would skip {_describe(message)} (past its sending window)")

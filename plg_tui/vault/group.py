@@ -16,7 +16,7 @@ from tinydb import Query, TinyDB
 from plg_tui.vault import crypto
 from plg_tui.vault.atomic import atomic_write
 from plg_tui.vault.crypto import DecryptError
-from plg_tui.vault.errors import DamagedFile
+from plg_tui.vault.errors import DamagedFile, VaultError
 from plg_tui.vault.keys import GroupKeys
 from plg_tui.vault.storage import decode_file, encode_file, open_db
 
@@ -58,6 +58,11 @@ class GroupVault:
     def info(self) -> dict[str, Any]:
         docs = self.db.table("group").all()
         if not docs:
+            if not (self.dir / GROUP_DB).exists():
+                raise VaultError(
+                    f"{self.dir / GROUP_DB} is missing; restore it from a backup "
+                    "(nothing was written)"
+                )
             raise DamagedFile(self.dir / GROUP_DB, "no group record")
         return dict(docs[0])
 
