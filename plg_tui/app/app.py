@@ -115,6 +115,23 @@ class PlgApp(App[int]):
                 return LobbyScreen()
         return super().get_default_screen()
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report without the values of local variables.
+
+        A local may hold what a member said or the passphrase, and the report lands in a
+        screen-shared terminal, its scrollback and whatever log stderr goes to.
+        """
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
     def on_mount(self) -> None:
         if self._remapped_keys:
             self.set_keymap(self._remapped_keys)
