@@ -113,7 +113,8 @@ def read_delivery_report(raw: bytes) -> _Bounce:
             match = _DSN_STATUS.match(code)
             if action == "failed" or (match and match.group(1) == "5"):
                 permanent = True
-                status = status or code[:20]
+                # the code only: the champion sees it in `status`, free text stays out
+                status = status or (match.group(0).strip() if match else "failed")
                 if ";" in final:
                     recipients.append(final.split(";", 1)[1].strip().strip("<>").lower())
     return _Bounce(permanent, tuple(recipients), status)
