@@ -153,7 +153,9 @@ def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> boo
             continue  # already queued or sent once: never twice
         if record["kind"] == "ack" and not ledger.may_send_to(record["member"]):
             continue
-        ledger.set_message(key, **record, state="deferred", queued_at=at, message_id="")
+        ledger.set_message(
+            key, **record, state="deferred", queued_at=at, message_id="", error="queued to send"
+        )
         changed = True
     return changed
 

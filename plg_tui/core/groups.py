@@ -76,7 +76,7 @@ def create_group(
     kdf: KdfParams = DEFAULT_KDF,
 ) -> GroupVault:
     """Check everything, then ask for the passphrase (if a callable), then create the group."""
-    from plg_tui.core.modules import ModuleError, load_module
+    from plg_tui.core.modules import ModuleError, UnknownModuleError, load_module
 
     problems: list[str] = []
     if not SLUG.match(spec.slug):
@@ -92,6 +92,8 @@ def create_group(
         )
     try:
         module = load_module(spec.module_id, home)
+    except UnknownModuleError as err:
+        problems.append(f"--module: {err}")
     except ModuleError as err:
         problems.append(str(err))
     try:

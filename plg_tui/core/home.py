@@ -93,10 +93,12 @@ def load_settings(home: Path) -> dict[str, Any]:
 
 
 def group_slugs(home: Path) -> list[str]:
+    """Every group folder, including one whose files are damaged or missing: listing it lets
+    the command that opens it say what is wrong, instead of the group silently vanishing."""
     groups = home / "groups"
     if not groups.is_dir():
         return []
-    return sorted(p.name for p in groups.iterdir() if (p / "group.db").exists())
+    return sorted(p.name for p in groups.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def load_keymap(home: Path) -> dict[str, str]:

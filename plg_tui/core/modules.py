@@ -133,13 +133,20 @@ def list_modules(home: Path | None = None) -> list[Module]:
     return modules
 
 
+class UnknownModuleError(ModuleError):
+    """No module has this id: the message is about the id, not about a file."""
+
+    def __str__(self) -> str:
+        return self.problems[0].message
+
+
 def load_module(module_id: str, home: Path | None = None) -> Module:
     """The module with this id; ModuleError naming the known ids if there is none."""
     files = _module_files(home)
     files.pop(TRUST_ID, None)
     if module_id not in files:
         known = ", ".join(sorted(files)) or "none"
-        raise ModuleError(
+        raise UnknownModuleError(
             [
                 Problem(
                     module_dirs(home)[-1],

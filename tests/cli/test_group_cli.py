@@ -229,3 +229,23 @@ def test_interactive_prompt_refuses(roster_file, isolated_environment, answers, 
     assert code != 0
     assert message in out
     assert not (isolated_environment / "groups" / "team").exists()
+
+
+def test_a_group_folder_that_cannot_be_opened_is_listed_not_hidden(
+    roster_file, isolated_environment
+):
+    assert create(roster_file).returncode == 0
+    (isolated_environment / "groups" / "team" / "group.db").unlink()
+    listed = run("group", "list")
+    assert listed.stdout.startswith("team\tcannot open: ")
+    assert "group.db" in listed.stdout and "missing" in listed.stdout
+
+
+def test_unknown_module_names_the_option_and_the_known_ids(roster_file):
+    result = run(
+        "group", "create", "team", "--module", "nope", "--roster", str(roster_file),
+        "--session1", "2026-12-01T14:00", "--session2", "2026-12-29T14:00",
+        env={"PLG_PASSPHRASE": PASS},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("plg: error: --module: no module 'nope'; known modules: ")
