@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 IMAP_PASSWORD_ENV = "PLG_IMAP_PASSWORD"
@@ -40,7 +39,7 @@ def load_imap_settings(
     settings: Mapping[str, Any], env: Mapping[str, str] = os.environ
 ) -> ImapSettings | None:
     """The [imap] table, or None when it is absent or has no host (IMAP not used)."""
-    from companion.settings import ConfigError
+    from companion.settings import ConfigError, read_password
 
     imap = settings.get("imap")
     if imap is None:
@@ -69,21 +68,7 @@ def load_imap_settings(
     username = text("username")
     if not username:
         raise ConfigError("plg.toml [imap] username: missing")
-    if "password" in imap:
-        raise ConfigError(
-            "plg.toml [imap] password: passwords do not belong in plg.toml; use password_file "
-            f"or the {IMAP_PASSWORD_ENV} environment variable"
-        )
-    password = env.get(IMAP_PASSWORD_ENV) or None
-    password_file = text("password_file")
-    if password is None and password_file:
-        try:
-            password = Path(password_file).expanduser().read_text(encoding="utf-8").strip("\r\n")
-        except OSError as err:
-            raise ConfigError(
-                f"plg.toml [imap] password_file: cannot read {password_file} "
-                f"({err.strerror or err})"
-            ) from None
+    password = read_password(imap, "imap", IMAP_PASSWORD_ENV, text("password_file"), env)
     if not password:
         raise ConfigError(
             f"plg.toml [imap] password_file: missing (give a password_file or set "

@@ -113,6 +113,31 @@ def _bool(section: Mapping[str, Any], name: str, key: str, default: bool) -> boo
     return value
 
 
+def read_password(
+    table: Mapping[str, Any],
+    section: str,
+    env_var: str,
+    password_file: str | None,
+    env: Mapping[str, str],
+) -> str | None:
+    """A server password from `env_var`, else from `password_file`; never from plg.toml."""
+    if "password" in table:
+        raise ConfigError(
+            f"{_where(section, 'password')}: passwords do not belong in plg.toml; "
+            f"use password_file or the {env_var} environment variable"
+        )
+    password = env.get(env_var) or None
+    if password is None and password_file:
+        try:
+            password = Path(password_file).expanduser().read_text(encoding="utf-8").strip("\r\n")
+        except OSError as err:
+            raise ConfigError(
+                f"{_where(section, 'password_file')}: cannot read {password_file} "
+                f"({err.strerror or err})"
+            ) from None
+    return password
+
+
 def load_smtp_settings(
     settings: Mapping[str, Any], env: Mapping[str, str] = os.environ
 ) -> SmtpSettings:
@@ -126,21 +151,9 @@ def load_smtp_settings(
         )
     port = _int(smtp, "smtp", "port", DEFAULT_PORTS[security], 1, 65535)
     username = _string(smtp, "smtp", "username", required=False)
-    if "password" in smtp:
-        raise ConfigError(
-            f"{_where('smtp', 'password')}: passwords do not belong in plg.toml; "
-            f"use password_file or the {PASSWORD_ENV} environment variable"
-        )
-    password = env.get(PASSWORD_ENV) or None
-    password_file = _string(smtp, "smtp", "password_file", required=False)
-    if password is None and password_file:
-        try:
-            password = Path(password_file).expanduser().read_text(encoding="utf-8").strip("\r\n")
-        except OSError as err:
-            raise ConfigError(
-                f"{_where('smtp', 'password_file')}: cannot read {password_file} "
-                f"({err.strerror or err})"
-            ) from None
+    password = read_password(
+        smtp, "smtp", PASSWORD_ENV, _string(smtp, "smtp", "password_file", required=False), env
+    )
     if username and not password:
         raise ConfigError(
             f"{_where('smtp', 'password_file')}: missing (username is set; give a password_file "

@@ -5,12 +5,8 @@ agendas, four practice weeks and the reflection questions. One extra file,
 ``trust-building.toml`` (``kind = "trust"``), describes the optional trust-building session.
 The schema is documented in ``modules/README.md``.
 
-The dataclasses are in `module_model` and the validator in `module_checks`; this module finds
-and loads the files and re-exports both.
-
-Validation never stops at the first problem: it reports every one, each with the file, the
-field path (1-based indexes, e.g. ``session1.phases[3].minutes``) and, where it can be found,
-the line.
+The dataclasses are in `module_model` and the validator (every problem at once, with file,
+field and line) in `module_checks`; this module finds and loads the files and re-exports both.
 """
 
 from __future__ import annotations
