@@ -98,6 +98,9 @@ def agree_and_start(term: Terminal, name: str) -> None:
 
 def test_demo_runs_a_round_and_the_countdown_moves(terminal: Terminal, tmp_path: Path):
     terminal.start("demo", f"{PLG} demo")
+    # the lobby as the facilitator reads it once the group is open: whole words in each column
+    lobby = terminal.wait_for("demo", lambda s: "facilitator (suggested)" in s)
+    assert lobby.count("✓ present  · not yet") == 5
     agree_and_start(terminal, "demo")
     assert "Amara Okafor" in terminal.screen("demo")
     terminal.keys("demo", "Space")

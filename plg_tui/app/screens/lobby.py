@@ -96,11 +96,17 @@ class LobbyScreen(SessionScreen):
                 role = "facilitator"
             if person.key == suggested:
                 role += " (suggested)" if role else "suggested"
-            table.update_cell(person.key, "present", "✓ present" if present else "✗ absent")
+            # Widths follow the content: the demo's first paint had empty cells.
             table.update_cell(
-                person.key, "agreed", ("✓ agreed" if agreed else "· not yet") if present else ""
+                person.key, "present", "✓ present" if present else "✗ absent", update_width=True
             )
-            table.update_cell(person.key, "role", role)
+            table.update_cell(
+                person.key,
+                "agreed",
+                ("✓ agreed" if agreed else "· not yet") if present else "",
+                update_width=True,
+            )
+            table.update_cell(person.key, "role", role, update_width=True)
         problems = model.lobby_problems()
         status = self.query_one("#lobby-status", Static)
         if problems:
