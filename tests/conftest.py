@@ -101,3 +101,14 @@ def all_bytes_under(*roots: Path) -> list[tuple[Path, bytes]]:
                 except OSError:
                     continue
     return found
+
+
+def require_tool(available: bool, what: str) -> None:
+    """Skip a test whose real server or terminal is missing on a developer's machine, but fail
+    it in CI, where `make test` installs them: a green CI must never hide a missing install."""
+    if available:
+        return
+    message = f"{what} is not installed (scripts/ensure-test-tools.sh installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

@@ -16,8 +16,13 @@ from pathlib import Path
 import pytest
 
 from tests.app.helpers import PASSPHRASE, SLUG
+from tests.conftest import require_tool
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+@pytest.fixture(autouse=True)
+def needs_tmux() -> None:
+    require_tool(shutil.which("tmux") is not None, "tmux")
+
 
 PLG = str(Path(sys.executable).parent / "plg")
 COUNTDOWN = re.compile(r"speaking · (\d+):(\d\d) left")

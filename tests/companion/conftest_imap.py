@@ -19,6 +19,7 @@ from companion.tokens import make_token
 from plg_tui.vault.group import INBOX, QUARANTINE, iter_entries, open_entry
 from plg_tui.vault.keys import GroupKeys, load_operations_keys, unlock
 from tests.companion.imap_server import Dovecot, dovecot_available, start_dovecot
+from tests.conftest import require_tool
 
 MESSAGES = Path(__file__).parent / "messages"
 PASSPHRASE = "correct horse battery"
@@ -105,8 +106,7 @@ def inbound(make_group, data_home: Path) -> Inbound:
 
 @pytest.fixture
 def dovecot(tmp_path: Path) -> Iterator[Dovecot]:
-    if not dovecot_available():
-        pytest.skip("Dovecot is not installed (scripts/ensure-test-tools.sh installs it)")
+    require_tool(dovecot_available(), "Dovecot")
     server = start_dovecot(tmp_path / "dovecot")
     try:
         yield server

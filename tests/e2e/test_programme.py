@@ -30,6 +30,7 @@ import pytest
 from companion.schedule import Recipient, ScheduleSettings, plan
 from tests.companion.conftest_imap import dovecot  # noqa: F401 - fixture
 from tests.companion.imap_server import CuttingProxy
+from tests.conftest import require_tool
 from tests.e2e.harness import (
     Arrival,
     MailClient,
@@ -249,8 +250,7 @@ def test_a_whole_programme_with_faults(
 ) -> None:
     import asyncio
 
-    if shutil.which("tmux") is None:
-        pytest.skip("needs tmux (scripts/ensure-test-tools.sh installs it)")
+    require_tool(shutil.which("tmux") is not None, "tmux")
     started = time.monotonic()
     home = isolated_environment
     temp = Path(os.environ["TMPDIR"])
