@@ -198,12 +198,6 @@ class SessionController:
             )
         return entries
 
-    def has_journal(self, member: str) -> bool:
-        for meta in iter_entries(self.home, self.vault.keys, INBOX):
-            if str(meta.get("member") or meta.get("email") or "").lower() == member.lower():
-                return True
-        return False
-
     def vote_options(self) -> list[tuple[str, str]]:
         from plg_tui.core.modules import list_modules
 

@@ -8,13 +8,6 @@ from textual.message import Message
 
 
 @dataclass
-class SessionChanged(Message):
-    """The session state changed (and was saved); screens redraw what they show."""
-
-    reason: str = ""
-
-
-@dataclass
 class PassphraseEntered(Message):
     """The facilitator typed the group passphrase; the app unlocks it in a worker."""
 
