@@ -117,7 +117,7 @@ class AgendaScreen(SessionScreen):
         if phase.kind == "capture":
             kind = phase.captures or "notes"
             self.query_one(CaptureChecklist).show(
-                model, kind, CAPTURE_KINDS[kind], controller.captured_members(kind)
+                model, CAPTURE_KINDS[kind], controller.captured_members(kind)
             )
 
     def changed(self) -> None:

@@ -8,7 +8,7 @@ from textual.widgets import Static
 from plg_tui.core.session import SessionModel
 
 
-def checklist_lines(model: SessionModel, kind: str, label: str, done: set[str | None]) -> str:
+def checklist_lines(model: SessionModel, label: str, done: set[str | None]) -> str:
     lines = [f"[b]{escape(label)}[/b]: press c to capture, it is sealed at once"]
     for key in model.present_keys():
         mark = "✓ sealed " if key in done else "· not yet"
@@ -17,5 +17,5 @@ def checklist_lines(model: SessionModel, kind: str, label: str, done: set[str | 
 
 
 class CaptureChecklist(Static):
-    def show(self, model: SessionModel, kind: str, label: str, done: set[str | None]) -> None:
-        self.update(checklist_lines(model, kind, label, done))
+    def show(self, model: SessionModel, label: str, done: set[str | None]) -> None:
+        self.update(checklist_lines(model, label, done))

@@ -47,7 +47,7 @@ def status_text(timer: RoundTimer) -> tuple[str, str]:
     return state, css
 
 
-def division_text(model: SessionModel, timer: RoundTimer) -> str:
+def division_text(timer: RoundTimer) -> str:
     # The current speaker's slot was re-divided along with those still waiting.
     waiting = [s for s in timer.slots[timer.current_index or 0 :] if not timer.finished]
     parts = [f"Round left {format_mmss(max(timer.phase_remaining(), 0))}"]
@@ -74,4 +74,4 @@ class SpeakerPanel(Vertical):
         state.update(words)
         for cls in ("-overtime", "-last-minute", "-paused", "-done"):
             self.set_class(cls == css, cls)
-        self.query_one("#division", Label).update(division_text(model, timer))
+        self.query_one("#division", Label).update(division_text(timer))
