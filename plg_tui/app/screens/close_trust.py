@@ -38,10 +38,7 @@ class CloseTrustScreen(SessionScreen):
         self.tick()
 
     def tick(self) -> None:
-        model = self.controller.model
-        names = {p.key: p.name for p in model.people}
-        times = {k: v for k, v in model.talk_time().items() if model.present.get(k) or v > 0}
-        self.query_one(TalkTimeChart).show(times, names)
+        self.query_one(TalkTimeChart).show(self.controller.model)
 
     def action_finish(self) -> None:
         self.controller.close()

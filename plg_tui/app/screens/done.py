@@ -40,6 +40,4 @@ class DoneScreen(SessionScreen):
             )
         lines.append("Press q to quit.")
         self.query_one("#done-summary", Static).update("\n".join(lines))
-        names = {p.key: p.name for p in model.people}
-        times = {k: v for k, v in model.talk_time().items() if model.present.get(k) or v > 0}
-        self.query_one(TalkTimeChart).show(times, names)
+        self.query_one(TalkTimeChart).show(model)

@@ -8,6 +8,7 @@ from rich.markup import escape
 from textual.widgets import Static
 
 from plg_tui.core.agenda import format_mmss
+from plg_tui.core.session import SessionModel
 
 BAR_WIDTH = 30
 
@@ -32,5 +33,8 @@ def chart_lines(
 
 
 class TalkTimeChart(Static):
-    def show(self, times: Mapping[str, float], names: Mapping[str, str]) -> None:
+    def show(self, model: SessionModel) -> None:
+        """Everyone present, and anyone absent now who spoke earlier."""
+        names = {p.key: p.name for p in model.people}
+        times = {k: v for k, v in model.talk_time().items() if model.present.get(k) or v > 0}
         self.update(chart_lines(times, names))
