@@ -11,10 +11,10 @@ if TYPE_CHECKING:
     from plg_tui.app.controller import SessionController
 
 
-class SessionScreen(Screen):
+class _SessionAccess:
     @property
     def plg(self) -> PlgApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[attr-defined, no-any-return]
 
     @property
     def controller(self) -> SessionController:
@@ -26,16 +26,9 @@ class SessionScreen(Screen):
         """Called by the app's interval timer; redraw whatever shows time."""
 
 
-class SessionModal(ModalScreen):
-    @property
-    def plg(self) -> PlgApp:
-        return self.app  # type: ignore[return-value]
+class SessionScreen(_SessionAccess, Screen):
+    pass
 
-    @property
-    def controller(self) -> SessionController:
-        controller = self.plg.controller
-        assert controller is not None, "the session is not open yet"
-        return controller
 
-    def tick(self) -> None:
-        """Called by the app's interval timer."""
+class SessionModal(_SessionAccess, ModalScreen):
+    pass
