@@ -118,10 +118,3 @@ def demo_home(today: datetime | None = None) -> Iterator[DemoHome]:
         yield home
     finally:
         home.remove()
-
-
-@contextmanager
-def demo_group(today: datetime | None = None) -> Iterator[DemoGroup]:
-    """A demo group built at once in a fresh temporary data home, removed when the block ends."""
-    with demo_home(today) as home:
-        yield home.build()

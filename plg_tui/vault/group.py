@@ -115,9 +115,6 @@ class GroupVault:
         except DecryptError:
             raise DamagedFile(self.dir / GROUP_DB, f"sealed item {item['id']}") from None
 
-    def remove_item(self, item_id: str) -> None:
-        self.db.table("items").remove(Query().id == item_id)
-
     # -- pairings, sessions, facilitation history -----------------------------------------
     def pairings(self) -> list[dict[str, Any]]:
         return [dict(p) for p in self.db.table("pairings").all()]
