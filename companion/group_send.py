@@ -24,7 +24,7 @@ from companion.send import DeliveryResult, SmtpPool, TemporaryFailure
 from companion.settings import ConfigError, SmtpSettings
 
 if TYPE_CHECKING:
-    from companion.outbox import OutboundSettings, Output
+    from companion.outbox import OutboundSettings
 
 # One ledger save (a rewrite + fsync of the encrypted file) per this many messages.
 LEDGER_BATCH = 100
@@ -124,7 +124,6 @@ async def send_group(
     outbound: OutboundSettings,
     now: datetime,
     pools: PoolHolder,
-    out: Output,
 ) -> GroupOutcome:
     outcome = GroupOutcome(group.slug)
     at = _iso(now)

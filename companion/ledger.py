@@ -33,7 +33,6 @@ from plg_tui.vault.keys import GroupKeys
 from plg_tui.vault.storage import EncryptedStorage
 
 MESSAGE_STATES = ("sending", "sent", "failed", "deferred", "skipped")
-TABLES = ("messages", "members", "runs")
 
 
 class LedgerBusy(Exception):

@@ -137,7 +137,7 @@ async def send_due(
         for slug in list(slugs) if slugs is not None else group_slugs(home):
             try:
                 group = load_group(home, slug, modules)
-                outcome = await send_group(home, group, outbound, now, pools, out)
+                outcome = await send_group(home, group, outbound, now, pools)
             except TemporaryFailure as problem:
                 outcome = GroupOutcome(slug, error=str(problem), exit_code=EXIT_TEMPORARY)
                 report.problem = str(problem)
