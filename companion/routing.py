@@ -8,7 +8,7 @@ lazily, once per run, and only when a token names them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import Message
 from pathlib import Path
 
@@ -56,6 +56,7 @@ class GroupDirectory:
         self.home = home
         self.log = log
         self._groups: dict[str, Group | None] = {}
+        self._slug_list: list[str] | None = None
 
     # -- groups -------------------------------------------------------------------------------
     def group(self, slug: str) -> Group | None:
@@ -64,7 +65,7 @@ class GroupDirectory:
         return self._groups[slug]
 
     def slugs(self) -> list[str]:
-        if not hasattr(self, "_slug_list"):
+        if self._slug_list is None:
             self._slug_list = group_slugs(self.home)
         return self._slug_list
 
@@ -96,15 +97,8 @@ class GroupDirectory:
         for names in (RECIPIENT_HEADERS, THREAD_HEADERS):
             for name in names:
                 for candidate in find_tokens(header_text(headers, name)):
-                    parsed = parse_token(candidate)
-                    if parsed is None:
-                        continue
-                    group = self.group(parsed.slug)
-                    if group is None:
-                        continue
-                    member = verify_token(group.keys, parsed, list(group.names))
-                    route = Route(group, member, parsed.week, parsed.unsubscribe)
-                    if member is not None:
+                    route = self._token_route(candidate)
+                    if route is not None and route.member is not None:
                         return route
                     unverified = unverified or route
         return unverified
@@ -113,13 +107,18 @@ class GroupDirectory:
         """A bounce carries our original message (or its headers): find our token there."""
         text = raw[: 4 * MAX_MESSAGE_BYTES].decode("latin-1").lower()
         for candidate in dict.fromkeys(find_tokens(text)):
-            parsed = parse_token(candidate)
-            if parsed is None:
-                continue
-            group = self.group(parsed.slug)
-            if group is None:
-                continue
-            member = verify_token(group.keys, parsed, list(group.names))
-            if member is not None:
-                return Route(group, member, parsed.week, False)
+            route = self._token_route(candidate)
+            if route is not None and route.member is not None:
+                return replace(route, unsubscribe=False)
         return None
+
+    def _token_route(self, candidate: str) -> Route | None:
+        """Where a token points, if it parses and names a group we have (verified or not)."""
+        parsed = parse_token(candidate)
+        if parsed is None:
+            return None
+        group = self.group(parsed.slug)
+        if group is None:
+            return None
+        member = verify_token(group.keys, parsed, list(group.names))
+        return Route(group, member, parsed.week, parsed.unsubscribe)
