@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from companion.imap_settings import ImapSettings
-from companion.ingest_batch import BatchResult, SourceError, process
+from companion.ingest_batch import BatchResult, SourceError, process, stop_if_temporary
 from companion.receive import MAX_QUARANTINED_BYTES, Ingester, Outcome
 
 
@@ -190,19 +190,16 @@ def ingest_imap(
     result = BatchResult()
     mailbox = ImapMailbox(settings, use_move=use_move)
     try:
-        mailbox.open()
-        process(
-            ingester,
-            mailbox.messages(),
-            mailbox.mark_handled,
-            chunk=chunk,
-            result=result,
-            on_outcome=on_outcome,
-        )
-    except SourceError as err:
-        if not err.temporary:
-            raise
-        result.temporary = str(err)
+        with stop_if_temporary(result):
+            mailbox.open()
+            process(
+                ingester,
+                mailbox.messages(),
+                mailbox.mark_handled,
+                chunk=chunk,
+                result=result,
+                on_outcome=on_outcome,
+            )
     finally:
         mailbox.close()
     return result

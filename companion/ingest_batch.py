@@ -7,7 +7,8 @@ loses nothing and the next run finds the entries already there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +107,17 @@ def process(
             result.left += len(done)
         raise
     return result
+
+
+@contextmanager
+def stop_if_temporary(result: BatchResult) -> Iterator[None]:
+    """A temporary `SourceError` ends the run with `result.temporary` set; any other is raised."""
+    try:
+        yield
+    except SourceError as err:
+        if not err.temporary:
+            raise
+        result.temporary = str(err)
 
 
 def describe(outcome: Outcome) -> str:

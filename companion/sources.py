@@ -27,7 +27,14 @@ from companion.imap_settings import (
     load_imap_settings,
 )
 from companion.imap_source import ImapMailbox, ingest_imap
-from companion.ingest_batch import CHUNK, BatchResult, SourceError, describe, process
+from companion.ingest_batch import (
+    CHUNK,
+    BatchResult,
+    SourceError,
+    describe,
+    process,
+    stop_if_temporary,
+)
 from companion.receive import MAX_QUARANTINED_BYTES, Ingester, Outcome
 
 __all__ = [
@@ -90,8 +97,8 @@ def ingest_maildir(
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
     result = BatchResult()
-    try:
-        return process(
+    with stop_if_temporary(result):
+        process(
             ingester,
             maildir_messages(folder),
             mark_maildir_handled,
@@ -99,11 +106,7 @@ def ingest_maildir(
             result=result,
             on_outcome=on_outcome,
         )
-    except SourceError as err:
-        if not err.temporary:
-            raise
-        result.temporary = str(err)
-        return result
+    return result
 
 
 # -- stdin ----------------------------------------------------------------------------------------
