@@ -167,16 +167,18 @@ async def send_group(
     return outcome
 
 
+def _planned_fields(message: PlannedMessage) -> dict[str, Any]:
+    """What the ledger keeps about a planned message besides its state."""
+    return {
+        "member": message.member,
+        "kind": message.kind,
+        "week": message.week,
+        "send_at": _iso(message.send_at),
+    }
+
+
 def _record(ledger: Ledger, message: PlannedMessage, *, at: str, **fields: Any) -> None:
-    ledger.set_message(
-        message.key,
-        member=message.member,
-        kind=message.kind,
-        week=message.week,
-        send_at=_iso(message.send_at),
-        at=at,
-        **fields,
-    )
+    ledger.set_message(message.key, **_planned_fields(message), at=at, **fields)
 
 
 async def _send_batches(
@@ -226,10 +228,7 @@ async def _send_batches(
             handover = partial(
                 ledger.note_handover,
                 message.key,
-                member=message.member,
-                kind=message.kind,
-                week=message.week,
-                send_at=_iso(message.send_at),
+                **_planned_fields(message),
                 message_id=message_id,
                 attempts=int(previous.get("attempts", 0)) + 1,
                 error=None,
