@@ -33,8 +33,15 @@ from companion.outbox import (
     plan_group,
     send_due,
 )
-from companion.schedule import KINDS, WEEKS_IN_PRACTICE_MONTH, PlannedMessage, partition, stage
-from companion.settings import ConfigError
+from companion.schedule import (
+    KINDS,
+    WEEKS_IN_PRACTICE_MONTH,
+    PlannedMessage,
+    ScheduleSettings,
+    partition,
+    stage,
+)
+from companion.settings import ConfigError, load_schedule_settings
 from plg_tui.core.groups import GroupError
 from plg_tui.core.home import SettingsError, group_slugs, load_settings, resolve_home
 from plg_tui.core.modules import ModuleError
@@ -217,13 +224,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     home = resolve_home(args.home)
     settings = load_settings(home)
     now = parse_now(args.now)
-    try:
-        outbound = load_outbound_settings(settings, need_smtp=False)
-        schedule = outbound.schedule
-    except ConfigError:
-        from companion.settings import load_schedule_settings
-
-        schedule = load_schedule_settings(settings)
+    schedule = load_schedule_settings(settings)  # status needs no [email] or [smtp]
     slugs = [args.slug] if args.slug else group_slugs(home)
     if not slugs:
         print(f"no groups in {home}")
@@ -239,7 +240,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     return worst
 
 
-def group_status_lines(home: Path, slug: str, now: datetime, schedule: Any) -> list[str]:
+def group_status_lines(
+    home: Path, slug: str, now: datetime, schedule: ScheduleSettings
+) -> list[str]:
     group = load_group(home, slug)
     ledger = Ledger.read_only(home, group.keys)
     planned = plan_group(group, schedule)
