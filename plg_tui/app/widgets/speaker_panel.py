@@ -48,12 +48,13 @@ def status_text(timer: RoundTimer) -> tuple[str, str]:
 
 
 def division_text(timer: RoundTimer) -> str:
-    # The current speaker's slot was re-divided along with those still waiting.
-    waiting = [s for s in timer.slots[timer.current_index or 0 :] if not timer.finished]
     parts = [f"Round left {format_mmss(max(timer.phase_remaining(), 0))}"]
-    if timer.redivided() and waiting:
-        each = format_mmss(waiting[0].allotted)
-        parts.append(f"Re-divided: {each} each")
+    if timer.finished or not timer.redivided():
+        return "\n".join(parts)
+    # The share of those still to speak; the last of them has had no +/-1 minute of its own.
+    still_to_speak = timer.slots[timer.current_index or 0 :]
+    if still_to_speak:
+        parts.append(f"Re-divided: {format_mmss(still_to_speak[-1].allotted)} each")
     return "\n".join(parts)
 
 
