@@ -4,28 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tests.fakeclock import FakeClock as SharedFakeClock
+
 PASSPHRASE = "correct horse battery"
 SLUG = "team"
 # 2026-12-01 14:00 in Berlin: the fixture group's session 1.
 WALL_START = datetime(2026, 12, 1, 13, 0, tzinfo=UTC).timestamp()
 
 
-class FakeClock:
-    """Monotonic seconds the test moves by hand; `wall` follows it from a fixed start."""
-
-    START = 1000.0
+class FakeClock(SharedFakeClock):
+    """The session app tests' clock: its wall time starts at the fixture group's session 1."""
 
     def __init__(self) -> None:
-        self.now = self.START
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-    def wall(self) -> float:
-        return WALL_START + (self.now - self.START)
+        super().__init__(1000.0, WALL_START)
 
 
 async def agree_all(pilot, count: int = 5) -> None:

@@ -4,24 +4,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from plg_tui.core.agenda import AgendaClock, PhasePlan, format_mmss, format_signed
-
-
-class FakeClock:
-    def __init__(self, now: float = 500.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
+from tests.fakeclock import FakeClock
 
 PLAN = [PhasePlan("check-in", 600), PhasePlan("round", 3600), PhasePlan("close", 1200)]
 
 
 def test_before_the_session_starts_the_plan_is_the_projection():
-    agenda = AgendaClock(PLAN, FakeClock())
+    agenda = AgendaClock(PLAN, FakeClock(500.0))
     assert agenda.current_index is None
     assert not agenda.started
     assert agenda.elapsed() == 0.0
@@ -30,7 +19,7 @@ def test_before_the_session_starts_the_plan_is_the_projection():
 
 
 def test_phases_accumulate_actual_time_and_goto_moves_the_clock():
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     agenda = AgendaClock(PLAN, clock)
     agenda.start_session()
     assert agenda.current_index == 0
@@ -49,7 +38,7 @@ def test_phases_accumulate_actual_time_and_goto_moves_the_clock():
 
 
 def test_projection_when_a_phase_runs_short_and_then_long():
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     agenda = AgendaClock(PLAN, clock)
     agenda.start_session()
     clock.advance(420)  # check-in 3 minutes short
@@ -66,7 +55,7 @@ def test_projection_when_a_phase_runs_short_and_then_long():
 
 
 def test_skipped_phases_drop_out_of_the_projection():
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     agenda = AgendaClock(PLAN, clock)
     agenda.start_session()
     clock.advance(100)
@@ -75,7 +64,7 @@ def test_skipped_phases_drop_out_of_the_projection():
 
 
 def test_next_phase_stops_at_the_last_phase():
-    agenda = AgendaClock(PLAN, FakeClock())
+    agenda = AgendaClock(PLAN, FakeClock(500.0))
     assert agenda.next_phase()
     assert agenda.current_index == 0
     assert agenda.next_phase()
@@ -86,13 +75,13 @@ def test_next_phase_stops_at_the_last_phase():
 
 
 def test_goto_outside_the_agenda_is_refused():
-    agenda = AgendaClock(PLAN, FakeClock())
+    agenda = AgendaClock(PLAN, FakeClock(500.0))
     with pytest.raises(IndexError):
         agenda.goto(3)
 
 
 def test_goto_before_start_starts_the_session():
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     agenda = AgendaClock(PLAN, clock)
     agenda.goto(1)
     clock.advance(10)
@@ -102,7 +91,7 @@ def test_goto_before_start_starts_the_session():
 
 
 def test_end_session_freezes_elapsed_and_phase_times():
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     agenda = AgendaClock(PLAN, clock)
     agenda.start_session()
     clock.advance(600)
@@ -118,7 +107,7 @@ def test_end_session_freezes_elapsed_and_phase_times():
 
 
 def test_projected_end_is_now_plus_what_the_plan_still_needs():
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     agenda = AgendaClock(PLAN, clock)
     agenda.start_session()
     clock.advance(700)
@@ -128,7 +117,7 @@ def test_projected_end_is_now_plus_what_the_plan_still_needs():
 
 
 def test_resume_keeps_phase_times_and_counts_the_lost_time_as_elapsed():
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     wall = [1_700_000_000.0]
     agenda = AgendaClock(PLAN, clock, wall=lambda: wall[0])
     agenda.start_session()
@@ -152,35 +141,35 @@ def test_resume_keeps_phase_times_and_counts_the_lost_time_as_elapsed():
 
 
 def test_resume_of_an_unstarted_or_ended_session():
-    fresh = AgendaClock.from_dict(AgendaClock(PLAN, FakeClock()).to_dict(), FakeClock())
+    fresh = AgendaClock.from_dict(AgendaClock(PLAN, FakeClock(500.0)).to_dict(), FakeClock(500.0))
     assert not fresh.started
     assert fresh.time_lost == 0.0
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     agenda = AgendaClock(PLAN, clock)
     agenda.start_session()
     clock.advance(100)
     agenda.end_session()
     saved = agenda.to_dict()
-    ended = AgendaClock.from_dict(saved, FakeClock(), wall=lambda: saved["saved_wall"] + 500)
+    ended = AgendaClock.from_dict(saved, FakeClock(500.0), wall=lambda: saved["saved_wall"] + 500)
     assert ended.ended
     assert ended.time_lost == 0.0
     assert ended.elapsed() == 100.0
 
 
 def test_malformed_agenda_state_is_refused():
-    data = AgendaClock(PLAN, FakeClock()).to_dict()
+    data = AgendaClock(PLAN, FakeClock(500.0)).to_dict()
     data["actual"] = [1.0]
     with pytest.raises(ValueError, match="agenda state"):
-        AgendaClock.from_dict(data, FakeClock())
+        AgendaClock.from_dict(data, FakeClock(500.0))
     with pytest.raises(ValueError, match="agenda state"):
-        AgendaClock.from_dict({"version": 1}, FakeClock())
+        AgendaClock.from_dict({"version": 1}, FakeClock(500.0))
 
 
 def test_bad_plans_are_refused():
     with pytest.raises(ValueError):
-        AgendaClock([], FakeClock())
+        AgendaClock([], FakeClock(500.0))
     with pytest.raises(ValueError):
-        AgendaClock([PhasePlan("x", -5)], FakeClock())
+        AgendaClock([PhasePlan("x", -5)], FakeClock(500.0))
 
 
 @pytest.mark.parametrize(

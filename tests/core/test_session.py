@@ -13,6 +13,7 @@ from plg_tui.core.session import (
     SessionStateError,
     default_kind,
 )
+from tests.fakeclock import FakeClock
 
 PEOPLE = [
     Person("ada@example.org", "Ada Lovelace"),
@@ -21,28 +22,12 @@ PEOPLE = [
 ]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 500.0
-        self.wall_now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def wall(self) -> float:
-        return self.wall_now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-        self.wall_now += seconds
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(500.0)
 
 
-def session_one(clock: Clock) -> SessionModel:
+def session_one(clock: FakeClock) -> SessionModel:
     return SessionModel("1", load_module("giving-feedback").session1, PEOPLE, clock, clock.wall)
 
 

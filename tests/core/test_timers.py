@@ -8,17 +8,7 @@ from hypothesis import strategies as st
 
 from plg_tui.core.agenda import AgendaClock, PhasePlan
 from plg_tui.core.timers import RoundTimer, SpeakerStatus
-
-
-class FakeClock:
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.fakeclock import FakeClock
 
 
 def dyadic(rng: random.Random, low: float, high: float) -> float:
