@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import all_bytes_under
+from tests.dates import SESSION1, SESSION2
 
 BIN = Path(sys.executable).parent
 EMAIL_TOML = '[email]\nfrom = "Peer Learning <plg@example.org>"\nreply_to = "journal@example.org"\n'
 
 
-def create(module: str = "giving-feedback", session1: str = "2026-12-01T14:00") -> tuple[str, ...]:
+def create(module: str = "giving-feedback", session1: str = SESSION1) -> tuple[str, ...]:
     return ("group", "create", "new", "--roster", "{roster}", "--module", module,
-            "--session1", session1, "--session2", "2026-12-29T14:00",
+            "--session1", session1, "--session2", SESSION2,
             "--timezone", "Europe/Berlin")  # fmt: skip
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.dates import SESSION1, SESSION2, session_dates
+
 PLG = shutil.which("plg", path=str(Path(sys.executable).parent)) or "plg"
 PASS = "correct horse battery"
 
@@ -24,7 +26,7 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None)
 def create(roster: Path, slug: str = "team", *extra: str, passphrase: str = PASS):
     return run(
         "group", "create", slug, "--module", "giving-feedback", "--roster", str(roster),
-        "--session1", "2026-12-01T14:00", "--session2", "2026-12-29T14:00",
+        "--session1", SESSION1, "--session2", SESSION2,
         "--timezone", "Europe/Berlin", *extra,
         env={"PLG_PASSPHRASE": passphrase},
     )  # fmt: skip
@@ -72,7 +74,7 @@ def test_broken_roster_creates_nothing(tmp_path, isolated_environment):
 def test_gap_rule_and_override(roster_file):
     result = run(
         "group", "create", "g", "--module", "giving-feedback", "--roster", str(roster_file),
-        "--session1", "2026-12-01T14:00", "--session2", "2026-12-10T14:00",
+        "--session1", SESSION1, "--session2", session_dates(gap_days=9)[1],
         env={"PLG_PASSPHRASE": PASS},
     )  # fmt: skip
     assert result.returncode != 0 and "--allow-gap" in result.stderr
@@ -87,7 +89,7 @@ def test_short_passphrase_refused(roster_file, isolated_environment):
 def test_no_passphrase_without_terminal(roster_file):
     result = run(
         "group", "create", "team", "--module", "giving-feedback", "--roster", str(roster_file),
-        "--session1", "2026-12-01T14:00", "--session2", "2026-12-29T14:00",
+        "--session1", SESSION1, "--session2", SESSION2,
     )  # fmt: skip
     assert result.returncode != 0 and "--passphrase-file" in result.stderr
 
@@ -201,7 +203,7 @@ def _spawn_in_terminal(args: list[str], answers: list[str]) -> tuple[int, str]:
 
 CREATE_ARGS = [
     "group", "create", "team", "--module", "giving-feedback",
-    "--session1", "2026-12-01T14:00", "--session2", "2026-12-29T14:00",
+    "--session1", SESSION1, "--session2", SESSION2,
 ]  # fmt: skip
 
 
@@ -244,7 +246,7 @@ def test_a_group_folder_that_cannot_be_opened_is_listed_not_hidden(
 def test_unknown_module_names_the_option_and_the_known_ids(roster_file):
     result = run(
         "group", "create", "team", "--module", "nope", "--roster", str(roster_file),
-        "--session1", "2026-12-01T14:00", "--session2", "2026-12-29T14:00",
+        "--session1", SESSION1, "--session2", SESSION2,
         env={"PLG_PASSPHRASE": PASS},
     )  # fmt: skip
     assert result.returncode == 1
