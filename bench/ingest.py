@@ -60,6 +60,7 @@ def build(root: Path, count: int) -> tuple[Path, Path]:
         session1="2026-12-01T14:00",
         session2="2026-12-29T14:00",
         timezone="Europe/Berlin",
+        allow_past=True,
     )
     # a cheap KDF: only unlocking by passphrase uses it, and ingesting never does
     create_group(home, spec, "bench passphrase 1", kdf=KdfParams(1024, 1, 1)).close()

@@ -81,7 +81,9 @@ def make_home(root: Path, members: int, port: int, connections: int) -> Path:
             for i in range(3)
         )
     )
-    spec = GroupSpec("bench", "giving-feedback", roster, SESSION1, SESSION2, timezone="UTC")
+    spec = GroupSpec(
+        "bench", "giving-feedback", roster, SESSION1, SESSION2, timezone="UTC", allow_past=True
+    )
     vault = create_group(home, spec, "bench passphrase", KdfParams(1024, 1, 1))
     # A real group has 3-6 members; one big roster exercises the batching in one ledger.
     vault.set_members(

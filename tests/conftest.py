@@ -83,6 +83,8 @@ def make_group(data_home: Path, roster_file: Path, cheap_kdf: KdfParams):
             session1=overrides.pop("session1", "2026-12-01T14:00"),
             session2=overrides.pop("session2", "2026-12-29T14:00"),
             timezone=overrides.pop("timezone", "Europe/Berlin"),
+            # fixed dates, read against the clock each test injects, never the wall clock
+            allow_past=overrides.pop("allow_past", True),
             **overrides,
         )
         return create_group(data_home, spec, passphrase, kdf=cheap_kdf)

@@ -24,6 +24,9 @@ def register(commands: Any) -> None:
     create.add_argument("--timezone", default="UTC", help="the group's time zone (Area/City)")
     create.add_argument("--allow-level-spread", action="store_true")
     create.add_argument("--allow-gap", action="store_true")
+    create.add_argument(
+        "--allow-past", action="store_true", help="accept a session 1 that is already past"
+    )
     create.add_argument("--call-link", default="", help="video call link for invitations")
     add_passphrase_option(create)
     create.set_defaults(handler=cmd_create)
@@ -70,6 +73,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         timezone=args.timezone,
         allow_level_spread=args.allow_level_spread,
         allow_gap=args.allow_gap,
+        allow_past=args.allow_past,
         call_link=args.call_link,
     )
     vault = create_group(home, spec, lambda: get_passphrase(args.passphrase_file, new=True))

@@ -72,6 +72,7 @@ def build_demo_group(home: Path, today: datetime) -> DemoGroup:
         session1=start.strftime("%Y-%m-%dT%H:%M"),
         session2=(start + timedelta(days=28)).strftime("%Y-%m-%dT%H:%M"),
         timezone="UTC",
+        allow_past=True,  # the demo's session 1 is the one being run now
     )
     vault = create_group(home, spec, DEMO_PASSPHRASE, kdf=demo_kdf())
     keys = vault.keys

@@ -41,6 +41,7 @@ class GroupSpec:
     timezone: str = "UTC"
     allow_level_spread: bool = False
     allow_gap: bool = False
+    allow_past: bool = False
     call_link: str = ""
 
 
@@ -74,6 +75,7 @@ def create_group(
     spec: GroupSpec,
     passphrase: str | Callable[[], str],
     kdf: KdfParams = DEFAULT_KDF,
+    now: datetime | None = None,
 ) -> GroupVault:
     """Check everything, then ask for the passphrase (if a callable), then create the group."""
     from plg_tui.core.modules import ModuleError, UnknownModuleError, load_module
@@ -100,6 +102,11 @@ def create_group(
         s1 = parse_local(spec.session1, spec.timezone, "--session1")
         s2 = parse_local(spec.session2, spec.timezone, "--session2")
         problems.extend(check_session_gap(s1, s2, spec.allow_gap))
+        if not spec.allow_past and s1 < (now or datetime.now(UTC)):
+            problems.append(
+                f"--session1 {spec.session1} ({spec.timezone}) is in the past: no invitation or "
+                "reminder for it can go out (add --allow-past to record a group that already met)"
+            )
     except GroupError as err:
         problems.append(str(err))
     try:

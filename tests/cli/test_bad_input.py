@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import all_bytes_under
-from tests.dates import SESSION1, SESSION2
+from tests.dates import SESSION1, SESSION2, session_dates
 
 BIN = Path(sys.executable).parent
 EMAIL_TOML = '[email]\nfrom = "Peer Learning <plg@example.org>"\nreply_to = "journal@example.org"\n'
@@ -95,6 +95,13 @@ CASES = {
         create(session1="tomorrow"),
         1,
         "--session1: 'tomorrow' is not a date",
+    ),
+    "session 1 in the past": Case(
+        nothing,
+        "plg",
+        create(session1=session_dates(days_ahead=-2)[0]),
+        1,
+        "is in the past: no invitation or reminder for it can go out (add --allow-past",
     ),
     "--now that is not ISO": Case(
         write_toml(EMAIL_TOML), "plg-companion", ("run", "--now", "yesterday"), 2, "--now 'yester"

@@ -80,6 +80,17 @@ def test_gap_rule_and_override(roster_file):
     assert result.returncode != 0 and "--allow-gap" in result.stderr
 
 
+def test_allow_past_records_a_group_that_already_met(roster_file, isolated_environment):
+    first, second = session_dates(days_ahead=-3)
+    result = run(
+        "group", "create", "met", "--module", "giving-feedback", "--roster", str(roster_file),
+        "--session1", first, "--session2", second, "--allow-past",
+        env={"PLG_PASSPHRASE": PASS},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "stage     practice month, week 1" in run("group", "show", "met").stdout
+
+
 def test_short_passphrase_refused(roster_file, isolated_environment):
     result = create(roster_file, passphrase="short")
     assert result.returncode != 0 and "at least 10" in result.stderr

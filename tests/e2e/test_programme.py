@@ -298,7 +298,7 @@ def test_a_whole_programme_with_faults(
     done = run_program(
         PLG, "--home", str(home), "group", "create", SLUG, "--module", "giving-feedback",
         "--roster", str(roster), "--session1", SESSION1.strftime("%Y-%m-%dT%H:%M"),
-        "--session2", SESSION2.strftime("%Y-%m-%dT%H:%M"), "--timezone", BERLIN,
+        "--session2", SESSION2.strftime("%Y-%m-%dT%H:%M"), "--timezone", BERLIN, "--allow-past",
         "--passphrase-file", str(inputs / "passphrase"),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -50,7 +50,9 @@ def test_no_marker_readable_in_home_or_temp(data_home, tmp_path, cheap_kdf):
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     roster = _roster(inputs)
-    spec = GroupSpec("team", "giving-feedback", roster, "2026-12-01T14:00", "2026-12-29T14:00")
+    spec = GroupSpec(
+        "team", "giving-feedback", roster, "2026-12-01T14:00", "2026-12-29T14:00", allow_past=True
+    )
     vault = create_group(data_home, spec, "correct horse battery", kdf=cheap_kdf)
     vault.add_item("challenge", MARKERS["challenge"], member=f"{MARKERS['email']}@example.org")
     vault.add_item("note", MARKERS["note"])
