@@ -1,15 +1,32 @@
 #!/bin/sh
-# Installs the system programs the test suite drives for real: tmux (the TUI in a
-# real terminal) and Dovecot (a real IMAP server). Does nothing when they are present.
+# Installs the system programs the test suite drives for real, and only those missing:
+# tmux (the TUI in a real terminal), Dovecot (a real IMAP server) and faketime (the suite
+# once more with the wall clock moved). Does nothing when they are present.
 set -e
 missing=""
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
-[ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1 || missing="$missing dovecot-imapd"
+dovecot_missing=no
+if ! [ -x /usr/sbin/dovecot ] && ! command -v dovecot >/dev/null 2>&1; then
+  missing="$missing dovecot-imapd"
+  dovecot_missing=yes
+fi
+command -v faketime >/dev/null 2>&1 || missing="$missing faketime"
 [ -z "$missing" ] && exit 0
 SUDO=""
-[ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || {
+    echo "the tests need:$missing; install them (apt-get install$missing) and run again" >&2
+    exit 1
+  }
+  SUDO="sudo"
+  echo "using sudo to run: apt-get update; apt-get install$missing"
+fi
 echo "installing test tools:$missing"
 $SUDO apt-get update -qq >/dev/null
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
-# the test fixtures start their own Dovecot; keep the system one from holding ports
-$SUDO systemctl disable --now dovecot >/dev/null 2>&1 || $SUDO service dovecot stop >/dev/null 2>&1 || true
+if [ "$dovecot_missing" = yes ]; then
+  # the package starts a system Dovecot that we just installed; the fixtures start their own,
+  # so stop the one this script started (never one that was there before)
+  echo "stopping the system Dovecot this script just installed (the tests start their own)"
+  $SUDO systemctl disable --now dovecot >/dev/null 2>&1 || $SUDO service dovecot stop >/dev/null 2>&1 || true
+fi

@@ -312,7 +312,11 @@ def test_session1_held_early_in_the_session_app_starts_the_month_then(group_home
     # The group met a week before its recorded date; the session app closed session 1 and
     # recorded the pairs then (with the real clock), and marked the session held.
     vault = open_for_operations(group_home, "team")
-    vault.update_info(session1="2027-06-01T15:00", session2="2027-06-29T15:00")
+    recorded = (datetime.now(UTC) + timedelta(days=180)).replace(hour=15, minute=0)
+    vault.update_info(
+        session1=recorded.strftime("%Y-%m-%dT%H:%M"),
+        session2=(recorded + timedelta(days=28)).strftime("%Y-%m-%dT%H:%M"),
+    )
     vault.record_pairing(PAIRS, "session")
     closed_at = datetime.fromisoformat(vault.pairings()[-1]["created"])
     vault.update_info(session1_held=True)
@@ -321,7 +325,7 @@ def test_session1_held_early_in_the_session_app_starts_the_month_then(group_home
     sent = [(m.rcpt_tos[0], classify(m.message)) for m in smtp_server.handler.messages]
     assert {member for member, kind in sent if kind == ("pairing", 0)} == set(ZONES)
     assert {kind for _member, kind in sent} <= {("pairing", 0), ("weekly", 1)}
-    # Without the early close the recorded dates (June 2027) would hold everything back.
+    # Without the early close the recorded dates (half a year on) would hold everything back.
 
 
 def test_a_group_with_impossible_dates_is_reported_and_others_still_run(
