@@ -177,9 +177,11 @@ def test_items_are_written_only_with_the_passphrase(make_group, data_home: Path)
 # -- journal and quarantine entries: written by the companion, bound to member and week -----
 
 
-def tamper_entry(home: Path, folder: str, change: Callable[[dict[str, Any]], None]) -> None:
+def tamper_entry(
+    home: Path, folder: str, change: Callable[[dict[str, Any]], None], entry_id: str = "*"
+) -> None:
     keys = load_operations_keys(home, "team")
-    [path] = (group_dir(home, "team") / folder).glob("*.entry")
+    [path] = (group_dir(home, "team") / folder).glob(f"{entry_id}.entry")
     label = f"{folder}/{path.stem}"
     meta = json.loads(decode_file(path, keys.ops_key, path.read_bytes(), keys.group_id, label))
     change(meta)
