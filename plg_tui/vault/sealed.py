@@ -127,9 +127,3 @@ def open_session_item(keys: GroupKeys, item: Mapping[str, Any]) -> OpenedItem:
 def open_companion_entry(keys: GroupKeys, folder: str, entry: Mapping[str, Any]) -> OpenedItem:
     context = entry_context(keys.group_id, folder, str(entry.get("id", "")), entry)
     return open_with(keys, context, entry.get("sealed"), None, taggable=False)
-
-
-def is_older(entry: Mapping[str, Any]) -> bool:
-    """Whether a stored item or entry is sealed in the version-1 format (nothing opened)."""
-    blob = _blob(entry.get("sealed"))
-    return blob is not None and crypto.sealed_version(blob) == LEGACY_SEAL_VERSION
