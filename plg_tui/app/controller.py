@@ -16,8 +16,9 @@ from typing import Any
 
 from plg_tui.core.modules import Phase
 from plg_tui.core.session import Person, SessionModel, default_kind, session_label
-from plg_tui.vault.group import INBOX, GroupVault, iter_entries, open_entry
+from plg_tui.vault.group import INBOX, GroupVault, iter_entries
 from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.sealed import open_companion_entry
 
 Clock = Callable[[], float]
 
@@ -176,9 +177,13 @@ class SessionController:
         return self._item_count
 
     def session_items(self) -> list[tuple[str, str | None, str]]:
-        """(kind, member key, text) of this session's sealed items, opened with the group key."""
+        """(kind, member key, text) of this session's sealed items, opened with the group key.
+
+        The text carries a warning when the item is not what its metadata says (moved,
+        altered, or not written in a session): forged words are never shown as a member's.
+        """
         return [
-            (item["kind"], item["member"], self.vault.open_item(item))
+            (item["kind"], item["member"], self.vault.open_item(item).shown)
             for item in self.vault.items(session=self.kind)
         ]
 
@@ -193,7 +198,7 @@ class SessionController:
                 JournalEntry(
                     week=str(meta.get("week", "")),
                     received=str(meta.get("received") or meta.get("date") or ""),
-                    text=open_entry(self.vault.keys, INBOX, meta),
+                    text=open_companion_entry(self.vault.keys, INBOX, meta).shown,
                 )
             )
         return entries

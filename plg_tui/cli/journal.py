@@ -46,7 +46,8 @@ def journal_entries(
     vault: GroupVault, member: str | None = None
 ) -> list[tuple[dict[str, Any], str]]:
     """(metadata, text) of each entry, oldest first; needs an unlocked vault."""
-    from plg_tui.vault.group import INBOX, iter_entries, open_entry
+    from plg_tui.vault.group import INBOX, iter_entries
+    from plg_tui.vault.sealed import open_companion_entry
 
     found = []
     for entry in iter_entries(vault.home, vault.keys, INBOX):
@@ -55,7 +56,8 @@ def journal_entries(
         found.append(entry)
     # a batch read after an outage shares one received time; the Date header orders it
     found.sort(key=lambda e: (str(e.get("received", "")), str(e.get("written", "")), e["id"]))
-    return [(entry, open_entry(vault.keys, INBOX, entry)) for entry in found]
+    # an entry moved to another member or week shows as damaged, never as their words
+    return [(entry, open_companion_entry(vault.keys, INBOX, entry).shown) for entry in found]
 
 
 def cmd_journal(args: argparse.Namespace) -> int:

@@ -18,6 +18,13 @@ from plg_tui.vault.atomic import atomic_write
 from plg_tui.vault.crypto import DecryptError
 from plg_tui.vault.errors import DamagedFile, VaultError
 from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.sealed import (
+    OpenedItem,
+    entry_context,
+    item_context,
+    open_companion_entry,
+    open_session_item,
+)
 from plg_tui.vault.storage import decode_file, encode_file, open_db
 
 GROUP_DB = "group.db"
@@ -86,20 +93,21 @@ class GroupVault:
     def add_item(
         self, kind: str, text: str, *, member: str | None = None, session: str | None = None
     ) -> str:
-        """Seal `text` and store it at once; returns the item id."""
-        item_id = uuid.uuid4().hex
-        sealed = self.keys.seal(item_id, text)
+        """Seal `text`, tag it as written in a session, and store it at once; returns the id."""
+        item = {
+            "id": uuid.uuid4().hex,
+            "kind": kind,
+            "member": member,
+            "session": session,
+            "created": now_iso(),
+        }
+        context = item_context(self.keys.group_id, item)
+        sealed = self.keys.seal(context, text)
+        tag = self.keys.item_tag(context, sealed)
         self.db.table("items").insert(
-            {
-                "id": item_id,
-                "kind": kind,
-                "member": member,
-                "session": session,
-                "created": now_iso(),
-                "sealed": crypto.b64e(sealed),
-            }
+            {**item, "sealed": crypto.b64e(sealed), "auth": crypto.b64e(tag)}
         )
-        return item_id
+        return item["id"]
 
     def items(self, kind: str | None = None, session: str | None = None) -> list[dict[str, Any]]:
         found = self.db.table("items").all()
@@ -109,11 +117,9 @@ class GroupVault:
             if (kind is None or i["kind"] == kind) and (session is None or i["session"] == session)
         ]
 
-    def open_item(self, item: dict[str, Any]) -> str:
-        try:
-            return self.keys.open(item["id"], crypto.b64d(item["sealed"]))
-        except DecryptError:
-            raise DamagedFile(self.dir / GROUP_DB, f"sealed item {item['id']}") from None
+    def open_item(self, item: dict[str, Any]) -> OpenedItem:
+        """The item's text and how far it can be trusted; damaged or moved items never raise."""
+        return open_session_item(self.keys, item)
 
     # -- pairings, sessions, facilitation history -----------------------------------------
     def pairings(self) -> list[dict[str, Any]]:
@@ -166,7 +172,7 @@ def write_sealed_entry(
     path = _inbox_file(folder, entry_id)
     if path.exists():
         return None
-    sealed = keys.seal(f"{folder_name}/{entry_id}", text)
+    sealed = keys.seal(entry_context(keys.group_id, folder_name, entry_id, meta), text)
     payload = json.dumps({**meta, "id": entry_id, "sealed": crypto.b64e(sealed)}).encode()
     label = f"{folder_name}/{entry_id}"
     atomic_write(path, encode_file(keys.ops_key, {"group": keys.group_id, "file": label}, payload))
@@ -186,7 +192,11 @@ def iter_entries(home: Path, keys: GroupKeys, folder_name: str) -> Iterator[dict
 
 
 def open_entry(keys: GroupKeys, folder_name: str, entry: dict[str, Any]) -> str:
-    return keys.open(f"{folder_name}/{entry['id']}", crypto.b64d(entry["sealed"]))
+    """The entry's text; DecryptError if it was moved to another member, week or time."""
+    opened = open_companion_entry(keys, folder_name, entry)
+    if opened.text is None:
+        raise DecryptError("entry does not match its member, week or time")
+    return opened.text
 
 
 def remove_tree(path: Path) -> None:

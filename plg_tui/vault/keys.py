@@ -18,7 +18,7 @@ from pathlib import Path
 
 from plg_tui.vault import crypto
 from plg_tui.vault.atomic import atomic_write, exclusive_lock
-from plg_tui.vault.crypto import DecryptError, KdfParams
+from plg_tui.vault.crypto import DecryptError, KdfParams, SealContext
 from plg_tui.vault.errors import DamagedFile, KeyFileError, UnknownFormat, WrongPassphrase
 from plg_tui.vault.storage import encode_file, read_header
 
@@ -40,13 +40,24 @@ class GroupKeys:
         """Keys the HMAC of reply tokens; derived so it never needs storing on its own."""
         return crypto.hkdf_subkey(self.ops_key, "plg reply token v1")
 
-    def seal(self, item_id: str, text: str) -> bytes:
-        return crypto.seal(self.public_key, self.group_id, item_id, text.encode("utf-8"))
+    def seal(self, context: SealContext, text: str) -> bytes:
+        return crypto.seal(self.public_key, context, text.encode("utf-8"))
 
-    def open(self, item_id: str, blob: bytes) -> str:
+    def open(self, context: SealContext, blob: bytes) -> str:
+        plain = crypto.open_sealed(self._private("opening a sealed item"), context, blob)
+        return plain.decode("utf-8")
+
+    def item_tag(self, context: SealContext, sealed: bytes) -> bytes:
+        """Marks an item as written by a passphrase holder (see crypto.item_auth_tag)."""
+        return crypto.item_auth_tag(self._private("writing a session item"), context, sealed)
+
+    def item_tag_valid(self, context: SealContext, sealed: bytes, tag: bytes) -> bool:
+        return crypto.item_auth_valid(self._private("opening a sealed item"), context, sealed, tag)
+
+    def _private(self, action: str) -> bytes:
         if self.private_key is None:
-            raise PermissionError("sealed items open only with the group passphrase")
-        return crypto.open_sealed(self.private_key, self.group_id, item_id, blob).decode("utf-8")
+            raise PermissionError(f"{action} needs the group passphrase")
+        return self.private_key
 
 
 def keyring_path(home: Path, slug: str) -> Path:

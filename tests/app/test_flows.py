@@ -143,7 +143,8 @@ async def test_capture_is_sealed_into_the_vault_at_once(make_app, group, open_va
         vault = open_vault()
         items = vault.items(kind="challenge", session="1")
         assert len(items) == 1 and items[0]["member"] == EMAILS[0]
-        assert vault.open_item(items[0]) == marker
+        opened = vault.open_item(items[0])
+        assert opened.text == marker and opened.warning is None
         raw = (group / "groups" / "team" / "group.db").read_bytes()
         assert marker.encode() not in raw and b"MARKER" not in raw
         # A parking-lot item for the whole group, from the same dialog.

@@ -65,7 +65,7 @@ def test_no_marker_readable_in_home_or_temp(data_home, tmp_path, cheap_kdf):
 
     keys = unlock(data_home, "team", "correct horse battery")
     reopened = GroupVault(data_home, keys)
-    assert reopened.open_item(reopened.items("note")[0]) == MARKERS["note"]
+    assert reopened.open_item(reopened.items("note")[0]).text == MARKERS["note"]
     reopened.close()
 
     purge_group(data_home, "team")

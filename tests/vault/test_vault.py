@@ -6,12 +6,13 @@ import errno
 import json
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from plg_tui.vault import crypto
-from plg_tui.vault.crypto import DecryptError
+from plg_tui.vault.crypto import DecryptError, SealContext
 from plg_tui.vault.errors import (
     DamagedFile,
     DiskWriteError,
@@ -27,6 +28,7 @@ from plg_tui.vault.keys import (
     load_operations_keys,
     unlock,
 )
+from plg_tui.vault.sealed import item_context
 from plg_tui.vault.storage import MAGIC, EncryptedStorage
 
 PASS = "correct horse battery"
@@ -51,7 +53,7 @@ def test_round_trip_operations_and_sealed(make_group, data_home):
     assert {m["email"] for m in reopened.members()} >= {"ada@example.org", "grace@example.org"}
     [stored] = reopened.items("challenge")
     assert stored["id"] == item
-    assert reopened.open_item(stored) == "I avoid telling Sam his code reviews hurt"
+    assert reopened.open_item(stored).text == "I avoid telling Sam his code reviews hurt"
 
 
 def test_operations_key_alone_cannot_open_sealed_items(make_group, data_home):
@@ -65,18 +67,19 @@ def test_operations_key_alone_cannot_open_sealed_items(make_group, data_home):
     # Nor does treating the operations key itself as the private key work.
     blob = crypto.b64d(item["sealed"])
     with pytest.raises(DecryptError):
-        crypto.open_sealed(ops.keys.ops_key, ops.keys.group_id, item["id"], blob)
+        crypto.open_sealed(ops.keys.ops_key, item_context(ops.keys.group_id, item), blob)
 
 
 def test_sealed_item_is_bound_to_group_and_item_id(make_group, data_home):
     vault = make_group()
     keys = unlock(data_home, "team", PASS)
-    blob = keys.seal("item-1", "text")
-    assert keys.open("item-1", blob) == "text"
+    context = SealContext(keys.group_id, "item-1", "note")
+    blob = keys.seal(context, "text")
+    assert keys.open(context, blob) == "text"
     with pytest.raises(DecryptError):
-        keys.open("item-2", blob)
+        keys.open(replace(context, item_id="item-2"), blob)
     with pytest.raises(DecryptError):
-        crypto.open_sealed(keys.private_key, "another-group", "item-1", blob)
+        keys.open(replace(context, group_id="another-group"), blob)
     vault.close()
 
 
@@ -99,7 +102,7 @@ def test_passphrase_change_keeps_data(make_group, data_home, cheap_kdf):
         unlock(data_home, "team", PASS)
     keys = unlock(data_home, "team", "another long passphrase")
     reopened = GroupVault(data_home, keys)
-    assert reopened.open_item(reopened.items("note")[0]) == "kept across passphrase change"
+    assert reopened.open_item(reopened.items("note")[0]).text == "kept across passphrase change"
 
 
 @pytest.mark.parametrize("target", ["group.db", "keyring"])
