@@ -170,8 +170,7 @@ class ImapMailbox:
             return
         conn, self.conn = self.conn, None
         try:
-            if conn.state == "SELECTED":
-                conn.close()
+            # LOGOUT without CLOSE: CLOSE would expunge messages others flagged \\Deleted
             conn.logout()
         except Exception:  # noqa: BLE001 - already gone; nothing depends on a clean goodbye
             with contextlib.suppress(Exception):
