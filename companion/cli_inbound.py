@@ -116,11 +116,12 @@ def _print_result(result: BatchResult, notices: NoticeReport) -> None:
         _err(f"stopped early, will retry: {result.temporary}")
 
 
-def _exit_code(result: BatchResult) -> int:
+def _exit_code(result: BatchResult, source: str) -> int:
     if result.temporary:
         return EXIT_TEMPORARY
     if result.errors:
-        return EXIT_FAILED
+        # an MTA bounces on 1: the member would get their reply back instead of a retry
+        return EXIT_TEMPORARY if source == "stdin" else EXIT_FAILED
     return EXIT_OK
 
 
@@ -164,7 +165,11 @@ def _ingest(
         quarantine_limits=limits,
     )
 
+    dropped_unstored: dict[str, int] = {}
+
     def show(outcome: Outcome) -> None:
+        if outcome.reason == "quarantine full" and outcome.slug:
+            dropped_unstored[outcome.slug] = dropped_unstored.get(outcome.slug, 0) + 1
         if verbose or outcome.action == "quarantined":
             print(describe(outcome))
 
@@ -181,7 +186,12 @@ def _ingest(
         return EXIT_CONFIG
     notices = _send_notices(ingester, email, smtp)
     _print_result(result, notices)
-    return _exit_code(result)
+    for slug, count in sorted(dropped_unstored.items()):
+        _err(
+            f"the quarantine of group '{slug}' is full: {count} message(s) deleted unstored "
+            "(plg-companion status counts them)"
+        )
+    return _exit_code(result, source)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

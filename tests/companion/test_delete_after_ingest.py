@@ -120,6 +120,21 @@ def test_a_disk_failure_or_an_unreadable_key_file_leaves_the_message(
     assert os.listdir(maildir / "new") == []
 
 
+def test_stdin_asks_the_mta_to_retry_while_the_key_file_is_unreadable(inbound: Inbound) -> None:
+    from tests.companion.test_sources import companion, write_settings
+
+    write_settings(inbound, None)
+    key_file = inbound.home / "keys" / "team.key"
+    key_file.chmod(0o644)
+    waiting = companion(inbound.home, "ingest", "-", stdin=inbound.render("gmail_reply.eml"))
+    assert waiting.returncode == 75, waiting.stderr  # 1 would bounce the reply to the member
+    assert b"group team cannot be opened" in waiting.stderr and inbound.entries() == []
+    key_file.chmod(0o600)
+    stored = companion(inbound.home, "ingest", "-", stdin=inbound.render("gmail_reply.eml"))
+    assert stored.returncode == 0, stored.stderr
+    assert len(inbound.entries()) == 1
+
+
 # -- IMAP, a real Dovecot -------------------------------------------------------------------------
 
 

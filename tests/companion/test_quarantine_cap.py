@@ -76,7 +76,9 @@ def test_the_caps_come_from_plg_toml_and_status_shows_the_count(
     deliver(inbound, maildir, [forged(inbound, i) for i in range(3)])
     home = str(inbound.home)
     assert companion_main(["--home", home, "ingest", "--maildir", str(maildir), "--now", NOW]) == 0
-    assert "3 messages handled: 1 quarantined, 2 dropped" in capsys.readouterr().out
+    ingested = capsys.readouterr()
+    assert "3 messages handled: 1 quarantined, 2 dropped" in ingested.out
+    assert "quarantine of group 'team' is full: 2 message(s) deleted unstored" in ingested.err
     assert companion_main(["--home", home, "status", "team", "--now", NOW]) == 0
     out = capsys.readouterr().out
     assert "quarantine: 1 held" in out
