@@ -75,8 +75,8 @@ def maildir_messages(folder: Path) -> Iterator[tuple[Path, bytes]]:
         raise SourceError(f"{folder} is not a Maildir (it needs new/ and cur/)", temporary=False)
     paths = [sub / name for sub in (new, folder / "cur") for name in sorted(os.listdir(sub))]
     for path in paths:
-        if path.name.startswith("."):
-            continue
+        if path.name.startswith(".") or path.is_symlink():
+            continue  # a link is no delivered message: never read (nor delete) what it points at
         try:
             with open(path, "rb") as handle:
                 raw = handle.read(MAX_QUARANTINED_BYTES + 1)
