@@ -46,6 +46,7 @@ from plg_tui.core.groups import GroupError
 from plg_tui.core.home import SettingsError, group_slugs, load_settings, resolve_home
 from plg_tui.core.modules import ModuleError
 from plg_tui.vault.errors import VaultError
+from plg_tui.vault.group import QUARANTINE, group_dir
 
 PROG = "plg-companion"
 INBOUND_MODULE = "companion.cli_inbound"
@@ -240,6 +241,20 @@ def cmd_status(args: argparse.Namespace) -> int:
     return worst
 
 
+def _quarantine_lines(home: Path, slug: str, ledger: Ledger) -> list[str]:
+    folder = group_dir(home, slug) / QUARANTINE
+    held = len(list(folder.glob("*.entry"))) if folder.is_dir() else 0
+    dropped = int(ledger.counters.get("quarantine_dropped", 0))
+    lines = [f"  quarantine: {held} held (plg-companion quarantine {slug})"] if held else []
+    if dropped:
+        lines.append(
+            f"  quarantine full: {dropped} message(s) deleted unstored, last "
+            f"{ledger.counters.get('quarantine_dropped_at', '?')} (limits: [companion] "
+            "quarantine_max_items, quarantine_max_mib, quarantine_max_per_run in plg.toml)"
+        )
+    return lines
+
+
 def group_status_lines(
     home: Path, slug: str, now: datetime, schedule: ScheduleSettings
 ) -> list[str]:
@@ -288,6 +303,7 @@ def group_status_lines(
         if state.get("bouncing"):
             reason = state.get("bounce_reason") or ""
             lines.append(f"  bouncing: {email}" + (f" ({reason})" if reason else ""))
+    lines.extend(_quarantine_lines(home, slug, ledger))
     if ledger.runs:
         last = ledger.runs[-1]
         lines.append(

@@ -20,7 +20,13 @@ from typing import Any
 
 from companion.outbox import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
 from companion.receive import DEFAULT_LEDGER_TIMEOUT, Ingester, NoticeReport, Outcome
-from companion.settings import ConfigError, load_email_settings, load_smtp_settings, lock_timeout
+from companion.settings import (
+    ConfigError,
+    load_email_settings,
+    load_quarantine_limits,
+    load_smtp_settings,
+    lock_timeout,
+)
 from companion.sources import (
     BatchResult,
     SourceError,
@@ -52,7 +58,9 @@ def register(commands: Any) -> None:
         choices=["-"],
         help="'-': one message on stdin (from an MTA pipe); exit 75 asks the MTA to retry",
     )
-    ingest.add_argument("--maildir", metavar="DIR", help="read DIR/new, move handled to DIR/cur")
+    ingest.add_argument(
+        "--maildir", metavar="DIR", help="read DIR/new and DIR/cur, delete what was handled"
+    )
     ingest.add_argument("--imap", action="store_true", help="read the [imap] mailbox (default)")
     ingest.add_argument("--now", help="act as if it were this time (ISO 8601)")
     ingest.add_argument(
@@ -108,11 +116,12 @@ def _print_result(result: BatchResult, notices: NoticeReport) -> None:
         _err(f"stopped early, will retry: {result.temporary}")
 
 
-def _exit_code(result: BatchResult) -> int:
+def _exit_code(result: BatchResult, source: str) -> int:
     if result.temporary:
         return EXIT_TEMPORARY
     if result.errors:
-        return EXIT_FAILED
+        # an MTA bounces on 1: the member would get their reply back instead of a retry
+        return EXIT_TEMPORARY if source == "stdin" else EXIT_FAILED
     return EXIT_OK
 
 
@@ -120,12 +129,12 @@ def run_ingest(home: Path, settings: Mapping[str, Any], now: datetime) -> int:
     """`plg-companion run`: read the [imap] mailbox when it is configured."""
     try:
         imap = load_imap_settings(settings)
+        if imap is None:
+            return EXIT_OK
+        return _ingest(home, settings, now, "imap", imap=imap)
     except ConfigError as err:
         _err(f"error: {err}")
         return EXIT_CONFIG
-    if imap is None:
-        return EXIT_OK
-    return _ingest(home, settings, now, "imap", imap=imap)
 
 
 def _ingest(
@@ -138,6 +147,7 @@ def _ingest(
     maildir: Path | None = None,
     verbose: bool = False,
 ) -> int:
+    limits = load_quarantine_limits(settings)  # a ConfigError here: nothing read yet
     email, smtp, acknowledge = _notice_settings(settings)
     try:
         timeout = lock_timeout(settings)
@@ -146,10 +156,20 @@ def _ingest(
     if source == "stdin":
         timeout = min(timeout, STDIN_LEDGER_TIMEOUT)
     ingester = Ingester(
-        home, now=now, source=source, acknowledge=acknowledge, ledger_timeout=timeout, log=_err
+        home,
+        now=now,
+        source=source,
+        acknowledge=acknowledge,
+        ledger_timeout=timeout,
+        log=_err,
+        quarantine_limits=limits,
     )
 
+    dropped_unstored: dict[str, int] = {}
+
     def show(outcome: Outcome) -> None:
+        if outcome.reason == "quarantine full" and outcome.slug:
+            dropped_unstored[outcome.slug] = dropped_unstored.get(outcome.slug, 0) + 1
         if verbose or outcome.action == "quarantined":
             print(describe(outcome))
 
@@ -166,7 +186,12 @@ def _ingest(
         return EXIT_CONFIG
     notices = _send_notices(ingester, email, smtp)
     _print_result(result, notices)
-    return _exit_code(result)
+    for slug, count in sorted(dropped_unstored.items()):
+        _err(
+            f"the quarantine of group '{slug}' is full: {count} message(s) deleted unstored "
+            "(plg-companion status counts them)"
+        )
+    return _exit_code(result, source)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -24,7 +24,6 @@ class ImapSettings:
     username: str
     password: str
     folder: str = "INBOX"
-    processed_folder: str = "processed"
     ca_file: str | None = None
     timeout: float = 60.0
 
@@ -84,7 +83,6 @@ def load_imap_settings(
         username=username,
         password=password,
         folder=text("folder", "INBOX") or "INBOX",
-        processed_folder=text("processed_folder", "processed") or "processed",
         ca_file=text("ca_file"),
         timeout=float(timeout),
     )

@@ -1,8 +1,14 @@
 """Replies from an IMAP mailbox: a reconnecting mailbox and the ingest run.
 
-Unseen messages are fetched without setting \\Seen; once a chunk is committed it is moved to
-the processed folder (or marked \\Seen where the server offers no MOVE). A lost connection
-ends the run as temporary; nothing is marked that was not stored.
+Every message of the folder is fetched without setting \\Seen; once a chunk is committed
+its messages are flagged \\Deleted and expunged (UID EXPUNGE of exactly those where the
+server offers UIDPLUS). A lost connection ends the run as temporary; nothing is deleted that
+was not stored.
+
+Without UIDPLUS only a plain EXPUNGE exists, and it also removes every other message of the
+folder that someone flagged \\Deleted without expunging it yet. The folder is plg's own (the
+Reply-To mailbox), so such a message was already on its way out; a server without UIDPLUS
+(RFC 4315, offered by Dovecot, Exchange, Gmail, Cyrus) is rare today.
 """
 
 from __future__ import annotations
@@ -28,11 +34,14 @@ _IMAP_TRANSIENT = (imaplib.IMAP4.abort, OSError, EOFError, ssl.SSLError, socket.
 
 
 class ImapMailbox:
-    """One IMAP connection: unseen messages of a folder, and marking them handled."""
+    """One IMAP connection: the messages of a folder, and deleting them once handled.
 
-    def __init__(self, settings: ImapSettings, *, use_move: bool | None = None) -> None:
+    `use_uidplus` None follows the server's capabilities; False forces a plain EXPUNGE.
+    """
+
+    def __init__(self, settings: ImapSettings, *, use_uidplus: bool | None = None) -> None:
         self.settings = settings
-        self._use_move = use_move
+        self._use_uidplus = use_uidplus
         self.conn: imaplib.IMAP4 | None = None
         self._capabilities: set[str] = set()
 
@@ -78,7 +87,6 @@ class ImapMailbox:
             raise SourceError(f"{where}: {_os_text(err)}", temporary=True) from None
         self._capabilities = self._call(_capabilities)
         self._call(lambda c: self._select(c))
-        self._call(lambda c: self._ensure_processed_folder(c))
 
     def _select(self, conn: imaplib.IMAP4) -> None:
         typ, data = conn.select(_quote(self.settings.folder))
@@ -90,24 +98,10 @@ class ImapMailbox:
             )
 
     @property
-    def moves(self) -> bool:
-        if self._use_move is not None:
-            return self._use_move
-        return "MOVE" in self._capabilities
-
-    def _ensure_processed_folder(self, conn: imaplib.IMAP4) -> None:
-        if not self.moves:
-            return
-        typ, data = conn.list('""', _quote(self.settings.processed_folder))
-        if typ == "OK" and any(item for item in data if item):
-            return
-        typ, data = conn.create(_quote(self.settings.processed_folder))
-        if typ != "OK":
-            raise SourceError(
-                f"cannot create IMAP folder {self.settings.processed_folder!r}: {_imap_text(data)}",
-                temporary=False,
-            )
-        conn.subscribe(_quote(self.settings.processed_folder))
+    def uidplus(self) -> bool:
+        if self._use_uidplus is not None:
+            return self._use_uidplus
+        return "UIDPLUS" in self._capabilities
 
     def _call(self, action: Callable[[imaplib.IMAP4], Any]) -> Any:
         assert self.conn is not None
@@ -129,8 +123,10 @@ class ImapMailbox:
                 f"IMAP connection to {self.settings.host} lost: {_os_text(err)}", temporary=True
             ) from None
 
-    def unseen(self) -> list[bytes]:
-        typ, data = self._call(lambda c: c.uid("SEARCH", None, "UNSEEN"))
+    def waiting(self) -> list[bytes]:
+        """Every message of the folder: read or not (someone may have opened the mailbox), and
+        flagged \\Deleted or not (a run may have died before its expunge)."""
+        typ, data = self._call(lambda c: c.uid("SEARCH", None, "ALL"))
         if typ != "OK":
             raise SourceError(f"IMAP search failed: {_imap_text(data)}", temporary=True)
         return [uid for uid in (data[0] or b"").split() if uid.isdigit()]
@@ -147,31 +143,34 @@ class ImapMailbox:
         return None  # expunged by someone else meanwhile
 
     def messages(self) -> Iterator[tuple[bytes, bytes]]:
-        for uid in self.unseen():
+        for uid in self.waiting():
             raw = self.fetch(uid)
             if raw is not None:
                 yield uid, raw
 
-    def mark_handled(self, uids: list[bytes]) -> None:
+    def delete(self, uids: list[bytes]) -> None:
+        """Flag the messages \\Deleted and expunge them (see the module docstring)."""
         if not uids:
             return
         uid_set = b",".join(uids).decode()
-        if self.moves:
-            typ, data = self._call(
-                lambda c: c.uid("MOVE", uid_set, _quote(self.settings.processed_folder))
-            )
-        else:
-            typ, data = self._call(lambda c: c.uid("STORE", uid_set, "+FLAGS", "(\\Seen)"))
+        typ, data = self._call(lambda c: c.uid("STORE", uid_set, "+FLAGS.SILENT", "(\\Deleted)"))
         if typ != "OK":
-            raise SourceError(f"IMAP could not mark messages: {_imap_text(data)}", temporary=True)
+            raise SourceError(f"IMAP could not delete messages: {_imap_text(data)}", temporary=True)
+        if self.uidplus:
+            typ, data = self._call(lambda c: c.uid("EXPUNGE", uid_set))
+        else:
+            typ, data = self._call(lambda c: c.expunge())
+        if typ != "OK":
+            raise SourceError(
+                f"IMAP could not expunge messages: {_imap_text(data)}", temporary=True
+            )
 
     def close(self) -> None:
         if self.conn is None:
             return
         conn, self.conn = self.conn, None
         try:
-            if conn.state == "SELECTED":
-                conn.close()
+            # LOGOUT without CLOSE: CLOSE would expunge messages others flagged \\Deleted
             conn.logout()
         except Exception:  # noqa: BLE001 - already gone; nothing depends on a clean goodbye
             with contextlib.suppress(Exception):
@@ -183,19 +182,20 @@ def ingest_imap(
     settings: ImapSettings,
     *,
     chunk: int = 50,
-    use_move: bool | None = None,
+    use_uidplus: bool | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
-    """Read the folder's unseen messages; a lost connection ends the run as temporary."""
+    """Read the folder's messages, delete the handled; a lost connection ends the run as
+    temporary."""
     result = BatchResult()
-    mailbox = ImapMailbox(settings, use_move=use_move)
+    mailbox = ImapMailbox(settings, use_uidplus=use_uidplus)
     try:
         with stop_if_temporary(result):
             mailbox.open()
             process(
                 ingester,
                 mailbox.messages(),
-                mailbox.mark_handled,
+                mailbox.delete,
                 chunk=chunk,
                 result=result,
                 on_outcome=on_outcome,

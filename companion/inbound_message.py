@@ -12,6 +12,7 @@ import email.header
 import email.parser
 import email.policy
 import email.utils
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC
 from email.message import Message
@@ -171,12 +172,28 @@ def written_at(headers: Message) -> str:
         return ""
 
 
-def entry_id_for(headers: Message, raw: bytes) -> tuple[str, str]:
-    """(entry id, source hash): from the Message-ID, else from From + Date + body."""
+def entry_id_for(headers: Message, raw: bytes, *, group_id: str, member: str) -> tuple[str, str]:
+    """(entry id, source hash) of a journal reply.
+
+    The source hash identifies the message (its Message-ID, else From + Date + body); the id
+    binds the group and the member to it, so a member who guesses or copies another's
+    Message-ID gets an entry of their own and never pre-empts the other's.
+    """
     message_id = header_text(headers, "Message-ID").strip()
     if message_id:
-        digest = message_hash(message_id)
+        source = message_hash(message_id)
     else:
         basis = "\n".join((header_text(headers, "From"), header_text(headers, "Date")))
-        digest = message_hash(basis + "\n" + _body_bytes(raw).decode("utf-8", "replace"))
-    return digest, digest
+        source = message_hash(basis + "\n" + _body_bytes(raw).decode("utf-8", "replace"))
+    return _bound_id("entry", group_id, member, source), source
+
+
+def quarantine_id_for(raw: bytes, *, group_id: str) -> str:
+    """A quarantined item's id: the group and the exact bytes kept, so reading the same message
+    again finds the item already there, and no other message can take its place."""
+    return _bound_id("quarantine", group_id, "", hashlib.sha256(raw).hexdigest())
+
+
+def _bound_id(kind: str, group_id: str, member: str, source: str) -> str:
+    parts = ("plg", kind, group_id, member.lower(), source)
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "replace")).hexdigest()

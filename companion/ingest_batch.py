@@ -1,8 +1,9 @@
-"""Feeding a source's messages to the ingester in chunks, committing and marking each chunk.
+"""Feeding a source's messages to the ingester in chunks, committing and deleting each chunk.
 
-Every source (IMAP, Maildir, stdin) goes through `process`: a chunk is marked handled only
-after its messages are received and their ledger changes committed, so an interrupted run
-loses nothing and the next run finds the entries already there.
+Every source (IMAP, Maildir, stdin) goes through `process`: a chunk's messages are deleted
+from the mailbox only after they are received (sealed) and their ledger changes committed, so
+an interrupted run loses nothing, and the next run finds the entries already there and only
+deletes the messages. Every handled message is deleted, whatever its outcome (see `sources`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from companion.receive import Ingester, IngestTemporaryError, Outcome
+from companion.receive import Ingester, IngestTemporaryError, MessageWaits, Outcome
 
 CHUNK = 100
 
@@ -31,7 +32,7 @@ class BatchResult:
 
     counts: dict[str, int] = field(default_factory=dict)
     handled: int = 0
-    left: int = 0  # read but not marked handled (a temporary failure or an internal error)
+    left: int = 0  # read but left in the mailbox (a temporary failure or an internal error)
     temporary: str | None = None  # why the run stopped early, to be retried
     errors: int = 0  # messages left in place after an unexpected error
 
@@ -52,13 +53,13 @@ class BatchResult:
 def process(
     ingester: Ingester,
     messages: Iterable[tuple[Any, bytes]],
-    mark_handled: Callable[[list[Any]], None],
+    delete_handled: Callable[[list[Any]], None],
     *,
     chunk: int = CHUNK,
     result: BatchResult | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
-    """Receive each (handle, raw) pair; commit and mark handled every `chunk` messages.
+    """Receive each (handle, raw) pair; commit and delete the handled every `chunk` messages.
 
     A temporary failure (disk, busy ledger) stops the run with `result.temporary` set; the
     messages of the unfinished chunk stay where they were.
@@ -69,7 +70,7 @@ def process(
     def flush() -> None:
         ingester.commit()
         if done:
-            mark_handled(list(done))
+            delete_handled(list(done))
             result.handled += len(done)
             done.clear()
 
@@ -80,6 +81,11 @@ def process(
             except IngestTemporaryError:
                 result.left += 1
                 raise
+            except MessageWaits as err:
+                ingester.log(f"plg-companion: {err}")
+                result.errors += 1
+                result.left += 1
+                continue
             except Exception as err:  # noqa: BLE001 - one bad message must not stop the rest
                 ingester.log(
                     f"plg-companion: a message could not be handled ({type(err).__name__}); "
@@ -99,8 +105,8 @@ def process(
         result.temporary = str(err)
         result.left += len(done)
     except SourceError:
-        # keep what was already stored and committed; the source may be gone, so marking
-        # is best effort (unmarked messages are read again and found to be duplicates)
+        # keep what was already stored and committed; the source may be gone, so deleting
+        # is best effort (messages left are read again, found stored, and deleted then)
         try:
             flush()
         except (SourceError, IngestTemporaryError):

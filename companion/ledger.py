@@ -110,6 +110,8 @@ class Ledger:
     messages: key -> {member, kind, week, state, message_id, attempts, updated, error}
     members:  email -> {opted_out, opted_out_at, bouncing, bounce_reason, ...}
     runs:     run id -> {at, sent, failed, deferred, skipped}
+    counters: {quarantine_dropped, quarantine_dropped_at}: messages deleted unstored because
+              the group's quarantine was full
     """
 
     def __init__(
@@ -122,6 +124,7 @@ class Ledger:
         self.messages: dict[str, dict[str, Any]] = self._table(data, "messages", "key")
         self.members: dict[str, dict[str, Any]] = self._table(data, "members", "email")
         self.runs: list[dict[str, Any]] = list(data.get("runs", {}).values())
+        self.counters: dict[str, Any] = dict(data.get("counters", {}).get("1", {}))
         if handovers is not None:
             for record in handovers.records():
                 self._apply_logged(record)
@@ -174,6 +177,7 @@ class Ledger:
             "messages": {str(i): doc for i, doc in enumerate(self.messages.values(), 1)},
             "members": {str(i): doc for i, doc in enumerate(self.members.values(), 1)},
             "runs": {str(i): doc for i, doc in enumerate(self.runs[-50:], 1)},
+            "counters": {"1": self.counters} if self.counters else {},
         }
         self._storage.write(data)
         if self._handovers is not None:
@@ -213,6 +217,12 @@ class Ledger:
         record = self.members.setdefault(email.lower(), {"email": email.lower()})
         record.update(fields, updated=at or now_iso())
         return record
+
+    def count_quarantine_dropped(self, count: int, at: str) -> None:
+        self.counters["quarantine_dropped"] = (
+            int(self.counters.get("quarantine_dropped", 0)) + count
+        )
+        self.counters["quarantine_dropped_at"] = at
 
     def may_send_to(self, email: str) -> bool:
         state = self.member(email)

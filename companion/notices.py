@@ -30,6 +30,7 @@ class PendingChanges:
     opt_outs: dict[str, str] = field(default_factory=dict)  # email -> how
     bounces: dict[str, str] = field(default_factory=dict)  # email -> status
     notices: dict[str, dict[str, Any]] = field(default_factory=dict)  # ledger key -> record
+    quarantine_dropped: int = 0  # messages deleted unstored: the quarantine was full
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,9 @@ def build_notice(group: Group, record: dict[str, Any], email_settings: Any, now:
 def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> bool:
     at = now.isoformat(timespec="seconds")
     changed = False
+    if pending.quarantine_dropped:
+        ledger.count_quarantine_dropped(pending.quarantine_dropped, at)
+        changed = True
     for email_addr, how in pending.opt_outs.items():
         if not ledger.member(email_addr).get("opted_out"):
             ledger.set_member(email_addr, opted_out=True, opted_out_at=at, opted_out_by=how)

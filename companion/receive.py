@@ -8,10 +8,10 @@ bounces, acknowledgements to send). `Ingester.commit` then applies the queued le
 under each group's ledger lock, and `Ingester.send_notices` sends acknowledgements and STOP
 confirmations, each at most once.
 
-A source marks a message handled (moves it to cur/ or to the processed folder) only after
-`receive` and `commit` have both returned: a crash in between means the message is read again
-next time, and the second read finds the entry already there (the entry id is a hash of the
-Message-ID), so nothing is lost and nothing is stored twice.
+A source deletes a message from the mailbox only after `receive` and `commit` have both
+returned: a crash in between means the message is read again next time, and the second read
+finds the entry already there (the entry id binds group, member and Message-ID), so nothing
+is lost, nothing is stored or acknowledged twice, and the message is deleted then.
 
 Reading the message is in `inbound_message`, telling automatic mail apart in `classify`,
 finding the group and member in `routing`, and the ledger changes and notices in `notices`.
@@ -46,6 +46,7 @@ from companion.inbound_message import (
     member_text,
     parse_headers,
     parse_message,
+    quarantine_id_for,
     read_body,
     written_at,
 )
@@ -58,8 +59,9 @@ from companion.notices import (
     send_notices,
 )
 from companion.routing import RECIPIENT_HEADERS, THREAD_HEADERS, Group, GroupDirectory, Route
+from companion.settings import QuarantineLimits
 from plg_tui.vault.errors import DiskWriteError
-from plg_tui.vault.group import INBOX, QUARANTINE, write_sealed_entry
+from plg_tui.vault.group import INBOX, QUARANTINE, group_dir, write_sealed_entry
 
 __all__ = [
     "DEFAULT_LEDGER_TIMEOUT",
@@ -71,6 +73,7 @@ __all__ = [
     "RECIPIENT_HEADERS",
     "THREAD_HEADERS",
     "IngestTemporaryError",
+    "MessageWaits",
     "Ingester",
     "NoticeReport",
     "Outcome",
@@ -99,6 +102,21 @@ class IngestTemporaryError(Exception):
     """Try again later (the ledger is busy, the disk refused a write); nothing was lost."""
 
 
+class MessageWaits(Exception):
+    """This message may belong to a group that cannot be opened now (its key file or roster
+    is unreadable): it stays in the mailbox, unread by anyone, until the group is repaired.
+    The message is a fixed phrase naming the group(s), never text from the message."""
+
+
+@dataclass
+class _QuarantineUse:
+    """What a group's quarantine/ holds, and what this run added to it."""
+
+    items: int
+    size: int
+    this_run: int = 0
+
+
 @dataclass(frozen=True)
 class Outcome:
     """Where one message ended. `reason` is a fixed phrase, never text from the message."""
@@ -115,7 +133,8 @@ class Ingester:
     """Places messages for every group in the data home; see the module docstring.
 
     `now` is the received time written into entries; `acknowledge` False disables
-    acknowledgement emails (STOP confirmations still go out).
+    acknowledgement emails (STOP confirmations still go out); `quarantine_limits` caps what
+    each group's quarantine takes (the rest is dropped and counted in the ledger).
     """
 
     def __init__(
@@ -127,6 +146,7 @@ class Ingester:
         acknowledge: bool = True,
         ledger_timeout: float | None = DEFAULT_LEDGER_TIMEOUT,
         log: Callable[[str], None] | None = None,
+        quarantine_limits: QuarantineLimits | None = None,
     ) -> None:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
@@ -140,11 +160,14 @@ class Ingester:
         self._groups = GroupDirectory(home, lambda line: self.log(line))
         self._pending: dict[str, PendingChanges] = {}
         self._touched: set[str] = set()  # groups that got a notice queued in this run
+        self.quarantine_limits = quarantine_limits or QuarantineLimits()
+        self._quarantine_use: dict[str, _QuarantineUse] = {}
         self.counts: dict[str, int] = {}
 
     # -- the one code path --------------------------------------------------------------------
     def receive(self, raw: bytes) -> Outcome:
-        """Place one message. Raises IngestTemporaryError only when a write failed."""
+        """Place one message. Raises IngestTemporaryError when a write failed, MessageWaits
+        when the message may be for a group that cannot be opened."""
         try:
             outcome = self._receive(raw)
         except (DiskWriteError, OSError) as err:
@@ -175,6 +198,7 @@ class Ingester:
             groups = self._groups.groups_of_member(sender) if sender else []
             if len(groups) == 1:
                 return self._quarantine(groups[0], raw, headers, "no reply token", sender)
+            self._wait_if_a_group_is_unopenable()
             return Outcome("dropped", "not addressed to any group")
         group = route.group
         if route.member is None:
@@ -208,7 +232,9 @@ class Ingester:
             noun = "attachment was" if body.attachments == 1 else "attachments were"
             text = f"{text}\n\n[{body.attachments} {noun} not stored.]".lstrip()
 
-        entry_id, source_hash = entry_id_for(headers, raw)
+        entry_id, source_hash = entry_id_for(
+            headers, raw, group_id=group.keys.group_id, member=route.member
+        )
         meta = {
             "member": route.member,
             "week": route.week,
@@ -221,6 +247,9 @@ class Ingester:
         }
         path = write_sealed_entry(self.home, group.keys, INBOX, entry_id, meta, text)
         action = "placed" if path is not None else "duplicate"
+        # a duplicate is this member's own entry (the id binds the member), stored by an earlier
+        # run that may have died before queueing the acknowledgement; the ledger key keeps it
+        # to one acknowledgement per entry
         if self.acknowledge:
             self._queue_notice(group, "ack", route.member, route.week, entry_id)
         return Outcome(action, "journal entry", group.slug, route.member, route.week, entry_id)
@@ -228,16 +257,52 @@ class Ingester:
     def _quarantine(
         self, group: Group, raw: bytes, headers: Message, reason: str, sender: str
     ) -> Outcome:
-        entry_id, _ = entry_id_for(headers, raw)
+        kept_raw = raw[:MAX_QUARANTINED_BYTES]
+        entry_id = quarantine_id_for(kept_raw, group_id=group.keys.group_id)
+        path = group_dir(self.home, group.slug) / QUARANTINE / f"{entry_id}.entry"
+        if path.exists():  # read again after a run that died before deleting it
+            return Outcome("quarantined", reason, group.slug, None, None, entry_id)
+        use = self._quarantine_room(group, len(kept_raw))
+        if use is None:
+            self._pending.setdefault(group.slug, PendingChanges()).quarantine_dropped += 1
+            return Outcome("dropped", "quarantine full", group.slug)
         meta = {
             "reason": reason,
             "date": self.now.isoformat(timespec="seconds"),
             # addresses only: a display name is free text the writer chose
             "sender": sender or ", ".join(dict.fromkeys(addresses(headers, "From")))[:200],
         }
-        kept = raw[:MAX_QUARANTINED_BYTES].decode("utf-8", errors="replace")
-        write_sealed_entry(self.home, group.keys, QUARANTINE, entry_id, meta, kept)
+        kept = kept_raw.decode("utf-8", errors="replace")
+        written = write_sealed_entry(self.home, group.keys, QUARANTINE, entry_id, meta, kept)
+        if written is not None:
+            use.items += 1
+            use.this_run += 1
+            use.size += written.stat().st_size
         return Outcome("quarantined", reason, group.slug, None, None, entry_id)
+
+    def _quarantine_room(self, group: Group, size: int) -> _QuarantineUse | None:
+        """The group's quarantine use if one more message of `size` bytes fits, else None."""
+        use = self._quarantine_use.get(group.slug)
+        if use is None:
+            folder = group_dir(self.home, group.slug) / QUARANTINE
+            files = list(folder.glob("*.entry")) if folder.is_dir() else []
+            use = _QuarantineUse(len(files), sum(_size(f) for f in files))
+            self._quarantine_use[group.slug] = use
+        limits = self.quarantine_limits
+        # sealed and base64-encoded, a message takes about 4/3 of its size on disk
+        if (
+            use.items >= limits.max_items
+            or use.this_run >= limits.max_per_run
+            or use.size + size * 4 // 3 > limits.max_bytes
+        ):
+            return None
+        return use
+
+    def _wait_if_a_group_is_unopenable(self) -> None:
+        """A message that names no group we could open may be for one we could not: keep it."""
+        if self._groups.unopenable:
+            names = ", ".join(sorted(self._groups.unopenable))
+            raise MessageWaits(f"group {names} cannot be opened; the message stays in the mailbox")
 
     def _stop(self, group: Group, route: Route, how: str) -> Outcome:
         assert route.member is not None
@@ -255,6 +320,7 @@ class Ingester:
             return Outcome("dropped", "delivery delayed notice")
         route = self._groups.route_bounce(raw)
         if route is None or route.member is None:
+            self._wait_if_a_group_is_unopenable()
             return Outcome("dropped", "bounce for no member")
         if report.recipients and route.member not in report.recipients:
             return Outcome("dropped", "bounce recipient is not the member", route.group.slug)
@@ -317,6 +383,13 @@ class Ingester:
             ledger_timeout=self.ledger_timeout,
             log=self.log,
         )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _safe_error(err: BaseException) -> str:

@@ -57,6 +57,8 @@ class GroupDirectory:
         self.log = log
         self._groups: dict[str, Group | None] = {}
         self._slug_list: list[str] | None = None
+        # groups whose keys or roster could not be read: a message may be theirs, so it waits
+        self.unopenable: set[str] = set()
 
     # -- groups -------------------------------------------------------------------------------
     def group(self, slug: str) -> Group | None:
@@ -79,6 +81,7 @@ class GroupDirectory:
                 vault.close()
         except VaultError as err:
             self.log(f"plg-companion: group '{slug}' cannot be opened: {err}")
+            self.unopenable.add(slug)
             return None
         return Group(keys, names)
 

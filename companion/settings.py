@@ -239,3 +239,23 @@ def lock_timeout(settings: Mapping[str, Any]) -> float:
     """How long a run waits for another companion holding a group's ledger (seconds)."""
     companion = _section(settings, "companion")
     return float(_int(companion, "companion", "lock_timeout", 600, 1, 86400))
+
+
+@dataclass(frozen=True)
+class QuarantineLimits:
+    """How much a group's quarantine/ may hold, and take in one run; beyond, messages that
+    cannot be placed are deleted unstored and counted (anyone who knows a group's Reply-To
+    can send to it, and each quarantined message may be up to 2 MiB)."""
+
+    max_items: int = 100
+    max_bytes: int = 50 * 1024 * 1024
+    max_per_run: int = 20
+
+
+def load_quarantine_limits(settings: Mapping[str, Any]) -> QuarantineLimits:
+    companion = _section(settings, "companion")
+    return QuarantineLimits(
+        max_items=_int(companion, "companion", "quarantine_max_items", 100, 0, 100_000),
+        max_bytes=_int(companion, "companion", "quarantine_max_mib", 50, 0, 100_000) * 1024 * 1024,
+        max_per_run=_int(companion, "companion", "quarantine_max_per_run", 20, 0, 100_000),
+    )

@@ -1,10 +1,19 @@
 """Where replies come from: an IMAP mailbox, a Maildir, or one message on stdin.
 
 Each source reads raw messages and hands them to the one code path (`Ingester.receive`), in
-chunks; after a chunk's ledger changes are committed it marks the chunk handled (IMAP: MOVE
-to the processed folder, or \\Seen where MOVE is not offered; Maildir: new/ -> cur/). Nothing
-is removed or marked before its entry is written, so an interrupted run loses nothing, and the
-next run finds the entries already there, so nothing is stored twice.
+chunks; after a chunk's entries are sealed and its ledger changes committed, it DELETES the
+chunk's messages (IMAP: \\Deleted and expunge; Maildir: unlink). A member's reply left in
+the mailbox would be plaintext for whoever runs the mail server or the cron host, and out of
+reach of `plg group purge`. Nothing is deleted before its entry is written, so an
+interrupted run loses nothing, and the next run finds the entries already there (nothing is
+stored or acknowledged twice) and deletes the messages then.
+
+Every handled message is deleted, not only journal entries: quarantined ones once sealed, and
+those dropped or acted on (auto-replies, bounces, STOP, strangers' mail, quarantine full).
+They too can hold a member's words (an out-of-office text, a quoted prompt, a bounce carrying
+our email), and the mailbox exists only for plg. What stays is only what could not be handled
+now (a disk or ledger failure, a group whose keys cannot be read, an unexpected error): it is
+read again next run.
 
 The chunked hand-over shared by all sources is in `ingest_batch`, IMAP in `imap_source`
 (settings in `imap_settings`);
@@ -52,21 +61,22 @@ __all__ = [
     "ingest_stdin",
     "load_imap_settings",
     "maildir_messages",
-    "mark_maildir_handled",
+    "delete_maildir_messages",
     "process",
     "read_stream",
 ]
 
 
 def maildir_messages(folder: Path) -> Iterator[tuple[Path, bytes]]:
-    """(path, bytes) of each message in new/, oldest name first; unreadable files skipped."""
+    """(path, bytes) of each message in new/, then cur/ (a mail client that opened the Maildir
+    moves messages there), oldest name first; unreadable files skipped."""
     new = folder / "new"
     if not new.is_dir() or not (folder / "cur").is_dir():
         raise SourceError(f"{folder} is not a Maildir (it needs new/ and cur/)", temporary=False)
-    for name in sorted(os.listdir(new)):
-        if name.startswith("."):
-            continue
-        path = new / name
+    paths = [sub / name for sub in (new, folder / "cur") for name in sorted(os.listdir(sub))]
+    for path in paths:
+        if path.name.startswith(".") or path.is_symlink():
+            continue  # a link is no delivered message: never read (nor delete) what it points at
         try:
             with open(path, "rb") as handle:
                 raw = handle.read(MAX_QUARANTINED_BYTES + 1)
@@ -79,14 +89,28 @@ def maildir_messages(folder: Path) -> Iterator[tuple[Path, bytes]]:
         yield path, raw
 
 
-def mark_maildir_handled(paths: list[Path]) -> None:
-    """new/NAME -> cur/NAME:2,S (Seen), as a mail client would."""
+def delete_maildir_messages(paths: list[Path]) -> None:
+    """Unlink each message, then fsync its folder so the deletion survives a power cut."""
     for path in paths:
-        name = path.name if ":2," in path.name else f"{path.name}:2,S"
         try:
-            os.replace(path, path.parent.parent / "cur" / name)
+            os.unlink(path)
         except FileNotFoundError:
+            continue  # another reader took it
+        except OSError as err:
+            raise SourceError(
+                f"cannot delete {path} after storing it: {err.strerror or err}", temporary=True
+            ) from None
+    for folder in {path.parent for path in paths}:
+        try:
+            descriptor = os.open(folder, os.O_RDONLY)
+        except OSError:
             continue
+        try:
+            os.fsync(descriptor)
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
 
 
 def ingest_maildir(
@@ -101,7 +125,7 @@ def ingest_maildir(
         process(
             ingester,
             maildir_messages(folder),
-            mark_maildir_handled,
+            delete_maildir_messages,
             chunk=chunk,
             result=result,
             on_outcome=on_outcome,

@@ -36,6 +36,15 @@ SETTINGS_TEMPLATE = """\
 # password_file = "/etc/plg/imap-password"
 # folder = "INBOX"
 
+[companion]
+# lock_timeout = 600             # seconds a run waits for another run holding a group's ledger
+# Replies the companion cannot place are sealed into the group's quarantine/. Anyone who
+# knows the Reply-To address can send there, so it is capped per group; beyond a cap such a
+# message is deleted unstored and counted (plg-companion status shows the count).
+# quarantine_max_items = 100     # items held per group
+# quarantine_max_mib = 50        # total size per group, in MiB
+# quarantine_max_per_run = 20    # taken per group in one run
+
 [keys]
 # Remap the session app's keys by binding id (press ? in the app to see them), e.g.
 # "agenda.next_phase" = "n"

@@ -1,9 +1,10 @@
 """Member-written text never leaves the sealed entry: not on stdout/stderr, not in any file
 under the data home or the temp folder in plaintext, not in any email (acknowledgements and
-STOP confirmations go to the member only and never quote them).
+STOP confirmations go to the member only and never quote them), and not in the mailbox it came
+from once handled (the Maildir, or Dovecot's mail store on disk).
 
 Each reply carries marker strings in its Subject, body, From display name and attachment
-filename, and goes through the real `plg-companion` program by stdin and by Maildir.
+filename, and goes through the real `plg-companion` program by stdin, by Maildir and by IMAP.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tests.conftest import all_bytes_under
 if TYPE_CHECKING:
     from tests.companion.conftest import SmtpServer
     from tests.companion.conftest_imap import Inbound
+    from tests.companion.imap_server import Dovecot
 
 pytest_plugins = ["tests.companion.conftest_imap"]
 
@@ -110,12 +112,16 @@ def assert_no_marker(where: str, data: bytes) -> None:
 
 
 def assert_nothing_leaked(
-    inbound: Inbound, smtp: SmtpServer, outputs: list[subprocess.CompletedProcess], tmp: Path
+    inbound: Inbound,
+    smtp: SmtpServer,
+    outputs: list[subprocess.CompletedProcess],
+    tmp: Path,
+    *mailboxes: Path,
 ) -> None:
     for done in outputs:
         assert_no_marker(f"output of {done.args[4:]}", done.stdout + done.stderr)
         assert b"Traceback" not in done.stderr
-    for path, data in all_bytes_under(inbound.home, tmp):
+    for path, data in all_bytes_under(inbound.home, tmp, *mailboxes):
         assert_no_marker(str(path), data)
     sent = smtp.handler.messages
     assert sent, "the acknowledgement and the STOP confirmation went out"
@@ -154,7 +160,30 @@ def test_maildir_ingest_leaks_no_member_text(
     done = companion(inbound.home, "ingest", "--maildir", str(maildir), "-v", "--now", NOW)
     assert done.returncode == 0, done.stderr
     assert b"6 messages handled: 2 placed, 3 quarantined, 1 stopped" in done.stdout
-    assert_nothing_leaked(inbound, smtp_server, [done, *listings(inbound)], tmp_path / "tmp")
+    outputs = [done, *listings(inbound)]
+    assert_nothing_leaked(inbound, smtp_server, outputs, tmp_path / "tmp", maildir)
+
+
+def test_imap_ingest_leaks_no_member_text_and_leaves_none_on_the_server(
+    inbound: Inbound, smtp_server: SmtpServer, dovecot: Dovecot, tmp_path: Path, monkeypatch
+) -> None:
+    settings(inbound, smtp_server)
+    with (inbound.home / "plg.toml").open("a") as toml:
+        toml.write(
+            f'[imap]\nhost = "127.0.0.1"\nport = {dovecot.imaps_port}\nsecurity = "tls"\n'
+            f'username = "{dovecot.username}"\nca_file = "{dovecot.cert}"\n'
+        )
+    monkeypatch.setenv("PLG_IMAP_PASSWORD", dovecot.password)
+    for raw in the_replies(inbound).values():
+        dovecot.append(raw.replace(b"\n", b"\r\n"))
+    assert dovecot.mail_root is not None
+    assert any(b"QXBODYMARK" in data for _p, data in all_bytes_under(dovecot.mail_root))
+    done = companion(inbound.home, "ingest", "-v", "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    assert b"6 messages handled: 2 placed, 3 quarantined, 1 stopped" in done.stdout
+    assert dovecot.uids("INBOX") == []
+    outputs = [done, *listings(inbound)]
+    assert_nothing_leaked(inbound, smtp_server, outputs, tmp_path / "tmp", dovecot.mail_root)
 
 
 @pytest.mark.parametrize("folder", ["inbox", "quarantine"])

@@ -79,7 +79,25 @@ def test_the_entry_records_the_hash_of_the_source_message_id(inbound: Inbound) -
     inbound.ingester().receive(inbound.render("gmail_reply.eml"))
     [entry] = inbound.entries()
     assert entry["message_hash"] == message_hash("<CAHx3kq5B1vP0oTm9bq2+ZfW8xQ@mail.gmail.com>")
-    assert entry["id"] == entry["message_hash"]
+    # the id binds group and member as well (see test_sources: two members, one Message-ID)
+    assert entry["id"] != entry["message_hash"]
+
+
+def test_a_message_id_taken_by_a_stranger_cannot_push_a_quarantined_message_out(
+    inbound: Inbound,
+) -> None:
+    """Quarantined items are named by their bytes: a forged message that copies another's
+    Message-ID is kept beside it, never in its place (the original is deleted once stored)."""
+    forged = inbound.render("gmail_reply.eml", token=inbound.token()[:-4] + "0000")
+    forged = forged.replace(b"Sam", b"Bob")
+    genuine_without_token = inbound.render("gmail_reply.eml", sender=GRACE)
+    ingester = inbound.ingester()
+    assert ingester.receive(forged).action == "quarantined"
+    assert ingester.receive(genuine_without_token).action == "quarantined"
+    assert len(inbound.quarantine()) == 2
+    # the same bytes read again (a run that died before deleting) are one item
+    assert ingester.receive(forged).action == "quarantined"
+    assert len(inbound.quarantine()) == 2
 
 
 def test_the_companion_cannot_read_an_entry_and_no_file_holds_the_text(inbound: Inbound) -> None:

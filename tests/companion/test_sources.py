@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 pytest_plugins = ["tests.companion.conftest_imap"]
 
 ADA = "ada@example.org"
+GRACE = "grace@example.org"
 NOW = datetime(2026, 12, 8, 18, 45, tzinfo=UTC)
 EMAIL = EmailSettings(from_addr="Peer Learning <plg@example.org>", reply_to="journal@example.org")
 BATCH = (
@@ -47,10 +48,8 @@ def test_a_maildir_batch_ends_where_each_message_belongs(inbound: Inbound, tmp_p
     result = ingest_maildir(ingester, maildir)
     assert result.counts == {"placed": 3, "dropped": 1, "bounced": 1}
     assert (result.handled, result.left, result.temporary) == (5, 0, None)
-    assert os.listdir(maildir / "new") == []
-    assert sorted(os.listdir(maildir / "cur")) == sorted(
-        f"17000000{i:02d}.M{i}P1.host:2,S" for i in range(5)
-    )
+    # every handled message is deleted, whatever became of it
+    assert os.listdir(maildir / "new") == [] and os.listdir(maildir / "cur") == []
     assert os.listdir(maildir / "tmp") == ["half-delivered"]
     assert len(inbound.entries()) == 3
     assert Ledger.read_only(inbound.home, inbound.keys).member(ADA)["bouncing"] is True
@@ -119,6 +118,37 @@ def test_an_entry_is_acknowledged_once_by_email(inbound: Inbound, smtp_server: S
         if m["kind"] == "ack"
     ]
     assert record["state"] == "sent" and record["message_id"] == ack["Message-ID"].strip()
+
+
+def test_two_members_replies_with_one_message_id_are_both_stored_and_acknowledged(
+    inbound: Inbound, smtp_server: SmtpServer
+) -> None:
+    """Grace copies (or guesses) the Message-ID of Ada's reply and sends first: both entries
+    are stored, each member gets one acknowledgement, and a repeat of Ada's is one entry."""
+    ingester = inbound.ingester(acknowledge=True)
+    grace = inbound.render("iphone_reply.eml", member=GRACE).replace(
+        b"<6E7C1F0B-2A8D-4C0E-9B3F-1D5A7E2C9B40@example.com>",
+        b"<CAHx3kq5B1vP0oTm9bq2+ZfW8xQ@mail.gmail.com>",
+    )
+    ada = inbound.render("gmail_reply.eml")
+    assert ada.count(b"<CAHx3kq5B1vP0oTm9bq2+ZfW8xQ@mail.gmail.com>") == 1
+    assert ingester.receive(grace).action == "placed"
+    assert ingester.receive(ada).action == "placed"
+    assert ingester.receive(ada).action == "duplicate"
+    ingester.commit()
+    assert ingester.send_notices(EMAIL, smtp_server.settings()).sent == 2
+    entries = inbound.entries()
+    assert sorted(e["member"] for e in entries) == [ADA, GRACE]
+    assert len({e["message_hash"] for e in entries}) == 1
+    assert any("missed deadlines" in text for text in inbound.texts())
+    acks = smtp_server.handler.parsed()
+    assert sorted(a["To"].addresses[0].addr_spec for a in acks) == [ADA, GRACE]
+    # Ada's mail client sends it once more, in a later run: stored once, acknowledged once
+    again = inbound.ingester(acknowledge=True)
+    assert again.receive(ada).action == "duplicate"
+    again.commit()
+    assert again.send_notices(EMAIL, smtp_server.settings()).sent == 0
+    assert len(inbound.entries()) == 2 and len(smtp_server.handler.parsed()) == 2
 
 
 def test_an_unreachable_smtp_server_defers_the_ack_and_a_later_run_sends_it(

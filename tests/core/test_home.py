@@ -18,7 +18,14 @@ def test_home_resolution_order(tmp_path, monkeypatch):
 def test_init_writes_a_commented_settings_file_once(tmp_path):
     home = tmp_path / "h"
     assert init_home(home) is True
-    assert load_settings(home) == {"email": {}, "smtp": {}, "imap": {}, "keys": {}, "schedule": {}}
+    assert load_settings(home) == {
+        "email": {},
+        "smtp": {},
+        "imap": {},
+        "companion": {},
+        "keys": {},
+        "schedule": {},
+    }
     (home / "plg.toml").write_text('[smtp]\nhost = "mail"\n')
     assert init_home(home) is False
     assert load_settings(home)["smtp"]["host"] == "mail"

@@ -142,8 +142,10 @@ class Scene:
     findings: Findings
     markers: list[str]
 
-    def scan(self, phase: str) -> None:
-        leaks = find_markers(self.markers, self.home, self.temp)
+    def scan(self, phase: str, *more: Path) -> None:
+        """Markers in the data home, the temp dir, and `more` (the mail store, once every
+        reply has been ingested)."""
+        leaks = find_markers(self.markers, self.home, self.temp, *more)
         self.findings.expect(
             not leaks,
             f"{phase}: confidential text readable on disk: "
@@ -485,7 +487,11 @@ def test_a_whole_programme_with_faults(
     kinds = [r.kind for r in mail.sent]
     assert kinds.count("genuine") == sum(len(w) for w in GENUINE.values())
     assert kinds.count("stop") == kinds.count("out-of-office") == kinds.count("forged") == 1
-    scene.scan("end of the practice month")
+    # every reply was ingested, so none is left in the mailbox: Dovecot's store holds no words
+    left = dovecot.uids("INBOX")
+    findings.expect(not left, f"{len(left)} replies left in the IMAP folder after ingestion")
+    assert dovecot.mail_root is not None
+    scene.scan("end of the practice month", dovecot.mail_root)
     month_seconds = time.monotonic() - started
 
     # -- deliveries ------------------------------------------------------------------------
@@ -594,7 +600,7 @@ def test_a_whole_programme_with_faults(
     done = run_program(PLG, "--home", str(home), "group", "purge", SLUG, "--yes")
     findings.expect(done.returncode == 0, f"purge failed: {done.stderr}")
     scene.markers = markers + [m.email for m in MEMBERS] + [SLUG + "/"]
-    scene.scan("after purge")
+    scene.scan("after purge", dovecot.mail_root)
     leftovers = [p for p in home.rglob("*") if SLUG in p.name]
     findings.expect(not leftovers, f"after purge these remain: {leftovers}")
     after = run_companion(home, clock.now)
