@@ -43,7 +43,8 @@ from tests.e2e.harness import (
     run_companion,
 )
 
-pytestmark = pytest.mark.slow
+# realclock: its Dovecot, IMAP proxy and tmux terminal time out under libfaketime's clock
+pytestmark = [pytest.mark.slow, pytest.mark.realclock]
 
 BIN = Path(sys.executable).parent
 PLG, COMPANION = str(BIN / "plg"), str(BIN / "plg-companion")
