@@ -58,6 +58,7 @@ from companion.notices import (
     send_notices,
 )
 from companion.routing import RECIPIENT_HEADERS, THREAD_HEADERS, Group, GroupDirectory, Route
+from plg_tui.core.safe_text import printable
 from plg_tui.vault.errors import DiskWriteError
 from plg_tui.vault.group import INBOX, QUARANTINE, write_sealed_entry
 
@@ -232,8 +233,11 @@ class Ingester:
         meta = {
             "reason": reason,
             "date": self.now.isoformat(timespec="seconds"),
-            # addresses only: a display name is free text the writer chose
-            "sender": sender or ", ".join(dict.fromkeys(addresses(headers, "From")))[:200],
+            # addresses only: a display name is free text the writer chose; an address can
+            # still carry terminal escapes or bidi overrides, so those never get stored
+            "sender": printable(sender or ", ".join(dict.fromkeys(addresses(headers, "From"))))[
+                :200
+            ],
         }
         kept = raw[:MAX_QUARANTINED_BYTES].decode("utf-8", errors="replace")
         write_sealed_entry(self.home, group.keys, QUARANTINE, entry_id, meta, kept)
