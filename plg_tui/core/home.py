@@ -23,7 +23,8 @@ SETTINGS_TEMPLATE = """\
 [smtp]
 # host = "smtp.example.org"
 # port = 587
-# security = "starttls"          # starttls | tls | none
+# security = "starttls"          # starttls | tls | none (none: localhost only,
+#                                  or set allow_plaintext = true for a trusted relay)
 # username = "plg@example.org"
 # password_file = "/etc/plg/smtp-password"
 # connections = 4                # parallel connections while sending
