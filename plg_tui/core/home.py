@@ -80,6 +80,31 @@ def init_home(home: Path) -> bool:
     return True
 
 
+PRIVATE_DIR_MODE = 0o700
+
+
+def tighten_home(home: Path) -> list[tuple[Path, int]]:
+    """Make the data home, groups/ and keys/ private (0700): others may not even list them.
+
+    Returns (folder, its old mode) for each folder changed. A link is not followed: its
+    target is not ours to change."""
+    import stat
+
+    changed = []
+    for folder in (home, home / "groups", home / "keys"):
+        try:
+            st = os.lstat(folder)
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            continue
+        mode = stat.S_IMODE(st.st_mode)
+        if mode != PRIVATE_DIR_MODE:
+            os.chmod(folder, PRIVATE_DIR_MODE)
+            changed.append((folder, mode))
+    return changed
+
+
 def load_settings(home: Path) -> dict[str, Any]:
     import tomllib
 
