@@ -43,8 +43,15 @@ from companion.schedule import (
 )
 from companion.settings import ConfigError, load_schedule_settings
 from plg_tui.core.groups import GroupError
-from plg_tui.core.home import SettingsError, group_slugs, load_settings, resolve_home
+from plg_tui.core.home import (
+    SettingsError,
+    group_slugs,
+    load_settings,
+    misnamed_group_folders,
+    resolve_home,
+)
 from plg_tui.core.modules import ModuleError
+from plg_tui.core.safe_text import printable
 from plg_tui.vault.errors import VaultError
 from plg_tui.vault.group import QUARANTINE, group_dir
 
@@ -230,6 +237,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not slugs:
         print(f"no groups in {home}")
     worst = EXIT_OK
+    for name, why in [] if args.slug else misnamed_group_folders(home):
+        print(printable(f"{name}: skipped ({why})"))
     for slug in slugs:
         try:
             lines = group_status_lines(home, slug, now, schedule)
@@ -312,7 +321,8 @@ def group_status_lines(
         )
     else:
         lines.append("  last run: never")
-    return lines
+    # names, addresses and server replies came from outside: no escapes reach the terminal
+    return [printable(line) for line in lines]
 
 
 def _what(record: dict[str, Any]) -> str:

@@ -37,6 +37,7 @@ from companion.sources import (
     load_imap_settings,
 )
 from plg_tui.core.home import SettingsError, group_slugs, load_settings, resolve_home
+from plg_tui.core.safe_text import printable
 from plg_tui.vault.group import QUARANTINE, group_dir, iter_entries
 from plg_tui.vault.keys import load_operations_keys
 
@@ -247,5 +248,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
             continue
         print(f"{slug}: {len(items)} in quarantine")
         for item in items:
-            print(f"  {item['date']}  {item['reason']:<30}  {item.get('sender') or '(no sender)'}")
+            # printable even for records stored before senders were cleaned
+            sender = printable(item.get("sender") or "") or "(no sender)"
+            print(f"  {printable(item['date'])}  {printable(item['reason']):<30}  {sender}")
     return EXIT_OK

@@ -60,6 +60,7 @@ from companion.notices import (
 )
 from companion.routing import RECIPIENT_HEADERS, THREAD_HEADERS, Group, GroupDirectory, Route
 from companion.settings import QuarantineLimits
+from plg_tui.core.safe_text import printable
 from plg_tui.vault.errors import DiskWriteError
 from plg_tui.vault.group import INBOX, QUARANTINE, group_dir, write_sealed_entry
 
@@ -269,8 +270,11 @@ class Ingester:
         meta = {
             "reason": reason,
             "date": self.now.isoformat(timespec="seconds"),
-            # addresses only: a display name is free text the writer chose
-            "sender": sender or ", ".join(dict.fromkeys(addresses(headers, "From")))[:200],
+            # addresses only: a display name is free text the writer chose; an address can
+            # still carry terminal escapes or bidi overrides, so those never get stored
+            "sender": printable(sender or ", ".join(dict.fromkeys(addresses(headers, "From"))))[
+                :200
+            ],
         }
         kept = kept_raw.decode("utf-8", errors="replace")
         written = write_sealed_entry(self.home, group.keys, QUARANTINE, entry_id, meta, kept)

@@ -24,6 +24,7 @@ from aiosmtplib.email import flatten_message
 
 from companion.compose import WireMessage
 from companion.settings import ConfigError, SmtpSettings
+from plg_tui.core.safe_text import printable
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -52,7 +53,8 @@ _CONNECTION_ERRORS = (
 
 
 def _reply(code: int, text: str) -> str:
-    return f"{code} {' '.join(str(text).split())}"[:300]
+    # the server's text is outside text: it is stored in the ledger and printed by `status`
+    return f"{code} {printable(' '.join(str(text).split()))}"[:300]
 
 
 Outgoing = EmailMessage | WireMessage

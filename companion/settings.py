@@ -8,6 +8,7 @@ plg.toml: the SMTP password comes from PLG_SMTP_PASSWORD or a password_file.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -138,6 +139,17 @@ def read_password(
     return password
 
 
+def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1, read from the name alone (no DNS lookup to fool)."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def load_smtp_settings(
     settings: Mapping[str, Any], env: Mapping[str, str] = os.environ
 ) -> SmtpSettings:
@@ -148,6 +160,14 @@ def load_smtp_settings(
     if security not in SECURITY_MODES:
         raise ConfigError(
             f"{_where('smtp', 'security')}: {security!r} is not one of {', '.join(SECURITY_MODES)}"
+        )
+    allow_plaintext = _bool(smtp, "smtp", "allow_plaintext", False)
+    if security == "none" and not allow_plaintext and not is_loopback(host):
+        raise ConfigError(
+            f'{_where("smtp", "security")}: "none" sends every email, with members\' names '
+            f"and addresses and the SMTP password, unencrypted to {host}; use "
+            '"starttls" or "tls", or, only for a relay on a network you trust, add '
+            "allow_plaintext = true to [smtp]"
         )
     port = _int(smtp, "smtp", "port", DEFAULT_PORTS[security], 1, 65535)
     username = _string(smtp, "smtp", "username", required=False)

@@ -38,11 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from plg_tui.core.home import init_home, resolve_home
+    from plg_tui.core.home import PRIVATE_DIR_MODE, init_home, resolve_home, tighten_home
 
     home = resolve_home(args.home)
+    tightened = tighten_home(home)
     created = init_home(home)
     print(f"{'created' if created else 'already set up'}: {home} (settings: {home / 'plg.toml'})")
+    for folder, mode in tightened:
+        print(
+            f"made private: {folder} (mode {mode:o} -> {PRIVATE_DIR_MODE:o}, only you can read it)"
+        )
     return 0
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from plg_tui.cli.common import CommandError, add_passphrase_option
 from plg_tui.core.home import resolve_home
+from plg_tui.core.safe_text import printable
 
 
 def register(commands: Any) -> None:
@@ -94,13 +95,26 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"no groups in {home} (create one: plg group create ...)")
     for slug, info in groups:
         if isinstance(info, str):
-            print(f"{slug}\tcannot open: {info}")
+            print(f"{printable(slug)}\tcannot open: {printable(info)}")
             continue
         print(
-            f"{slug}\t{info['module']}\t{len(info['members'])} members\t"
-            f"{info['session1']} / {info['session2']} {info['timezone']}\t{info['stage']}"
+            "\t".join(
+                printable(field)
+                for field in (
+                    slug,
+                    info["module"],
+                    f"{len(info['members'])} members",
+                    f"{info['session1']} / {info['session2']} {info['timezone']}",
+                    info["stage"],
+                )
+            )
         )
     return 0
+
+
+def _say(line: str) -> None:
+    """Print one line whose parts came from outside plg (roster, module): no escapes pass."""
+    print(printable(line))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -110,22 +124,22 @@ def cmd_show(args: argparse.Namespace) -> int:
     vault = open_for_operations(home, args.slug)
     info = describe(vault)
     vault.close()
-    print(f"group     {info['slug']}")
-    print(f"module    {info['module']} — {info.get('module_title', '')}")
-    print(f"session 1 {info['session1']} ({info['timezone']})")
-    print(f"session 2 {info['session2']} ({info['timezone']})")
-    print(f"stage     {info['stage']}")
+    _say(f"group     {info['slug']}")
+    _say(f"module    {info['module']} — {info.get('module_title', '')}")
+    _say(f"session 1 {info['session1']} ({info['timezone']})")
+    _say(f"session 2 {info['session2']} ({info['timezone']})")
+    _say(f"stage     {info['stage']}")
     if info.get("call_link"):
-        print(f"call      {info['call_link']}")
-    print("members")
+        _say(f"call      {info['call_link']}")
+    _say("members")
     for m in info["members"]:
         extra = ", ".join(x for x in (m.get("title"), m.get("department")) if x)
-        print(f"  {m['name']} <{m['email']}>  level {m['level']}  {m['timezone']}  {extra}")
+        _say(f"  {m['name']} <{m['email']}>  level {m['level']}  {m['timezone']}  {extra}")
     if info["pairs"]:
         names = {m["email"]: m["name"] for m in info["members"]}
-        print("partners")
+        _say("partners")
         for pair in info["pairs"]:
-            print("  " + " + ".join(names.get(e, e) for e in pair))
+            _say("  " + " + ".join(names.get(e, e) for e in pair))
     return 0
 
 
@@ -146,9 +160,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from plg_tui.core.groups import purge_group
+    from plg_tui.core.groups import check_purgeable, purge_group
 
     home = resolve_home(args.home)
+    check_purgeable(home, args.slug)  # before asking: a bad name is refused, not confirmed
     if not args.yes:
         if not sys.stdin.isatty():
             raise CommandError(f"purge destroys '{args.slug}' for good; add --yes to confirm")
@@ -187,5 +202,5 @@ def cmd_pairs(args: argparse.Namespace) -> int:
         vault.close()
     print(f"partners for '{args.slug}':")
     for g in groups:
-        print("  " + " + ".join(f"{names[e]} <{e}>" for e in g))
+        _say("  " + " + ".join(f"{names[e]} <{e}>" for e in g))
     return 0

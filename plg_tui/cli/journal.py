@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from plg_tui.cli.common import CommandError, add_passphrase_option
 from plg_tui.core.home import resolve_home
+from plg_tui.core.safe_text import printable, printable_lines
 
 if TYPE_CHECKING:  # the vault (cryptography, tinydb) loads only when the command runs
     from zoneinfo import ZoneInfo
@@ -102,7 +103,8 @@ def cmd_journal(args: argparse.Namespace) -> int:
         heading = f"{when}{names.get(email, email)} <{email}> · {_local(entry['received'], zone)}"
         if notes:
             heading += f" ({', '.join(notes)})"
+        heading = printable(heading)
         print(heading)
         print("-" * min(len(heading), 72))
-        print(text)
+        print(printable_lines(text))  # a reply may carry bidi overrides or stray escapes
     return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,11 +18,13 @@ from plg_tui.vault.keys import (
     KdfParams,
     create_group_keys,
     keyfile_path,
+    keyring_path,
     load_operations_keys,
     shred_file,
 )
+from plg_tui.vault.paths import SLUG_PATTERN, checked_slug
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+SLUG = SLUG_PATTERN
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -81,11 +82,7 @@ def create_group(
     from plg_tui.core.modules import ModuleError, UnknownModuleError, load_module
 
     problems: list[str] = []
-    if not SLUG.match(spec.slug):
-        raise GroupError(
-            f"group name {spec.slug!r}: use lowercase letters, digits and hyphens "
-            "(e.g. eng-managers-q1)"
-        )
+    checked_slug(spec.slug)
     if group_dir(home, spec.slug).exists() or keyfile_path(home, spec.slug).exists():
         raise GroupError(f"group '{spec.slug}' already exists in {home}")
     if not valid_timezone(spec.timezone):
@@ -164,7 +161,7 @@ def describe(vault: GroupVault, now: datetime | None = None) -> dict[str, Any]:
 
 def list_groups(home: Path) -> list[tuple[str, dict[str, Any] | str]]:
     """(slug, info) per group, or (slug, error text) for one that cannot be opened."""
-    from plg_tui.core.home import group_slugs
+    from plg_tui.core.home import group_slugs, misnamed_group_folders
 
     result: list[tuple[str, dict[str, Any] | str]] = []
     for slug in group_slugs(home):
@@ -174,19 +171,48 @@ def list_groups(home: Path) -> list[tuple[str, dict[str, Any] | str]]:
             vault.close()
         except (VaultError, GroupError) as err:
             result.append((slug, str(err)))
+    result.extend(misnamed_group_folders(home))
     return result
 
 
 def _remove_group_files(home: Path, slug: str) -> None:
-    folder = group_dir(home, slug)
-    for path in [keyfile_path(home, slug), folder / "keyring"]:
+    for path in [keyfile_path(home, slug), keyring_path(home, slug)]:
         shred_file(path)
-    remove_tree(folder)
+    remove_tree(group_dir(home, slug))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def check_purgeable(home: Path, slug: str) -> None:
+    """Refuse (GroupError, nothing touched) anything but an existing group inside `home`.
+
+    Purge deletes recursively and overwrites key files, so a link must never lead it
+    elsewhere: the group folder, its keyring and its key file must be what they seem.
+    """
+    folder, ring, keyfile = (
+        group_dir(home, slug),
+        keyring_path(home, slug),
+        keyfile_path(home, slug),
+    )
+    refuse = f"refusing to purge '{slug}'"
+    for path, kind in ((folder, "folder"), (ring, "file"), (keyfile, "file")):
+        if path.is_symlink():
+            raise GroupError(
+                f"{refuse}: {path} is a symbolic link; plg purges only its own files inside "
+                f"{home}. Nothing was removed; look at the link and remove it yourself"
+            )
+        if path.exists() and (path.is_dir() != (kind == "folder")):
+            raise GroupError(f"{refuse}: {path} is not a {kind}; nothing was removed")
+    if not folder.exists() and not keyfile.exists():
+        raise GroupError(f"no group '{slug}' in {home} (see: plg group list); nothing was removed")
+    for path in (folder, keyfile):
+        if path.exists() and not _inside(path, home):
+            raise GroupError(f"{refuse}: {path} leads outside {home}; nothing was removed")
 
 
 def purge_group(home: Path, slug: str) -> None:
     """Crypto-shred: destroy both copies of the keys first, then remove every file."""
-    folder = group_dir(home, slug)
-    if not folder.exists() and not keyfile_path(home, slug).exists():
-        raise GroupError(f"no group '{slug}' in {home}")
+    check_purgeable(home, slug)
     _remove_group_files(home, slug)

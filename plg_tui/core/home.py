@@ -23,7 +23,8 @@ SETTINGS_TEMPLATE = """\
 [smtp]
 # host = "smtp.example.org"
 # port = 587
-# security = "starttls"          # starttls | tls | none
+# security = "starttls"          # starttls | tls | none (none: localhost only,
+#                                  or set allow_plaintext = true for a trusted relay)
 # username = "plg@example.org"
 # password_file = "/etc/plg/smtp-password"
 # connections = 4                # parallel connections while sending
@@ -88,6 +89,31 @@ def init_home(home: Path) -> bool:
     return True
 
 
+PRIVATE_DIR_MODE = 0o700
+
+
+def tighten_home(home: Path) -> list[tuple[Path, int]]:
+    """Make the data home, groups/ and keys/ private (0700): others may not even list them.
+
+    Returns (folder, its old mode) for each folder changed. A link is not followed: its
+    target is not ours to change."""
+    import stat
+
+    changed = []
+    for folder in (home, home / "groups", home / "keys"):
+        try:
+            st = os.lstat(folder)
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            continue
+        mode = stat.S_IMODE(st.st_mode)
+        if mode != PRIVATE_DIR_MODE:
+            os.chmod(folder, PRIVATE_DIR_MODE)
+            changed.append((folder, mode))
+    return changed
+
+
 def load_settings(home: Path) -> dict[str, Any]:
     import tomllib
 
@@ -101,13 +127,33 @@ def load_settings(home: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: {err}") from None
 
 
-def group_slugs(home: Path) -> list[str]:
-    """Every group folder, including one whose files are damaged or missing: listing it lets
-    the command that opens it say what is wrong, instead of the group silently vanishing."""
+def _group_folder_names(home: Path) -> list[str]:
     groups = home / "groups"
     if not groups.is_dir():
         return []
     return sorted(p.name for p in groups.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def group_slugs(home: Path) -> list[str]:
+    """Every group folder, including one whose files are damaged or missing: listing it lets
+    the command that opens it say what is wrong, instead of the group silently vanishing.
+
+    A folder whose name breaks the group-name rule is not a group plg made; it is left out
+    here (so nothing opens it) and reported by `misnamed_group_folders`."""
+    from plg_tui.vault.paths import is_valid_slug
+
+    return [name for name in _group_folder_names(home) if is_valid_slug(name)]
+
+
+def misnamed_group_folders(home: Path) -> list[tuple[str, str]]:
+    """(folder name, why it is no group) for each folder in groups/ that plg never opens."""
+    from plg_tui.vault.paths import BadGroupName, is_valid_slug
+
+    return [
+        (name, f"{BadGroupName(name)}; plg does not open it: rename or remove the folder")
+        for name in _group_folder_names(home)
+        if not is_valid_slug(name)
+    ]
 
 
 def load_keymap(home: Path) -> dict[str, str]:

@@ -33,6 +33,11 @@ def check_new(passphrase: str) -> str:
         raise PassphraseError(
             f"the passphrase has {len(passphrase)} characters; use at least {MIN_LENGTH}"
         )
+    from plg_tui.core.passphrase_strength import weakness
+
+    problem = weakness(passphrase)
+    if problem is not None:
+        raise PassphraseError(problem)
     return passphrase
 
 

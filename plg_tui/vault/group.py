@@ -18,6 +18,7 @@ from plg_tui.vault.atomic import atomic_write
 from plg_tui.vault.crypto import DecryptError
 from plg_tui.vault.errors import DamagedFile, VaultError
 from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.paths import group_dir
 from plg_tui.vault.sealed import (
     OpenedItem,
     entry_context,
@@ -31,10 +32,6 @@ GROUP_DB = "group.db"
 LEDGER_DB = "ledger.db"
 INBOX = "inbox"
 QUARANTINE = "quarantine"
-
-
-def group_dir(home: Path, slug: str) -> Path:
-    return home / "groups" / slug
 
 
 def now_iso() -> str:
@@ -200,11 +197,18 @@ def open_entry(keys: GroupKeys, folder_name: str, entry: dict[str, Any]) -> str:
 
 
 def remove_tree(path: Path) -> None:
+    """Remove a folder and what is in it; a link inside is removed, never followed."""
+    if path.is_symlink():
+        raise VaultError(f"{path} is a symbolic link; plg removes only its own folders")
     if not path.exists():
         return
     for root, dirs, files in os.walk(path, topdown=False):
         for name in files:
             os.unlink(os.path.join(root, name))
         for name in dirs:
-            os.rmdir(os.path.join(root, name))
+            inner = os.path.join(root, name)
+            if os.path.islink(inner):
+                os.unlink(inner)
+            else:
+                os.rmdir(inner)
     os.rmdir(path)

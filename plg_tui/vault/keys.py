@@ -20,9 +20,9 @@ from plg_tui.vault import crypto
 from plg_tui.vault.atomic import atomic_write, exclusive_lock
 from plg_tui.vault.crypto import DecryptError, KdfParams, SealContext
 from plg_tui.vault.errors import DamagedFile, KeyFileError, UnknownFormat, WrongPassphrase
+from plg_tui.vault.paths import KEYRING_LABEL, keyfile_path, keyring_path
 from plg_tui.vault.storage import encode_file, read_header
 
-KEYRING_LABEL = "keyring"
 KEYFILE_VERSION = 1
 DEFAULT_KDF = KdfParams()
 
@@ -58,14 +58,6 @@ class GroupKeys:
         if self.private_key is None:
             raise PermissionError(f"{action} needs the group passphrase")
         return self.private_key
-
-
-def keyring_path(home: Path, slug: str) -> Path:
-    return home / "groups" / slug / KEYRING_LABEL
-
-
-def keyfile_path(home: Path, slug: str) -> Path:
-    return home / "keys" / f"{slug}.key"
 
 
 def _wrap_ad(group_id: str, what: str) -> bytes:
@@ -219,13 +211,16 @@ def change_passphrase(
 
 
 def shred_file(path: Path) -> None:
-    """Overwrite then remove; the real protection is that the keys are gone."""
+    """Overwrite then remove; the real protection is that the keys are gone.
+
+    A link is removed, never written through: its target is not ours to overwrite."""
     try:
-        size = path.stat().st_size
+        st = os.lstat(path)
     except FileNotFoundError:
         return
-    with open(path, "r+b") as handle:
-        handle.write(os.urandom(size))
-        handle.flush()
-        os.fsync(handle.fileno())
+    if stat.S_ISREG(st.st_mode):
+        with os.fdopen(os.open(path, os.O_RDWR | os.O_NOFOLLOW), "r+b") as handle:
+            handle.write(os.urandom(st.st_size))
+            handle.flush()
+            os.fsync(handle.fileno())
     path.unlink()

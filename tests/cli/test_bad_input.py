@@ -162,13 +162,15 @@ def snapshot(home: Path) -> dict[Path, bytes]:
     return {p: data for p, data in all_bytes_under(home) if not p.name.endswith(".lock")}
 
 
-def run(program: str, args: list[str], stdin: bytes) -> subprocess.CompletedProcess:
+def run(
+    program: str, args: list[str], stdin: bytes, passphrase: str = "correct horse battery"
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(BIN / program), *args],
         input=stdin,
         capture_output=True,
         timeout=60,
-        env={**os.environ, "PLG_PASSPHRASE": "correct horse battery"},
+        env={**os.environ, "PLG_PASSPHRASE": passphrase},
     )
 
 
@@ -203,7 +205,8 @@ def test_excel_roster_with_bom_semicolons_and_an_empty_trailing_column_works(
         "Linus Park;linus@example.org;QA;4;vpq@example.org;Q;;",
     ]
     roster.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(rows).encode() + b"\r\n")
-    done = run("plg", [a.replace("{roster}", str(roster)) for a in create()], b"")
+    args = [a.replace("{roster}", str(roster)) for a in create()]
+    done = run("plg", args, b"", passphrase="orbit cactus velvet plume")
     assert done.returncode == 0, done.stderr
     shown = run("plg", ["group", "show", "new"], b"")
     assert b"Ada Lovelace <ada@example.org>" in shown.stdout

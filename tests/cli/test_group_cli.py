@@ -13,7 +13,8 @@ import pytest
 from tests.dates import SESSION1, SESSION2, session_dates
 
 PLG = shutil.which("plg", path=str(Path(sys.executable).parent)) or "plg"
-PASS = "correct horse battery"
+# a new passphrase must be worth ~50 bits: four random words (see core/passphrase_strength)
+PASS = "violet tundra pencil harbour"
 
 
 def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None):
@@ -109,7 +110,7 @@ def test_passwd_with_files(roster_file, tmp_path):
     assert create(roster_file).returncode == 0
     old, new, wrong = tmp_path / "old", tmp_path / "new", tmp_path / "wrong"
     old.write_text(PASS + "\n")
-    new.write_text("a fresh long passphrase\n")
+    new.write_text("maple orbit cactus velvet\n")
     wrong.write_text("not it at all\n")
     bad = run("group", "passwd", "team", "--passphrase-file", str(wrong),
               "--new-passphrase-file", str(new))  # fmt: skip
@@ -220,11 +221,16 @@ CREATE_ARGS = [
 
 def test_interactive_prompt_asks_twice(roster_file, isolated_environment):
     args = [*CREATE_ARGS, "--roster", str(roster_file)]
-    code, out = _spawn_in_terminal(args, ["typed long passphrase", "typed long passphrase"])
+    code, out = _spawn_in_terminal(
+        args, ["typed quartz lantern mango", "typed quartz lantern mango"]
+    )
     assert code == 0, out
     assert "Repeat the passphrase" in out
-    assert "typed long passphrase" not in out  # not echoed
-    env = {"PLG_PASSPHRASE": "typed long passphrase", "PLG_NEW_PASSPHRASE": "another long one!"}
+    assert "typed quartz lantern mango" not in out  # not echoed
+    env = {
+        "PLG_PASSPHRASE": "typed quartz lantern mango",
+        "PLG_NEW_PASSPHRASE": "another plume zebra quilt!",
+    }
     result = run("group", "passwd", "team", env=env)
     assert result.returncode == 0, result.stderr
 
@@ -234,7 +240,10 @@ def test_interactive_prompt_asks_twice(roster_file, isolated_environment):
     [
         (["", ""], "the passphrase is empty"),
         (["short", "short"], "use at least 10"),
-        (["first long passphrase", "second long passphrase"], "the two passphrases differ"),
+        (
+            ["first quartz lantern mango", "second quartz lantern mango"],
+            "the two passphrases differ",
+        ),
     ],
 )
 def test_interactive_prompt_refuses(roster_file, isolated_environment, answers, message):
@@ -262,3 +271,18 @@ def test_unknown_module_names_the_option_and_the_known_ids(roster_file):
     )  # fmt: skip
     assert result.returncode == 1
     assert result.stderr.startswith("plg: error: --module: no module 'nope'; known modules: ")
+
+
+def test_a_guessable_passphrase_is_refused_at_create_and_passwd(roster_file, isolated_environment):
+    weak = create(roster_file, passphrase="correct horse battery")
+    assert weak.returncode != 0
+    assert "too easy to guess" in weak.stderr and "four or more random words" in weak.stderr
+    assert "Traceback" not in weak.stderr
+    assert not (isolated_environment / "groups" / "team").exists()
+    assert create(roster_file).returncode == 0
+    env = {"PLG_PASSPHRASE": PASS, "PLG_NEW_PASSPHRASE": "Password2024!"}
+    refused = run("group", "passwd", "team", env=env)
+    assert refused.returncode != 0 and "one of the commonest passwords" in refused.stderr
+    # the old passphrase still opens the group; unlocking never judges strength
+    env = {"PLG_PASSPHRASE": PASS, "PLG_NEW_PASSPHRASE": "maple orbit cactus velvet"}
+    assert run("group", "passwd", "team", env=env).returncode == 0

@@ -70,3 +70,34 @@ def test_schedule_settings():
     assert schedule.send_hour == 7 and schedule.grace == timedelta(hours=24)
     with pytest.raises(ConfigError, match=r"\[schedule\] quiet_end"):
         load_schedule_settings({"schedule": {"quiet_end": 24}})
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "127.3.2.1", "::1", "[::1]", "localhost", "LOCALHOST"]
+)
+def test_plaintext_smtp_is_allowed_to_this_machine(host):
+    smtp = load_smtp_settings({"smtp": {"host": host, "security": "none"}}, env={})
+    assert (smtp.security, smtp.port) == ("none", 25)
+
+
+@pytest.mark.parametrize(
+    "host", ["mail.example.org", "10.0.0.5", "128.0.0.1", "localhost.example.org", "::2"]
+)
+def test_plaintext_smtp_elsewhere_needs_allow_plaintext(host):
+    with pytest.raises(ConfigError) as err:
+        load_smtp_settings({"smtp": {"host": host, "security": "none"}}, env={})
+    message = str(err.value)
+    assert message.startswith('plg.toml [smtp] security: "none" sends every email')
+    assert host in message and "allow_plaintext = true" in message and '"starttls"' in message
+    allowed = {"host": host, "security": "none", "allow_plaintext": True}
+    assert load_smtp_settings({"smtp": allowed}, env={}).security == "none"
+    with pytest.raises(ConfigError, match=r"\[smtp\] allow_plaintext: must be true or false"):
+        load_smtp_settings({"smtp": {**allowed, "allow_plaintext": "yes"}}, env={})
+
+
+def test_imap_has_no_plaintext_mode():
+    from companion.imap_settings import load_imap_settings
+
+    settings = {"imap": {"host": "imap.example.org", "security": "none", "username": "u"}}
+    with pytest.raises(ConfigError, match=r"\[imap\] security: 'none' is not one of tls"):
+        load_imap_settings(settings, env={"PLG_IMAP_PASSWORD": "p"})

@@ -49,7 +49,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.realclock]
 BIN = Path(sys.executable).parent
 PLG, COMPANION = str(BIN / "plg"), str(BIN / "plg-companion")
 SLUG = "prog"
-PASSPHRASE = "a long group passphrase 7"
+PASSPHRASE = "harbour tundra pencil violet 7"
 BERLIN = "Europe/Berlin"
 SESSION1 = datetime(2026, 10, 22, 14, 0, tzinfo=ZoneInfo(BERLIN))  # Thu, EU DST ends 25 Oct
 SESSION2 = datetime(2026, 11, 19, 14, 0, tzinfo=ZoneInfo(BERLIN))  # 4 weeks; US DST ends 1 Nov
