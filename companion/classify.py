@@ -30,6 +30,7 @@ _AUTO_HEADERS = (
     "X-Mailer-Autoreply",
 )
 _DSN_STATUS = re.compile(r"^\s*([245])\.\d{1,3}\.\d{1,3}")
+_MESSAGE_ID = re.compile(r"<[^<>\s]{3,250}>")
 
 
 def _content_type(headers: Message) -> str:
@@ -85,6 +86,9 @@ class _Bounce:
     permanent: bool
     recipients: tuple[str, ...]
     status: str
+    # Message-IDs of the message that failed: from the report's copy of its headers
+    # (message/rfc822 or text/rfc822-headers) and the report's own In-Reply-To
+    original_ids: tuple[str, ...] = ()
 
 
 def read_delivery_report(raw: bytes) -> _Bounce:
@@ -93,7 +97,9 @@ def read_delivery_report(raw: bytes) -> _Bounce:
     permanent = False
     recipients: list[str] = []
     status = ""
+    original_ids = _MESSAGE_ID.findall(header_text(message, "In-Reply-To"))
     for part in _iter_parts(message, 0):
+        original_ids += _quoted_message_ids(part)
         if part.get_content_type() != "message/delivery-status":
             continue
         payload = part.get_payload()
@@ -117,7 +123,26 @@ def read_delivery_report(raw: bytes) -> _Bounce:
                 status = status or (match.group(0).strip() if match else "failed")
                 if ";" in final:
                     recipients.append(final.split(";", 1)[1].strip().strip("<>").lower())
-    return _Bounce(permanent, tuple(recipients), status)
+    ids = tuple(dict.fromkeys(i.lower() for i in original_ids))
+    return _Bounce(permanent, tuple(recipients), status, ids)
+
+
+def _quoted_message_ids(part: Message) -> list[str]:
+    """The Message-ID of the original message a report part carries, if it is one."""
+    content_type = part.get_content_type()
+    if content_type == "message/rfc822":
+        payload = part.get_payload()
+        quoted = payload[0] if isinstance(payload, list) and payload else None
+        if not isinstance(quoted, Message):
+            return []
+        return _MESSAGE_ID.findall(header_text(quoted, "Message-ID"))[:1]
+    if content_type == "text/rfc822-headers":
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes):
+            return []
+        quoted = email.message_from_bytes(data[:65536], policy=email.policy.compat32)
+        return _MESSAGE_ID.findall(header_text(quoted, "Message-ID"))[:1]
+    return []
 
 
 def _iter_parts(part: Message, depth: int) -> Iterator[Message]:
