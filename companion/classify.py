@@ -30,6 +30,9 @@ _AUTO_HEADERS = (
     "X-Mailer-Autoreply",
 )
 _DSN_STATUS = re.compile(r"^\s*([245])\.\d{1,3}\.\d{1,3}")
+# RFC 8601 comments do not nest deeply in practice; one level is stripped per pass.
+_AR_COMMENT = re.compile(r"\([^()]*\)")
+_DMARC_RESULT = re.compile(r"(?:^|[\s;])dmarc\s*=\s*([a-z]+)", re.IGNORECASE)
 _MESSAGE_ID = re.compile(r"<[^<>\s]{3,250}>")
 
 
@@ -74,11 +77,20 @@ def auto_reply_reason(headers: Message) -> str | None:
 
 
 def sender_authentication_failed(headers: Message) -> bool:
-    """True when our own receiving server recorded a DMARC failure (topmost header only)."""
+    """True when our own receiving server recorded a DMARC failure (RFC 8601, RFC 7489).
+
+    Only the topmost Authentication-Results header counts: each server prepends its own, so
+    the topmost is our receiving server's, and anything below may come from the sender. We
+    act only on a failure (a pass grants nothing: the token or thread and the From address
+    must still match), so a header the sender wrote can at worst quarantine their own
+    message; that is why no configured authserv-id is needed. Comments are ignored.
+    """
     results = headers.get_all("Authentication-Results") or []
     if not results:
         return False
-    return bool(re.search(r"\bdmarc\s*=\s*fail\b", str(results[0]), re.IGNORECASE))
+    text = _AR_COMMENT.sub(" ", str(results[0])[:8192])
+    _authserv_id, _, resinfo = text.partition(";")
+    return any(match.group(1).lower() == "fail" for match in _DMARC_RESULT.finditer(resinfo))
 
 
 @dataclass(frozen=True)
