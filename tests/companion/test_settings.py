@@ -70,3 +70,25 @@ def test_schedule_settings():
     assert schedule.send_hour == 7 and schedule.grace == timedelta(hours=24)
     with pytest.raises(ConfigError, match=r"\[schedule\] quiet_end"):
         load_schedule_settings({"schedule": {"quiet_end": 24}})
+
+
+def test_reply_days_defaults_to_30_and_is_checked():
+    base = {"from": "a@example.org", "reply_to": "journal@example.org"}
+    assert load_email_settings({"email": base}).reply_days == 30
+    assert load_email_settings({"email": {**base, "reply_days": 45}}).reply_days == 45
+    for bad in (0, 366, "30", True):
+        with pytest.raises(ConfigError, match=r"^plg.toml \[email\] reply_days: must be"):
+            load_email_settings({"email": {**base, "reply_days": bad}})
+
+
+def test_the_settings_template_names_reply_days_and_loads():
+    import tomllib
+
+    from plg_tui.core.home import SETTINGS_TEMPLATE
+
+    assert "# reply_days = 30" in SETTINGS_TEMPLATE
+    uncommented = "\n".join(
+        line[2:] if line.startswith(("# from", "# reply_to", "# reply_days")) else line
+        for line in SETTINGS_TEMPLATE.splitlines()
+    )
+    assert load_email_settings(tomllib.loads(uncommented)).reply_days == 30
