@@ -30,7 +30,7 @@ _AUTO_HEADERS = (
     "X-Mailer-Autoreply",
 )
 _DSN_STATUS = re.compile(r"^\s*([245])\.\d{1,3}\.\d{1,3}")
-# RFC 8601 comments do not nest deeply in practice; one level is stripped per pass.
+# An RFC 8601 comment; nested ones are stripped one level per pass.
 _AR_COMMENT = re.compile(r"\([^()]*\)")
 _DMARC_RESULT = re.compile(r"(?:^|[\s;])dmarc\s*=\s*([a-z]+)", re.IGNORECASE)
 _MESSAGE_ID = re.compile(r"<[^<>\s]{3,250}>")
@@ -88,7 +88,11 @@ def sender_authentication_failed(headers: Message) -> bool:
     results = headers.get_all("Authentication-Results") or []
     if not results:
         return False
-    text = _AR_COMMENT.sub(" ", str(results[0])[:8192])
+    text = str(results[0])[:8192]
+    for _ in range(8):  # nested comments: innermost first
+        text, found = _AR_COMMENT.subn(" ", text)
+        if not found:
+            break
     _authserv_id, _, resinfo = text.partition(";")
     return any(match.group(1).lower() == "fail" for match in _DMARC_RESULT.finditer(resinfo))
 

@@ -223,16 +223,17 @@ class GroupDirectory:
         try:
             keys = group.keys if group is not None else load_operations_keys(self.home, slug)
             return list(Ledger.read_only(self.home, keys).sent_message_ids())
-        except (VaultError, OSError) as err:
+        except (PlgError, OSError) as err:
             self.log(f"plg-companion: ledger of group '{slug}' cannot be read: {err}")
             return []
 
 
 def _sent_of(slug: str, record: dict[str, Any]) -> _Sent:
+    week = record.get("week")
     return _Sent(
         slug,
         str(record["member"]).lower(),
-        int(record.get("week") or 0),
+        week if isinstance(week, int) and not isinstance(week, bool) else 0,
         str(record.get("reply_until") or ""),
         str(record.get("return_path") or ""),
     )

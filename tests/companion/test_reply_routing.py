@@ -75,6 +75,19 @@ def test_a_reply_to_a_message_id_we_never_sent_is_not_placed(inbound: Inbound) -
     assert (outcome.action, outcome.reason) == ("quarantined", "no reply token")
 
 
+def test_a_damaged_ledger_of_another_group_does_not_stop_thread_routing(
+    inbound: Inbound, make_group
+) -> None:
+    make_group("other").close()
+    (inbound.home / "groups" / "other" / "ledger.db").write_bytes(b"not a ledger")
+    inbound.record_sent(ADA, 2)
+    raw = without_token(inbound.render("gmail_reply.eml"), inbound.token())
+    lines: list[str] = []
+    outcome = inbound.ingester(log=lines.append).receive(raw)
+    assert (outcome.action, outcome.slug, outcome.member) == ("placed", "team", ADA)
+    assert any("'other'" in line for line in lines), lines
+
+
 # -- expiry -----------------------------------------------------------------------------------
 def test_an_expired_token_is_refused_and_the_reply_kept_in_quarantine(inbound: Inbound) -> None:
     raw = inbound.render("gmail_reply.eml")
@@ -183,6 +196,9 @@ def test_only_the_topmost_authentication_results_counts(inbound: Inbound) -> Non
     in_comment = raw.replace(b"dmarc=pass", b"dmarc=pass (upstream said dmarc=fail)", 1)
     in_comment = in_comment.replace(b"<CAHx3kq5", b"<other-CAHx3kq5")
     assert inbound.ingester().receive(in_comment).action == "placed"
+    nested = raw.replace(b"dmarc=pass", b"dmarc=pass (x (y) dmarc=fail)", 1)
+    nested = nested.replace(b"<CAHx3kq5", b"<nested-CAHx3kq5")
+    assert inbound.ingester().receive(nested).action == "placed"
 
 
 # -- sending and receiving together -----------------------------------------------------------
