@@ -15,7 +15,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -72,7 +72,7 @@ def build(root: Path, count: int) -> tuple[Path, Path]:
     for index in range(count):
         member = f"{MEMBERS[index % len(MEMBERS)]}@example.org"
         week = 1 + index % 4
-        token = make_token(keys, member, week)
+        token = make_token(keys, member, week, (datetime.now(UTC) + timedelta(days=30)).date())
         text = (
             templates[index % len(templates)]
             .replace("@@MSGID@@", f"{token}.{index:08x}@example.org")

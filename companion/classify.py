@@ -30,6 +30,10 @@ _AUTO_HEADERS = (
     "X-Mailer-Autoreply",
 )
 _DSN_STATUS = re.compile(r"^\s*([245])\.\d{1,3}\.\d{1,3}")
+# An RFC 8601 comment; nested ones are stripped one level per pass.
+_AR_COMMENT = re.compile(r"\([^()]*\)")
+_DMARC_RESULT = re.compile(r"(?:^|[\s;])dmarc\s*=\s*([a-z]+)", re.IGNORECASE)
+_MESSAGE_ID = re.compile(r"<[^<>\s]{3,250}>")
 
 
 def _content_type(headers: Message) -> str:
@@ -73,11 +77,24 @@ def auto_reply_reason(headers: Message) -> str | None:
 
 
 def sender_authentication_failed(headers: Message) -> bool:
-    """True when our own receiving server recorded a DMARC failure (topmost header only)."""
+    """True when our own receiving server recorded a DMARC failure (RFC 8601, RFC 7489).
+
+    Only the topmost Authentication-Results header counts: each server prepends its own, so
+    the topmost is our receiving server's, and anything below may come from the sender. We
+    act only on a failure (a pass grants nothing: the token or thread and the From address
+    must still match), so a header the sender wrote can at worst quarantine their own
+    message; that is why no configured authserv-id is needed. Comments are ignored.
+    """
     results = headers.get_all("Authentication-Results") or []
     if not results:
         return False
-    return bool(re.search(r"\bdmarc\s*=\s*fail\b", str(results[0]), re.IGNORECASE))
+    text = str(results[0])[:8192]
+    for _ in range(8):  # nested comments: innermost first
+        text, found = _AR_COMMENT.subn(" ", text)
+        if not found:
+            break
+    _authserv_id, _, resinfo = text.partition(";")
+    return any(match.group(1).lower() == "fail" for match in _DMARC_RESULT.finditer(resinfo))
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,9 @@ class _Bounce:
     permanent: bool
     recipients: tuple[str, ...]
     status: str
+    # Message-IDs of the message that failed: from the report's copy of its headers
+    # (message/rfc822 or text/rfc822-headers) and the report's own In-Reply-To
+    original_ids: tuple[str, ...] = ()
 
 
 def read_delivery_report(raw: bytes) -> _Bounce:
@@ -93,7 +113,9 @@ def read_delivery_report(raw: bytes) -> _Bounce:
     permanent = False
     recipients: list[str] = []
     status = ""
+    original_ids = _MESSAGE_ID.findall(header_text(message, "In-Reply-To"))
     for part in _iter_parts(message, 0):
+        original_ids += _quoted_message_ids(part)
         if part.get_content_type() != "message/delivery-status":
             continue
         payload = part.get_payload()
@@ -117,7 +139,26 @@ def read_delivery_report(raw: bytes) -> _Bounce:
                 status = status or (match.group(0).strip() if match else "failed")
                 if ";" in final:
                     recipients.append(final.split(";", 1)[1].strip().strip("<>").lower())
-    return _Bounce(permanent, tuple(recipients), status)
+    ids = tuple(dict.fromkeys(i.lower() for i in original_ids))
+    return _Bounce(permanent, tuple(recipients), status, ids)
+
+
+def _quoted_message_ids(part: Message) -> list[str]:
+    """The Message-ID of the original message a report part carries, if it is one."""
+    content_type = part.get_content_type()
+    if content_type == "message/rfc822":
+        payload = part.get_payload()
+        quoted = payload[0] if isinstance(payload, list) and payload else None
+        if not isinstance(quoted, Message):
+            return []
+        return _MESSAGE_ID.findall(header_text(quoted, "Message-ID"))[:1]
+    if content_type == "text/rfc822-headers":
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes):
+            return []
+        quoted = email.message_from_bytes(data[:65536], policy=email.policy.compat32)
+        return _MESSAGE_ID.findall(header_text(quoted, "Message-ID"))[:1]
+    return []
 
 
 def _iter_parts(part: Message, depth: int) -> Iterator[Message]:

@@ -15,7 +15,7 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email import policy
 from email.header import Header
 from email.headerregistry import Address
@@ -111,10 +111,11 @@ def _address(name: str, addr: str) -> Address:
     return Address(display_name=header_text(name), username=local, domain=domain)
 
 
-def message_id_for(keys: GroupKeys, to_addr: str, week: int, domain: str, unique: str) -> str:
-    """<TOKEN.UNIQUE@domain>: a reply's In-Reply-To carries the token back to us."""
-    unique = "".join(ch for ch in unique.lower() if ch.isalnum())[:32] or os.urandom(8).hex()
-    return f"<{make_token(keys, to_addr, week)}.{unique}@{domain}>"
+def random_message_id(domain: str) -> str:
+    """<128 random bits@domain>: names no group, member or week, so it can travel in any
+    References header or forward; a reply that lost its token is placed by looking this up
+    in the ledger."""
+    return f"<{os.urandom(16).hex()}@{domain}>"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class WireMessage:
     recipients: tuple[str, ...]
     data: bytes
     message_id: str
+    reply_until: date  # last day (UTC) its reply token is accepted
 
     def as_email(self) -> EmailMessage:
         parsed = BytesParser(policy=policy.SMTP).parsebytes(self.data)
@@ -189,6 +191,7 @@ def build_wire(
     to_name: str,
     to_addr: str,
     week: int,
+    reply_until: date,
     subject: str,
     text: str,
     html: str | None,
@@ -197,12 +200,10 @@ def build_wire(
     date: datetime | None = None,
 ) -> WireMessage:
     """The message as bytes, written directly (the email package's header objects are slow)."""
-    token = make_token(keys, to_addr, week)
+    token = make_token(keys, to_addr, week, reply_until)
     from_name, from_address = _split_from(email.from_addr)
     domain = from_address.rpartition("@")[2]
-    message_id = header_text(message_id or "") or message_id_for(
-        keys, to_addr, week, domain, os.urandom(8).hex()
-    )
+    message_id = header_text(message_id or "") or random_message_id(domain)
     unsubscribe = plus_address(email.reply_to, UNSUBSCRIBE_PREFIX + token)
     subject_text = header_text(subject)
     charset = "us-ascii" if subject_text.isascii() else "utf-8"
@@ -230,7 +231,7 @@ def build_wire(
         body_part = f"Content-Type: {mixed_type}\r\n\r\n".encode() + mixed
     data = ("\r\n".join(headers) + "\r\n").encode("utf-8") + body_part
     recipient = _address("", to_addr).addr_spec
-    return WireMessage(from_address, (recipient,), data, message_id)
+    return WireMessage(from_address, (recipient,), data, message_id, reply_until)
 
 
 def build_email(
@@ -240,6 +241,7 @@ def build_email(
     to_name: str,
     to_addr: str,
     week: int,
+    reply_until: date,
     subject: str,
     text: str,
     html: str | None,
@@ -249,8 +251,9 @@ def build_email(
 ) -> EmailMessage:
     """One message to one member, with the reply/unsubscribe tokens in its headers.
 
-    Sets From, To, Subject, Date, Message-ID (token on the From domain), Reply-To (token
-    plus-address), Auto-Submitted, X-Auto-Response-Suppress and a mailto List-Unsubscribe.
+    Sets From, To, Subject, Date, Message-ID (random, on the From domain), Reply-To (token
+    plus-address, valid until `reply_until`), Auto-Submitted, X-Auto-Response-Suppress and a
+    mailto List-Unsubscribe.
     """
     return build_wire(
         email=email,
@@ -258,6 +261,7 @@ def build_email(
         to_name=to_name,
         to_addr=to_addr,
         week=week,
+        reply_until=reply_until,
         subject=subject,
         text=text,
         html=html,

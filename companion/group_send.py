@@ -230,6 +230,9 @@ async def _send_batches(
                 message.key,
                 **_planned_fields(message),
                 message_id=message_id,
+                # what a reply without its token and a bounce are checked against
+                reply_until=email_message.reply_until.isoformat(),
+                return_path=email_message.sender,
                 attempts=int(previous.get("attempts", 0)) + 1,
                 error=None,
                 at=at,

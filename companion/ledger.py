@@ -210,6 +210,14 @@ class Ledger:
             raise RuntimeError("ledger opened read-only")
         self.set_message(key, at=at, **fields, state="sending")
 
+    def sent_message_ids(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(Message-ID lower-case, record) of every message that had one: replies and bounces
+        that lost their token are matched against these."""
+        for record in self.messages.values():
+            message_id = str(record.get("message_id") or "").strip().lower()
+            if message_id and record.get("member"):
+                yield message_id, record
+
     def member(self, email: str) -> dict[str, Any]:
         return self.members.get(email.lower(), {"email": email.lower()})
 

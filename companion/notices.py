@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,8 @@ def send_notices(
                         record["key"],
                         state="sending",
                         message_id=str(message["Message-ID"]),
+                        return_path=email_settings.from_address,
+                        reply_until=notice_reply_until(group, email_settings, now).isoformat(),
                         attempts=int(record.get("attempts", 0)) + 1,
                     )
                     messages.append(message)
@@ -116,6 +118,12 @@ def send_notices(
     return total
 
 
+def notice_reply_until(group: Group, email_settings: Any, now: datetime) -> date:
+    from companion.tokens import reply_until
+
+    return reply_until(group.session2 or now, email_settings.reply_days)
+
+
 def build_notice(group: Group, record: dict[str, Any], email_settings: Any, now: datetime) -> Any:
     from companion.compose import build_email, first_name, render, render_subject
 
@@ -131,6 +139,7 @@ def build_notice(group: Group, record: dict[str, Any], email_settings: Any, now:
         to_name=name,
         to_addr=member,
         week=week,
+        reply_until=notice_reply_until(group, email_settings, now),
         subject=render_subject(template, **context),
         text=text,
         html=html or None,

@@ -7,7 +7,6 @@ to the SMTP server. Nothing here touches the ledger or the network.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -21,7 +20,7 @@ from companion.compose import (
     WireMessage,
     build_wire,
     first_name,
-    message_id_for,
+    random_message_id,
     render,
     render_subject,
     session2_invitation,
@@ -34,6 +33,7 @@ from companion.schedule import (
     plan,
 )
 from companion.settings import EmailSettings
+from companion.tokens import reply_until
 from plg_tui.core.groups import open_for_operations, session_times
 from plg_tui.core.modules import Module, load_module
 from plg_tui.vault.keys import GroupKeys
@@ -130,10 +130,8 @@ def local_datetime_text(instant: datetime, timezone: str) -> str:
 
 
 def new_message_id(group: GroupContext, email: EmailSettings, planned: PlannedMessage) -> str:
-    # Unique per message and per attempt sequence; stable input keeps tests reproducible.
-    seed = f"{group.keys.group_id}|{planned.key}|{planned.send_at.isoformat()}"
-    unique = hashlib.sha256(seed.encode()).hexdigest()[:16]
-    return message_id_for(group.keys, planned.member, planned.week, email.from_domain, unique)
+    # Random: the ledger keeps it (retries reuse it), and it must say nothing about the member.
+    return random_message_id(email.from_domain)
 
 
 def message_context(group: GroupContext, planned: PlannedMessage) -> dict[str, Any]:
@@ -202,6 +200,7 @@ def compose_wire(
         to_name=group.members[planned.member].get("name") or "",
         to_addr=planned.member,
         week=planned.week,
+        reply_until=reply_until(group.session2, email.reply_days),
         subject=render_subject(planned.kind, **context),
         text=text,
         html=html or None,

@@ -192,7 +192,7 @@ class Ingester:
         if auto is not None:
             return Outcome("dropped", auto)
 
-        route = self._groups.route(headers)
+        route = self._groups.route(headers, self.now)
         sender_addresses = addresses(headers, "From")
         sender = sender_addresses[0] if len(set(sender_addresses)) == 1 else ""
         if route is None:
@@ -208,8 +208,10 @@ class Ingester:
             return self._quarantine(group, raw, headers, "sender is not the member", sender)
         if sender_authentication_failed(headers):
             return self._quarantine(group, raw, headers, "sender authentication failed", sender)
-        if route.unsubscribe:
+        if route.unsubscribe:  # honoured even when expired: pausing email is never refused
             return self._stop(group, route, "unsubscribe address")
+        if route.expired:
+            return self._quarantine(group, raw, headers, "reply window has closed", sender)
         if len(raw) > MAX_MESSAGE_BYTES:
             return self._quarantine(group, raw, headers, "message larger than 1 MiB", sender)
 
@@ -322,12 +324,11 @@ class Ingester:
             return Outcome("dropped", "unreadable delivery report")
         if not report.permanent:
             return Outcome("dropped", "delivery delayed notice")
-        route = self._groups.route_bounce(raw)
+        headers = parse_headers(raw)
+        route, why = self._groups.route_bounce(headers, report.original_ids, report.recipients)
         if route is None or route.member is None:
             self._wait_if_a_group_is_unopenable()
-            return Outcome("dropped", "bounce for no member")
-        if report.recipients and route.member not in report.recipients:
-            return Outcome("dropped", "bounce recipient is not the member", route.group.slug)
+            return Outcome("dropped", why)
         pending = self._pending.setdefault(route.group.slug, PendingChanges())
         pending.bounces[route.member] = report.status or "failed"
         return Outcome("bounced", "delivery failed", route.group.slug, route.member, route.week)

@@ -1,20 +1,32 @@
-"""Which group and member an inbound message belongs to, found from the reply token.
+"""Which group and member an inbound message belongs to: by reply token, else by thread.
 
-Replies carry a signed token in the address they were sent to (or in the thread headers);
-a bounce carries our original message, token included. Groups of the data home are opened
-lazily, once per run, and only when a token names them.
+A reply carries a signed, expiring token in the address it was sent to (journal+TOKEN@...).
+A client that answered our From address instead has no token, but its In-Reply-To or
+References names one of our random Message-IDs, which the group's ledger recorded with the
+member it went to. A bounce is ours only when it names a Message-ID we sent to the very
+recipient that failed and arrives at the address we sent from (the envelope sender).
+
+Groups are opened lazily, once per run, and only when a token names them; the Message-ID
+index reads every group's ledger once per run, and only for a message that needs it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
-from companion.inbound_message import MAX_MESSAGE_BYTES, header_text
-from companion.tokens import find_tokens, parse_token, verify_token
+from companion.inbound_message import addresses, header_text
+from companion.ledger import Ledger
+from companion.tokens import DEFAULT_REPLY_DAYS, find_tokens, parse_token, verify_token
+from companion.tokens import reply_until as reply_window_end
+from plg_tui.core.groups import session_times
 from plg_tui.core.home import group_slugs
+from plg_tui.errors import PlgError
 from plg_tui.vault.errors import VaultError
 from plg_tui.vault.group import GroupVault
 from plg_tui.vault.keys import GroupKeys, load_operations_keys
@@ -29,12 +41,16 @@ RECIPIENT_HEADERS = (
     "X-Delivered-To",
 )
 THREAD_HEADERS = ("In-Reply-To", "References")
+# A References header can list a whole thread; ours is near its end, and more is noise.
+MAX_THREAD_IDS = 50
+_MESSAGE_ID = re.compile(r"<[^<>\s]{3,250}>")
 
 
 @dataclass
 class Group:
     keys: GroupKeys
     names: dict[str, str]  # email (lower-case) -> display name
+    session2: datetime | None = None  # None: group.db has no readable session 2
 
     @property
     def slug(self) -> str:
@@ -47,10 +63,25 @@ class Route:
     member: str | None  # None: the token did not verify
     week: int
     unsubscribe: bool
+    expired: bool = False  # ours, but past the reply window (session 2 + reply_days)
+
+
+@dataclass(frozen=True)
+class _Sent:
+    slug: str
+    member: str
+    week: int
+    reply_until: str  # ISO date; "" in records written before replies expired
+    return_path: str  # the envelope sender it went out with; "" in older records
+
+
+def message_ids(text: str, limit: int = MAX_THREAD_IDS) -> list[str]:
+    """The <id@domain> strings of a header value, lower-case, in order, at most `limit`."""
+    return [found.lower() for found in _MESSAGE_ID.findall(text)[:limit]]
 
 
 class GroupDirectory:
-    """The groups of one data home, each opened on first use; routes messages by token."""
+    """The groups of one data home, each opened on first use; routes messages."""
 
     def __init__(self, home: Path, log: Callable[[str], None]) -> None:
         self.home = home
@@ -59,6 +90,7 @@ class GroupDirectory:
         self._slug_list: list[str] | None = None
         # groups whose keys or roster could not be read: a message may be theirs, so it waits
         self.unopenable: set[str] = set()
+        self._sent: dict[str, list[_Sent]] | None = None
 
     # -- groups -------------------------------------------------------------------------------
     def group(self, slug: str) -> Group | None:
@@ -77,13 +109,18 @@ class GroupDirectory:
             vault = GroupVault(self.home, keys)
             try:
                 names = {m["email"].lower(): m.get("name", "") for m in vault.members()}
+                info = vault.info()
             finally:
                 vault.close()
         except VaultError as err:
             self.log(f"plg-companion: group '{slug}' cannot be opened: {err}")
             self.unopenable.add(slug)
             return None
-        return Group(keys, names)
+        try:
+            session2: datetime | None = session_times(info)[1]
+        except (PlgError, KeyError, ValueError, TypeError):
+            session2 = None
+        return Group(keys, names, session2)
 
     def groups_of_member(self, sender: str) -> list[Group]:
         found = []
@@ -93,29 +130,25 @@ class GroupDirectory:
                 found.append(group)
         return found
 
-    # -- routing ------------------------------------------------------------------------------
-    def route(self, headers: Message) -> Route | None:
-        """The first token that verifies; else the first one naming a group we have."""
+    # -- replies ------------------------------------------------------------------------------
+    def route(self, headers: Message, now: datetime) -> Route | None:
+        """The first token in a recipient header that verifies; else the first one naming a
+        group we have; else, for a reply without any, the message it answers."""
         unverified: Route | None = None
-        for names in (RECIPIENT_HEADERS, THREAD_HEADERS):
-            for name in names:
-                for candidate in find_tokens(header_text(headers, name)):
-                    route = self._token_route(candidate)
-                    if route is not None and route.member is not None:
-                        return route
-                    unverified = unverified or route
-        return unverified
+        for name in RECIPIENT_HEADERS:
+            for candidate in find_tokens(header_text(headers, name)):
+                route = self._token_route(candidate, now)
+                if route is not None and route.member is not None:
+                    return route
+                unverified = unverified or route
+        if unverified is not None:
+            return unverified
+        # In-Reply-To names the message answered; References lists the thread, oldest first.
+        thread = message_ids(header_text(headers, "In-Reply-To"), 5)
+        thread += reversed(message_ids(header_text(headers, "References")))
+        return self._thread_route(dict.fromkeys(thread), now)
 
-    def route_bounce(self, raw: bytes) -> Route | None:
-        """A bounce carries our original message (or its headers): find our token there."""
-        text = raw[: 4 * MAX_MESSAGE_BYTES].decode("latin-1").lower()
-        for candidate in dict.fromkeys(find_tokens(text)):
-            route = self._token_route(candidate)
-            if route is not None and route.member is not None:
-                return replace(route, unsubscribe=False)
-        return None
-
-    def _token_route(self, candidate: str) -> Route | None:
+    def _token_route(self, candidate: str, now: datetime) -> Route | None:
         """Where a token points, if it parses and names a group we have (verified or not)."""
         parsed = parse_token(candidate)
         if parsed is None:
@@ -124,4 +157,86 @@ class GroupDirectory:
         if group is None:
             return None
         member = verify_token(group.keys, parsed, list(group.names))
-        return Route(group, member, parsed.week, parsed.unsubscribe)
+        return Route(group, member, parsed.week, parsed.unsubscribe, parsed.expired(now))
+
+    def _thread_route(self, ids: Iterable[str], now: datetime) -> Route | None:
+        for message_id in ids:
+            for sent in self._sent_index().get(message_id, []):
+                group = self.group(sent.slug)
+                if group is None or sent.member not in group.names:
+                    continue
+                until = self._reply_until(group, sent)
+                expired = until is None or now.astimezone(UTC).date() > until
+                return Route(group, sent.member, sent.week, False, expired)
+        return None
+
+    @staticmethod
+    def _reply_until(group: Group, sent: _Sent) -> date | None:
+        try:
+            return date.fromisoformat(sent.reply_until)
+        except ValueError:
+            pass
+        # recorded before replies expired: the group's session 2 and the default window
+        if group.session2 is None:
+            return None
+        return reply_window_end(group.session2, DEFAULT_REPLY_DAYS)
+
+    # -- bounces ------------------------------------------------------------------------------
+    def route_bounce(
+        self, headers: Message, original_ids: Iterable[str], failed: Iterable[str]
+    ) -> tuple[Route | None, str]:
+        """(the member whose email bounced, why) or (None, why the report is not believed).
+
+        `original_ids` are the Message-IDs the report quotes (its copy of our headers, its
+        In-Reply-To); `failed` the recipients it says failed permanently.
+        """
+        failed_set = set(failed)
+        arrived_at = {a for name in RECIPIENT_HEADERS for a in addresses(headers, name)}
+        reason = "bounce for no message we sent"
+        for message_id in dict.fromkeys(original_ids):
+            for sent in self._sent_index().get(message_id, []):
+                if sent.member not in failed_set:
+                    reason = "bounce recipient is not the member"
+                    continue
+                if sent.return_path and sent.return_path.lower() not in arrived_at:
+                    reason = "bounce did not arrive at the bounce address"
+                    continue
+                group = self.group(sent.slug)
+                if group is None:
+                    continue
+                return Route(group, sent.member, sent.week, False), "delivery failed"
+        return None, reason
+
+    # -- the Message-ID index -----------------------------------------------------------------
+    def _sent_index(self) -> dict[str, list[_Sent]]:
+        """Message-ID -> where it went, over every group's ledger; built once per run.
+
+        Only the key files and ledgers are read (no group.db), each once: for 20 groups that
+        is 20 small decryptions, and then every lookup is a dictionary access.
+        """
+        if self._sent is None:
+            self._sent = {}
+            for slug in self.slugs():
+                for message_id, record in self._ledger_records(slug):
+                    self._sent.setdefault(message_id, []).append(_sent_of(slug, record))
+        return self._sent
+
+    def _ledger_records(self, slug: str) -> list[tuple[str, dict[str, Any]]]:
+        group = self._groups.get(slug)
+        try:
+            keys = group.keys if group is not None else load_operations_keys(self.home, slug)
+            return list(Ledger.read_only(self.home, keys).sent_message_ids())
+        except (PlgError, OSError) as err:
+            self.log(f"plg-companion: ledger of group '{slug}' cannot be read: {err}")
+            return []
+
+
+def _sent_of(slug: str, record: dict[str, Any]) -> _Sent:
+    week = record.get("week")
+    return _Sent(
+        slug,
+        str(record["member"]).lower(),
+        week if isinstance(week, int) and not isinstance(week, bool) else 0,
+        str(record.get("reply_until") or ""),
+        str(record.get("return_path") or ""),
+    )

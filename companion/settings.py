@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.schedule import ScheduleSettings
+from companion.tokens import DEFAULT_REPLY_DAYS
 
 SECURITY_MODES = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
@@ -56,6 +57,8 @@ class EmailSettings:
     from_addr: str  # e.g. "Peer Learning <plg@example.org>"
     reply_to: str  # e.g. "journal@example.org"
     acknowledgements: bool = True
+    # replies are accepted until this many days after session 2; later ones are quarantined
+    reply_days: int = DEFAULT_REPLY_DAYS
 
     @property
     def from_address(self) -> str:
@@ -233,6 +236,7 @@ def load_email_settings(settings: Mapping[str, Any]) -> EmailSettings:
         from_addr=from_addr,
         reply_to=parseaddr(reply_to)[1],
         acknowledgements=_bool(email, "email", "acknowledgements", True),
+        reply_days=_int(email, "email", "reply_days", DEFAULT_REPLY_DAYS, 1, 365),
     )
 
 

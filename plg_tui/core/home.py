@@ -19,6 +19,9 @@ SETTINGS_TEMPLATE = """\
 # (replies arrive at journal+TOKEN@example.org).
 # from = "Peer Learning <plg@example.org>"
 # reply_to = "journal@example.org"
+# reply_days = 30                # replies are accepted until 30 days after session 2;
+#                                # later ones wait in quarantine (applies to emails sent
+#                                # after a change)
 
 [smtp]
 # host = "smtp.example.org"

@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from companion.ledger import Ledger
 from companion.receive import Ingester
 from companion.tokens import make_token
 from plg_tui.vault.group import INBOX, QUARANTINE, iter_entries, open_entry
@@ -26,6 +27,22 @@ PASSPHRASE = "correct horse battery"
 NOW = datetime(2026, 12, 8, 18, 45, tzinfo=UTC)
 ADA = "ada@example.org"
 GRACE = "grace@example.org"
+# session 2 of the fixture group is 2026-12-29; replies are accepted 30 days after it
+REPLY_UNTIL = date(2027, 1, 28)
+
+
+class _MessageIds(dict[tuple[str, int], str]):
+    """A fixed random-looking Message-ID per (member, week), as our sending makes them."""
+
+    def __missing__(self, key: tuple[str, int]) -> str:
+        import hashlib
+
+        digest = hashlib.sha256(f"{key[0]}|{key[1]}".encode()).hexdigest()[:32]
+        self[key] = value = f"{digest}@example.org"
+        return value
+
+
+MESSAGE_IDS = _MessageIds()
 
 
 @dataclass
@@ -35,11 +52,36 @@ class Inbound:
     home: Path
     keys: GroupKeys
 
-    def token(self, member: str = ADA, week: int = 2) -> str:
-        return make_token(self.keys, member, week)
+    def token(self, member: str = ADA, week: int = 2, until: date = REPLY_UNTIL) -> str:
+        return make_token(self.keys, member, week, until)
 
     def message_id(self, member: str = ADA, week: int = 2) -> str:
-        return f"{self.token(member, week)}.5f1d2c3b4a596877@example.org"
+        """The Message-ID of our email to `member` for `week` (random-looking, no token)."""
+        return MESSAGE_IDS[(member, week)]
+
+    def record_sent(
+        self,
+        member: str = ADA,
+        week: int = 2,
+        *,
+        until: date = REPLY_UNTIL,
+        return_path: str = "plg@example.org",
+    ) -> str:
+        """Record in the ledger, as sending does, that our week's email went to `member`."""
+        message_id = f"<{self.message_id(member, week)}>"
+        with Ledger.locked(self.home, self.keys) as ledger:
+            ledger.set_message(
+                f"weekly:{week}:{member}",
+                member=member,
+                kind="weekly",
+                week=week,
+                state="sent",
+                message_id=message_id,
+                reply_until=until.isoformat(),
+                return_path=return_path,
+            )
+            ledger.save()
+        return message_id
 
     def render(
         self,
@@ -55,7 +97,7 @@ class Inbound:
         text = (MESSAGES / name).read_text(encoding="utf-8")
         token = token or self.token(member, week)
         text = (
-            text.replace("@@MSGID@@", f"{token}.5f1d2c3b4a596877@example.org")
+            text.replace("@@MSGID@@", self.message_id(member, week))
             .replace("@@TOKEN@@", token)
             .replace("@@FROM@@", sender or member)
         )

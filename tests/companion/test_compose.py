@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 
 import pytest
 from icalendar import Calendar
@@ -25,6 +26,7 @@ def make(**overrides):
         to_name="Ada Lovelace",
         to_addr="ada@example.org",
         week=2,
+        reply_until=date(2027, 1, 28),
         subject="Week 2",
         text="Hello\n",
         html="<p>Hello</p>",
@@ -34,16 +36,13 @@ def make(**overrides):
     return build_email(**values)
 
 
-def test_reply_to_message_id_and_unsubscribe_carry_a_verifiable_token():
+def test_reply_to_and_unsubscribe_carry_a_verifiable_token():
     message = make()
     reply_to = message["Reply-To"].addresses[0].addr_spec
     assert reply_to.startswith("journal+") and reply_to.endswith("@example.org")
     token = parse_token(reply_to.split("+", 1)[1].split("@")[0])
-    assert token is not None and token.week == 2
+    assert token is not None and token.week == 2 and token.until == date(2027, 1, 28)
     assert verify_token(KEYS, token, MEMBERS) == "ada@example.org"
-    assert message["Message-ID"].endswith("@example.org>")
-    [in_id] = find_tokens(message["Message-ID"])
-    assert verify_token(KEYS, parse_token(in_id), MEMBERS) == "ada@example.org"
     unsubscribe = message["List-Unsubscribe"]
     assert unsubscribe.startswith("<mailto:journal+stop.")
     [stop] = find_tokens(unsubscribe)
@@ -51,6 +50,32 @@ def test_reply_to_message_id_and_unsubscribe_carry_a_verifiable_token():
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["X-Auto-Response-Suppress"] == "OOF, AutoReply"
     assert message["Date"] == "Wed, 09 Dec 2026 09:00:00 +0000"
+
+
+def test_a_message_id_is_random_and_carries_no_token():
+    # References and forwards carry the Message-ID on: it must say nothing about the member
+    first, second = make(), make()
+    for message in (first, second):
+        message_id = message["Message-ID"]
+        assert re.fullmatch(r"<[0-9a-f]{32}@example\.org>", message_id), message_id
+        assert find_tokens(message_id) == []
+        token = find_tokens(message["Reply-To"].addresses[0].addr_spec)[0]
+        assert token.split(".")[2] not in message_id and token.split(".")[-1] not in message_id
+    assert first["Message-ID"] != second["Message-ID"]
+
+
+def test_a_token_cannot_be_extended():
+    token = find_tokens(make()["Reply-To"].addresses[0].addr_spec)[0]
+    slug, week, ref, day, mac = token.split(".")
+    later = parse_token(f"{slug}.{week}.{ref}.{int(day) + 365}.{mac}")
+    assert later is not None and later.until == date(2028, 1, 28)
+    assert verify_token(KEYS, later, MEMBERS) is None
+
+
+def test_a_token_expires_after_its_last_day():
+    token = parse_token(find_tokens(make()["Reply-To"].addresses[0].addr_spec)[0])
+    assert not token.expired(datetime(2027, 1, 28, 23, 59, tzinfo=UTC))
+    assert token.expired(datetime(2027, 1, 29, 0, 0, tzinfo=UTC))
 
 
 def test_another_members_token_does_not_verify_for_this_member():

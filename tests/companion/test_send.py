@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import pytest
 
@@ -25,6 +26,7 @@ def messages(count: int, prefix: str = "m"):
             to_name=f"Member {i}",
             to_addr=f"{prefix}{i}@example.org",
             week=1,
+            reply_until=date(2027, 1, 28),
             subject=f"Week 1 for {i}",
             text=f"Hello {i}\n",
             html=f"<p>Hello {i}</p>",
@@ -118,6 +120,7 @@ async def test_unicode_names_arrive_intact(smtp_server):
         to_name="Tomás Ruiz-Øster 山田",
         to_addr="tomas@example.org",
         week=2,
+        reply_until=date(2027, 1, 28),
         subject="Semana 2: ¿qué tal? ✓",
         text="Hola Tomás — ¿qué tal?\n",
         html=None,

@@ -101,3 +101,25 @@ def test_imap_has_no_plaintext_mode():
     settings = {"imap": {"host": "imap.example.org", "security": "none", "username": "u"}}
     with pytest.raises(ConfigError, match=r"\[imap\] security: 'none' is not one of tls"):
         load_imap_settings(settings, env={"PLG_IMAP_PASSWORD": "p"})
+
+
+def test_reply_days_defaults_to_30_and_is_checked():
+    base = {"from": "a@example.org", "reply_to": "journal@example.org"}
+    assert load_email_settings({"email": base}).reply_days == 30
+    assert load_email_settings({"email": {**base, "reply_days": 45}}).reply_days == 45
+    for bad in (0, 366, "30", True):
+        with pytest.raises(ConfigError, match=r"^plg.toml \[email\] reply_days: must be"):
+            load_email_settings({"email": {**base, "reply_days": bad}})
+
+
+def test_the_settings_template_names_reply_days_and_loads():
+    import tomllib
+
+    from plg_tui.core.home import SETTINGS_TEMPLATE
+
+    assert "# reply_days = 30" in SETTINGS_TEMPLATE
+    uncommented = "\n".join(
+        line[2:] if line.startswith(("# from", "# reply_to", "# reply_days")) else line
+        for line in SETTINGS_TEMPLATE.splitlines()
+    )
+    assert load_email_settings(tomllib.loads(uncommented)).reply_days == 30

@@ -185,6 +185,7 @@ def test_companion_run_ingests_from_imap_and_status_shows_a_bounce(
 
     dovecot.append(inbound.render("gmail_reply.eml", crlf=True))
     dovecot.append(inbound.render("postfix_bounce.eml", member="grace@example.org", crlf=True))
+    inbound.record_sent("grace@example.org")  # the bounce quotes our email to Grace
     (inbound.home / "plg.toml").write_text(
         '[email]\nfrom = "Peer Learning <plg@example.org>"\nreply_to = "journal@example.org"\n'
         + smtp_server.toml()
