@@ -63,6 +63,7 @@ def test_every_handled_message_is_deleted_from_the_maildir(
     inbound: Inbound, tmp_path: Path
 ) -> None:
     maildir = inbound.make_maildir(tmp_path / "Maildir")
+    inbound.record_sent()  # the bounce quotes our email to Ada
     for index, name in enumerate(SAMPLES):
         inbound.deliver(maildir, inbound.render(name), f"{index}.host")
     # a mail client that opened the Maildir moved one to cur/ (and marked it seen)
@@ -141,6 +142,7 @@ def test_stdin_asks_the_mta_to_retry_while_the_key_file_is_unreadable(inbound: I
 def test_imap_messages_are_gone_from_the_folder_and_from_dovecots_disk(
     inbound: Inbound, dovecot: Dovecot
 ) -> None:
+    inbound.record_sent()  # the bounce quotes our email to Ada
     for name in SAMPLES:
         dovecot.append(inbound.render(name, crlf=True))
     assert dovecot.mail_root is not None
