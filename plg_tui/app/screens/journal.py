@@ -20,12 +20,12 @@ class JournalScreen(SessionModal):
         self.member_name = name
 
     def compose(self) -> ComposeResult:
-        entries = self.controller.journal_entries(self.member)
+        entries, damaged = self.controller.journal_entries(self.member)
         with Vertical(id="journal-dialog"):
             title = markup("[b]$name's practice journal[/b]", name=self.member_name)
             yield Static(title, id="journal-title")
             with VerticalScroll(id="journal-entries"):
-                if not entries:
+                if not entries and not damaged:
                     yield Static(plain("No journal entries have arrived for this member."))
                 for entry in entries:
                     heading = f"Week {entry.week}" if entry.week else "Entry"
@@ -33,6 +33,15 @@ class JournalScreen(SessionModal):
                         heading += f" · {entry.received[:10]}"
                     yield Static(
                         markup("[b]$heading[/b]\n$text\n", heading=heading, text=entry.text)
+                    )
+                for name in damaged:
+                    yield Static(
+                        markup(
+                            "[b]Could not be opened:[/b] $name in the group's inbox is damaged "
+                            "or was modified outside plg; restore it from a backup.\n",
+                            name=name,
+                        ),
+                        classes="-damaged",
                     )
         yield Footer(compact=True)
 
