@@ -34,8 +34,9 @@ from companion.schedule import (
 )
 from companion.settings import EmailSettings
 from companion.tokens import reply_until
-from plg_tui.core.groups import open_for_operations, session_times
+from plg_tui.core.groups import GroupError, open_for_operations, session_times
 from plg_tui.core.modules import Module, load_module
+from plg_tui.core.roster import has_control_chars
 from plg_tui.vault.keys import GroupKeys
 
 
@@ -73,8 +74,21 @@ class GroupContext:
 
     @property
     def call_link(self) -> str:
-        link = str(self.info.get("call_link") or "").strip()
-        return link if link.startswith(("https://", "http://")) else ""
+        return stored_call_link(self.slug, self.info)
+
+
+def stored_call_link(slug: str, info: dict[str, Any]) -> str:
+    """The group's web call link, or ""; refused when it could add lines to what is sent.
+
+    `plg group create` refuses such a link; this is for a group.db written some other way.
+    """
+    link = str(info.get("call_link") or "").strip()
+    if has_control_chars(link):
+        raise GroupError(
+            f"groups/{slug}/group.db: the call link contains a line break or control "
+            "character; nothing is sent for this group until it is fixed"
+        )
+    return link if link.startswith(("https://", "http://")) else ""
 
 
 def load_group(home: Path, slug: str, modules: dict[str, Module] | None = None) -> GroupContext:
@@ -86,6 +100,7 @@ def load_group(home: Path, slug: str, modules: dict[str, Module] | None = None) 
         pairings = vault.pairings()
     finally:
         vault.close()
+    stored_call_link(slug, info)  # before anything is planned or composed
     modules = {} if modules is None else modules
     module = modules.get(info["module"])
     if module is None:

@@ -14,9 +14,11 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
+from plg_tui.app.display import cell, sanitised
 from plg_tui.app.screens.base import SessionModal, SessionScreen
 from plg_tui.app.themes import HIGH_CONTRAST
 
@@ -168,9 +170,34 @@ class PlgApp(App[int]):
             keys = open_keys()
             controller = self._open_controller(keys)
         except (PlgError, ValueError, OSError) as error:
-            self.call_from_thread(self.exit, 1, return_code=1, message=f"plg: error: {error}")
+            self.call_from_thread(self._exit_with_error, error)
             return
         self.call_from_thread(self._opened_in_background, keys, controller)
+
+    def _exit_with_error(self, error: Exception) -> None:
+        # Printed by Rich after the app closes: a Text, so a name or path in it is no markup.
+        self.exit(1, return_code=1, message=cell(f"plg: error: {error}"))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast is plain text: they name members ("Sealed the challenge for Ada").
+
+        Screens' notify passes markup=True by default; it is ignored here on purpose.
+        """
+        super().notify(
+            sanitised(message),
+            title=sanitised(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def _opened_in_background(self, keys: GroupKeys, controller: SessionController) -> None:
         from plg_tui.app.screens.lobby import LobbyScreen
@@ -223,7 +250,7 @@ class PlgApp(App[int]):
         try:
             controller = self._open_controller(keys)
         except (VaultError, ModuleError, SessionStateError, ValueError) as error:
-            self.exit(1, return_code=1, message=f"plg: error: {error}")
+            self._exit_with_error(error)
             return
         self.controller = controller
         if not self.resume and controller.has_saved_progress():

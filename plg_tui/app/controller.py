@@ -16,9 +16,9 @@ from typing import Any
 
 from plg_tui.core.modules import Phase
 from plg_tui.core.session import Person, SessionModel, default_kind, session_label
-from plg_tui.vault.group import INBOX, GroupVault, iter_entries
+from plg_tui.vault.entries import read_entries
+from plg_tui.vault.group import INBOX, GroupVault
 from plg_tui.vault.keys import GroupKeys
-from plg_tui.vault.sealed import open_companion_entry
 
 Clock = Callable[[], float]
 
@@ -187,21 +187,23 @@ class SessionController:
             for item in self.vault.items(session=self.kind)
         ]
 
-    def journal_entries(self, member: str) -> list[JournalEntry]:
-        """A member's practice-journal entries; call only after the member agreed to show them."""
-        entries = []
-        for meta in iter_entries(self.home, self.vault.keys, INBOX):
-            owner = str(meta.get("member") or meta.get("email") or "").lower()
-            if owner != member.lower():
-                continue
-            entries.append(
-                JournalEntry(
-                    week=str(meta.get("week", "")),
-                    received=str(meta.get("received") or meta.get("date") or ""),
-                    text=open_companion_entry(self.vault.keys, INBOX, meta).shown,
-                )
+    def journal_entries(self, member: str) -> tuple[list[JournalEntry], list[str]]:
+        """A member's practice-journal entries, and the file names of entries that could not
+        be opened (one damaged file hides nothing else); call only after the member agreed."""
+
+        def wanted(meta: dict[str, Any]) -> bool:
+            return str(meta.get("member") or meta.get("email") or "").lower() == member.lower()
+
+        opened = read_entries(self.home, self.vault.keys, INBOX, wanted)
+        entries = [
+            JournalEntry(
+                week=str(meta.get("week", "")),
+                received=str(meta.get("received") or meta.get("date") or ""),
+                text=text,
             )
-        return entries
+            for meta, text in opened.entries
+        ]
+        return entries, [damaged.path.name for damaged in opened.damaged]
 
     def vote_options(self) -> list[tuple[str, str]]:
         from plg_tui.core.modules import list_modules

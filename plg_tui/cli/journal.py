@@ -7,6 +7,7 @@ checks it before printing anything.
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from plg_tui.core.safe_text import printable, printable_lines
 if TYPE_CHECKING:  # the vault (cryptography, tinydb) loads only when the command runs
     from zoneinfo import ZoneInfo
 
+    from plg_tui.vault.entries import DamagedEntry
     from plg_tui.vault.group import GroupVault
 
 
@@ -44,21 +46,35 @@ def _local(received: str, zone: ZoneInfo | None) -> str:
 
 
 def journal_entries(
-    vault: GroupVault, member: str | None = None
+    vault: GroupVault, member: str | None = None, damaged: list[DamagedEntry] | None = None
 ) -> list[tuple[dict[str, Any], str]]:
-    """(metadata, text) of each entry, oldest first; needs an unlocked vault."""
-    from plg_tui.vault.group import INBOX, iter_entries
-    from plg_tui.vault.sealed import open_companion_entry
+    """(metadata, text) of each entry, oldest first; needs an unlocked vault.
 
-    found = []
-    for entry in iter_entries(vault.home, vault.keys, INBOX):
-        if member is not None and entry.get("member") != member:
-            continue
-        found.append(entry)
+    An entry that cannot be opened is added to `damaged` when a list is given (the others
+    are still returned), else raised as the error that names it.
+    """
+    from plg_tui.vault.entries import read_entries
+    from plg_tui.vault.errors import VaultError
+    from plg_tui.vault.group import INBOX
+
+    def wanted(entry: dict[str, Any]) -> bool:
+        return member is None or entry.get("member") == member
+
+    opened = read_entries(vault.home, vault.keys, INBOX, wanted)
+    if opened.damaged and damaged is None:
+        raise VaultError(str(opened.damaged[0]))
+    if damaged is not None:
+        damaged.extend(opened.damaged)
+    found = opened.entries
     # a batch read after an outage shares one received time; the Date header orders it
-    found.sort(key=lambda e: (str(e.get("received", "")), str(e.get("written", "")), e["id"]))
-    # an entry moved to another member or week shows as damaged, never as their words
-    return [(entry, open_companion_entry(vault.keys, INBOX, entry).shown) for entry in found]
+    found.sort(
+        key=lambda e: (
+            str(e[0].get("received", "")),
+            str(e[0].get("written", "")),
+            str(e[0].get("id", "")),
+        )
+    )
+    return found
 
 
 def cmd_journal(args: argparse.Namespace) -> int:
@@ -84,10 +100,11 @@ def cmd_journal(args: argparse.Namespace) -> int:
             zone: ZoneInfo | None = ZoneInfo(vault.info().get("timezone") or "UTC")
         except (ZoneInfoNotFoundError, ValueError):
             zone = None
-        entries = journal_entries(vault, member)
+        damaged: list[DamagedEntry] = []
+        entries = journal_entries(vault, member, damaged)
     finally:
         vault.close()
-    if not entries:
+    if not entries and not damaged:
         who = f" from {names[member]}" if member else ""
         print(f"No journal entries{who} yet.")
         return 0
@@ -100,11 +117,27 @@ def cmd_journal(args: argparse.Namespace) -> int:
         notes = []
         if entry.get("truncated"):
             notes.append("cut: too long")
-        heading = f"{when}{names.get(email, email)} <{email}> · {_local(entry['received'], zone)}"
+        heading = (
+            f"{when}{names.get(email, email)} <{email}> · {_local(entry.get('received', ''), zone)}"
+        )
         if notes:
             heading += f" ({', '.join(notes)})"
         heading = printable(heading)
         print(heading)
         print("-" * min(len(heading), 72))
         print(printable_lines(text))  # a reply may carry bidi overrides or stray escapes
-    return 0
+    return _report_damaged(damaged, shown=len(entries))
+
+
+def _report_damaged(damaged: list[DamagedEntry], shown: int) -> int:
+    """Name each entry that could not be opened, after the others were printed."""
+    if not damaged:
+        return 0
+    sys.stdout.flush()
+    for entry in damaged:
+        print(f"plg: error: {entry}", file=sys.stderr)
+    what = "entry" if len(damaged) == 1 else "entries"
+    others = "entry is" if shown == 1 else "entries are"
+    rest = f"{shown} other {others} shown above" if shown else "no other entry to show"
+    print(f"plg: error: {len(damaged)} journal {what} could not be opened; {rest}", file=sys.stderr)
+    return 1

@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from plg_tui.core.roster import RosterError, check_session_gap, read_roster, valid_timezone
+from plg_tui.core.roster import (
+    RosterError,
+    check_session_gap,
+    has_control_chars,
+    read_roster,
+    valid_timezone,
+)
 from plg_tui.errors import PlgError
 from plg_tui.vault.errors import VaultError
 from plg_tui.vault.group import GroupVault, group_dir, now_iso, remove_tree
@@ -25,11 +31,29 @@ from plg_tui.vault.keys import (
 from plg_tui.vault.paths import SLUG_PATTERN, checked_slug
 
 SLUG = SLUG_PATTERN
+MAX_CALL_LINK = 2000
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class GroupError(PlgError):
     """A clear, one-or-more-line reason why a group command could not be done."""
+
+
+def call_link_problem(link: str) -> str | None:
+    """Why `link` cannot go into invitations and reminders (None if it can, or is empty).
+
+    The link lands in calendar properties and email text: a line break in it would add lines
+    of its own choosing there, so it is refused, never cleaned up.
+    """
+    if not link:
+        return None
+    if has_control_chars(link) or any(ch.isspace() for ch in link):
+        return "contains a line break, space or other control character; give the link alone"
+    if len(link) > MAX_CALL_LINK:
+        return f"is longer than {MAX_CALL_LINK} characters"
+    if not link.startswith(("https://", "http://")):
+        return "must start with https:// (invitations carry only web links)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -89,6 +113,9 @@ def create_group(
         raise GroupError(
             f"--timezone {spec.timezone!r} is not a known time zone (e.g. Europe/Berlin)"
         )
+    link_problem = call_link_problem(spec.call_link)
+    if link_problem:
+        problems.append(f"--call-link {link_problem}")
     try:
         module = load_module(spec.module_id, home)
     except UnknownModuleError as err:

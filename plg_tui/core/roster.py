@@ -18,6 +18,8 @@ COLUMNS = ("name", "email", "title", "level", "reports_to", "department", "timez
 REQUIRED = ("name", "email", "level")
 MIN_MEMBERS, MAX_MEMBERS = 3, 6
 MIN_GAP_DAYS, MAX_GAP_DAYS = 21, 35
+# The csv module's own limit (131072 characters): no roster field comes near it.
+FIELD_LIMIT = csv.field_size_limit()
 
 _EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -104,6 +106,8 @@ def parse_roster(
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise RosterError([f"{source}: the file is empty; expected a header line"]) from None
+    except csv.Error as err:
+        raise _unreadable_row(err, text, source, delimiter, 1, []) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise RosterError(
@@ -120,7 +124,14 @@ def parse_roster(
         )
     members: list[Member] = []
     line_before = reader.line_num
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            raise _unreadable_row(err, text, source, delimiter, line_before + 1, header) from None
         # a quoted field may span lines; people look for the line the row starts on
         line, line_before = line_before + 1, reader.line_num
         if not any(cell.strip() for cell in row):
@@ -151,6 +162,45 @@ def parse_roster(
     if problems:
         raise RosterError(problems)
     return members
+
+
+def _unreadable_row(
+    err: csv.Error, text: str, source: str, delimiter: str, line: int, header: list[str]
+) -> RosterError:
+    """The csv module's error as one line naming the file, the line and, if it can, the field."""
+    where = f"{source} line {line}"
+    lines = io.StringIO(text, newline="").readlines()
+    column = _long_field_column("".join(lines[line - 1 :]), delimiter)
+    if column is None:
+        return RosterError([f"{where}: not readable as CSV ({err}); save it as 'CSV UTF-8'"])
+    field = f"field '{header[column]}'" if column < len(header) else f"field {column + 1}"
+    return RosterError([f"{where}: {field} is too long (over 128 KiB); is this the right file?"])
+
+
+def _long_field_column(row_text: str, delimiter: str) -> int | None:
+    """Which field (0-based) of the row starting `row_text` is over the csv module's limit.
+
+    A linear scan that follows quoting as the csv module does; None when no field is.
+    """
+    column = length = 0
+    quoted = False
+    for ch in row_text:
+        if quoted:
+            if ch == '"':
+                quoted = False  # a doubled "" re-opens at once: counting stays right
+                continue
+        elif ch == '"':
+            quoted = True
+            continue
+        elif ch == delimiter:
+            column, length = column + 1, 0
+            continue
+        elif ch in "\r\n":
+            return None
+        length += 1
+        if length > FIELD_LIMIT:
+            return column
+    return None
 
 
 def _check_row(values: dict[str, str], where: str, group_timezone: str) -> list[str]:

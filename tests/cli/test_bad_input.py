@@ -19,10 +19,15 @@ BIN = Path(sys.executable).parent
 EMAIL_TOML = '[email]\nfrom = "Peer Learning <plg@example.org>"\nreply_to = "journal@example.org"\n'
 
 
-def create(module: str = "giving-feedback", session1: str = SESSION1) -> tuple[str, ...]:
-    return ("group", "create", "new", "--roster", "{roster}", "--module", module,
+def create(
+    module: str = "giving-feedback",
+    session1: str = SESSION1,
+    roster: str = "{roster}",
+    more: tuple[str, ...] = (),
+) -> tuple[str, ...]:
+    return ("group", "create", "new", "--roster", roster, "--module", module,
             "--session1", session1, "--session2", SESSION2,
-            "--timezone", "Europe/Berlin")  # fmt: skip
+            "--timezone", "Europe/Berlin", *more)  # fmt: skip
 
 
 def write_toml(text: str) -> Callable[[Path], None]:
@@ -44,6 +49,69 @@ def nothing(home: Path) -> None:
     return None
 
 
+def team_keys(home: Path):
+    from plg_tui.vault.keys import unlock
+
+    return unlock(home, "team", "correct horse battery")
+
+
+def journal_with(damage: Callable[[Path, object], None]) -> Callable[[Path], None]:
+    """Two good journal entries and a third one that `damage` breaks."""
+
+    def setup(home: Path) -> None:
+        from plg_tui.vault.group import INBOX, write_sealed_entry
+
+        keys = team_keys(home)
+        for entry_id, member, week in (("a1", "ada", 1), ("g2", "grace", 2), ("m3", "mei", 3)):
+            meta = {"member": f"{member}@example.org", "week": week, "received": f"2026-12-0{week}"}
+            write_sealed_entry(home, keys, INBOX, entry_id, meta, f"JOURNAL-OK-{member}")
+        damage(home / "groups" / "team" / INBOX / "g2.entry", keys)
+
+    return setup
+
+
+def flip_last_byte(path: Path, _keys: object) -> None:
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def reseal_with_garbage(path: Path, keys) -> None:
+    """Someone with the operations key rewrites the entry: its sealed text is not sealed."""
+    import json
+
+    from plg_tui.vault import crypto
+    from plg_tui.vault.storage import decode_file, encode_file
+
+    label = f"inbox/{path.stem}"
+    meta = json.loads(decode_file(path, keys.ops_key, path.read_bytes(), keys.group_id, label))
+    meta["sealed"] = crypto.b64e(b"\x01" + b"x" * 80)
+    header = {"group": keys.group_id, "file": label}
+    path.write_bytes(encode_file(keys.ops_key, header, json.dumps(meta).encode()))
+
+
+def big_roster(home: Path) -> None:
+    from tests.conftest import ROSTER_HEADER, ROSTER_ROWS
+
+    rows = ROSTER_ROWS.splitlines(keepends=True)
+    long_title = 'Linus Park,linus@example.org,"' + "x" * (200 * 1024) + '",4,,QA,\n'
+    text = ROSTER_HEADER + rows[0] + rows[1] + long_title + "".join(rows[3:])
+    (home.parent / "big.csv").write_text(text, encoding="utf-8")
+
+
+def stored_call_link(link: str) -> Callable[[Path], None]:
+    """A call link written into group.db by someone with the operations key."""
+
+    def setup(home: Path) -> None:
+        from plg_tui.core.groups import open_for_operations
+
+        vault = open_for_operations(home, "team")
+        vault.update_info(call_link=link)
+        vault.close()
+
+    return setup
+
+
 @dataclass(frozen=True)
 class Case:
     setup: Callable[[Path], None]
@@ -52,6 +120,7 @@ class Case:
     code: int
     says: str  # the error line must contain this
     stdin: bytes = b""
+    shows: tuple[str, ...] = ()  # standard output must contain each of these
 
 
 CASES = {
@@ -148,6 +217,53 @@ CASES = {
         2,
         "argument --kind: invalid choice: 'digest'",
     ),
+    "journal entry damaged on disk": Case(
+        journal_with(flip_last_byte),
+        "plg",
+        ("journal", "team"),
+        1,
+        "g2.entry is damaged or was modified outside plg",
+        shows=("JOURNAL-OK-ada", "JOURNAL-OK-mei"),
+    ),
+    "journal entry whose sealed text was replaced": Case(
+        journal_with(reseal_with_garbage),
+        "plg",
+        ("journal", "team"),
+        1,
+        "g2.entry: its sealed text does not open with this group's key",
+        shows=("JOURNAL-OK-ada", "JOURNAL-OK-mei"),
+    ),
+    "roster with a field over 128 KiB": Case(
+        big_roster,
+        "plg",
+        create(roster="{tmp}/big.csv"),
+        1,
+        "big.csv line 4: field 'title' is too long (over 128 KiB); is this the right file?",
+    ),
+    "--call-link with CR/LF": Case(
+        nothing,
+        "plg",
+        create(more=("--call-link", "https://meet.example.org/x\r\nBcc: victim@example.net")),
+        1,
+        "--call-link contains a line break",
+    ),
+    "--call-link with a lone LF": Case(
+        nothing,
+        "plg",
+        create(more=("--call-link", "https://meet.example.org/x\nX-Evil: 1")),
+        1,
+        "--call-link contains a line break",
+    ),
+    "--call-link that is not a web link": Case(
+        nothing, "plg", create(more=("--call-link", "meet.example.org/x")), 1, "--call-link must"
+    ),
+    "call link with CR/LF in group.db (companion)": Case(
+        stored_call_link("https://meet.example.org/x\r\nBcc: victim@example.net"),
+        "plg-companion",
+        ("send", "--dry-run", "--group", "team", "--now", SESSION2),
+        1,
+        "team/group.db: the call link contains a line break",
+    ),
     "data home that is a file": Case(
         nothing,
         "plg-companion",
@@ -181,10 +297,14 @@ def test_bad_input_is_one_clear_line(name: str, make_group, data_home: Path, ros
     (data_home / "plg.toml").write_text(EMAIL_TOML, encoding="utf-8")
     case.setup(data_home)
     before = snapshot(data_home)
-    args = [a.replace("{roster}", str(roster_file)) for a in case.args]
+    args = [
+        a.replace("{roster}", str(roster_file)).replace("{tmp}", str(data_home.parent))
+        for a in case.args
+    ]
     done = run(case.program, args, case.stdin)
     err = done.stderr.decode()
     assert done.returncode == case.code, err
+    assert all(text in done.stdout.decode() for text in case.shows), done.stdout
     assert "Traceback" not in err + done.stdout.decode()
     lines = [line for line in err.splitlines() if line.strip()]
     error_lines = [line for line in lines if case.says in line]

@@ -170,3 +170,40 @@ def test_session_gap(days, allow, ok):
 
     s2 = s1 + timedelta(days=days)
     assert (check_session_gap(s1, s2, allow) == []) is ok
+
+
+BIG = "x" * (128 * 1024 + 1)
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "expected"),
+    [
+        (
+            "quoted title",
+            roster(A, f'Linus,linus@example.org,"{BIG}",4,,QA,'),
+            "line 3: field 'title'",
+        ),
+        (
+            "unquoted department",
+            roster(A, B, f"Linus,l@example.org,QA,4,,{BIG},"),
+            "line 4: field 'department'",
+        ),
+        (
+            "semicolons",
+            roster(A, f"Linus;l@example.org;QA;4;;{BIG};").replace(",", ";"),
+            "line 3: field 'department'",
+        ),
+        (
+            "quoted over lines",
+            roster(A, f'Linus,"l@example.org\n{BIG}",QA,4,,QA,'),
+            "line 3: field 'email'",
+        ),
+        ("in the header", roster(A, B, C, header=HEADER + "," + BIG), "line 1: field 8"),
+        ("one 1 MiB line", "x" * (1024 * 1024), "line 1: field 1"),
+    ],
+)
+def test_a_field_over_128_kib_is_named_not_a_csv_error(case, text, expected):
+    with pytest.raises(RosterError) as caught:
+        parse_roster(text, "roster.csv", "UTC")
+    message = str(caught.value)
+    assert message == f"roster.csv {expected} is too long (over 128 KiB); is this the right file?"

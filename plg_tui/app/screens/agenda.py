@@ -3,13 +3,14 @@ in round phases, the speaker with a large countdown and the queue."""
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Footer, Static
 
 from plg_tui.app.controller import CAPTURE_KINDS
+from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionScreen
 from plg_tui.app.widgets.capture_checklist import CaptureChecklist
 from plg_tui.app.widgets.phase_list import PhaseList
@@ -25,16 +26,21 @@ ROUND_ACTIONS = frozenset(
 MINUTE = 60.0
 
 
-def phase_title(model: SessionModel) -> str:
+def phase_title(model: SessionModel) -> Content:
     """'2/6  Our feedback challenges · 15 min · 12:40 left' (or '1:05 over'), kind, captures."""
     phase = model.phase
     number = f"{model.phase_index + 1}/{len(model.phases)}"
     left = model.agenda.phase_remaining()
     timing = f"{format_mmss(left)} left" if left >= 0 else f"{format_mmss(-left)} OVER"
     captures = f" · captures {phase.captures.replace('_', ' ')}" if phase.captures else ""
-    return (
-        f"[b]{number}  {escape(phase.name)}[/b] · {phase.minutes} min · [b]{timing}[/b]"
-        f" · {phase.kind}{captures}"
+    return markup(
+        "[b]$number  $name[/b] · $minutes min · [b]$timing[/b] · $kind$captures",
+        number=number,
+        name=phase.name,
+        minutes=phase.minutes,
+        timing=timing,
+        kind=phase.kind,
+        captures=captures,
     )
 
 
@@ -90,10 +96,10 @@ class AgendaScreen(SessionScreen):
         """Redraw what changes with the phase (called on every phase change)."""
         model = self.controller.model
         phase = model.phase
-        script = escape(phase.script)
+        script = plain(phase.script)
         prompt = self.controller.prompts.get(phase.captures or "")
         if prompt:
-            script += f"\n\n[b]On screen for everyone:[/b]\n{escape(prompt)}"
+            script += markup("\n\n[b]On screen for everyone:[/b]\n$prompt", prompt=prompt)
         self.query_one("#script", Static).update(script)
         self.query_one("#round-box").display = phase.kind == "round"
         self.query_one(CaptureChecklist).display = phase.kind == "capture"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Label
 
+from plg_tui.app.display import cell
 from plg_tui.app.screens.base import SessionModal
 
 
@@ -30,7 +30,7 @@ class AttendanceScreen(SessionModal):
         table.add_column("Member", key="member")
         table.add_column("Present", key="present")
         for person in self.controller.model.people:
-            table.add_row(escape(person.name), "", key=person.key)
+            table.add_row(cell(person.name), "", key=person.key)
         self._refresh()
         table.focus()
 

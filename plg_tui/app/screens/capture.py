@@ -5,13 +5,13 @@ The text is sealed into the vault the moment Enter is pressed; it is never kept 
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Select
 
 from plg_tui.app.controller import CAPTURE_KINDS, CAPTURE_NOUNS, GROUP_KINDS
+from plg_tui.app.display import plain
 from plg_tui.app.screens.base import SessionModal
 
 GROUP = "__group__"
@@ -27,8 +27,8 @@ class CaptureScreen(SessionModal):
 
     def compose(self) -> ComposeResult:
         model = self.controller.model
-        members = [(model.name_of(k), k) for k in model.present_keys()]
-        members.append(("The whole group", GROUP))
+        members = [(plain(model.name_of(k)), k) for k in model.present_keys()]
+        members.append((plain("The whole group"), GROUP))
         member = self.member
         if member is None or self.kind in GROUP_KINDS:
             member = GROUP
@@ -53,7 +53,7 @@ class CaptureScreen(SessionModal):
     def _show_count(self, last: str = "") -> None:
         count = self.controller.item_count
         text = f"{count} item{'s' if count != 1 else ''} sealed in this session so far."
-        self.query_one("#capture-status", Label).update(f"{last}{text}")
+        self.query_one("#capture-status", Label).update(plain(f"{last}{text}"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -68,7 +68,7 @@ class CaptureScreen(SessionModal):
         event.input.value = ""
         who = self.controller.model.name_of(key) if key else "the group"
         noun = CAPTURE_NOUNS[str(kind)]
-        self._show_count(f"✓ Sealed the {noun} for {escape(who)}. ")
+        self._show_count(f"✓ Sealed the {noun} for {who}. ")
         self.notify(f"Sealed the {noun} for {who}.")
 
     def action_close(self) -> None:

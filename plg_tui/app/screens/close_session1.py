@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Static
 
+from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionScreen
 from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 from plg_tui.core.groups import GroupError, parse_local
@@ -43,14 +43,18 @@ class CloseSession1Screen(SessionScreen):
         model = controller.model
         info = controller.info()
         self.query_one("#close-title", Static).update(
-            f"[b]Close of {controller.label}[/b] · {escape(controller.title)}"
+            markup(
+                "[b]Close of $label[/b] · $title", label=controller.label, title=controller.title
+            )
         )
         if not model.pairs:
             model.pairs = controller.suggest_pairs()
             controller.save()
         date = model.session2_date or info.get("session2", "")
         self.query_one("#date-input", Input).value = date
-        self.query_one("#date-status", Label).update(f"time zone {info.get('timezone', 'UTC')}")
+        self.query_one("#date-status", Label).update(
+            plain(f"time zone {info.get('timezone', 'UTC')}")
+        )
         self.query_one("#pairs-input", Input).display = False
         self._show_pairs()
         self.tick()
@@ -61,11 +65,10 @@ class CloseSession1Screen(SessionScreen):
         model = self.controller.model
         lines = []
         for group in model.pairs:
-            names = " + ".join(escape(model.name_of(k)) for k in group)
+            names = " + ".join(model.name_of(k) for k in group)
             lines.append(f"{'trio' if len(group) == 3 else 'pair'}: {names}")
-        self.query_one("#pairs", Static).update("\n".join(lines) or "no pairs yet")
-        text = "; ".join(problems or [])
-        self.query_one("#pairs-problems", Label).update(escape(text))
+        self.query_one("#pairs", Static).update(plain("\n".join(lines) or "no pairs yet"))
+        self.query_one("#pairs-problems", Label).update(plain("; ".join(problems or [])))
 
     def tick(self) -> None:
         self.query_one(TalkTimeChart).show(self.controller.model)
@@ -111,11 +114,13 @@ class CloseSession1Screen(SessionScreen):
         try:
             parse_local(value, info.get("timezone", "UTC"), "session 2")
         except GroupError as error:
-            status.update(escape(str(error)))
+            status.update(plain(str(error)))
             return False
         self.controller.model.session2_date = value
         self.controller.save()
-        status.update(f"✓ session 2 on {value.replace('T', ' ')} ({info.get('timezone', 'UTC')})")
+        status.update(
+            plain(f"✓ session 2 on {value.replace('T', ' ')} ({info.get('timezone', 'UTC')})")
+        )
         return True
 
     def action_finish(self) -> None:

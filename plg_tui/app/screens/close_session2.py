@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from plg_tui.app.display import markup
 from plg_tui.app.screens.base import SessionScreen
 from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 
@@ -48,7 +48,9 @@ class CloseSession2Screen(SessionScreen):
     def on_mount(self) -> None:
         controller = self.controller
         self.query_one("#close-title", Static).update(
-            f"[b]Close of {controller.label}[/b] · {escape(controller.title)}"
+            markup(
+                "[b]Close of $label[/b] · $title", label=controller.label, title=controller.title
+            )
         )
         self._options = controller.vote_options()
         self._show()
@@ -57,16 +59,19 @@ class CloseSession2Screen(SessionScreen):
     def _show(self) -> None:
         model = self.controller.model
         average = model.rating_average
-        text = f"{model.rating_count} rating(s)"
+        text = markup("$count rating(s)", count=model.rating_count)
         if average is not None:
-            text += f", average [b]{average:.1f}[/b] of 5"
+            text += markup(", average [b]$average[/b] of 5", average=f"{average:.1f}")
         self.query_one("#rating", Static).update(text)
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         options.clear_options()
         options.add_options(
             [
-                Option(f"{model.votes.get(mid, 0):>2} ✓  {escape(title)}", id=mid)
+                Option(
+                    markup("$votes ✓  $title", votes=f"{model.votes.get(mid, 0):>2}", title=title),
+                    id=mid,
+                )
                 for mid, title in self._options
             ]
         )

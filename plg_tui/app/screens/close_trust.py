@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Footer, Static
 
+from plg_tui.app.display import markup
 from plg_tui.app.screens.base import SessionScreen
 from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 
@@ -27,14 +28,18 @@ class CloseTrustScreen(SessionScreen):
     def on_mount(self) -> None:
         controller = self.controller
         self.query_one("#close-title", Static).update(
-            f"[b]Close of the {controller.label.lower()}[/b] · {escape(controller.title)}"
+            markup(
+                "[b]Close of the $label[/b] · $title",
+                label=controller.label.lower(),
+                title=controller.title,
+            )
         )
         rules = [text for kind, _m, text in controller.session_items() if kind == "ground_rules"]
-        lines = ["[b]Our ground rules[/b] (sealed in the vault)"]
-        lines += [f"  {n}. {escape(rule)}" for n, rule in enumerate(rules, start=1)]
+        lines = [markup("[b]Our ground rules[/b] (sealed in the vault)")]
+        lines += [markup("  $n. $rule", n=n, rule=rule) for n, rule in enumerate(rules, start=1)]
         if not rules:
-            lines.append("  none captured yet: press escape, then c, to add them")
-        self.query_one("#ground-rules", Static).update("\n".join(lines))
+            lines.append(markup("  none captured yet: press escape, then c, to add them"))
+        self.query_one("#ground-rules", Static).update(Content("\n").join(lines))
         self.tick()
 
     def tick(self) -> None:

@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label
 
+from plg_tui.app.display import markup, plain
+
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
@@ -16,15 +18,16 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
 
     def __init__(self, question: str, detail: str = "") -> None:
+        """`question` and `detail` are plain text (they may name a member), never markup."""
         super().__init__()
         self.question = question
         self.detail = detail
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
-            yield Label(f"[b]{self.question}[/b]", id="confirm-question")
+            yield Label(markup("[b]$question[/b]", question=self.question), id="confirm-question")
             if self.detail:
-                yield Label(self.detail, id="confirm-detail")
+                yield Label(plain(self.detail), id="confirm-detail")
             yield Label("Press [b]y[/b] for yes, [b]n[/b] for no.", id="confirm-keys")
         yield Footer(compact=True)
 

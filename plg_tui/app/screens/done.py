@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Footer, Static
 
+from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionScreen
 from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 from plg_tui.core.agenda import format_mmss
@@ -24,20 +25,22 @@ class DoneScreen(SessionScreen):
         controller = self.controller
         model = controller.model
         lines = [
-            f"[b]{controller.label} is closed.[/b] Thank you, everyone.",
-            f"Session length {format_mmss(model.agenda.elapsed())} of "
-            f"{format_mmss(model.agenda.budget_seconds)}; "
-            f"{controller.item_count} item(s) sealed in the group's vault.",
+            markup("[b]$label is closed.[/b] Thank you, everyone.", label=controller.label),
+            plain(
+                f"Session length {format_mmss(model.agenda.elapsed())} of "
+                f"{format_mmss(model.agenda.budget_seconds)}; "
+                f"{controller.item_count} item(s) sealed in the group's vault."
+            ),
         ]
         if controller.kind == "1":
             pairs = "; ".join(" + ".join(model.name_of(k) for k in g) for g in model.pairs)
-            lines.append(f"Practice partners: {escape(pairs)}")
+            lines.append(plain(f"Practice partners: {pairs}"))
             if model.session2_date:
-                lines.append(f"Session 2: {model.session2_date.replace('T', ' ')}")
+                lines.append(plain(f"Session 2: {model.session2_date.replace('T', ' ')}"))
         if controller.kind == "2" and model.rating_average is not None:
             lines.append(
-                f"Module rating: {model.rating_average:.1f} of 5 from {model.rating_count}"
+                plain(f"Module rating: {model.rating_average:.1f} of 5 from {model.rating_count}")
             )
-        lines.append("Press q to quit.")
-        self.query_one("#done-summary", Static).update("\n".join(lines))
+        lines.append(plain("Press q to quit."))
+        self.query_one("#done-summary", Static).update(Content("\n").join(lines))
         self.query_one(TalkTimeChart).show(model)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
+
+from plg_tui.app.display import markup
 
 INTRO = (
     "plg runs the session: agenda, clock, talking stick and sealed notes. Everything typed "
@@ -24,8 +27,14 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        rows = "\n".join(
-            f"  [b]{key:>9}[/b]  {description:<18} [dim]({binding_id})[/dim]"
+        # Key names come from plg.toml's [keys] too: values, never markup.
+        rows = Content("\n").join(
+            markup(
+                "  [b]$key[/b]  $description [dim]($binding_id)[/dim]",
+                key=f"{key:>9}",
+                description=f"{description:<18}",
+                binding_id=binding_id,
+            )
             for key, description, binding_id in self.keys
         )
         with Vertical(id="help-dialog"):

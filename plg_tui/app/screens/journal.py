@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
+from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionModal
 
 
@@ -20,18 +20,29 @@ class JournalScreen(SessionModal):
         self.member_name = name
 
     def compose(self) -> ComposeResult:
-        entries = self.controller.journal_entries(self.member)
+        entries, damaged = self.controller.journal_entries(self.member)
         with Vertical(id="journal-dialog"):
-            title = f"[b]{escape(self.member_name)}'s practice journal[/b]"
+            title = markup("[b]$name's practice journal[/b]", name=self.member_name)
             yield Static(title, id="journal-title")
             with VerticalScroll(id="journal-entries"):
-                if not entries:
-                    yield Static("No journal entries have arrived for this member.")
+                if not entries and not damaged:
+                    yield Static(plain("No journal entries have arrived for this member."))
                 for entry in entries:
                     heading = f"Week {entry.week}" if entry.week else "Entry"
                     if entry.received:
                         heading += f" · {entry.received[:10]}"
-                    yield Static(f"[b]{escape(heading)}[/b]\n{escape(entry.text)}\n")
+                    yield Static(
+                        markup("[b]$heading[/b]\n$text\n", heading=heading, text=entry.text)
+                    )
+                for name in damaged:
+                    yield Static(
+                        markup(
+                            "[b]Could not be opened:[/b] $name in the group's inbox is damaged "
+                            "or was modified outside plg; restore it from a backup.\n",
+                            name=name,
+                        ),
+                        classes="-damaged",
+                    )
         yield Footer(compact=True)
 
     def action_close(self) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
+from plg_tui.app.display import cell, markup, plain
 from plg_tui.app.screens.base import SessionScreen
 
 AGREEMENT = (
@@ -50,7 +50,7 @@ class LobbyScreen(SessionScreen):
         if self.plg.controller is None:
             # The demo paints first from its roster and opens the vault right after.
             for key, name in self.plg.roster_preview:
-                table.add_row(escape(name), "", "", "", key=key)
+                table.add_row(cell(name), "", "", "", key=key)
             self.query_one("#lobby-title", Static).update(OPENING)
         else:
             self._add_rows()
@@ -60,7 +60,7 @@ class LobbyScreen(SessionScreen):
     def _add_rows(self) -> None:
         table = self.query_one(DataTable)
         for person in self.controller.model.people:
-            table.add_row(escape(person.name), "", "", "", key=person.key)
+            table.add_row(cell(person.name), "", "", "", key=person.key)
 
     def session_opened(self) -> None:
         """The controller is ready: show its state, then apply the keys pressed meanwhile."""
@@ -83,8 +83,13 @@ class LobbyScreen(SessionScreen):
         info = controller.info()
         when = info.get("session1" if model.kind != "2" else "session2", "")
         self.query_one("#lobby-title", Static).update(
-            f"[b]{controller.label}[/b] · {escape(controller.title)} · "
-            f"group {escape(controller.vault.slug)} · planned {when.replace('T', ' ')}"
+            markup(
+                "[b]$label[/b] · $title · group $slug · planned $when",
+                label=controller.label,
+                title=controller.title,
+                slug=controller.vault.slug,
+                when=when.replace("T", " "),
+            )
         )
         table = self.query_one(DataTable)
         suggested = controller.suggest_facilitator()
@@ -110,7 +115,7 @@ class LobbyScreen(SessionScreen):
         problems = model.lobby_problems()
         status = self.query_one("#lobby-status", Static)
         if problems:
-            status.update("Before we start: " + "; ".join(problems) + ".")
+            status.update(plain("Before we start: " + "; ".join(problems) + "."))
             status.set_class(True, "-waiting")
         else:
             status.update("Ready. Press [b]s[/b] to start the session clock.")

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
+from plg_tui.app.display import markup, plain
 from plg_tui.app.messages import PassphraseEntered
 
 
@@ -21,13 +22,13 @@ class PassphraseScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="passphrase-dialog"):
-            yield Static(f"[b]Open group {self.slug}[/b]", id="passphrase-title")
+            yield Static(markup("[b]Open group $slug[/b]", slug=self.slug), id="passphrase-title")
             yield Label(
                 "Everything this group says is encrypted. Type the group passphrase.",
                 id="passphrase-help",
             )
             yield Input(password=True, placeholder="group passphrase", id="passphrase-input")
-            yield Label(self.error, id="passphrase-error")
+            yield Label(plain(self.error), id="passphrase-error")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -47,4 +48,4 @@ class PassphraseScreen(Screen):
         field.disabled = False
         field.value = ""
         field.focus()
-        self.query_one("#passphrase-error", Label).update(message)
+        self.query_one("#passphrase-error", Label).update(plain(message))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from textual.content import Content
 from textual.widgets import Static
 
+from plg_tui.app.display import markup
 from plg_tui.core.session import SessionModel
 
 
-def checklist_lines(model: SessionModel, label: str, done: set[str | None]) -> str:
-    lines = [f"[b]{escape(label)}[/b]: press c to capture, it is sealed at once"]
+def checklist_lines(model: SessionModel, label: str, done: set[str | None]) -> Content:
+    lines = [markup("[b]$label[/b]: press c to capture, it is sealed at once", label=label)]
     for key in model.present_keys():
         mark = "✓ sealed " if key in done else "· not yet"
-        lines.append(f"  {mark}  {escape(model.name_of(key))}")
-    return "\n".join(lines)
+        lines.append(markup("  $mark  $name", mark=mark, name=model.name_of(key)))
+    return Content("\n").join(lines)
 
 
 class CaptureChecklist(Static):

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from textual.content import Content
 from textual.widgets import Static
 
+from plg_tui.app.display import markup
 from plg_tui.core.agenda import format_mmss
 from plg_tui.core.session import SessionModel
 
 KIND_LABEL = {"open": "talk", "round": "round", "capture": "capture"}
 
 
-def phase_lines(model: SessionModel, width: int = 32) -> str:
+def phase_lines(model: SessionModel, width: int = 32) -> Content:
     """One line per phase (plus its kind when there is room): marker, name, planned, actual."""
     current = model.phase_index if model.stage != "lobby" else -1
     name_width = max(6, min(17, width - 13))
     roomy = width >= 30
-    lines = [f"[b]{'Agenda':<{name_width + 2}}[/b]plan actual"]
+    lines = [markup("[b]$agenda[/b]plan actual", agenda=f"{'Agenda':<{name_width + 2}}")]
     for index, phase in enumerate(model.phases):
         actual = model.agenda.actual_seconds(index)
         if index == current:
@@ -28,13 +29,13 @@ def phase_lines(model: SessionModel, width: int = 32) -> str:
         name = phase.name if len(phase.name) < name_width else phase.name[: name_width - 2] + "…"
         planned = f"{phase.minutes:>2}m"
         shown = format_mmss(actual) if actual > 0 or index == current else "–"
-        line = f"{marker} {escape(name):<{name_width}}{planned:>4} {shown:>6}"
-        if index == current:
-            line = f"[reverse]{line}[/reverse]"
-        lines.append(line)
+        line = f"{marker} {name:<{name_width}}{planned:>4} {shown:>6}"
+        lines.append(markup("[reverse]$line[/reverse]" if index == current else "$line", line=line))
         if roomy:
-            lines.append(f"    [dim]{KIND_LABEL.get(phase.kind, phase.kind)}[/dim]")
-    return "\n".join(lines)
+            lines.append(
+                markup("    [dim]$kind[/dim]", kind=KIND_LABEL.get(phase.kind, phase.kind))
+            )
+    return Content("\n").join(lines)
 
 
 class PhaseList(Static):

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Digits, Label
 
+from plg_tui.app.display import markup
 from plg_tui.core.agenda import format_mmss
 from plg_tui.core.session import SessionModel
 from plg_tui.core.timers import RoundTimer, SpeakerStatus
@@ -68,7 +69,7 @@ class SpeakerPanel(Vertical):
     def show(self, model: SessionModel, timer: RoundTimer) -> None:
         current = timer.current
         name = model.name_of(current.member) if current else "Everyone has spoken"
-        self.query_one("#speaker-name", Label).update(f"[b]{name}[/b]")
+        self.query_one("#speaker-name", Label).update(markup("[b]$name[/b]", name=name))
         self.query_one("#countdown", Digits).update(countdown_text(timer) if current else "0:00")
         words, css = status_text(timer)
         state = self.query_one("#speaker-state", Label)

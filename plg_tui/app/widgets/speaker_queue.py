@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from textual.content import Content
 from textual.widgets import Static
 
+from plg_tui.app.display import markup
 from plg_tui.core.agenda import format_mmss
 from plg_tui.core.session import SessionModel
 from plg_tui.core.timers import RoundTimer, SpeakerStatus
@@ -17,8 +18,8 @@ STATUS_WORD = {
 }
 
 
-def queue_lines(model: SessionModel, timer: RoundTimer) -> str:
-    lines = ["[b]Queue[/b]"]
+def queue_lines(model: SessionModel, timer: RoundTimer) -> Content:
+    lines = [markup("[b]Queue[/b]")]
     current = timer.current_index
     for index, slot in enumerate(timer.slots):
         name = model.person(slot.member).first_name if slot.member else slot.member
@@ -33,9 +34,9 @@ def queue_lines(model: SessionModel, timer: RoundTimer) -> str:
             timing = format_mmss(slot.used)
         else:
             timing = format_mmss(slot.allotted)
-        line = f"{marker} {escape(name[:9]):<9} {word:<4} {timing:>5}"
-        lines.append(f"[reverse]{line}[/reverse]" if index == current else line)
-    return "\n".join(lines)
+        line = f"{marker} {name[:9]:<9} {word:<4} {timing:>5}"
+        lines.append(markup("[reverse]$line[/reverse]" if index == current else "$line", line=line))
+    return Content("\n").join(lines)
 
 
 class SpeakerQueue(Static):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rich.markup import escape
+from textual.content import Content
 from textual.widgets import Static
 
+from plg_tui.app.display import markup, plain
 from plg_tui.core.agenda import format_mmss
 from plg_tui.core.session import SessionModel
 
@@ -15,21 +16,21 @@ BAR_WIDTH = 30
 
 def chart_lines(
     times: Mapping[str, float], names: Mapping[str, str], width: int = BAR_WIDTH
-) -> str:
+) -> Content:
     total = sum(times.values())
     if not times:
-        return "Nobody has spoken yet."
+        return plain("Nobody has spoken yet.")
     longest = max(times.values()) or 1.0
     fair = 100.0 / len(times)
-    lines = [f"[b]Talk time[/b] (a fair share would be {fair:.0f}% each)"]
+    lines = [markup("[b]Talk time[/b] (a fair share would be $fair% each)", fair=f"{fair:.0f}")]
     label_width = max(len(names.get(k, k)) for k in times)
     for key, seconds in times.items():
         filled = round(width * seconds / longest) if longest else 0
         bar = "█" * filled + "·" * (width - filled)
         share = 100.0 * seconds / total if total else 0.0
-        name = escape(names.get(key, key))
-        lines.append(f"{name:<{label_width}} {bar} {format_mmss(seconds):>6} {share:>3.0f}%")
-    return "\n".join(lines)
+        name = names.get(key, key)
+        lines.append(plain(f"{name:<{label_width}} {bar} {format_mmss(seconds):>6} {share:>3.0f}%"))
+    return Content("\n").join(lines)
 
 
 class TalkTimeChart(Static):
