@@ -39,7 +39,8 @@ def test_purge_outside_the_data_home_is_refused(victim, isolated_environment, ho
     name = "../../victim" if how == "relative" else str(victim)
     result = run("group", "purge", name, "--yes")
     assert result.returncode != 0
-    assert RULE in result.stderr and repr(name) in result.stderr
+    # a long name is shortened in the message; its start is always there
+    assert RULE in result.stderr and f"group name '{name[:30]}" in result.stderr
     assert "Traceback" not in result.stderr
     assert _intact(victim)
 
