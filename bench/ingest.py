@@ -63,6 +63,9 @@ HOSTILE_CASES = (
     ("html one huge attribute", "html", "a", ('<a href="', '">x</a>')),
     ("html unclosed tags", "html", "<a ", ("", "")),
     ("html unclosed comments", "html", "<!--", ("<p>", "")),
+    ("html 350,000 empty tags", "html", "<p>", ("", "")),
+    ("html one tag, many attributes", "html", "b=c ", ("<a ", ">x")),
+    ("html 1 MiB pre", "html", "a\n", ("<pre>", "")),
 )
 
 

@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from companion.html_text import html_to_text
-from companion.quotes import BLANK_RUNS, normalise_newlines, strip_quoted
+from companion.quotes import BLANK_RUNS, MAX_INPUT_CHARS, normalise_newlines, strip_quoted
 
 __all__ = [
     "MAX_INPUT_CHARS",
@@ -29,9 +29,6 @@ __all__ = [
 ]
 
 TRUNCATION_NOTE = "\n\n[The rest of this reply was cut because it was too long.]"
-# Only this much of a reply is read: far more than anyone writes in a journal entry, and
-# it bounds the time cleaning takes whatever the reply holds.
-MAX_INPUT_CHARS = 64 * 1024
 
 _KEEP_CONTROL = {"\n", "\t"}
 
@@ -53,16 +50,18 @@ def _cap_input(text: str) -> tuple[str, bool]:
     return (head[:line_end] if line_end > 0 else head), True
 
 
-def clean_reply(text: str, *, max_chars: int = 20000) -> tuple[str, bool]:
+def clean_reply(text: str, *, max_chars: int = 20000, cut_before: bool = False) -> tuple[str, bool]:
     """Return (the member's own text, whether it was cut).
 
     A reply is cut when it is longer than MAX_INPUT_CHARS before cleaning (only its start is
-    read) or longer than `max_chars` after. When cut, the text ends with TRUNCATION_NOTE, so
-    the result is never longer than max_chars + len(TRUNCATION_NOTE).
+    read), longer than `max_chars` after, or `cut_before` says its HTML was not all read.
+    When cut, the text ends with TRUNCATION_NOTE, so the result is never longer than
+    max_chars + len(TRUNCATION_NOTE).
     """
     if max_chars < 0:
         raise ValueError("max_chars must not be negative")
     text, cut = _cap_input(text)
+    cut = cut or cut_before
     text = _strip_control(normalise_newlines(text))
     text = strip_quoted(text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))

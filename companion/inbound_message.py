@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC
 from email.message import Message
 
-from companion.clean import clean_reply, html_to_text
+from companion.clean import clean_reply
+from companion.html_text import render_html
 from plg_tui.vault.group import message_hash
 
 MAX_MESSAGE_BYTES = 1024 * 1024
@@ -153,7 +154,8 @@ def member_text(body: _Body) -> tuple[str, bool]:
     if body.plain is not None and body.plain.strip():
         return clean_reply(body.plain, max_chars=MAX_TEXT_CHARS)
     if body.html is not None:
-        return clean_reply(html_to_text(body.html), max_chars=MAX_TEXT_CHARS)
+        rendered, cut = render_html(body.html)
+        return clean_reply(rendered, max_chars=MAX_TEXT_CHARS, cut_before=cut)
     return "", False
 
 

@@ -10,6 +10,9 @@ import re
 
 from companion.signatures import cut_signature
 
+# Only this much of a reply is read: far more than anyone writes in a journal entry, and
+# it bounds the time cleaning takes whatever the reply holds.
+MAX_INPUT_CHARS = 64 * 1024
 # Runs of blank lines left behind once parts are cut.
 BLANK_RUNS = re.compile(r"\n{3,}")
 # No separator, header or footer line is this long; longer lines are the member's text and
