@@ -53,7 +53,8 @@ ROSTER = (
 )
 MEMBERS = ("ada", "grace", "linus", "mei", "tomas")
 HOSTILE_TARGET_SECONDS = 1.0
-# (name, content type, the repeated unit, what opens and closes the body)
+# (name, content type, the repeated unit, what opens and closes the body); "header" puts
+# the unit in the Subject and References headers instead, with a one-line body
 HOSTILE_CASES = (
     ("single line", "plain", "a", ("", "")),
     ("single line of word.dots", "plain", "a.", ("", "")),
@@ -66,6 +67,9 @@ HOSTILE_CASES = (
     ("html 350,000 empty tags", "html", "<p>", ("", "")),
     ("html one tag, many attributes", "html", "b=c ", ("<a ", ">x")),
     ("html 1 MiB pre", "html", "a\n", ("<pre>", "")),
+    ("encoded-word headers", "header", "=?utf-8?q?a?= ", ("", "")),
+    ("unclosed encoded-word headers", "header", "=?u?q?", ("", "")),
+    ("address-like headers", "header", "<a@", ("", "")),
 )
 
 
@@ -120,6 +124,11 @@ def parse_only(maildir: Path) -> float:
 def hostile_message(
     token: str, index: int, kind: str, unit: str, ends: tuple[str, str], size: int
 ) -> bytes:
+    if kind == "header":
+        head = hostile_message(token, index, "plain", "Fine.", ends, 1024)
+        room = (size - len(head)) // 2 - 40
+        unit_run = (unit * (room // len(unit) + 1))[:room].encode()
+        return b"Subject: " + unit_run + b"\r\nReferences: " + unit_run + b"\r\n" + head
     head = (
         f"From: ada@example.org\r\nTo: journal+{token}@example.org\r\n"
         f"Message-ID: <hostile.{index}@example.org>\r\nDate: Tue, 8 Dec 2026 18:41:57 +0100\r\n"

@@ -17,7 +17,13 @@ import re
 import unicodedata
 
 from companion.html_text import html_to_text
-from companion.quotes import BLANK_RUNS, MAX_INPUT_CHARS, normalise_newlines, strip_quoted
+from companion.quotes import (
+    BLANK_RUNS,
+    MAX_INPUT_CHARS,
+    normalise_newlines,
+    strip_quoted,
+    strip_quoted_top_post,
+)
 
 __all__ = [
     "MAX_INPUT_CHARS",
@@ -54,16 +60,18 @@ def clean_reply(text: str, *, max_chars: int = 20000, cut_before: bool = False) 
     """Return (the member's own text, whether it was cut).
 
     A reply is cut when it is longer than MAX_INPUT_CHARS before cleaning (only its start is
-    read), longer than `max_chars` after, or `cut_before` says its HTML was not all read.
+    read, and the member's text did not end above the quote in it), longer than `max_chars`
+    after, or `cut_before` says its HTML was not all read.
     When cut, the text ends with TRUNCATION_NOTE, so the result is never longer than
     max_chars + len(TRUNCATION_NOTE).
     """
     if max_chars < 0:
         raise ValueError("max_chars must not be negative")
-    text, cut = _cap_input(text)
-    cut = cut or cut_before
+    text, capped = _cap_input(text)
     text = _strip_control(normalise_newlines(text))
-    text = strip_quoted(text)
+    text, top_post = strip_quoted_top_post(text)
+    # a top-posted reply with a huge quote below lost only quote to the cap
+    cut = (capped and not top_post) or cut_before
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = BLANK_RUNS.sub("\n\n", text).strip()
     if len(text) <= max_chars and not cut:

@@ -144,7 +144,8 @@ class HtmlTokenReader:
         if raw_end is None or self_closing:
             return position
         found = raw_end.search(markup, position)
-        stop = end if found is None else found.start()
-        if stop > position:
-            self.handle_data(markup[position:stop])
-        return stop
+        if found is None:
+            return end  # never closed: the rest is dropped, as html.parser drops it
+        if found.start() > position:
+            self.handle_data(markup[position : found.start()])
+        return found.start()

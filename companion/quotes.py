@@ -292,7 +292,14 @@ def strip_quoted(text: str) -> str:
     quote comes first and the member wrote below it): the attribution and the ">" lines go,
     the member's lines stay.
     """
+    return strip_quoted_top_post(text)[0]
+
+
+def strip_quoted_top_post(text: str) -> tuple[str, bool]:
+    """(strip_quoted's text, whether the member's text ended at a reply header: all that
+    follows is the quoted original)."""
     lines = normalise_newlines(text).split("\n")
+    top_post = False
     kept: list[str] = []
     position = 0  # an index, not slices: many headers in one reply stay linear
     while True:
@@ -303,10 +310,11 @@ def strip_quoted(text: str) -> str:
         start, end = header
         kept.extend(lines[position:start])
         if not writer_continues_below(lines, end):
+            top_post = True
             break
         position = end
     kept = [line for line in kept if not _is_quoted(line) and not _is_footer(line)]
     kept = cut_signature(kept)
     first = next((index for index, line in enumerate(kept) if line.strip()), len(kept))
     last = next((index for index in range(len(kept), 0, -1) if kept[index - 1].strip()), 0)
-    return "\n".join(kept[first:last])
+    return "\n".join(kept[first:last]), top_post
