@@ -120,21 +120,8 @@ _MOBILE_FOOTERS = [
     )
 ]
 # The word each footer above starts with, lower case.
-_FOOTER_FIRST_WORDS = {
-    "sent",
-    "get",
-    "von",
-    "envoyé",
-    "enviado",
-    "inviato",
-    "verzonden",
-    "verstuurd",
-    "sendt",
-    "skickat",
-    "hent",
-    "outlook",
-    "obtenir",
-}
+_FOOTER_FIRST_WORDS = {"sent", "get", "von", "envoyé", "enviado", "inviato", "verzonden"}
+_FOOTER_FIRST_WORDS |= {"verstuurd", "sendt", "skickat", "hent", "outlook", "obtenir"}
 # What may follow a footer on its line once stripped: nothing or a "<link>".
 _FOOTER_TAIL = re.compile(r"(?:<[^>\s]*>)?")
 
