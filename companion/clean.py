@@ -17,9 +17,16 @@ import re
 import unicodedata
 
 from companion.html_text import html_to_text
-from companion.quotes import BLANK_RUNS, normalise_newlines, strip_quoted
+from companion.quotes import (
+    BLANK_RUNS,
+    MAX_INPUT_CHARS,
+    normalise_newlines,
+    strip_quoted,
+    strip_quoted_top_post,
+)
 
 __all__ = [
+    "MAX_INPUT_CHARS",
     "TRUNCATION_NOTE",
     "clean_reply",
     "html_to_text",
@@ -40,19 +47,34 @@ def _strip_control(text: str) -> str:
     )
 
 
-def clean_reply(text: str, *, max_chars: int = 20000) -> tuple[str, bool]:
-    """Return (the member's own text, whether it was cut to `max_chars`).
+def _cap_input(text: str) -> tuple[str, bool]:
+    """The first MAX_INPUT_CHARS of `text`, ending at a line break where one is near."""
+    if len(text) <= MAX_INPUT_CHARS:
+        return text, False
+    head = text[:MAX_INPUT_CHARS]
+    line_end = head.rfind("\n", MAX_INPUT_CHARS // 2)
+    return (head[:line_end] if line_end > 0 else head), True
 
+
+def clean_reply(text: str, *, max_chars: int = 20000, cut_before: bool = False) -> tuple[str, bool]:
+    """Return (the member's own text, whether it was cut).
+
+    A reply is cut when it is longer than MAX_INPUT_CHARS before cleaning (only its start is
+    read, and the member's text did not end above the quote in it), longer than `max_chars`
+    after, or `cut_before` says its HTML was not all read.
     When cut, the text ends with TRUNCATION_NOTE, so the result is never longer than
     max_chars + len(TRUNCATION_NOTE).
     """
     if max_chars < 0:
         raise ValueError("max_chars must not be negative")
+    text, capped = _cap_input(text)
     text = _strip_control(normalise_newlines(text))
-    text = strip_quoted(text)
+    text, top_post = strip_quoted_top_post(text)
+    # a top-posted reply with a huge quote below lost only quote to the cap
+    cut = (capped and not top_post) or cut_before
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = BLANK_RUNS.sub("\n\n", text).strip()
-    if len(text) <= max_chars:
+    if len(text) <= max_chars and not cut:
         return text, False
     shortened = text[:max_chars].rstrip()
     if not shortened:

@@ -6,11 +6,12 @@ Pure and stdlib-only; nothing here logs or raises with member-written text in th
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
+from companion.html_tokens import HtmlTokenReader
 from companion.quotes import (
     ATTRIBUTION_MAX_LINES,
     BLANK_RUNS,
+    MAX_INPUT_CHARS,
     attribution_length,
     find_reply_header,
     writer_continues_below,
@@ -66,12 +67,19 @@ _CUT_IDS = {
     "mail-editor-reference-message-container",
 }
 _WHITESPACE_RUN = re.compile(r"[ \t\n\r\f\v\u200b]+")
+# Deeper lists are indented no further: hostile nesting must not make each item huge.
+_MAX_LIST_INDENT = 8
+# A 1 MiB mail a client wrote has some tens of thousands of tags; past this many, the rest
+# of the body is not read (and the reply is marked as cut).
+MAX_HTML_TAGS = 100_000
 
 
-class _TextExtractor(HTMLParser):
+class _TextExtractor(HtmlTokenReader):
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
+        self._rendered = 0  # characters in `lines`: rendering stops past MAX_INPUT_CHARS
+        self._tags = 0
+        self.capped = False  # stopped at MAX_INPUT_CHARS or MAX_HTML_TAGS
         self._parts: list[str] = []
         self._line_forced = False  # a &nbsp;-only block still renders as a (blank) line
         self._marker_only = False
@@ -89,7 +97,7 @@ class _TextExtractor(HTMLParser):
         if self._parts or self._line_forced or force:
             if self._marker_only and not force:
                 return
-            self.lines.append("".join(self._parts).rstrip())
+            self._add_line("".join(self._parts).rstrip())
         self._parts = []
         self._line_forced = False
         self._marker_only = False
@@ -104,15 +112,38 @@ class _TextExtractor(HTMLParser):
         if self._li_depth == 0:
             self._blank_pending = True
 
+    def _add_line(self, line: str) -> None:
+        # Two blank lines in a row say all that more would (the result's blank runs are
+        # collapsed); keeping no more bounds the look back for an attribution.
+        if line or self.lines[-2:] != ["", ""]:
+            self.lines.append(line)
+            self._rendered += len(line) + 1
+        if self._rendered > MAX_INPUT_CHARS:
+            self._stop_at_cap()
+
+    def _stop_at_cap(self) -> None:
+        self._cut = True
+        self.capped = True
+
+    def _count_tag(self) -> None:
+        self._tags += 1
+        if self._tags > MAX_HTML_TAGS:
+            self._stop_at_cap()
+
+    def finished(self) -> bool:
+        return self._cut
+
     def _start_content(self) -> None:
         if self._blank_pending and self.lines and self.lines[-1] != "" and not self._parts:
-            self.lines.append("")
+            self._add_line("")
         self._blank_pending = False
 
     def _text(self, data: str) -> None:
         if self._pre_depth:
             chunks = data.split("\n")
             for number, chunk in enumerate(chunks):
+                if self._cut:
+                    return
                 if number:
                     self._flush(force=True)
                 if chunk:
@@ -135,15 +166,19 @@ class _TextExtractor(HTMLParser):
 
     # -- parser callbacks
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._count_tag()
         if self._cut:
             return
         if self._skip_tag is not None:
             if tag == self._skip_tag:
                 self._skip_depth += 1
             return
-        attributes = {name: (value or "") for name, value in attrs}
-        classes = set(attributes.get("class", "").split())
-        element_id = attributes.get("id", "").lower()
+        classes: set[str] = set()
+        element_id = ""
+        if attrs:
+            attributes = {name: (value or "") for name, value in attrs}
+            classes = set(attributes.get("class", "").split())
+            element_id = attributes.get("id", "").lower()
         if element_id in _CUT_IDS:
             self._block()
             self._cut = True
@@ -167,7 +202,7 @@ class _TextExtractor(HTMLParser):
             self._flush()
             self._start_content()
             self._li_depth += 1
-            indent = "  " * max(0, len(self._lists) - 1)
+            indent = "  " * min(_MAX_LIST_INDENT, max(0, len(self._lists) - 1))
             if self._lists and self._lists[-1][0] == "ol":
                 number = int(self._lists[-1][1])
                 self._lists[-1][1] = number + 1
@@ -191,6 +226,7 @@ class _TextExtractor(HTMLParser):
             self._parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
+        self._count_tag()
         if self._cut:
             return
         if self._skip_tag is not None:
@@ -256,12 +292,16 @@ def html_to_text(html: str) -> str:
     become "- item" or "1. item", entities are unescaped. Gmail/Outlook/Apple/Yahoo quote
     containers, <blockquote>s and an Outlook "From:/Sent:" block after a rule are dropped.
     """
+    return render_html(html)[0]
+
+
+def render_html(html: str) -> tuple[str, bool]:
+    """(html_to_text's text, whether rendering stopped at MAX_INPUT_CHARS or MAX_HTML_TAGS)."""
     extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
+    extractor.read(html)
     lines = [line.rstrip() for line in extractor.text().split("\n")]
     header = find_reply_header(lines)
-    if header is not None and not writer_continues_below(lines[header[1] :]):
+    if header is not None and not writer_continues_below(lines, header[1]):
         lines = lines[: header[0]]
     text = "\n".join(lines)
-    return BLANK_RUNS.sub("\n\n", text).strip()
+    return BLANK_RUNS.sub("\n\n", text).strip(), extractor.capped

@@ -17,12 +17,19 @@ from dataclasses import dataclass
 from datetime import UTC
 from email.message import Message
 
-from companion.clean import clean_reply, html_to_text
+from companion.clean import clean_reply
+from companion.html_text import render_html
 from plg_tui.vault.group import message_hash
 
 MAX_MESSAGE_BYTES = 1024 * 1024
 MAX_TEXT_CHARS = 20_000
 MAX_MIME_DEPTH = 20
+# RFC 2047 decoding (email.header) takes time quadratic in a header's encoded words; a header
+# a client wrote is far shorter, and a longer one is used as it came.
+MAX_DECODED_HEADER_CHARS = 8 * 1024
+# An address header longer than this is not a sender's: no address is read from it (parsing
+# one costs about 10 us a character).
+MAX_ADDRESS_HEADER_CHARS = 4 * 1024
 
 
 def _split_head(raw: bytes) -> bytes:
@@ -51,6 +58,9 @@ def header_text(message: Message, name: str) -> str:
     values = message.get_all(name) or []
     decoded = []
     for value in values:
+        if len(str(value)) > MAX_DECODED_HEADER_CHARS:
+            decoded.append(str(value))
+            continue
         try:
             decoded.append(str(email.header.make_header(email.header.decode_header(str(value)))))
         except Exception:  # noqa: BLE001 - a hostile header must not stop the ingester
@@ -59,8 +69,11 @@ def header_text(message: Message, name: str) -> str:
 
 
 def addresses(message: Message, name: str) -> list[str]:
+    value = header_text(message, name)
+    if len(value) > MAX_ADDRESS_HEADER_CHARS:
+        return []
     try:
-        pairs = email.utils.getaddresses([header_text(message, name)])
+        pairs = email.utils.getaddresses([value])
     except Exception:  # noqa: BLE001
         return []
     return [addr.strip().lower() for _name, addr in pairs if "@" in addr]
@@ -154,7 +167,8 @@ def member_text(body: _Body) -> tuple[str, bool]:
     if body.plain is not None and body.plain.strip():
         return clean_reply(body.plain, max_chars=MAX_TEXT_CHARS)
     if body.html is not None:
-        return clean_reply(html_to_text(body.html), max_chars=MAX_TEXT_CHARS)
+        rendered, cut = render_html(body.html)
+        return clean_reply(rendered, max_chars=MAX_TEXT_CHARS, cut_before=cut)
     return "", False
 
 

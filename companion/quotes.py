@@ -10,8 +10,16 @@ import re
 
 from companion.signatures import cut_signature
 
+# Only this much of a reply is read: far more than anyone writes in a journal entry, and
+# it bounds the time cleaning takes whatever the reply holds.
+MAX_INPUT_CHARS = 64 * 1024
 # Runs of blank lines left behind once parts are cut.
 BLANK_RUNS = re.compile(r"\n{3,}")
+# No separator, header or footer line is this long; longer lines are the member's text and
+# skip those patterns, which keeps every line's cost bounded whatever it holds.
+LINE_PATTERN_MAX_CHARS = 1000
+# A header label ("From:", "Gesendet:") is found within a line's first characters.
+_HEADER_LABEL_SCAN_CHARS = 200
 
 # ">50% of my team" or ">= 3 people" is the member's own text, not a quote.
 _QUOTED_LINE = re.compile(r"^[ \t]*>(?![=\d])")
@@ -35,6 +43,8 @@ _ATTRIBUTION_EVIDENCE = re.compile(
     r"\b(?:19|20)\d{2}\b|@|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b"
 )
 ATTRIBUTION_MAX_LINES = 3
+# The word each pattern above starts with: a cheap test that rules out most lines.
+_ATTRIBUTION_FIRST_WORDS = {"On", "Am", "Le", "El", "Em", "Op", "Il", "Den", "På"}
 _ATTRIBUTION_MAX_CHARS = 400
 _YAHOO_INLINE_ATTRIBUTION = re.compile(r"^On\s.{1,300}?\swrote:\s{2,}\S")
 
@@ -109,7 +119,11 @@ _MOBILE_FOOTERS = [
         r"obtenir outlook pour (?:ios|android)",
     )
 ]
-_FOOTER_TAIL = re.compile(r"\s*(?:<[^>\s]*>)?\s*$")
+# The word each footer above starts with, lower case.
+_FOOTER_FIRST_WORDS = {"sent", "get", "von", "envoyé", "enviado", "inviato", "verzonden"}
+_FOOTER_FIRST_WORDS |= {"verstuurd", "sendt", "skickat", "hent", "outlook", "obtenir"}
+# What may follow a footer on its line once stripped: nothing or a "<link>".
+_FOOTER_TAIL = re.compile(r"(?:<[^>\s]*>)?")
 
 
 def _is_quoted(line: str) -> bool:
@@ -117,6 +131,8 @@ def _is_quoted(line: str) -> bool:
 
 
 def _is_attribution(candidate: str) -> bool:
+    if ":" not in candidate:  # every pattern ends in "wrote:" or ":"; most lines have none
+        return False
     candidate = candidate.strip()
     if len(candidate) > _ATTRIBUTION_MAX_CHARS:
         # Only Yahoo writes a line this long: the attribution followed by the original text.
@@ -130,6 +146,9 @@ def _is_attribution(candidate: str) -> bool:
 
 def attribution_length(lines: list[str], start: int) -> int:
     """How many lines (1..3) an attribution starting at `start` spans; 0 when none does."""
+    first_word = lines[start].split(None, 1)[:1] if start < len(lines) else []
+    if not first_word or first_word[0] not in _ATTRIBUTION_FIRST_WORDS:
+        return 0
     parts: list[str] = []
     for offset in range(ATTRIBUTION_MAX_LINES):
         index = start + offset
@@ -148,7 +167,8 @@ def attribution_length(lines: list[str], start: int) -> int:
 
 
 def _header_kind(line: str) -> str | None:
-    match = _HEADER_LINE.match(line.strip().lstrip(">").strip())
+    label = line.strip().lstrip(">").strip()[:_HEADER_LABEL_SCAN_CHARS]
+    match = _HEADER_LINE.match(label)
     if not match:
         return None
     return _LABEL_TO_KIND.get(match.group(1).lower())
@@ -183,12 +203,20 @@ def _next_nonblank(lines: list[str], start: int, limit: int = 2) -> int | None:
     return None
 
 
-def find_reply_header(lines: list[str]) -> tuple[int, int] | None:
-    """(start, end) of the first unquoted reply header: attribution, header block, separator."""
-    for index, line in enumerate(lines):
+def find_reply_header(lines: list[str], start: int = 0) -> tuple[int, int] | None:
+    """(start, end) of the first unquoted reply header at or after `start`: attribution,
+    header block, separator."""
+    for index in range(start, len(lines)):
+        line = lines[index]
         if _is_quoted(line) or not line.strip():
             continue
         stripped = line.strip()
+        if len(stripped) > LINE_PATTERN_MAX_CHARS:
+            # only Yahoo's inline attribution is that long, and it is read from the start
+            span = attribution_length(lines, index)
+            if span:
+                return index, index + span
+            continue
         if _SEPARATOR_LINE.match(stripped) or _FORWARD_LINE.match(stripped):
             after = _next_nonblank(lines, index + 1)
             block = _header_block_length(lines, after) if after is not None else 0
@@ -211,20 +239,27 @@ def find_reply_header(lines: list[str]) -> tuple[int, int] | None:
 
 def _is_footer(line: str) -> bool:
     stripped = line.strip()
+    if len(stripped) > LINE_PATTERN_MAX_CHARS:
+        return False
+    first_word = stripped.split(None, 1)[:1]
+    if not first_word or first_word[0].lower() not in _FOOTER_FIRST_WORDS:
+        return False
     for pattern in _MOBILE_FOOTERS:
         match = pattern.match(stripped)
-        if match and _FOOTER_TAIL.fullmatch(stripped[match.end() :]):
+        if match and _FOOTER_TAIL.fullmatch(stripped[match.end() :].strip()):
             return True
     return False
 
 
-def writer_continues_below(after: list[str]) -> bool:
-    """True when the member wrote below the quote (bottom or interleaved posting)."""
-    first = _next_nonblank(after, 0, limit=len(after))
+def writer_continues_below(after: list[str], start: int = 0) -> bool:
+    """True when the member wrote below the quote (bottom or interleaved posting) that
+    begins at `start`."""
+    first = _next_nonblank(after, start, limit=len(after))
     if first is None or not _is_quoted(after[first]):
         return False
     return any(
-        line.strip() and not _is_quoted(line) and not _is_footer(line) for line in after[first:]
+        after[index].strip() and not _is_quoted(after[index]) and not _is_footer(after[index])
+        for index in range(first, len(after))
     )
 
 
@@ -244,24 +279,29 @@ def strip_quoted(text: str) -> str:
     quote comes first and the member wrote below it): the attribution and the ">" lines go,
     the member's lines stay.
     """
+    return strip_quoted_top_post(text)[0]
+
+
+def strip_quoted_top_post(text: str) -> tuple[str, bool]:
+    """(strip_quoted's text, whether the member's text ended at a reply header: all that
+    follows is the quoted original)."""
     lines = normalise_newlines(text).split("\n")
+    top_post = False
     kept: list[str] = []
-    rest = lines
+    position = 0  # an index, not slices: many headers in one reply stay linear
     while True:
-        header = find_reply_header(rest)
+        header = find_reply_header(lines, position)
         if header is None:
-            kept.extend(rest)
+            kept.extend(lines[position:])
             break
         start, end = header
-        kept.extend(rest[:start])
-        after = rest[end:]
-        if not writer_continues_below(after):
+        kept.extend(lines[position:start])
+        if not writer_continues_below(lines, end):
+            top_post = True
             break
-        rest = after
+        position = end
     kept = [line for line in kept if not _is_quoted(line) and not _is_footer(line)]
     kept = cut_signature(kept)
-    while kept and not kept[-1].strip():
-        kept.pop()
-    while kept and not kept[0].strip():
-        kept.pop(0)
-    return "\n".join(kept)
+    first = next((index for index, line in enumerate(kept) if line.strip()), len(kept))
+    last = next((index for index in range(len(kept), 0, -1) if kept[index - 1].strip()), 0)
+    return "\n".join(kept[first:last]), top_post

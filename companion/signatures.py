@@ -11,7 +11,7 @@ import re
 _BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s")
 _PHONE = re.compile(
     r"(?:\+|\b00)\d[\d\s().-]{6,}\d"
-    r"|^(?:tel|tél|phone|mobile|mob|cell|mobil|handy|telefon|tlf|m|t|p)\b\.?\s*:?\s*"
+    r"|^(?:tel|tél|phone|mobile|mob|cell|mobil|handy|telefon|tlf|m|t|p)\b\.?\s*(?::\s*)?"
     r"\(?\d[\d\s().-]{6,}\d",
     re.IGNORECASE,
 )
@@ -44,6 +44,9 @@ def _looks_like_signature_line(line: str) -> bool:
 
 def _is_contact_line(line: str) -> bool:
     stripped = line.strip()
+    # The searches below cost up to the square of a line's length; a signature line is short.
+    if len(stripped) > _SIGNATURE_LINE_MAX_CHARS:
+        return False
     return bool(_PHONE.search(stripped) or _EMAIL.search(stripped) or _URL.search(stripped))
 
 
@@ -85,8 +88,8 @@ def _cut_trailing_contact_block(lines: list[str]) -> list[str]:
     if (
         not block
         or len(block) > _SIGNATURE_MAX_LINES
-        or not any(_is_contact_line(line) for line in block)
         or not all(_looks_like_signature_line(line) for line in block)
+        or not any(_is_contact_line(line) for line in block)
     ):
         return lines
     keep = 0
