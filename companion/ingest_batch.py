@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from companion.receive import Ingester, IngestTemporaryError, Outcome
+from plg_tui.vault.errors import KeyFileAltered
 
 CHUNK = 100
 
@@ -77,7 +78,7 @@ def process(
         for handle, raw in messages:
             try:
                 outcome = ingester.receive(raw)
-            except IngestTemporaryError:
+            except (IngestTemporaryError, KeyFileAltered):
                 result.left += 1
                 raise
             except Exception as err:  # noqa: BLE001 - one bad message must not stop the rest
@@ -98,7 +99,7 @@ def process(
     except IngestTemporaryError as err:
         result.temporary = str(err)
         result.left += len(done)
-    except SourceError:
+    except (SourceError, KeyFileAltered):
         # keep what was already stored and committed; the source may be gone, so marking
         # is best effort (unmarked messages are read again and found to be duplicates)
         try:

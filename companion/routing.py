@@ -15,7 +15,7 @@ from pathlib import Path
 from companion.inbound_message import MAX_MESSAGE_BYTES, header_text
 from companion.tokens import find_tokens, parse_token, verify_token
 from plg_tui.core.home import group_slugs
-from plg_tui.vault.errors import VaultError
+from plg_tui.vault.errors import KeyFileAltered, VaultError
 from plg_tui.vault.group import GroupVault
 from plg_tui.vault.keys import GroupKeys, load_operations_keys
 
@@ -77,6 +77,8 @@ class GroupDirectory:
                 names = {m["email"].lower(): m.get("name", "") for m in vault.members()}
             finally:
                 vault.close()
+        except KeyFileAltered:
+            raise  # sealing to a key nobody checked could hand a member's words to a stranger
         except VaultError as err:
             self.log(f"plg-companion: group '{slug}' cannot be opened: {err}")
             return None

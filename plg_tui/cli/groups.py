@@ -40,6 +40,13 @@ def register(commands: Any) -> None:
     passwd.add_argument("--new-passphrase-file", metavar="FILE")
     passwd.set_defaults(handler=cmd_passwd)
 
+    repair = sub.add_parser(
+        "repair-keys", help="rewrite the companion's key file from the keyring (passphrase)"
+    )
+    repair.add_argument("slug")
+    add_passphrase_option(repair)
+    repair.set_defaults(handler=cmd_repair_keys)
+
     purge = sub.add_parser("purge", help="destroy a group's keys and files for good")
     purge.add_argument("slug")
     purge.add_argument("--yes", action="store_true", help="confirm; this cannot be undone")
@@ -138,6 +145,18 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     )
     change_passphrase(home, args.slug, old, new)
     print(f"passphrase of '{args.slug}' changed")
+    return 0
+
+
+def cmd_repair_keys(args: argparse.Namespace) -> int:
+    from plg_tui.core.groups import repair_keys
+    from plg_tui.core.passphrase import get_passphrase
+
+    home = resolve_home(args.home)
+    repair_keys(home, args.slug, lambda: get_passphrase(args.passphrase_file))
+    print(f"rewrote keys/{args.slug}.key from the keyring of '{args.slug}'.")
+    print("  Entries the companion sealed while it was altered cannot be opened by the group")
+    print("  (they were sealed to another key); `plg journal` names them.")
     return 0
 
 

@@ -20,6 +20,7 @@ from plg_tui.vault.keys import (
     create_group_keys,
     keyfile_path,
     load_operations_keys,
+    repair_keyfile,
     shred_file,
 )
 
@@ -142,6 +143,13 @@ def open_for_operations(home: Path, slug: str) -> GroupVault:
     if not group_dir(home, slug).exists():
         raise GroupError(f"no group '{slug}' in {home} (see: plg group list)")
     return GroupVault(home, load_operations_keys(home, slug))
+
+
+def repair_keys(home: Path, slug: str, passphrase: Callable[[], str]) -> None:
+    """Rewrite keys/<slug>.key from the keyring, after asking for the passphrase."""
+    if not group_dir(home, slug).exists():
+        raise GroupError(f"no group '{slug}' in {home} (see: plg group list)")
+    repair_keyfile(home, slug, passphrase())
 
 
 def describe(vault: GroupVault, now: datetime | None = None) -> dict[str, Any]:
