@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from plg_tui.core.roster import RosterError, check_session_gap, read_roster, valid_timezone
 from plg_tui.errors import PlgError
 from plg_tui.vault.errors import VaultError
+from plg_tui.vault.generations import seen_path
 from plg_tui.vault.group import GroupVault, group_dir, now_iso, remove_tree
 from plg_tui.vault.keys import (
     DEFAULT_KDF,
@@ -180,7 +181,7 @@ def list_groups(home: Path) -> list[tuple[str, dict[str, Any] | str]]:
 
 def _remove_group_files(home: Path, slug: str) -> None:
     folder = group_dir(home, slug)
-    for path in [keyfile_path(home, slug), folder / "keyring"]:
+    for path in [keyfile_path(home, slug), folder / "keyring", seen_path(home, slug)]:
         shred_file(path)
     remove_tree(folder)
 

@@ -63,11 +63,16 @@ class KeyFileAltered(KeyFileError):
 class OlderThanSeen(VaultError):
     """A database file is older than one already seen: a copy was put back (rollback)."""
 
-    def __init__(self, path: Path, generation: int, seen: int, record: Path) -> None:
+    def __init__(self, path: Path, generation: int | None, seen: int, record: Path) -> None:
         self.path = path
+        what = (
+            f"{path} is missing, though generation {seen} of it was seen"
+            if generation is None
+            else f"{path}: this file is older than one already seen (generation {generation}, "
+            f"{seen} was seen)"
+        )
         super().__init__(
-            f"{path}: this file is older than one already seen (generation {generation}, "
-            f"{seen} was seen); an older copy was put back, which can undo changes such as "
-            f"a STOP. Put back the newest copy; if none is left, remove {record} to accept "
-            "this one (nothing was written)"
+            f"{what}; putting back an old copy or removing it can undo changes such "
+            f"as a STOP. Put back the newest copy; if none is left, remove {record} to "
+            "accept the loss (nothing was written)"
         )

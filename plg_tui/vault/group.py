@@ -17,6 +17,7 @@ from plg_tui.vault import crypto
 from plg_tui.vault.atomic import atomic_write
 from plg_tui.vault.crypto import DecryptError
 from plg_tui.vault.errors import DamagedFile, VaultError
+from plg_tui.vault.generations import SeenGenerations, seen_path
 from plg_tui.vault.keys import GroupKeys
 from plg_tui.vault.storage import decode_file, encode_file, open_db
 
@@ -28,6 +29,10 @@ QUARANTINE = "quarantine"
 
 def group_dir(home: Path, slug: str) -> Path:
     return home / "groups" / slug
+
+
+def seen_generations(home: Path, keys: GroupKeys) -> SeenGenerations:
+    return SeenGenerations(seen_path(home, keys.slug), keys.ops_key, keys.group_id)
 
 
 def now_iso() -> str:
@@ -45,7 +50,9 @@ class GroupVault:
         self.home = home
         self.keys = keys
         self.dir = group_dir(home, keys.slug)
-        self.db: TinyDB = open_db(self.dir / GROUP_DB, keys.ops_key, keys.group_id, GROUP_DB)
+        self.db: TinyDB = open_db(
+            self.dir / GROUP_DB, keys.ops_key, keys.group_id, GROUP_DB, seen_generations(home, keys)
+        )
 
     @property
     def slug(self) -> str:

@@ -34,6 +34,7 @@ from plg_tui.vault.errors import (
     UnknownFormat,
     WrongPassphrase,
 )
+from plg_tui.vault.generations import seen_path
 from plg_tui.vault.storage import encode_file, read_header
 
 KEYRING_LABEL = "keyring"
@@ -164,6 +165,7 @@ def create_group_keys(
     keys = GroupKeys(slug, str(uuid.uuid4()), crypto.random_key(), public_key, private_key)
     ring = keyring_path(home, slug)
     ring.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    seen_path(home, slug).unlink(missing_ok=True)  # a purged namesake's, under another key
     atomic_write(
         ring, _keyring_blob(keys.group_id, keys.ops_key, private_key, public_key, passphrase, kdf)
     )
