@@ -38,6 +38,11 @@ def register(commands: Any) -> None:
     passwd.add_argument("slug")
     add_passphrase_option(passwd)
     passwd.add_argument("--new-passphrase-file", metavar="FILE")
+    passwd.add_argument(
+        "--rekey",
+        action="store_true",
+        help="also replace every key and re-encrypt everything (locks out old keyring copies)",
+    )
     passwd.set_defaults(handler=cmd_passwd)
 
     repair = sub.add_parser(
@@ -143,8 +148,19 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     new = get_passphrase(
         args.new_passphrase_file, new=True, env_var=NEW_ENV_VAR, prompt="New passphrase: "
     )
+    if args.rekey:
+        from plg_tui.vault.rekey import rekey
+
+        rekey(home, args.slug, old, new)
+        print(f"'{args.slug}' re-keyed: new keys, every item and file re-encrypted.")
+        print("  A copy of the old keyring opens nothing written from now on. Old backups of")
+        print("  the data home still open what they hold with the old passphrase.")
+        return 0
     change_passphrase(home, args.slug, old, new)
     print(f"passphrase of '{args.slug}' changed")
+    print("  The keys themselves did not change: anyone with a copy of the old keyring and the")
+    print("  old passphrase can still open everything, including what is written from now on.")
+    print(f"  To lock them out (e.g. after a member left): plg group passwd {args.slug} --rekey")
     return 0
 
 

@@ -35,6 +35,7 @@ from plg_tui.vault.errors import (
     WrongPassphrase,
 )
 from plg_tui.vault.generations import seen_path
+from plg_tui.vault.staging import finish_pending, hold_in_use
 from plg_tui.vault.storage import encode_file, read_header
 
 KEYRING_LABEL = "keyring"
@@ -50,10 +51,14 @@ class GroupKeys:
     ops_key: bytes
     public_key: bytes
     private_key: bytes | None = None  # only after unlocking with the passphrase
+    token_key: bytes | None = None  # stored once a re-key changed the operations key
 
     @property
     def reply_secret(self) -> bytes:
-        """Keys the HMAC of reply tokens; derived so it never needs storing on its own."""
+        """Keys the HMAC of reply tokens. It survives re-keys, so replies to emails sent
+        before one still route; until the first re-key it is derived from the operations key."""
+        if self.token_key is not None:
+            return self.token_key
         return crypto.hkdf_subkey(self.ops_key, "plg reply token v1")
 
     def seal(self, item_id: str, text: str) -> bytes:
@@ -77,14 +82,9 @@ def _wrap_ad(group_id: str, what: str) -> bytes:
     return f"plg-wrap|{group_id}|{what}".encode()
 
 
-def _keyring_blob(
-    group_id: str,
-    ops_key: bytes,
-    private_key: bytes,
-    public_key: bytes,
-    passphrase: str,
-    kdf: KdfParams,
-) -> bytes:
+def keyring_bytes(keys: GroupKeys, passphrase: str, kdf: KdfParams) -> bytes:
+    group_id = keys.group_id
+    assert keys.private_key is not None
     salt = os.urandom(16)
     wrapping = crypto.derive_passphrase_key(passphrase, salt, kdf)
     header = {
@@ -97,13 +97,14 @@ def _keyring_blob(
     def wrap(secret: bytes, what: str) -> str:
         return crypto.b64e(crypto.aes_encrypt(wrapping, secret, _wrap_ad(group_id, what)))
 
-    body = json.dumps(
-        {
-            "ops_key": wrap(ops_key, "ops"),
-            "private_key": wrap(private_key, "x25519"),
-            "public_key": wrap(public_key, "x25519-public"),
-        }
-    ).encode()
+    wrapped = {
+        "ops_key": wrap(keys.ops_key, "ops"),
+        "private_key": wrap(keys.private_key, "x25519"),
+        "public_key": wrap(keys.public_key, "x25519-public"),
+    }
+    if keys.token_key is not None:
+        wrapped["token_key"] = wrap(keys.token_key, "reply-token")
+    body = json.dumps(wrapped).encode()
     # The outer layer uses a key derived from the public header alone: it is a checksum that
     # lets "damaged file" be told apart from "wrong passphrase", not a secret.
     return encode_file(_checksum_key(header), header, body)
@@ -120,6 +121,11 @@ def _keyfile_check(ops_key: bytes, group_id: str, public_key: bytes) -> bytes:
 
 def _write_keyfile(path: Path, keys: GroupKeys) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    atomic_write(path, keyfile_bytes(keys), mode=0o600)
+
+
+def keyfile_bytes(keys: GroupKeys) -> bytes:
+    """The companion's copy of the keys: JSON, the public key readable by an operator."""
     data = {
         "version": KEYFILE_VERSION,
         "slug": keys.slug,
@@ -128,7 +134,9 @@ def _write_keyfile(path: Path, keys: GroupKeys) -> None:
         "public_key": crypto.b64e(keys.public_key),
         "check": crypto.b64e(_keyfile_check(keys.ops_key, keys.group_id, keys.public_key)),
     }
-    atomic_write(path, json.dumps(data).encode(), mode=0o600)
+    if keys.token_key is not None:
+        data["token_key"] = crypto.b64e(keys.token_key)
+    return json.dumps(data).encode()
 
 
 def _read_keyfile(path: Path, slug: str) -> tuple[dict, GroupKeys]:
@@ -142,10 +150,11 @@ def _read_keyfile(path: Path, slug: str) -> tuple[dict, GroupKeys]:
             data["group"],
             crypto.b64d(data["ops_key"]),
             crypto.b64d(data["public_key"]),
+            token_key=crypto.b64d(data["token_key"]) if "token_key" in data else None,
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         raise KeyFileError(path, "damaged (unreadable)") from None
-    if len(keys.ops_key) != 32 or len(keys.public_key) != 32:
+    if len(keys.ops_key) != 32 or len(keys.public_key) != 32 or len(keys.reply_secret) != 32:
         raise KeyFileError(path, "damaged (wrong key length)")
     return data, keys
 
@@ -166,9 +175,7 @@ def create_group_keys(
     ring = keyring_path(home, slug)
     ring.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     seen_path(home, slug).unlink(missing_ok=True)  # a purged namesake's, under another key
-    atomic_write(
-        ring, _keyring_blob(keys.group_id, keys.ops_key, private_key, public_key, passphrase, kdf)
-    )
+    atomic_write(ring, keyring_bytes(keys, passphrase, kdf))
     _write_keyfile(keyfile_path(home, slug), keys)
     return keys
 
@@ -208,6 +215,7 @@ def _open_keyring(home: Path, slug: str, passphrase: str) -> GroupKeys:
         ops_blob = crypto.b64d(wrapped["ops_key"])
         priv_blob = crypto.b64d(wrapped["private_key"])
         public_blob = crypto.b64d(wrapped["public_key"]) if "public_key" in wrapped else None
+        token_blob = crypto.b64d(wrapped["token_key"]) if "token_key" in wrapped else None
     except (KeyError, ValueError, TypeError, AttributeError):
         raise DamagedFile(path, "incomplete keyring") from None
     wrapping = crypto.derive_passphrase_key(passphrase, salt, kdf)
@@ -216,6 +224,14 @@ def _open_keyring(home: Path, slug: str, passphrase: str) -> GroupKeys:
         private_key = crypto.aes_decrypt(wrapping, priv_blob, _wrap_ad(group_id, "x25519"))
     except DecryptError:
         raise WrongPassphrase(slug) from None
+    try:
+        token_key = (
+            crypto.aes_decrypt(wrapping, token_blob, _wrap_ad(group_id, "reply-token"))
+            if token_blob is not None
+            else None
+        )
+    except DecryptError:
+        raise DamagedFile(path, "reply token key") from None
     try:
         public_key = crypto.public_from_private(private_key)
         recorded = (
@@ -227,7 +243,7 @@ def _open_keyring(home: Path, slug: str, passphrase: str) -> GroupKeys:
         raise DamagedFile(path, "public key record") from None
     if not hmac.compare_digest(recorded, public_key) or len(ops_key) != 32:
         raise DamagedFile(path, "its keys do not belong together")
-    return GroupKeys(slug, group_id, ops_key, public_key, private_key)
+    return GroupKeys(slug, group_id, ops_key, public_key, private_key, token_key)
 
 
 def _since(path: Path) -> str:
@@ -251,7 +267,11 @@ def _verify_keyfile(home: Path, keys: GroupKeys) -> None:
             f"was altered: items written since {_since(path)} (its last change) "
             "may be readable by someone else",
         )
-    if copy.group_id != keys.group_id or copy.ops_key != keys.ops_key:
+    if (copy.group_id, copy.ops_key, copy.reply_secret) != (
+        keys.group_id,
+        keys.ops_key,
+        keys.reply_secret,
+    ):
         raise KeyFileAltered(path, keys.slug, "was altered (it holds another group's keys)")
     if data.get("version") == _UNCHECKED_KEYFILE_VERSION:
         _write_keyfile(path, keys)  # the copy is right: add the check an older plg lacked
@@ -264,6 +284,8 @@ def unlock(home: Path, slug: str, passphrase: str) -> GroupKeys:
 
     Raises KeyFileAltered when keys/<slug>.key no longer matches the keyring.
     """
+    hold_in_use(home, slug)
+    finish_pending(home, slug)
     keys = _open_keyring(home, slug, passphrase)
     _verify_keyfile(home, keys)
     return keys
@@ -271,6 +293,8 @@ def unlock(home: Path, slug: str, passphrase: str) -> GroupKeys:
 
 def repair_keyfile(home: Path, slug: str, passphrase: str) -> GroupKeys:
     """Rewrite keys/<slug>.key from the keyring (the passphrase proves who asks)."""
+    hold_in_use(home, slug)
+    finish_pending(home, slug)
     with exclusive_lock(keyring_path(home, slug)):
         keys = _open_keyring(home, slug, passphrase)
         _write_keyfile(keyfile_path(home, slug), keys)
@@ -280,6 +304,8 @@ def repair_keyfile(home: Path, slug: str, passphrase: str) -> GroupKeys:
 def load_operations_keys(home: Path, slug: str) -> GroupKeys:
     """The unattended path: the operations key from keys/<slug>.key, never the private key."""
     path = keyfile_path(home, slug)
+    hold_in_use(home, slug)
+    finish_pending(home, slug)
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -307,13 +333,11 @@ def change_passphrase(
     home: Path, slug: str, old: str, new: str, kdf: KdfParams = DEFAULT_KDF
 ) -> None:
     ring = keyring_path(home, slug)
+    finish_pending(home, slug)
     with exclusive_lock(ring):
         keys = _open_keyring(home, slug, old)
         assert keys.private_key is not None
-        atomic_write(
-            ring,
-            _keyring_blob(keys.group_id, keys.ops_key, keys.private_key, keys.public_key, new, kdf),
-        )
+        atomic_write(ring, keyring_bytes(keys, new, kdf))
 
 
 def shred_file(path: Path) -> None:
