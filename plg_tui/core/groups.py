@@ -24,6 +24,7 @@ from plg_tui.vault.keys import (
     repair_keyfile,
     shred_file,
 )
+from plg_tui.vault.staging import in_use_path
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
@@ -181,9 +182,12 @@ def list_groups(home: Path) -> list[tuple[str, dict[str, Any] | str]]:
 
 def _remove_group_files(home: Path, slug: str) -> None:
     folder = group_dir(home, slug)
-    for path in [keyfile_path(home, slug), folder / "keyring", seen_path(home, slug)]:
+    seen = seen_path(home, slug)
+    for path in [keyfile_path(home, slug), folder / "keyring", seen]:
         shred_file(path)
     remove_tree(folder)
+    for lock in [in_use_path(home, slug), Path(f"{seen}.lock")]:
+        lock.unlink(missing_ok=True)
 
 
 def purge_group(home: Path, slug: str) -> None:
@@ -191,4 +195,6 @@ def purge_group(home: Path, slug: str) -> None:
     folder = group_dir(home, slug)
     if not folder.exists() and not keyfile_path(home, slug).exists():
         raise GroupError(f"no group '{slug}' in {home}")
+    # no waiting for other processes: what they still hold cannot open anything once the
+    # keys are gone, and a write of theirs fails on the removed folder
     _remove_group_files(home, slug)
