@@ -147,3 +147,18 @@ def test_argon2_parameters_from_a_header_are_bounded(make_group, data_home, fiel
     with pytest.raises(DamagedFile, match=reason) as caught:
         unlock(data_home, "team", PASS)
     assert str(keyring_path(data_home, "team")) in str(caught.value)
+
+
+def test_a_key_file_from_before_the_check_is_refused_until_an_unlock_adds_it(make_group, data_home):
+    make_group().close()
+    path = keyfile_path(data_home, "team")
+    data = json.loads(path.read_text())
+    del data["check"]
+    path.write_text(json.dumps({**data, "version": 1}))
+    with pytest.raises(KeyFileAltered, match="older plg and carries no check"):
+        load_operations_keys(data_home, "team")
+    unlock(data_home, "team", PASS)  # its public key matches the keyring's: the check is added
+    assert (
+        load_operations_keys(data_home, "team").public_key
+        == unlock(data_home, "team", PASS).public_key
+    )
