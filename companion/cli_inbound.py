@@ -38,6 +38,7 @@ from companion.sources import (
 )
 from plg_tui.core.home import SettingsError, group_slugs, load_settings, resolve_home
 from plg_tui.core.safe_text import printable
+from plg_tui.vault.errors import KeyFileAltered
 from plg_tui.vault.group import QUARANTINE, group_dir, iter_entries
 from plg_tui.vault.keys import load_operations_keys
 
@@ -184,6 +185,10 @@ def _ingest(
             result = ingest_imap(ingester, imap, on_outcome=show)
     except SourceError as err:  # the temporary ones are in the result
         _err(f"error: {err}")
+        return EXIT_CONFIG
+    except KeyFileAltered as err:
+        # the message that needed this group stays in the mailbox, for after the repair
+        _err(f"error: {err}; nothing was sealed, the message stays for the next run")
         return EXIT_CONFIG
     notices = _send_notices(ingester, email, smtp)
     _print_result(result, notices)

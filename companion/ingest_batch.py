@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from companion.receive import Ingester, IngestTemporaryError, MessageWaits, Outcome
+from plg_tui.vault.errors import KeyFileAltered
 
 CHUNK = 100
 
@@ -78,7 +79,7 @@ def process(
         for handle, raw in messages:
             try:
                 outcome = ingester.receive(raw)
-            except IngestTemporaryError:
+            except (IngestTemporaryError, KeyFileAltered):
                 result.left += 1
                 raise
             except MessageWaits as err:
@@ -104,7 +105,7 @@ def process(
     except IngestTemporaryError as err:
         result.temporary = str(err)
         result.left += len(done)
-    except SourceError:
+    except (SourceError, KeyFileAltered):
         # keep what was already stored and committed; the source may be gone, so deleting
         # is best effort (messages left are read again, found stored, and deleted then)
         try:

@@ -28,7 +28,7 @@ from typing import Any
 
 from plg_tui.vault import crypto
 from plg_tui.vault.atomic import exclusive_lock
-from plg_tui.vault.group import LEDGER_DB, group_dir, now_iso
+from plg_tui.vault.group import LEDGER_DB, group_dir, now_iso, seen_generations
 from plg_tui.vault.keys import GroupKeys
 from plg_tui.vault.storage import EncryptedStorage
 
@@ -136,7 +136,11 @@ class Ledger:
     @classmethod
     def _storage(cls, home: Path, keys: GroupKeys) -> EncryptedStorage:
         return EncryptedStorage(
-            ledger_path(home, keys.slug), keys.ops_key, keys.group_id, LEDGER_DB
+            ledger_path(home, keys.slug),
+            keys.ops_key,
+            keys.group_id,
+            LEDGER_DB,
+            seen_generations(home, keys),
         )
 
     @classmethod

@@ -27,7 +27,7 @@ from companion.tokens import reply_until as reply_window_end
 from plg_tui.core.groups import session_times
 from plg_tui.core.home import group_slugs
 from plg_tui.errors import PlgError
-from plg_tui.vault.errors import VaultError
+from plg_tui.vault.errors import KeyFileAltered, VaultError
 from plg_tui.vault.group import GroupVault
 from plg_tui.vault.keys import GroupKeys, load_operations_keys
 
@@ -112,6 +112,8 @@ class GroupDirectory:
                 info = vault.info()
             finally:
                 vault.close()
+        except KeyFileAltered:
+            raise  # sealing to a key nobody checked could hand a member's words to a stranger
         except VaultError as err:
             self.log(f"plg-companion: group '{slug}' cannot be opened: {err}")
             self.unopenable.add(slug)

@@ -42,7 +42,19 @@ def register(commands: Any) -> None:
     passwd.add_argument("slug")
     add_passphrase_option(passwd)
     passwd.add_argument("--new-passphrase-file", metavar="FILE")
+    passwd.add_argument(
+        "--rekey",
+        action="store_true",
+        help="also replace every key and re-encrypt everything (locks out old keyring copies)",
+    )
     passwd.set_defaults(handler=cmd_passwd)
+
+    repair = sub.add_parser(
+        "repair-keys", help="rewrite the companion's key file from the keyring (passphrase)"
+    )
+    repair.add_argument("slug")
+    add_passphrase_option(repair)
+    repair.set_defaults(handler=cmd_repair_keys)
 
     purge = sub.add_parser("purge", help="destroy a group's keys and files for good")
     purge.add_argument("slug")
@@ -154,8 +166,31 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     new = get_passphrase(
         args.new_passphrase_file, new=True, env_var=NEW_ENV_VAR, prompt="New passphrase: "
     )
+    if args.rekey:
+        from plg_tui.vault.rekey import rekey
+
+        rekey(home, args.slug, old, new)
+        print(f"'{args.slug}' re-keyed: new keys, every item and file re-encrypted.")
+        print("  A copy of the old keyring opens nothing written from now on. Old backups of")
+        print("  the data home still open what they hold with the old passphrase.")
+        return 0
     change_passphrase(home, args.slug, old, new)
     print(f"passphrase of '{args.slug}' changed")
+    print("  The keys themselves did not change: anyone with a copy of the old keyring and the")
+    print("  old passphrase can still open everything, including what is written from now on.")
+    print(f"  To lock them out (e.g. after a member left): plg group passwd {args.slug} --rekey")
+    return 0
+
+
+def cmd_repair_keys(args: argparse.Namespace) -> int:
+    from plg_tui.core.groups import repair_keys
+    from plg_tui.core.passphrase import get_passphrase
+
+    home = resolve_home(args.home)
+    repair_keys(home, args.slug, lambda: get_passphrase(args.passphrase_file))
+    print(f"rewrote keys/{args.slug}.key from the keyring of '{args.slug}'.")
+    print("  Entries the companion sealed while it was altered cannot be opened by the group")
+    print("  (they were sealed to another key); `plg journal` names them.")
     return 0
 
 

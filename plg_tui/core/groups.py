@@ -26,9 +26,10 @@ from plg_tui.vault.keys import (
     keyfile_path,
     keyring_path,
     load_operations_keys,
+    repair_keyfile,
     shred_file,
 )
-from plg_tui.vault.paths import SLUG_PATTERN, checked_slug
+from plg_tui.vault.paths import SLUG_PATTERN, checked_slug, in_use_path, seen_path
 
 SLUG = SLUG_PATTERN
 MAX_CALL_LINK = 2000
@@ -175,6 +176,13 @@ def open_for_operations(home: Path, slug: str) -> GroupVault:
     return GroupVault(home, load_operations_keys(home, slug))
 
 
+def repair_keys(home: Path, slug: str, passphrase: Callable[[], str]) -> None:
+    """Rewrite keys/<slug>.key from the keyring, after asking for the passphrase."""
+    if not group_dir(home, slug).exists():
+        raise GroupError(f"no group '{slug}' in {home} (see: plg group list)")
+    repair_keyfile(home, slug, passphrase())
+
+
 def describe(vault: GroupVault, now: datetime | None = None) -> dict[str, Any]:
     info = vault.info()
     now = now or datetime.now(UTC)
@@ -203,9 +211,12 @@ def list_groups(home: Path) -> list[tuple[str, dict[str, Any] | str]]:
 
 
 def _remove_group_files(home: Path, slug: str) -> None:
-    for path in [keyfile_path(home, slug), keyring_path(home, slug)]:
+    seen = seen_path(home, slug)
+    for path in [keyfile_path(home, slug), keyring_path(home, slug), seen]:
         shred_file(path)
     remove_tree(group_dir(home, slug))
+    for lock in [in_use_path(home, slug), Path(f"{seen}.lock")]:
+        lock.unlink(missing_ok=True)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -242,4 +253,6 @@ def check_purgeable(home: Path, slug: str) -> None:
 def purge_group(home: Path, slug: str) -> None:
     """Crypto-shred: destroy both copies of the keys first, then remove every file."""
     check_purgeable(home, slug)
+    # no waiting for other processes: what they still hold cannot open anything once the
+    # keys are gone, and a write of theirs fails on the removed folder
     _remove_group_files(home, slug)

@@ -52,6 +52,28 @@ class KdfParams:
         return cls(int(data["memory_kib"]), int(data["iterations"]), int(data["lanes"]))
 
 
+# What a keyring header may ask of the machine that unlocks it. The header is read before
+# anything is authenticated, so without bounds an edited header could demand terabytes of
+# memory or years of CPU. The defaults (64 MiB, t=3, p=4) sit well inside.
+KDF_BOUNDS = {"memory_kib": (8, 1 << 19), "iterations": (1, 16), "lanes": (1, 16)}
+SALT_BYTES = (16, 64)
+
+
+def kdf_problem(data: object, salt: bytes) -> str | None:
+    """Why these header KDF parameters and salt may not be used, or None if they may."""
+    if not isinstance(data, dict):
+        return "key derivation parameters missing"
+    for name, (low, high) in KDF_BOUNDS.items():
+        value = data.get(name)
+        if type(value) is not int or not low <= value <= high:
+            return f"key derivation parameter {name}={value!r} is outside {low}..{high}"
+    if data["memory_kib"] < 8 * data["lanes"]:
+        return "key derivation memory is below 8 KiB per lane"
+    if not SALT_BYTES[0] <= len(salt) <= SALT_BYTES[1]:
+        return f"salt of {len(salt)} bytes is outside {SALT_BYTES[0]}..{SALT_BYTES[1]}"
+    return None
+
+
 def b64e(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -93,6 +115,11 @@ def new_keypair() -> tuple[bytes, bytes]:
     """(private_raw, public_raw) X25519."""
     private = X25519PrivateKey.generate()
     return _raw_private(private), _raw_public(private.public_key())
+
+
+def public_from_private(private_key: bytes) -> bytes:
+    """The X25519 public key that belongs to `private_key` (never read from a file)."""
+    return _raw_public(X25519PrivateKey.from_private_bytes(private_key).public_key())
 
 
 def _raw_private(key: X25519PrivateKey) -> bytes:

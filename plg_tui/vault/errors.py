@@ -47,3 +47,32 @@ class DiskWriteError(VaultError):
         super().__init__(
             f"could not write {path}: {err.strerror or err} — the previous version is intact"
         )
+
+
+class KeyFileAltered(KeyFileError):
+    """keys/<slug>.key does not match the keyring (or its own check): nothing may be sealed."""
+
+    def __init__(self, path: Path, slug: str, problem: str) -> None:
+        self.path = path
+        VaultError.__init__(
+            self,
+            f"keys/{slug}.key {problem}; repair it from the keyring: plg group repair-keys {slug}",
+        )
+
+
+class OlderThanSeen(VaultError):
+    """A database file is older than one already seen: a copy was put back (rollback)."""
+
+    def __init__(self, path: Path, generation: int | None, seen: int, record: Path) -> None:
+        self.path = path
+        what = (
+            f"{path} is missing, though generation {seen} of it was seen"
+            if generation is None
+            else f"{path}: this file is older than one already seen (generation {generation}, "
+            f"{seen} was seen)"
+        )
+        super().__init__(
+            f"{what}; putting back an old copy or removing it can undo changes such "
+            f"as a STOP. Put back the newest copy; if none is left, remove {record} to "
+            "accept the loss (nothing was written)"
+        )

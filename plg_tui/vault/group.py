@@ -17,8 +17,9 @@ from plg_tui.vault import crypto
 from plg_tui.vault.atomic import atomic_write
 from plg_tui.vault.crypto import DecryptError
 from plg_tui.vault.errors import DamagedFile, VaultError
+from plg_tui.vault.generations import SeenGenerations
 from plg_tui.vault.keys import GroupKeys
-from plg_tui.vault.paths import group_dir
+from plg_tui.vault.paths import group_dir, seen_path
 from plg_tui.vault.sealed import (
     OpenedItem,
     entry_context,
@@ -32,6 +33,10 @@ GROUP_DB = "group.db"
 LEDGER_DB = "ledger.db"
 INBOX = "inbox"
 QUARANTINE = "quarantine"
+
+
+def seen_generations(home: Path, keys: GroupKeys) -> SeenGenerations:
+    return SeenGenerations(seen_path(home, keys.slug), keys.ops_key, keys.group_id)
 
 
 def now_iso() -> str:
@@ -49,7 +54,9 @@ class GroupVault:
         self.home = home
         self.keys = keys
         self.dir = group_dir(home, keys.slug)
-        self.db: TinyDB = open_db(self.dir / GROUP_DB, keys.ops_key, keys.group_id, GROUP_DB)
+        self.db: TinyDB = open_db(
+            self.dir / GROUP_DB, keys.ops_key, keys.group_id, GROUP_DB, seen_generations(home, keys)
+        )
 
     @property
     def slug(self) -> str:

@@ -5,25 +5,41 @@
   `keys/<slug>.key`, mode 0600 (for the unattended companion).
 - The X25519 private key opens sealed items. It is wrapped by the passphrase only, so the
   companion can seal a journal entry but never read one.
+- The public key is derived from the private key whenever the passphrase is used, and a
+  record of it is kept inside the passphrase-wrapped body; no plain copy is trusted. The key
+  file's copy carries a check (HMAC under a subkey of the operations key) that the companion
+  verifies before sealing anything, and every unlock compares it with the derived key. The
+  check stops damage and naive edits; someone holding the operations key can recompute it,
+  which the next unlock then reports (see KeyFileAltered).
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
 import stat
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from plg_tui.vault import crypto
 from plg_tui.vault.atomic import atomic_write, exclusive_lock
 from plg_tui.vault.crypto import DecryptError, KdfParams, SealContext
-from plg_tui.vault.errors import DamagedFile, KeyFileError, UnknownFormat, WrongPassphrase
-from plg_tui.vault.paths import KEYRING_LABEL, keyfile_path, keyring_path
+from plg_tui.vault.errors import (
+    DamagedFile,
+    KeyFileAltered,
+    KeyFileError,
+    UnknownFormat,
+    WrongPassphrase,
+)
+from plg_tui.vault.paths import KEYRING_LABEL, keyfile_path, keyring_path, seen_path
+from plg_tui.vault.staging import finish_pending, hold_in_use
 from plg_tui.vault.storage import encode_file, read_header
 
-KEYFILE_VERSION = 1
+KEYFILE_VERSION = 2
+_UNCHECKED_KEYFILE_VERSION = 1  # written before the check existed; upgraded by an unlock
 DEFAULT_KDF = KdfParams()
 
 
@@ -34,10 +50,14 @@ class GroupKeys:
     ops_key: bytes
     public_key: bytes
     private_key: bytes | None = None  # only after unlocking with the passphrase
+    token_key: bytes | None = None  # stored once a re-key changed the operations key
 
     @property
     def reply_secret(self) -> bytes:
-        """Keys the HMAC of reply tokens; derived so it never needs storing on its own."""
+        """Keys the HMAC of reply tokens. It survives re-keys, so replies to emails sent
+        before one still route; until the first re-key it is derived from the operations key."""
+        if self.token_key is not None:
+            return self.token_key
         return crypto.hkdf_subkey(self.ops_key, "plg reply token v1")
 
     def seal(self, context: SealContext, text: str) -> bytes:
@@ -64,14 +84,9 @@ def _wrap_ad(group_id: str, what: str) -> bytes:
     return f"plg-wrap|{group_id}|{what}".encode()
 
 
-def _keyring_blob(
-    group_id: str,
-    ops_key: bytes,
-    private_key: bytes,
-    public_key: bytes,
-    passphrase: str,
-    kdf: KdfParams,
-) -> bytes:
+def keyring_bytes(keys: GroupKeys, passphrase: str, kdf: KdfParams) -> bytes:
+    group_id = keys.group_id
+    assert keys.private_key is not None
     salt = os.urandom(16)
     wrapping = crypto.derive_passphrase_key(passphrase, salt, kdf)
     header = {
@@ -79,18 +94,19 @@ def _keyring_blob(
         "file": KEYRING_LABEL,
         "kdf": {"name": "argon2id", **kdf.to_dict()},
         "salt": crypto.b64e(salt),
-        "public_key": crypto.b64e(public_key),
     }
-    body = json.dumps(
-        {
-            "ops_key": crypto.b64e(
-                crypto.aes_encrypt(wrapping, ops_key, _wrap_ad(group_id, "ops"))
-            ),
-            "private_key": crypto.b64e(
-                crypto.aes_encrypt(wrapping, private_key, _wrap_ad(group_id, "x25519"))
-            ),
-        }
-    ).encode()
+
+    def wrap(secret: bytes, what: str) -> str:
+        return crypto.b64e(crypto.aes_encrypt(wrapping, secret, _wrap_ad(group_id, what)))
+
+    wrapped = {
+        "ops_key": wrap(keys.ops_key, "ops"),
+        "private_key": wrap(keys.private_key, "x25519"),
+        "public_key": wrap(keys.public_key, "x25519-public"),
+    }
+    if keys.token_key is not None:
+        wrapped["token_key"] = wrap(keys.token_key, "reply-token")
+    body = json.dumps(wrapped).encode()
     # The outer layer uses a key derived from the public header alone: it is a checksum that
     # lets "damaged file" be told apart from "wrong passphrase", not a secret.
     return encode_file(_checksum_key(header), header, body)
@@ -100,16 +116,57 @@ def _checksum_key(header: dict) -> bytes:
     return crypto.hkdf_subkey(json.dumps(header, sort_keys=True).encode(), "plg keyring checksum")
 
 
+def _keyfile_check(ops_key: bytes, group_id: str, public_key: bytes) -> bytes:
+    check_key = crypto.hkdf_subkey(ops_key, "plg key file check v1")
+    return crypto.hmac_sha256(check_key, b"plg-keyfile|" + group_id.encode() + b"|" + public_key)
+
+
 def _write_keyfile(path: Path, keys: GroupKeys) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    atomic_write(path, keyfile_bytes(keys), mode=0o600)
+
+
+def keyfile_bytes(keys: GroupKeys) -> bytes:
+    """The companion's copy of the keys: JSON, the public key readable by an operator."""
     data = {
         "version": KEYFILE_VERSION,
         "slug": keys.slug,
         "group": keys.group_id,
         "ops_key": crypto.b64e(keys.ops_key),
         "public_key": crypto.b64e(keys.public_key),
+        "check": crypto.b64e(_keyfile_check(keys.ops_key, keys.group_id, keys.public_key)),
     }
-    atomic_write(path, json.dumps(data).encode(), mode=0o600)
+    if keys.token_key is not None:
+        data["token_key"] = crypto.b64e(keys.token_key)
+    return json.dumps(data).encode()
+
+
+def _read_keyfile(path: Path, slug: str) -> tuple[dict, GroupKeys]:
+    """(raw JSON, keys) of a key file; KeyFileError when unreadable."""
+    try:
+        data = json.loads(path.read_bytes())
+        if data.get("version") not in (KEYFILE_VERSION, _UNCHECKED_KEYFILE_VERSION):
+            raise UnknownFormat(path, data.get("version"))
+        keys = GroupKeys(
+            slug,
+            data["group"],
+            crypto.b64d(data["ops_key"]),
+            crypto.b64d(data["public_key"]),
+            token_key=crypto.b64d(data["token_key"]) if "token_key" in data else None,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise KeyFileError(path, "damaged (unreadable)") from None
+    if len(keys.ops_key) != 32 or len(keys.public_key) != 32 or len(keys.reply_secret) != 32:
+        raise KeyFileError(path, "damaged (wrong key length)")
+    return data, keys
+
+
+def _check_matches(data: dict, keys: GroupKeys) -> bool:
+    try:
+        check = crypto.b64d(data["check"])
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return False
+    return hmac.compare_digest(check, _keyfile_check(keys.ops_key, keys.group_id, keys.public_key))
 
 
 def create_group_keys(
@@ -119,9 +176,8 @@ def create_group_keys(
     keys = GroupKeys(slug, str(uuid.uuid4()), crypto.random_key(), public_key, private_key)
     ring = keyring_path(home, slug)
     ring.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    atomic_write(
-        ring, _keyring_blob(keys.group_id, keys.ops_key, private_key, public_key, passphrase, kdf)
-    )
+    seen_path(home, slug).unlink(missing_ok=True)  # a purged namesake's, under another key
+    atomic_write(ring, keyring_bytes(keys, passphrase, kdf))
     _write_keyfile(keyfile_path(home, slug), keys)
     return keys
 
@@ -139,23 +195,30 @@ def read_keyring(home: Path, slug: str) -> tuple[dict, dict]:
         wrapped = json.loads(crypto.aes_decrypt(_checksum_key(header), body, associated))
     except (DecryptError, ValueError):
         raise DamagedFile(path) from None
-    if header.get("kdf", {}).get("name") != "argon2id":
-        raise UnknownFormat(path, header.get("kdf", {}).get("name"))
+    kdf = header.get("kdf")
+    if not isinstance(kdf, dict):
+        raise DamagedFile(path, "no key derivation parameters")
+    if kdf.get("name") != "argon2id":
+        raise UnknownFormat(path, kdf.get("name"))
     return header, wrapped
 
 
-def unlock(home: Path, slug: str, passphrase: str) -> GroupKeys:
-    """Open the group with its passphrase: both the operations key and the private key."""
+def _open_keyring(home: Path, slug: str, passphrase: str) -> GroupKeys:
+    """The keys the keyring holds; the public key derived from the private key, never read."""
     header, wrapped = read_keyring(home, slug)
     group_id = header["group"]
     path = keyring_path(home, slug)
     try:
-        kdf = KdfParams.from_dict(header["kdf"])
         salt = crypto.b64d(header["salt"])
-        public_key = crypto.b64d(header["public_key"])
+        problem = crypto.kdf_problem(header["kdf"], salt)
+        if problem is not None:
+            raise DamagedFile(path, problem)
+        kdf = KdfParams.from_dict(header["kdf"])
         ops_blob = crypto.b64d(wrapped["ops_key"])
         priv_blob = crypto.b64d(wrapped["private_key"])
-    except (KeyError, ValueError, TypeError):
+        public_blob = crypto.b64d(wrapped["public_key"]) if "public_key" in wrapped else None
+        token_blob = crypto.b64d(wrapped["token_key"]) if "token_key" in wrapped else None
+    except (KeyError, ValueError, TypeError, AttributeError):
         raise DamagedFile(path, "incomplete keyring") from None
     wrapping = crypto.derive_passphrase_key(passphrase, salt, kdf)
     try:
@@ -163,12 +226,88 @@ def unlock(home: Path, slug: str, passphrase: str) -> GroupKeys:
         private_key = crypto.aes_decrypt(wrapping, priv_blob, _wrap_ad(group_id, "x25519"))
     except DecryptError:
         raise WrongPassphrase(slug) from None
-    return GroupKeys(slug, group_id, ops_key, public_key, private_key)
+    try:
+        token_key = (
+            crypto.aes_decrypt(wrapping, token_blob, _wrap_ad(group_id, "reply-token"))
+            if token_blob is not None
+            else None
+        )
+    except DecryptError:
+        raise DamagedFile(path, "reply token key") from None
+    try:
+        public_key = crypto.public_from_private(private_key)
+        recorded = (
+            crypto.aes_decrypt(wrapping, public_blob, _wrap_ad(group_id, "x25519-public"))
+            if public_blob is not None
+            else public_key  # a keyring written before the record existed
+        )
+    except (DecryptError, ValueError):
+        raise DamagedFile(path, "public key record") from None
+    if not hmac.compare_digest(recorded, public_key) or len(ops_key) != 32:
+        raise DamagedFile(path, "its keys do not belong together")
+    return GroupKeys(slug, group_id, ops_key, public_key, private_key, token_key)
+
+
+def _since(path: Path) -> str:
+    changed = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    return changed.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _verify_keyfile(home: Path, keys: GroupKeys) -> None:
+    """Refuse to go on when the companion's copy of the keys differs from the keyring's."""
+    path = keyfile_path(home, keys.slug)
+    if not path.exists():
+        return  # nothing can be sealed with a missing file; the companion reports it
+    try:
+        data, copy = _read_keyfile(path, keys.slug)
+    except KeyFileError:
+        raise KeyFileAltered(path, keys.slug, "is damaged") from None
+    if copy.public_key != keys.public_key:
+        raise KeyFileAltered(
+            path,
+            keys.slug,
+            f"was altered: items written since {_since(path)} (its last change) "
+            "may be readable by someone else",
+        )
+    if (copy.group_id, copy.ops_key, copy.reply_secret) != (
+        keys.group_id,
+        keys.ops_key,
+        keys.reply_secret,
+    ):
+        raise KeyFileAltered(path, keys.slug, "was altered (it holds another group's keys)")
+    if data.get("version") == _UNCHECKED_KEYFILE_VERSION:
+        _write_keyfile(path, keys)  # the copy is right: add the check an older plg lacked
+    elif not _check_matches(data, copy):
+        raise KeyFileAltered(path, keys.slug, "is damaged (its check does not match)")
+
+
+def unlock(home: Path, slug: str, passphrase: str) -> GroupKeys:
+    """Open the group with its passphrase: both the operations key and the private key.
+
+    Raises KeyFileAltered when keys/<slug>.key no longer matches the keyring.
+    """
+    hold_in_use(home, slug)
+    finish_pending(home, slug)
+    keys = _open_keyring(home, slug, passphrase)
+    _verify_keyfile(home, keys)
+    return keys
+
+
+def repair_keyfile(home: Path, slug: str, passphrase: str) -> GroupKeys:
+    """Rewrite keys/<slug>.key from the keyring (the passphrase proves who asks)."""
+    hold_in_use(home, slug)
+    finish_pending(home, slug)
+    with exclusive_lock(keyring_path(home, slug)):
+        keys = _open_keyring(home, slug, passphrase)
+        _write_keyfile(keyfile_path(home, slug), keys)
+    return keys
 
 
 def load_operations_keys(home: Path, slug: str) -> GroupKeys:
     """The unattended path: the operations key from keys/<slug>.key, never the private key."""
     path = keyfile_path(home, slug)
+    hold_in_use(home, slug)
+    finish_pending(home, slug)
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -180,20 +319,15 @@ def load_operations_keys(home: Path, slug: str) -> GroupKeys:
             path,
             f"permissions {stat.S_IMODE(st.st_mode):o} let others read it; run: chmod 600 {path}",
         )
-    try:
-        data = json.loads(path.read_bytes())
-        if data.get("version") != KEYFILE_VERSION:
-            raise UnknownFormat(path, data.get("version"))
-        keys = GroupKeys(
-            slug,
-            data["group"],
-            crypto.b64d(data["ops_key"]),
-            crypto.b64d(data["public_key"]),
+    data, keys = _read_keyfile(path, slug)
+    if data.get("version") == _UNCHECKED_KEYFILE_VERSION:
+        raise KeyFileAltered(
+            path, slug, "was written by an older plg and carries no check, so nothing is sealed"
         )
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise KeyFileError(path, "damaged (unreadable)") from None
-    if len(keys.ops_key) != 32 or len(keys.public_key) != 32:
-        raise KeyFileError(path, "damaged (wrong key length)")
+    if data.get("slug", slug) != slug or not _check_matches(data, keys):
+        raise KeyFileAltered(
+            path, slug, "was altered or damaged (its check does not match), so nothing is sealed"
+        )
     return keys
 
 
@@ -201,13 +335,11 @@ def change_passphrase(
     home: Path, slug: str, old: str, new: str, kdf: KdfParams = DEFAULT_KDF
 ) -> None:
     ring = keyring_path(home, slug)
+    finish_pending(home, slug)
     with exclusive_lock(ring):
-        keys = unlock(home, slug, old)
+        keys = _open_keyring(home, slug, old)
         assert keys.private_key is not None
-        atomic_write(
-            ring,
-            _keyring_blob(keys.group_id, keys.ops_key, keys.private_key, keys.public_key, new, kdf),
-        )
+        atomic_write(ring, keyring_bytes(keys, new, kdf))
 
 
 def shred_file(path: Path) -> None:

@@ -56,3 +56,13 @@ def keyring_path(home: Path, slug: str) -> Path:
 
 def keyfile_path(home: Path, slug: str) -> Path:
     return home / KEYS_FOLDER / f"{checked_slug(slug)}.key"
+
+
+def seen_path(home: Path, slug: str) -> Path:
+    """The highest generation seen of each of the group's encrypted files (rollback check)."""
+    return home / KEYS_FOLDER / f"{checked_slug(slug)}.seen"
+
+
+def in_use_path(home: Path, slug: str) -> Path:
+    """Held shared by every process that has the group's keys, exclusively by a re-key."""
+    return home / KEYS_FOLDER / f"{checked_slug(slug)}.inuse.lock"
