@@ -41,6 +41,7 @@ class Dovecot:
     cert: Path
     process: subprocess.Popen | None = None
     mail_root: Path | None = None
+    run_dir: Path | None = None
 
     def log(self) -> str:
         path = self.folder / "dovecot.log"
@@ -89,6 +90,8 @@ class Dovecot:
                 self.process.wait()
         if self.mail_root is not None and self.mail_root != self.folder / "mail":
             shutil.rmtree(self.mail_root, ignore_errors=True)
+        if self.run_dir is not None:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 15.0) -> None:
@@ -136,12 +139,14 @@ def start_dovecot(
     else:
         mail_root = folder / "mail"
         mail_root.mkdir(exist_ok=True)
-    (folder / "run").mkdir(exist_ok=True)
+    # Dovecot's sockets live here: a Unix socket path has at most 107 bytes, and pytest's
+    # temp paths (longer still under xdist) go past that
+    run_dir = Path(tempfile.mkdtemp(prefix="dv-", dir="/tmp"))
     (folder / "state").mkdir(exist_ok=True)
     config = f"""
 protocols = imap
 listen = 127.0.0.1
-base_dir = {folder}/run
+base_dir = {run_dir}
 state_dir = {folder}/state
 log_path = {folder}/dovecot.log
 info_log_path = {folder}/dovecot.log
@@ -189,7 +194,9 @@ protocol imap {{
         stdout=subprocess.DEVNULL,
         stderr=open(folder / "stderr.log", "wb"),  # noqa: SIM115 - lives as long as the server
     )
-    server = Dovecot(folder, imap_port, imaps_port, username, password, cert, process, mail_root)
+    server = Dovecot(
+        folder, imap_port, imaps_port, username, password, cert, process, mail_root, run_dir
+    )
     try:
         _wait_for_port(imaps_port, process)
         _wait_for_port(imap_port, process)
