@@ -147,7 +147,12 @@ def hostile(size: int) -> list[tuple[str, float, str]]:
     timings = []
     with tempfile.TemporaryDirectory(prefix="plg-bench-hostile-") as folder:
         home, _ = build(Path(folder), 0)
-        token = make_token(load_operations_keys(home, "bench"), "ada@example.org", 1)
+        token = make_token(
+            load_operations_keys(home, "bench"),
+            "ada@example.org",
+            1,
+            (datetime.now(UTC) + timedelta(days=30)).date(),
+        )
         ingester = Ingester(
             home, now=datetime.now(UTC), source="maildir", acknowledge=False, log=lambda _: None
         )
