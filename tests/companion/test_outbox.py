@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from markupsafe import escape
 
-from companion.ledger import Ledger
-from companion.outbox import dry_run, load_outbound_settings, send_due
+from companion.outbound.ledger import Ledger
+from companion.outbound.outbound_settings import load_outbound_settings
+from companion.outbound.outbox import dry_run, send_due
 from plg_tui.core.groups import open_for_operations
 from plg_tui.core.home import load_settings
 from plg_tui.core.modules import load_module

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from companion.ledger import Ledger
-from companion.send import _reply
+from companion.outbound.ledger import Ledger
+from companion.outbound.smtp import _reply
 from plg_tui.core.safe_text import printable, printable_lines
 from plg_tui.vault.group import INBOX, QUARANTINE, GroupVault, write_sealed_entry
 from plg_tui.vault.keys import unlock

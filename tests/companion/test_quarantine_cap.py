@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from companion.cli import main as companion_main
-from companion.ledger import Ledger
+from companion.inbound.local_sources import ingest_maildir
+from companion.outbound.ledger import Ledger
 from companion.settings import ConfigError, QuarantineLimits, load_quarantine_limits
-from companion.sources import ingest_maildir
 from plg_tui.core.home import SETTINGS_TEMPLATE
 
 if TYPE_CHECKING:

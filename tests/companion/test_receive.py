@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from companion.ledger import Ledger
-from companion.receive import MAX_TEXT_CHARS, IngestTemporaryError
+from companion.inbound.inbound_message import MAX_TEXT_CHARS
+from companion.inbound.ingester import IngestTemporaryError
+from companion.outbound.ledger import Ledger
 from plg_tui.vault.group import message_hash
 from tests.conftest import all_bytes_under
 

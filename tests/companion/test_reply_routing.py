@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion.ledger import Ledger
-from companion.receive import Ingester
+from companion.inbound.ingester import Ingester
+from companion.outbound.ledger import Ledger
 from companion.tokens import find_tokens
 from tests.companion.test_outbox import (  # noqa: F401 - fixtures
     group_home,

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from companion.ledger import Ledger
+from companion.inbound.ingest_batch import SourceError
+from companion.inbound.local_sources import ingest_maildir
+from companion.outbound.ledger import Ledger
 from companion.settings import EmailSettings
-from companion.sources import SourceError, ingest_maildir
 
 if TYPE_CHECKING:
     from tests.companion.conftest import SmtpServer

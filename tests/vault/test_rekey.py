@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.ledger import Ledger
+from companion.outbound.ledger import Ledger
 from companion.tokens import make_token, parse_token, verify_token
 from plg_tui.vault import crypto
 from plg_tui.vault.errors import DamagedFile, WrongPassphrase

@@ -29,20 +29,16 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
-from companion.classify import (
+from companion.inbound.classify import (
     auto_reply_reason,
     is_delivery_report,
     read_delivery_report,
     sender_authentication_failed,
 )
-from companion.clean import is_stop_request
-from companion.inbound_message import (
+from companion.inbound.inbound_message import (
     MAX_MESSAGE_BYTES,
-    MAX_MIME_DEPTH,
-    MAX_TEXT_CHARS,
     addresses,
     entry_id_for,
-    header_text,
     member_text,
     parse_headers,
     parse_message,
@@ -50,47 +46,24 @@ from companion.inbound_message import (
     read_body,
     written_at,
 )
-from companion.ledger import Ledger, LedgerBusy
-from companion.notices import (
-    NOTICE_RETRY_WINDOW,
+from companion.inbound.notices import (
     NoticeReport,
     PendingChanges,
     apply_pending,
     send_notices,
 )
-from companion.routing import RECIPIENT_HEADERS, THREAD_HEADERS, Group, GroupDirectory, Route
+from companion.inbound.routing import (
+    Group,
+    GroupDirectory,
+    Route,
+)
+from companion.mailtext.clean import is_stop_request
+from companion.outbound.ledger import Ledger, LedgerBusy
 from companion.settings import QuarantineLimits
 from plg_tui.core.safe_text import printable
 from plg_tui.vault.errors import DiskWriteError
-from plg_tui.vault.group import INBOX, QUARANTINE, group_dir, write_sealed_entry
-
-__all__ = [
-    "DEFAULT_LEDGER_TIMEOUT",
-    "MAX_MESSAGE_BYTES",
-    "MAX_MIME_DEPTH",
-    "MAX_QUARANTINED_BYTES",
-    "MAX_TEXT_CHARS",
-    "NOTICE_RETRY_WINDOW",
-    "RECIPIENT_HEADERS",
-    "THREAD_HEADERS",
-    "IngestTemporaryError",
-    "MessageWaits",
-    "Ingester",
-    "NoticeReport",
-    "Outcome",
-    "addresses",
-    "auto_reply_reason",
-    "entry_id_for",
-    "header_text",
-    "is_delivery_report",
-    "member_text",
-    "parse_headers",
-    "parse_message",
-    "read_body",
-    "read_delivery_report",
-    "sender_authentication_failed",
-    "written_at",
-]
+from plg_tui.vault.group import INBOX, QUARANTINE, write_sealed_entry
+from plg_tui.vault.paths import group_dir
 
 # A quarantined message is kept for the group to look at; beyond this it is cut.
 MAX_QUARANTINED_BYTES = 2 * MAX_MESSAGE_BYTES

@@ -18,22 +18,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from companion.ledger import Ledger
-from companion.outbox import (
-    EXIT_CONFIG,
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_TEMPORARY,
-    GROUP_PROBLEMS,
-    compose_wire,
-    dry_run,
-    load_group,
-    load_outbound_settings,
-    new_message_id,
-    plan_group,
-    send_due,
-)
-from companion.schedule import (
+from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
+from companion.outbound.ledger import Ledger
+from companion.outbound.outbound_settings import load_outbound_settings
+from companion.outbound.outbox import GROUP_PROBLEMS, dry_run, send_due
+from companion.outbound.plan import compose_wire, load_group, new_message_id, plan_group
+from companion.outbound.schedule import (
     KINDS,
     WEEKS_IN_PRACTICE_MONTH,
     PlannedMessage,
@@ -50,13 +40,14 @@ from plg_tui.core.home import (
     misnamed_group_folders,
     resolve_home,
 )
-from plg_tui.core.modules import ModuleError
+from plg_tui.core.module_model import ModuleError
 from plg_tui.core.safe_text import printable
 from plg_tui.vault.errors import VaultError
-from plg_tui.vault.group import QUARANTINE, group_dir
+from plg_tui.vault.group import QUARANTINE
+from plg_tui.vault.paths import group_dir
 
 PROG = "plg-companion"
-INBOUND_MODULE = "companion.cli_inbound"
+INBOUND_MODULE = "companion.cli.ingest"
 
 
 class UsageError(Exception):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from companion.signatures import cut_signature
+from companion.mailtext.signatures import cut_signature
 
 # Only this much of a reply is read: far more than anyone writes in a journal entry, and
 # it bounds the time cleaning takes whatever the reply holds.

@@ -22,7 +22,7 @@ from types import TracebackType
 import aiosmtplib
 from aiosmtplib.email import flatten_message
 
-from companion.compose import WireMessage
+from companion.outbound.compose import WireMessage
 from companion.settings import ConfigError, SmtpSettings
 from plg_tui.core.safe_text import printable
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from companion.receive import Ingester, IngestTemporaryError, MessageWaits, Outcome
+from companion.inbound.ingester import Ingester, IngestTemporaryError, MessageWaits, Outcome
 from plg_tui.vault.errors import KeyFileAltered
 
 CHUNK = 100

@@ -12,73 +12,27 @@ The group and its messages are in `outbound_group`, one group's sending and ledg
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from companion.compose import render_subject
-from companion.group_send import (
-    EXIT_CONFIG,
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_TEMPORARY,
-    LEDGER_BATCH,
-    GroupOutcome,
-    PoolHolder,
-    hold_reason,
-    send_group,
-)
-from companion.ledger import Ledger, LedgerBusy
-from companion.outbound_group import (
-    GroupContext,
-    compose,
-    compose_wire,
+from companion.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
+from companion.outbound.compose import render_subject
+from companion.outbound.group_send import GroupOutcome, PoolHolder, hold_reason, send_group
+from companion.outbound.ledger import Ledger, LedgerBusy
+from companion.outbound.plan import (
     load_group,
     local_datetime_text,
     message_context,
-    new_message_id,
     plan_group,
 )
-from companion.schedule import PlannedMessage, ScheduleSettings, partition
-from companion.send import TemporaryFailure
-from companion.settings import (
-    EmailSettings,
-    SmtpSettings,
-    load_email_settings,
-    load_schedule_settings,
-    load_smtp_settings,
-    lock_timeout,
-)
+from companion.outbound.schedule import PlannedMessage, partition
+from companion.outbound.smtp import TemporaryFailure
 from plg_tui.core.groups import GroupError
 from plg_tui.core.home import group_slugs
-from plg_tui.core.modules import Module, ModuleError
+from plg_tui.core.module_model import Module, ModuleError
 from plg_tui.vault.errors import VaultError
-
-__all__ = [
-    "EXIT_CONFIG",
-    "EXIT_FAILED",
-    "EXIT_OK",
-    "EXIT_TEMPORARY",
-    "GROUP_PROBLEMS",
-    "LEDGER_BATCH",
-    "GroupContext",
-    "GroupOutcome",
-    "OutboundSettings",
-    "Output",
-    "RunReport",
-    "compose",
-    "compose_wire",
-    "dry_run",
-    "load_group",
-    "load_outbound_settings",
-    "local_datetime_text",
-    "message_context",
-    "new_message_id",
-    "plan_group",
-    "send_due",
-]
 
 Output = Callable[[str], None]
 # What makes one group unusable without stopping the others: unreadable files, unknown module,
@@ -88,28 +42,6 @@ GROUP_PROBLEMS = (GroupError, VaultError, ModuleError, ValueError)
 
 def _first_line(problem: BaseException) -> str:
     return (str(problem) or type(problem).__name__).splitlines()[0]
-
-
-@dataclass(frozen=True)
-class OutboundSettings:
-    email: EmailSettings
-    schedule: ScheduleSettings
-    smtp: SmtpSettings | None  # None only for dry runs and previews
-    lock_timeout: float = 600.0
-
-
-def load_outbound_settings(
-    settings: Mapping[str, Any], *, need_smtp: bool = True, env: Mapping[str, str] | None = None
-) -> OutboundSettings:
-    import os
-
-    smtp = load_smtp_settings(settings, os.environ if env is None else env) if need_smtp else None
-    return OutboundSettings(
-        email=load_email_settings(settings),
-        schedule=load_schedule_settings(settings),
-        smtp=smtp,
-        lock_timeout=lock_timeout(settings),
-    )
 
 
 @dataclass

@@ -28,8 +28,9 @@ from typing import Any
 
 from plg_tui.vault import crypto
 from plg_tui.vault.atomic import exclusive_lock
-from plg_tui.vault.group import LEDGER_DB, group_dir, now_iso, seen_generations
+from plg_tui.vault.group import LEDGER_DB, now_iso, seen_generations
 from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.paths import group_dir
 from plg_tui.vault.storage import EncryptedStorage
 
 MESSAGE_STATES = ("sending", "sent", "failed", "deferred", "skipped")

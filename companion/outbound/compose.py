@@ -1,6 +1,6 @@
 """Turning what is due into email: templates, headers, the session-2 invitation.
 
-Everything a member sees comes from Jinja2 templates in companion/templates (a plain-text
+Everything a member sees comes from Jinja2 templates in companion/outbound/templates (a plain-text
 and an HTML alternative per kind, HTML autoescaped). Header values that come from data
 (names, subjects) have every control and line-break character replaced before they reach
 the email package, so no roster entry can add a header.
@@ -70,7 +70,7 @@ def _environment(html: bool) -> jinja2.Environment:
 
 
 def render(template_name: str, **context: Any) -> tuple[str, str]:
-    """(text, html) of `template_name` from companion/templates/<name>.txt and .html."""
+    """(text, html) of `template_name` from companion/outbound/templates/<name>.txt and .html."""
     text = _environment(False).get_template(f"{template_name}.txt").render(**context)
     try:
         html_template = _environment(True).get_template(f"{template_name}.html")
@@ -80,7 +80,7 @@ def render(template_name: str, **context: Any) -> tuple[str, str]:
 
 
 def render_subject(template_name: str, **context: Any) -> str:
-    """One-line subject from companion/templates/<name>.subject.txt."""
+    """One-line subject from companion/outbound/templates/<name>.subject.txt."""
     subject = _environment(False).get_template(f"{template_name}.subject.txt").render(**context)
     return header_text(subject)
 

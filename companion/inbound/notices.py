@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from companion.ledger import Ledger, LedgerBusy
-from companion.routing import Group
+from companion.inbound.routing import Group
+from companion.outbound.ledger import Ledger, LedgerBusy
 from plg_tui.vault.keys import GroupKeys
 
 # Acknowledgements that could not go out are retried this long, then skipped.
@@ -56,7 +56,7 @@ def send_notices(
     `smtp` None means no SMTP server is configured: notices stay deferred. An unreachable
     server defers them too; it never fails the ingest.
     """
-    from companion.send import TemporaryFailure, deliver
+    from companion.outbound.smtp import TemporaryFailure, deliver
 
     total = NoticeReport()
     for slug in slugs:
@@ -125,7 +125,7 @@ def notice_reply_until(group: Group, email_settings: Any, now: datetime) -> date
 
 
 def build_notice(group: Group, record: dict[str, Any], email_settings: Any, now: datetime) -> Any:
-    from companion.compose import build_email, first_name, render, render_subject
+    from companion.outbound.compose import build_email, first_name, render, render_subject
 
     member = record["member"]
     name = group.names.get(member, "")
@@ -174,7 +174,7 @@ def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> boo
 
 
 def has_notice_work(home: Path, keys: GroupKeys) -> bool:
-    from companion.ledger import ledger_path
+    from companion.outbound.ledger import ledger_path
 
     return ledger_path(home, keys.slug).exists()
 

@@ -14,21 +14,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from companion.compose import WireMessage
-from companion.ledger import Ledger
-from companion.outbound_group import GroupContext, compose_wire, new_message_id, plan_group
-from companion.schedule import PlannedMessage, partition
-from companion.send import DeliveryResult, SmtpPool, TemporaryFailure
+from companion.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
+from companion.outbound.compose import WireMessage
+from companion.outbound.ledger import Ledger
+from companion.outbound.outbound_settings import OutboundSettings
+from companion.outbound.plan import GroupContext, compose_wire, new_message_id, plan_group
+from companion.outbound.schedule import PlannedMessage, partition
+from companion.outbound.smtp import DeliveryResult, SmtpPool, TemporaryFailure
 from companion.settings import ConfigError, SmtpSettings
-
-if TYPE_CHECKING:
-    from companion.outbox import OutboundSettings
 
 # One ledger save (a rewrite + fsync of the encrypted file) per this many messages.
 LEDGER_BATCH = 100
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_TEMPORARY = 0, 1, 2, 75
 
 
 @dataclass

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from companion.html_tokens import HtmlTokenReader
-from companion.quotes import (
+from companion.mailtext.html_tokens import HtmlTokenReader
+from companion.mailtext.quotes import (
     ATTRIBUTION_MAX_LINES,
     BLANK_RUNS,
     MAX_INPUT_CHARS,

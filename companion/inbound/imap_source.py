@@ -21,9 +21,9 @@ import ssl
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from companion.imap_settings import ImapSettings
-from companion.ingest_batch import BatchResult, SourceError, process, stop_if_temporary
-from companion.receive import MAX_QUARANTINED_BYTES, Ingester, Outcome
+from companion.inbound.imap_settings import ImapSettings
+from companion.inbound.ingest_batch import BatchResult, SourceError, process, stop_if_temporary
+from companion.inbound.ingester import MAX_QUARANTINED_BYTES, Ingester, Outcome
 
 
 def _quote(mailbox: str) -> str:

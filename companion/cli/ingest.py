@@ -18,8 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from companion.outbox import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
-from companion.receive import DEFAULT_LEDGER_TIMEOUT, Ingester, NoticeReport, Outcome
+from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
+from companion.inbound.imap_settings import load_imap_settings
+from companion.inbound.imap_source import ingest_imap
+from companion.inbound.ingest_batch import BatchResult, SourceError, describe
+from companion.inbound.ingester import DEFAULT_LEDGER_TIMEOUT, Ingester, Outcome
+from companion.inbound.local_sources import ingest_maildir, ingest_stdin
+from companion.inbound.notices import NoticeReport
 from companion.settings import (
     ConfigError,
     load_email_settings,
@@ -27,20 +32,12 @@ from companion.settings import (
     load_smtp_settings,
     lock_timeout,
 )
-from companion.sources import (
-    BatchResult,
-    SourceError,
-    describe,
-    ingest_imap,
-    ingest_maildir,
-    ingest_stdin,
-    load_imap_settings,
-)
 from plg_tui.core.home import SettingsError, group_slugs, load_settings, resolve_home
 from plg_tui.core.safe_text import printable
 from plg_tui.vault.errors import KeyFileAltered
-from plg_tui.vault.group import QUARANTINE, group_dir, iter_entries
+from plg_tui.vault.group import QUARANTINE, iter_entries
 from plg_tui.vault.keys import load_operations_keys
+from plg_tui.vault.paths import group_dir
 
 PROG = "plg-companion"
 # An MTA waits for the pipe; a companion run holding the ledger is waited for this long.

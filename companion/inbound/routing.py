@@ -20,8 +20,8 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
-from companion.inbound_message import addresses, header_text
-from companion.ledger import Ledger
+from companion.inbound.inbound_message import addresses, header_text
+from companion.outbound.ledger import Ledger
 from companion.tokens import DEFAULT_REPLY_DAYS, find_tokens, parse_token, verify_token
 from companion.tokens import reply_until as reply_window_end
 from plg_tui.core.groups import session_times
