@@ -21,6 +21,7 @@ from companion.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
 from companion.outbound.compose import render_subject
 from companion.outbound.group_send import GroupOutcome, PoolHolder, hold_reason, send_group
 from companion.outbound.ledger import Ledger, LedgerBusy
+from companion.outbound.outbound_settings import OutboundSettings
 from companion.outbound.plan import (
     load_group,
     local_datetime_text,

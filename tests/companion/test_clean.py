@@ -1,4 +1,4 @@
-"""Tests for companion.mailtext.clean: the corpus of real-client replies plus the rules around it."""
+"""Tests for companion.mailtext.clean: a corpus of real-client replies and the rules around it."""
 
 from __future__ import annotations
 
