@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from companion.cli.common import PROG, UsageError, parse_now
 from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
 from companion.inbound.imap_settings import load_imap_settings
 from companion.inbound.imap_source import ingest_imap
@@ -39,7 +40,6 @@ from plg_tui.vault.group import QUARANTINE, iter_entries
 from plg_tui.vault.keys import load_operations_keys
 from plg_tui.vault.paths import group_dir
 
-PROG = "plg-companion"
 # An MTA waits for the pipe; a companion run holding the ledger is waited for this long.
 STDIN_LEDGER_TIMEOUT = 30.0
 
@@ -198,8 +198,6 @@ def _ingest(
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from companion.cli import UsageError, parse_now
-
     chosen = [name for name, on in (("-", args.source), ("--maildir", args.maildir)) if on]
     if args.imap:
         chosen.append("--imap")
@@ -229,8 +227,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _one_line(err: BaseException) -> str:
     if isinstance(err, OSError) and err.strerror:
         return f"{type(err).__name__}: {err.strerror}"
-    from companion.cli import UsageError
-
     if isinstance(err, ConfigError | SettingsError | UsageError):
         return str(err).splitlines()[0]
     return type(err).__name__
