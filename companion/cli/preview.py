@@ -52,8 +52,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
     now = parse_now(args.now) if args.now or planned is None else planned.send_at
     if planned is None:  # not in this group's schedule (e.g. a short month); render anyway
         planned = PlannedMessage(member, args.kind, week, now, now)
-    record = Ledger.read_only(home, group.keys).messages.get(planned.key) or {}
-    message_id = record.get("message_id") or new_message_id(group, outbound.email, planned)
+    record = Ledger.read_only(home, group.keys).messages.get(planned.key)
+    message_id = (record and record.message_id) or new_message_id(group, outbound.email, planned)
     wire = compose_wire(group, outbound.email, planned, message_id=message_id, now=now)
     if args.raw:
         sys.stdout.write(wire.data.decode("utf-8").replace("\r\n", "\n"))

@@ -52,12 +52,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 def _quarantine_lines(home: Path, slug: str, ledger: Ledger) -> list[str]:
     folder = group_dir(home, slug) / QUARANTINE
     held = len(list(folder.glob("*.entry"))) if folder.is_dir() else 0
-    dropped = int(ledger.counters.get("quarantine_dropped", 0))
+    dropped = ledger.quarantine_dropped
     lines = [f"  quarantine: {held} held (plg-companion quarantine {slug})"] if held else []
     if dropped:
         lines.append(
             f"  quarantine full: {dropped} message(s) deleted unstored, last "
-            f"{ledger.counters.get('quarantine_dropped_at', '?')} (limits: [companion] "
+            f"{ledger.quarantine_dropped_at} (limits: [companion] "
             "quarantine_max_items, quarantine_max_mib, quarantine_max_per_run in plg.toml)"
         )
     return lines
@@ -69,7 +69,7 @@ def group_status_lines(
     group = load_group(home, slug)
     ledger = Ledger.read_only(home, group.keys)
     planned = plan_group(group, schedule)
-    held = {k for k, r in ledger.messages.items() if r["state"] != "deferred"}
+    held = {k for k, r in ledger.messages.items() if r.state != "deferred"}
     due, _stale, future = partition(planned, now, held)
     due = [m for m in due if ledger.may_send_to(m.member)]
     waiting = [m for m in due if m.kind == "pairing" and not group.partners_of(m.member)]
@@ -93,30 +93,30 @@ def group_status_lines(
             f"  waiting: {len(waiting)} pairing introduction(s) until partners are recorded "
             f"(plg group pairs {slug} --auto)"
         )
-    for record in sorted(ledger.messages.values(), key=lambda r: r["key"]):
+    for record in sorted(ledger.messages.values(), key=lambda r: r.key):
         label = {"failed": "failed", "deferred": "deferred", "sending": "uncertain"}.get(
-            record["state"]
+            record.state
         )
         if label is None:
             continue
-        detail = record.get("error") or ""
+        detail = record.error
         if label == "uncertain":
             detail = "may or may not have arrived; it will not be sent again" + (
                 f" ({detail})" if detail else ""
             )
         lines.append(f"  {label}: {_what(record)}: {detail}")
     for email, state in sorted(ledger.members.items()):
-        if state.get("opted_out"):
+        if state.opted_out:
             lines.append(f"  opted out: {email}")
-        if state.get("bouncing"):
-            reason = state.get("bounce_reason") or ""
+        if state.bouncing:
+            reason = state.bounce_reason
             lines.append(f"  bouncing: {email}" + (f" ({reason})" if reason else ""))
     lines.extend(_quarantine_lines(home, slug, ledger))
     if ledger.runs:
         last = ledger.runs[-1]
         lines.append(
-            f"  last run: {last.get('at')} (sent {last.get('sent', 0)}, "
-            f"failed {last.get('failed', 0)}, deferred {last.get('deferred', 0)})"
+            f"  last run: {last.at} (sent {last.sent}, "
+            f"failed {last.failed}, deferred {last.deferred})"
         )
     else:
         lines.append("  last run: never")
@@ -125,10 +125,10 @@ def group_status_lines(
 
 
 def _what(record: dict[str, Any]) -> str:
-    kind = record.get("kind") or record["key"].split(":", 1)[0]
-    member = record.get("member") or record["key"].rsplit(":", 1)[-1]
+    kind = record.kind or record.key.split(":", 1)[0]
+    member = record.member or record.key.rsplit(":", 1)[-1]
     if kind == "weekly":
-        return f"weekly email week {record.get('week')} to {member}"
+        return f"weekly email week {record.week} to {member}"
     if kind == "pairing":
         return f"pairing introduction to {member}"
     if kind == "reminder":

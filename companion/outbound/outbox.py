@@ -111,7 +111,7 @@ def dry_run(
         try:
             group = load_group(home, slug, modules)
             ledger = Ledger.read_only(home, group.keys)
-            done = {k for k, r in ledger.messages.items() if r["state"] != "deferred"}
+            done = {k for k, r in ledger.messages.items() if r.state != "deferred"}
             due, stale, _future = partition(plan_group(group, outbound.schedule), now, done)
         except GROUP_PROBLEMS as problem:
             outcome.error = _first_line(problem)

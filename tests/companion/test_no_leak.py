@@ -208,4 +208,4 @@ def test_a_bounce_records_the_status_code_only(inbound: Inbound) -> None:
     ingester = inbound.ingester()
     assert ingester.receive(raw).action == "bounced"
     ingester.commit()
-    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA)["bounce_reason"] == "failed"
+    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA).bounce_reason == "failed"

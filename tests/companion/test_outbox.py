@@ -176,7 +176,7 @@ def test_a_missed_run_catches_up_within_grace_and_skips_what_is_stale(group_home
     run_at(group_home, datetime(2026, 11, 4, 15, tzinfo=UTC))
     new = [classify(m.message) for m in smtp_server.handler.messages[before:]]
     assert sorted(set(new)) == [("weekly", 3)]  # week 2 is never sent late into week 3
-    states = {k: r["state"] for k, r in ledger(group_home).messages.items()}
+    states = {k: r.state for k, r in ledger(group_home).messages.items()}
     assert {states[f"weekly:2:{m}"] for m in ZONES} == {"skipped"}
     assert {states[f"weekly:3:{m}"] for m in ZONES} == {"sent"}
 
@@ -223,17 +223,17 @@ def test_4xx_until_the_end_of_the_run_is_deferred_and_sent_next_run(group_home, 
     report = run_at(group_home, datetime(2026, 10, 20, 16, tzinfo=UTC))
     assert report.exit_code == 75
     record = ledger(group_home).messages["pairing:0:ada@example.org"]
-    assert record["state"] == "deferred" and record["error"].startswith("421")
+    assert record.state == "deferred" and record.error.startswith("421")
     smtp_server.handler.reject = {}
     assert run_at(group_home, datetime(2026, 10, 20, 17, tzinfo=UTC)).exit_code == 0
     record = ledger(group_home).messages["pairing:0:ada@example.org"]
-    assert record["state"] == "sent"
+    assert record.state == "sent"
     sent_ids = [
         str(m.message["Message-ID"]).strip()
         for m in smtp_server.handler.messages
         if m.rcpt_tos == ["ada@example.org"]
     ]
-    assert sent_ids == [record["message_id"]]  # Message-ID fixed before the first attempt
+    assert sent_ids == [record.message_id]  # Message-ID fixed before the first attempt
 
 
 def test_sending_left_by_a_crash_is_never_resent(group_home, smtp_server):
@@ -254,7 +254,7 @@ def test_sending_left_by_a_crash_is_never_resent(group_home, smtp_server):
         m.rcpt_tos[0] for m in smtp_server.handler.messages if classify(m.message) == ("weekly", 1)
     ]
     assert "ada@example.org" not in weeklies and "tomas@example.org" in weeklies
-    assert ledger(group_home).messages["weekly:1:ada@example.org"]["state"] == "sending"
+    assert ledger(group_home).messages["weekly:1:ada@example.org"].state == "sending"
 
 
 def test_opted_out_and_bouncing_members_get_nothing(group_home, smtp_server):

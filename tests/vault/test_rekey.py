@@ -63,7 +63,7 @@ def contents(home: Path, passphrase: str) -> dict:
             open_entry(keys, QUARANTINE, e) for e in iter_entries(home, keys, QUARANTINE)
         ],
         "stopped": not ledger.may_send_to(ADA),
-        "sent": ledger.messages["weekly:1:grace"]["state"],
+        "sent": ledger.messages["weekly:1:grace"].state,
         "members": len(vault.members()),
     }
     vault.close()
