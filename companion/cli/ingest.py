@@ -28,6 +28,8 @@ from companion.inbound.local_sources import ingest_maildir, ingest_stdin
 from companion.inbound.notices import NoticeReport
 from companion.settings import (
     ConfigError,
+    EmailSettings,
+    SmtpSettings,
     load_email_settings,
     load_quarantine_limits,
     load_smtp_settings,
@@ -79,7 +81,9 @@ def _err(line: str) -> None:
     print(f"{PROG}: {line}", file=sys.stderr)
 
 
-def _notice_settings(settings: Mapping[str, Any]) -> tuple[Any, Any, bool]:
+def _notice_settings(
+    settings: Mapping[str, Any],
+) -> tuple[EmailSettings | None, SmtpSettings | None, bool]:
     """(email settings, smtp settings, acknowledge); None where not configured, with a note."""
     try:
         email = load_email_settings(settings)
@@ -94,7 +98,9 @@ def _notice_settings(settings: Mapping[str, Any]) -> tuple[Any, Any, bool]:
     return email, smtp, email.acknowledgements
 
 
-def _send_notices(ingester: Ingester, email: Any, smtp: Any) -> NoticeReport:
+def _send_notices(
+    ingester: Ingester, email: EmailSettings | None, smtp: SmtpSettings | None
+) -> NoticeReport:
     if email is None:
         return NoticeReport()
     try:

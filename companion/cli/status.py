@@ -10,6 +10,7 @@ from typing import Any
 from companion.cli.common import parse_now
 from companion.exit_codes import EXIT_FAILED, EXIT_OK
 from companion.outbound.ledger import Ledger
+from companion.outbound.ledger_records import LedgerMessage
 from companion.outbound.outbox import GROUP_PROBLEMS
 from companion.outbound.plan import load_group, plan_group
 from companion.outbound.schedule import ScheduleSettings, partition, stage
@@ -124,7 +125,7 @@ def group_status_lines(
     return [printable(line) for line in lines]
 
 
-def _what(record: dict[str, Any]) -> str:
+def _what(record: LedgerMessage) -> str:
     kind = record.kind or record.key.split(":", 1)[0]
     member = record.member or record.key.rsplit(":", 1)[-1]
     if kind == "weekly":

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
-from typing import Any
 
 from companion.inbound.classify import (
     auto_reply_reason,
@@ -59,7 +58,7 @@ from companion.inbound.routing import (
 )
 from companion.mailtext.clean import is_stop_request
 from companion.outbound.ledger import Ledger, LedgerBusy
-from companion.settings import QuarantineLimits
+from companion.settings import EmailSettings, QuarantineLimits, SmtpSettings
 from plg_tui.core.safe_text import printable
 from plg_tui.vault.errors import DiskWriteError
 from plg_tui.vault.group import INBOX, QUARANTINE, write_sealed_entry
@@ -341,7 +340,7 @@ class Ingester:
             del self._pending[slug]
 
     def send_notices(
-        self, email_settings: Any, smtp: Any | None, *, all_groups: bool = True
+        self, email_settings: EmailSettings, smtp: SmtpSettings | None, *, all_groups: bool = True
     ) -> NoticeReport:
         """Send every queued (or earlier deferred) notice once; record the result.
 

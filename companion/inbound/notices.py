@@ -12,12 +12,14 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 from companion.inbound.routing import Group
 from companion.outbound.ledger import Ledger, LedgerBusy
 from companion.outbound.ledger_records import LedgerMessage, MessageState
+from companion.settings import EmailSettings, SmtpSettings
 from plg_tui.vault.keys import GroupKeys
 
 # Acknowledgements that could not go out are retried this long, then skipped.
@@ -45,8 +47,8 @@ def send_notices(
     home: Path,
     slugs: list[str],
     group_of: Callable[[str], Group | None],
-    email_settings: Any,
-    smtp: Any | None,
+    email_settings: EmailSettings,
+    smtp: SmtpSettings | None,
     *,
     now: datetime,
     ledger_timeout: float | None,
@@ -86,7 +88,7 @@ def send_notices(
         except LedgerBusy:
             log(f"plg-companion: ledger of '{slug}' busy; notices wait for the next run")
             continue
-        if not due:
+        if not due or smtp is None:  # without a server claim_notices claims nothing
             continue
         # a server that accepts and then stalls must not hold an MTA's pipe forever
         limit = float(getattr(smtp, "timeout", 30.0)) * (len(messages) + 2)
@@ -119,13 +121,15 @@ def send_notices(
     return total
 
 
-def notice_reply_until(group: Group, email_settings: Any, now: datetime) -> date:
+def notice_reply_until(group: Group, email_settings: EmailSettings, now: datetime) -> date:
     from companion.tokens import reply_until
 
     return reply_until(group.session2 or now, email_settings.reply_days)
 
 
-def build_notice(group: Group, record: LedgerMessage, email_settings: Any, now: datetime) -> Any:
+def build_notice(
+    group: Group, record: LedgerMessage, email_settings: EmailSettings, now: datetime
+) -> EmailMessage:
     from companion.outbound.compose import build_email, first_name, render, render_subject
 
     member = record.member

@@ -220,7 +220,7 @@ def find_reply_header(lines: list[str], start: int = 0) -> tuple[int, int] | Non
         if _SEPARATOR_LINE.match(stripped) or _FORWARD_LINE.match(stripped):
             after = _next_nonblank(lines, index + 1)
             block = _header_block_length(lines, after) if after is not None else 0
-            return index, (after + block) if block else index + 1
+            return index, (after + block) if after is not None and block else index + 1
         if _UNDERSCORE_LINE.match(stripped):
             after = _next_nonblank(lines, index + 1)
             if after is not None:

@@ -130,7 +130,7 @@ class WireMessage:
 
     def as_email(self) -> EmailMessage:
         parsed = BytesParser(policy=policy.SMTP).parsebytes(self.data)
-        return parsed  # type: ignore[return-value]
+        return parsed
 
 
 @lru_cache(maxsize=16)

@@ -239,8 +239,8 @@ async def _send_batches(
             batch.append((message.key, email_message, handover))
             await asyncio.sleep(0)  # let the connections work while we compose
         ledger.save()  # folds the log of changes into the ledger now and then
-        for key, wire, handover in batch:
-            future = pool.submit(wire, on_handover=handover)
+        for key, wire, on_handover in batch:
+            future = pool.submit(wire, on_handover=on_handover)
             future.add_done_callback(partial(record_result, key))
             in_flight.append(future)
     if in_flight:

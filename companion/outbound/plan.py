@@ -54,7 +54,7 @@ class GroupContext:
     _partner_index: dict[str, list[str]] | None = field(default=None, repr=False)
 
     def timezone_of(self, email: str) -> str:
-        return self.members[email].get("timezone") or self.info["timezone"]
+        return str(self.members[email].get("timezone") or self.info["timezone"])
 
     def recipients(self) -> list[Recipient]:
         return [Recipient(email, self.timezone_of(email)) for email in self.members]
