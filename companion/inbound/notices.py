@@ -59,7 +59,8 @@ def send_notices(
     `smtp` None means no SMTP server is configured: notices stay deferred. An unreachable
     server defers them too; it never fails the ingest.
     """
-    from companion.outbound.smtp import TemporaryFailure, deliver
+    from companion.outbound.smtp import deliver
+    from companion.outbound.smtp_session import TemporaryFailure
 
     total = NoticeReport()
     for slug in slugs:

@@ -23,7 +23,8 @@ from companion.outbound.ledger_records import LedgerRun
 from companion.outbound.outbound_settings import OutboundSettings
 from companion.outbound.plan import GroupContext, compose_wire, new_message_id, plan_group
 from companion.outbound.schedule import PlannedMessage, partition
-from companion.outbound.smtp import DeliveryResult, SmtpPool, TemporaryFailure
+from companion.outbound.smtp import SmtpPool
+from companion.outbound.smtp_session import DeliveryResult, TemporaryFailure
 from companion.settings import ConfigError, SmtpSettings
 
 # One ledger save (a rewrite + fsync of the encrypted file) per this many messages.

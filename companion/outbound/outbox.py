@@ -29,7 +29,7 @@ from companion.outbound.plan import (
     plan_group,
 )
 from companion.outbound.schedule import PlannedMessage, partition
-from companion.outbound.smtp import TemporaryFailure
+from companion.outbound.smtp_session import TemporaryFailure
 from plg_tui.core.groups import GroupError
 from plg_tui.core.home import group_slugs
 from plg_tui.core.module_model import Module, ModuleError

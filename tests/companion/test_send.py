@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from companion.outbound.compose import build_email
-from companion.outbound.smtp import SmtpPool, TemporaryFailure, deliver
+from companion.outbound.smtp import SmtpPool, deliver
+from companion.outbound.smtp_session import TemporaryFailure
 from companion.settings import ConfigError, EmailSettings
 from plg_tui.vault.keys import GroupKeys
 
