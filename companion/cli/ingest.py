@@ -23,9 +23,10 @@ from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_TEMPORA
 from companion.inbound.imap_settings import load_imap_settings
 from companion.inbound.imap_source import ingest_imap
 from companion.inbound.ingest_batch import BatchResult, SourceError, describe
-from companion.inbound.ingester import DEFAULT_LEDGER_TIMEOUT, Ingester, Outcome
+from companion.inbound.ingester import DEFAULT_LEDGER_TIMEOUT, Ingester
 from companion.inbound.local_sources import ingest_maildir, ingest_stdin
 from companion.inbound.notices import NoticeReport
+from companion.inbound.outcome import Outcome
 from companion.settings import (
     ConfigError,
     EmailSettings,

@@ -23,7 +23,9 @@ from typing import Any
 
 from companion.inbound.imap_settings import ImapSettings
 from companion.inbound.ingest_batch import BatchResult, SourceError, process, stop_if_temporary
-from companion.inbound.ingester import MAX_QUARANTINED_BYTES, Ingester, Outcome
+from companion.inbound.ingester import Ingester
+from companion.inbound.outcome import Outcome
+from companion.inbound.quarantine import MAX_QUARANTINED_BYTES
 
 
 def _quote(mailbox: str) -> str:

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from companion.inbound.ingester import Ingester, IngestTemporaryError, MessageWaits, Outcome
+from companion.inbound.ingester import Ingester
+from companion.inbound.outcome import IngestTemporaryError, MessageWaits, Outcome
 from plg_tui.vault.errors import KeyFileAltered
 
 CHUNK = 100

@@ -35,7 +35,9 @@ from companion.inbound.ingest_batch import (
     process,
     stop_if_temporary,
 )
-from companion.inbound.ingester import MAX_QUARANTINED_BYTES, Ingester, Outcome
+from companion.inbound.ingester import Ingester
+from companion.inbound.outcome import Outcome
+from companion.inbound.quarantine import MAX_QUARANTINED_BYTES
 
 
 def maildir_messages(folder: Path) -> Iterator[tuple[Path, bytes]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from companion.outbound.calendar_invite import session2_invitation
 from companion.outbound.compose import (
     SESSION_MINUTES,
     Attachment,
@@ -23,7 +24,6 @@ from companion.outbound.compose import (
     random_message_id,
     render,
     render_subject,
-    session2_invitation,
 )
 from companion.outbound.schedule import (
     WEEKS_IN_PRACTICE_MONTH,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from companion.inbound.inbound_message import MAX_TEXT_CHARS
-from companion.inbound.ingester import IngestTemporaryError
+from companion.inbound.outcome import IngestTemporaryError
 from companion.outbound.ledger import Ledger
 from plg_tui.vault.group import message_hash
 from tests.conftest import all_bytes_under
