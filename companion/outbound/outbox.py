@@ -6,7 +6,7 @@ drop what the ledger already holds, record stale messages as skipped, mark the r
 connection pool, then record `sent` / `failed` / `deferred`. A `sending` record left by a
 crash is never sent again; `status` reports it as uncertain. `now` comes from the caller.
 
-The group and its messages are in `outbound_group`, one group's sending and ledger records in
+The group and its messages are in `plan`, one group's sending and ledger records in
 `group_send`; this module runs every group and reports.
 """
 
