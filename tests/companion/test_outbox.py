@@ -208,9 +208,9 @@ def test_451_then_250_inside_one_run_and_550_is_failed_not_retried(group_home, s
     report = run_at(group_home, datetime(2026, 10, 20, 16, tzinfo=UTC))
     assert report.exit_code == 1
     records = ledger(group_home).messages
-    assert records["pairing:0:grace@example.org"]["state"] == "failed"
-    assert records["pairing:0:grace@example.org"]["error"] == "550 5.1.1 mailbox unavailable"
-    assert records["pairing:0:ada@example.org"]["state"] == "sent"
+    assert records["pairing:0:grace@example.org"].state == "failed"
+    assert records["pairing:0:grace@example.org"].error == "550 5.1.1 mailbox unavailable"
+    assert records["pairing:0:ada@example.org"].state == "sent"
     assert len(handler.messages) == 3  # Tokyo's is due at 08:00 local; Grace's was refused
     handler.reject = {}
     run_at(group_home, datetime(2026, 10, 20, 17, tzinfo=UTC))
@@ -268,8 +268,8 @@ def test_opted_out_and_bouncing_members_get_nothing(group_home, smtp_server):
     recipients = {m.rcpt_tos[0] for m in smtp_server.handler.messages}
     assert recipients == {"linus@example.org", "mei@example.org", "tomas@example.org"}
     records = ledger(group_home).messages
-    assert records["weekly:1:ada@example.org"]["state"] == "skipped"
-    assert records["weekly:1:grace@example.org"]["error"] == "address bouncing"
+    assert records["weekly:1:ada@example.org"].state == "skipped"
+    assert records["weekly:1:grace@example.org"].error == "address bouncing"
 
 
 def test_nothing_before_session1_and_no_pairing_before_pairs_exist(group_home, smtp_server):
