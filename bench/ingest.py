@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from companion.inbound_message import MAX_MESSAGE_BYTES  # noqa: E402
-from companion.receive import Ingester  # noqa: E402
-from companion.sources import ingest_maildir  # noqa: E402
+from companion.inbound.inbound_message import MAX_MESSAGE_BYTES  # noqa: E402
+from companion.inbound.ingester import Ingester  # noqa: E402
+from companion.inbound.local_sources import ingest_maildir  # noqa: E402
 from companion.tokens import make_token  # noqa: E402
 from plg_tui.core.groups import GroupSpec, create_group  # noqa: E402
 from plg_tui.core.home import init_home  # noqa: E402

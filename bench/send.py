@@ -30,15 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiosmtplib  # noqa: E402
 
-from companion.ledger import ledger_path  # noqa: E402
-from companion.outbox import (  # noqa: E402
-    compose_wire,
-    load_group,
-    load_outbound_settings,
-    new_message_id,
-    plan_group,
-    send_due,
-)
+from companion.outbound.ledger import ledger_path  # noqa: E402
+from companion.outbound.outbound_settings import load_outbound_settings
+from companion.outbound.outbox import send_due
+from companion.outbound.plan import compose_wire, load_group, new_message_id, plan_group
 from plg_tui.core.groups import GroupSpec, create_group, open_for_operations  # noqa: E402
 from plg_tui.core.home import init_home, load_settings  # noqa: E402
 from plg_tui.vault.crypto import KdfParams  # noqa: E402
@@ -229,7 +224,7 @@ def main() -> int:
 
 async def companion_run_weekly_only(home: Path, keys) -> tuple[float, int]:
     """A run at week 1 with the pairing introductions already recorded as sent."""
-    from companion.ledger import Ledger
+    from companion.outbound.ledger import Ledger
 
     path = ledger_path(home, "bench")
     if path.exists():

@@ -18,7 +18,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
-from companion.schedule import ScheduleSettings
+from companion.outbound.schedule import ScheduleSettings
 from companion.tokens import DEFAULT_REPLY_DAYS
 
 SECURITY_MODES = ("starttls", "tls", "none")

@@ -243,7 +243,7 @@ class PlgApp(App[int]):
             self.push_screen(PassphraseScreen(self.slug, message))
 
     def _open(self, keys: GroupKeys) -> None:
-        from plg_tui.core.modules import ModuleError
+        from plg_tui.core.module_model import ModuleError
         from plg_tui.core.session import SessionStateError
         from plg_tui.vault.errors import VaultError
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from plg_tui.core.modules import Phase
+from plg_tui.core.module_model import Phase
 from plg_tui.core.session import Person, SessionModel, default_kind, session_label
 from plg_tui.vault.entries import read_entries
 from plg_tui.vault.group import INBOX, GroupVault

@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from plg_tui.cli import groups as group_commands
+from plg_tui.cli import journal as journal_commands
 from plg_tui.cli import modules as module_commands
+from plg_tui.cli import session as session_commands
 from plg_tui.cli.common import CLI_ERRORS, fail
-
-EXTENSIONS = ("plg_tui.cli.session", "plg_tui.cli.journal")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,16 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(handler=cmd_init)
     group_commands.register(commands)
     module_commands.register(commands)
-    import importlib
-
-    for name in EXTENSIONS:
-        try:
-            extension = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        extension.register(commands)
+    session_commands.register(commands)
+    journal_commands.register(commands)
     return parser
 
 

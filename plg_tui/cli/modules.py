@@ -29,7 +29,8 @@ def _home(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from plg_tui.core.modules import ModuleError, list_modules
+    from plg_tui.core.module_model import ModuleError
+    from plg_tui.core.modules import list_modules
 
     try:
         modules = list_modules(_home(args))
@@ -45,7 +46,8 @@ def _wrap(text: str, indent: str = "  ") -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from plg_tui.core.modules import ModuleError, load_module
+    from plg_tui.core.module_model import ModuleError
+    from plg_tui.core.modules import load_module
 
     try:
         m = load_module(args.id, _home(args))
@@ -78,7 +80,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from plg_tui.core.modules import check_paths, module_dirs
+    from plg_tui.core.module_checks import check_paths
+    from plg_tui.core.modules import module_dirs
 
     paths = args.paths or module_dirs(_home(args))
     missing = [p for p in args.paths if not p.exists()]

@@ -104,7 +104,8 @@ def create_group(
     now: datetime | None = None,
 ) -> GroupVault:
     """Check everything, then ask for the passphrase (if a callable), then create the group."""
-    from plg_tui.core.modules import ModuleError, UnknownModuleError, load_module
+    from plg_tui.core.module_model import ModuleError
+    from plg_tui.core.modules import UnknownModuleError, load_module
 
     problems: list[str] = []
     checked_slug(spec.slug)

@@ -6,7 +6,7 @@ agendas, four practice weeks and the reflection questions. One extra file,
 The schema is documented in ``modules/README.md``.
 
 The dataclasses are in `module_model` and the validator (every problem at once, with file,
-field and line) in `module_checks`; this module finds and loads the files and re-exports both.
+field and line) in `module_checks`; this module finds and loads the files.
 """
 
 from __future__ import annotations
@@ -14,52 +14,14 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from plg_tui.core.module_checks import check_file, check_parsed, check_paths
+from plg_tui.core.module_checks import check_parsed
 from plg_tui.core.module_model import (
-    CAPTURE_KINDS,
-    PHASE_KINDS,
-    REFLECTION_QUESTIONS_RANGE,
-    REQUIRED_CAPTURES,
-    SESSION_MINUTES,
-    STEPS_RANGE,
-    TECHNIQUES_RANGE,
     TRUST_ID,
-    WEEK_COUNT,
     Module,
     ModuleError,
-    Phase,
     Problem,
-    Technique,
     TrustSession,
-    Week,
 )
-
-__all__ = [
-    "CAPTURE_KINDS",
-    "PHASE_KINDS",
-    "REFLECTION_QUESTIONS_RANGE",
-    "REQUIRED_CAPTURES",
-    "SESSION_MINUTES",
-    "STEPS_RANGE",
-    "TECHNIQUES_RANGE",
-    "TRUST_ID",
-    "WEEK_COUNT",
-    "Module",
-    "ModuleError",
-    "Phase",
-    "Problem",
-    "Technique",
-    "TrustSession",
-    "Week",
-    "bundled_modules_dir",
-    "check_file",
-    "check_paths",
-    "list_modules",
-    "load_module",
-    "load_module_file",
-    "load_trust_session",
-    "module_dirs",
-]
 
 # --------------------------------------------------------------------------- locations
 

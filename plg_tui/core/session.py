@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plg_tui.core.agenda import AgendaClock, PhasePlan
-from plg_tui.core.modules import Phase
+from plg_tui.core.module_model import Phase
 from plg_tui.core.timers import RoundTimer
 
 Clock = Callable[[], float]

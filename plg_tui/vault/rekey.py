@@ -44,7 +44,7 @@ from plg_tui.vault.staging import (
 )
 from plg_tui.vault.storage import decode_file, decode_generation, encode_file
 
-# The companion's hand-over log (companion/ledger.py): records of
+# The companion's hand-over log (companion/outbound/ledger.py): records of
 # length (4 bytes, big-endian) | AES-GCM(operations key, JSON, "plg-ledger-wal|<group id>").
 WAL_NAME = "ledger.wal"
 

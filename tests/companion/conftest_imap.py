@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from companion.ledger import Ledger
-from companion.receive import Ingester
+from companion.inbound.ingester import Ingester
+from companion.outbound.ledger import Ledger
 from companion.tokens import make_token
 from plg_tui.vault.group import INBOX, QUARANTINE, iter_entries, open_entry
 from plg_tui.vault.keys import GroupKeys, load_operations_keys, unlock

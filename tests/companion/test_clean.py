@@ -1,4 +1,4 @@
-"""Tests for companion.clean: the corpus of real-client replies plus the rules around it."""
+"""Tests for companion.mailtext.clean: a corpus of real-client replies and the rules around it."""
 
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from companion.clean import (
-    TRUNCATION_NOTE,
-    clean_reply,
-    html_to_text,
-    is_stop_request,
-    strip_quoted,
-)
+from companion.mailtext.clean import TRUNCATION_NOTE, clean_reply, is_stop_request
+from companion.mailtext.html_text import html_to_text
+from companion.mailtext.quotes import strip_quoted
 
 CORPUS = Path(__file__).parent / "replies"
 EXPECTED_SUFFIX = ".expected.txt"

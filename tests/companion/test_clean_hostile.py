@@ -12,10 +12,7 @@ from typing import TYPE_CHECKING
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from companion.clean import MAX_INPUT_CHARS, TRUNCATION_NOTE, clean_reply, html_to_text
-from companion.html_text import MAX_HTML_TAGS, render_html
-from companion.html_tokens import HtmlTokenReader
-from companion.inbound_message import (
+from companion.inbound.inbound_message import (
     MAX_ADDRESS_HEADER_CHARS,
     MAX_DECODED_HEADER_CHARS,
     addresses,
@@ -25,6 +22,10 @@ from companion.inbound_message import (
     parse_message,
     read_body,
 )
+from companion.mailtext.clean import TRUNCATION_NOTE, clean_reply
+from companion.mailtext.html_text import MAX_HTML_TAGS, html_to_text, render_html
+from companion.mailtext.html_tokens import HtmlTokenReader
+from companion.mailtext.quotes import MAX_INPUT_CHARS
 
 if TYPE_CHECKING:
     from tests.companion.conftest_imap import Inbound

@@ -178,7 +178,7 @@ def test_status_before_any_run(home):
 
 
 def test_status_reports_a_message_left_sending_as_uncertain(home):
-    from companion.ledger import Ledger
+    from companion.outbound.ledger import Ledger
     from plg_tui.vault.keys import load_operations_keys
 
     write_settings(home)

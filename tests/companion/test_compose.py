@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from icalendar import Calendar
 
-from companion.compose import build_email, header_text, render, session2_invitation
+from companion.outbound.calendar_invite import session2_invitation
+from companion.outbound.compose import build_email, header_text, render
 from companion.settings import EmailSettings
 from companion.tokens import find_tokens, parse_token, verify_token
 from plg_tui.vault.keys import GroupKeys

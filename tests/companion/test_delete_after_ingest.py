@@ -11,14 +11,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from companion.inbound.imap_source import ImapMailbox, ingest_imap
+from companion.inbound.ingest_batch import process
+from companion.inbound.local_sources import ingest_maildir, maildir_messages
 from companion.settings import EmailSettings
-from companion.sources import (
-    ImapMailbox,
-    ingest_imap,
-    ingest_maildir,
-    maildir_messages,
-    process,
-)
 from tests.companion.test_sources_imap import settings_for
 from tests.conftest import all_bytes_under
 

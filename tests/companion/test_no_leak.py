@@ -199,7 +199,7 @@ def test_the_group_can_still_read_what_was_sealed(
 
 
 def test_a_bounce_records_the_status_code_only(inbound: Inbound) -> None:
-    from companion.ledger import Ledger
+    from companion.outbound.ledger import Ledger
 
     raw = inbound.render("postfix_bounce.eml").replace(
         b"Status: 5.1.1", b"Status: QXSTOPMARK words"
@@ -208,4 +208,4 @@ def test_a_bounce_records_the_status_code_only(inbound: Inbound) -> None:
     ingester = inbound.ingester()
     assert ingester.receive(raw).action == "bounced"
     ingester.commit()
-    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA)["bounce_reason"] == "failed"
+    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA).bounce_reason == "failed"

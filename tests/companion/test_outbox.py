@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from markupsafe import escape
 
-from companion.ledger import Ledger
-from companion.outbox import dry_run, load_outbound_settings, send_due
+from companion.outbound.ledger import Ledger
+from companion.outbound.outbound_settings import load_outbound_settings
+from companion.outbound.outbox import dry_run, send_due
 from plg_tui.core.groups import open_for_operations
 from plg_tui.core.home import load_settings
 from plg_tui.core.modules import load_module
@@ -175,7 +176,7 @@ def test_a_missed_run_catches_up_within_grace_and_skips_what_is_stale(group_home
     run_at(group_home, datetime(2026, 11, 4, 15, tzinfo=UTC))
     new = [classify(m.message) for m in smtp_server.handler.messages[before:]]
     assert sorted(set(new)) == [("weekly", 3)]  # week 2 is never sent late into week 3
-    states = {k: r["state"] for k, r in ledger(group_home).messages.items()}
+    states = {k: r.state for k, r in ledger(group_home).messages.items()}
     assert {states[f"weekly:2:{m}"] for m in ZONES} == {"skipped"}
     assert {states[f"weekly:3:{m}"] for m in ZONES} == {"sent"}
 
@@ -207,9 +208,9 @@ def test_451_then_250_inside_one_run_and_550_is_failed_not_retried(group_home, s
     report = run_at(group_home, datetime(2026, 10, 20, 16, tzinfo=UTC))
     assert report.exit_code == 1
     records = ledger(group_home).messages
-    assert records["pairing:0:grace@example.org"]["state"] == "failed"
-    assert records["pairing:0:grace@example.org"]["error"] == "550 5.1.1 mailbox unavailable"
-    assert records["pairing:0:ada@example.org"]["state"] == "sent"
+    assert records["pairing:0:grace@example.org"].state == "failed"
+    assert records["pairing:0:grace@example.org"].error == "550 5.1.1 mailbox unavailable"
+    assert records["pairing:0:ada@example.org"].state == "sent"
     assert len(handler.messages) == 3  # Tokyo's is due at 08:00 local; Grace's was refused
     handler.reject = {}
     run_at(group_home, datetime(2026, 10, 20, 17, tzinfo=UTC))
@@ -222,17 +223,17 @@ def test_4xx_until_the_end_of_the_run_is_deferred_and_sent_next_run(group_home, 
     report = run_at(group_home, datetime(2026, 10, 20, 16, tzinfo=UTC))
     assert report.exit_code == 75
     record = ledger(group_home).messages["pairing:0:ada@example.org"]
-    assert record["state"] == "deferred" and record["error"].startswith("421")
+    assert record.state == "deferred" and record.error.startswith("421")
     smtp_server.handler.reject = {}
     assert run_at(group_home, datetime(2026, 10, 20, 17, tzinfo=UTC)).exit_code == 0
     record = ledger(group_home).messages["pairing:0:ada@example.org"]
-    assert record["state"] == "sent"
+    assert record.state == "sent"
     sent_ids = [
         str(m.message["Message-ID"]).strip()
         for m in smtp_server.handler.messages
         if m.rcpt_tos == ["ada@example.org"]
     ]
-    assert sent_ids == [record["message_id"]]  # Message-ID fixed before the first attempt
+    assert sent_ids == [record.message_id]  # Message-ID fixed before the first attempt
 
 
 def test_sending_left_by_a_crash_is_never_resent(group_home, smtp_server):
@@ -253,7 +254,7 @@ def test_sending_left_by_a_crash_is_never_resent(group_home, smtp_server):
         m.rcpt_tos[0] for m in smtp_server.handler.messages if classify(m.message) == ("weekly", 1)
     ]
     assert "ada@example.org" not in weeklies and "tomas@example.org" in weeklies
-    assert ledger(group_home).messages["weekly:1:ada@example.org"]["state"] == "sending"
+    assert ledger(group_home).messages["weekly:1:ada@example.org"].state == "sending"
 
 
 def test_opted_out_and_bouncing_members_get_nothing(group_home, smtp_server):
@@ -267,8 +268,8 @@ def test_opted_out_and_bouncing_members_get_nothing(group_home, smtp_server):
     recipients = {m.rcpt_tos[0] for m in smtp_server.handler.messages}
     assert recipients == {"linus@example.org", "mei@example.org", "tomas@example.org"}
     records = ledger(group_home).messages
-    assert records["weekly:1:ada@example.org"]["state"] == "skipped"
-    assert records["weekly:1:grace@example.org"]["error"] == "address bouncing"
+    assert records["weekly:1:ada@example.org"].state == "skipped"
+    assert records["weekly:1:grace@example.org"].error == "address bouncing"
 
 
 def test_nothing_before_session1_and_no_pairing_before_pairs_exist(group_home, smtp_server):

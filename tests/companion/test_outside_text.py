@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from companion.ledger import Ledger
-from companion.send import _reply
+from companion.outbound.ledger import Ledger
+from companion.outbound.smtp_session import reply_text
 from plg_tui.core.safe_text import printable, printable_lines
 from plg_tui.vault.group import INBOX, QUARANTINE, GroupVault, write_sealed_entry
 from plg_tui.vault.keys import unlock
@@ -86,7 +86,7 @@ def test_status_prints_server_replies_and_addresses_clean(inbound: Inbound) -> N
     with Ledger.locked(inbound.home, inbound.keys) as ledger:
         ledger.set_message(
             "weekly:1:ada@example.org", kind="weekly", member="ada@example.org", week=1,
-            state="failed", error=_reply(550, f"no such user{EVIL}"),
+            state="failed", error=reply_text(550, f"no such user{EVIL}"),
         )  # fmt: skip
         ledger.set_message(
             "weekly:2:ada@example.org", kind="weekly", member="ada@example.org", week=2,
@@ -102,7 +102,8 @@ def test_status_prints_server_replies_and_addresses_clean(inbound: Inbound) -> N
 
 def test_the_server_reply_kept_in_the_ledger_is_clean() -> None:
     assert (
-        _reply(550, f"5.1.1 {EVIL}unknown\r\n user") == "550 5.1.1 [31m]52;c;aGVsbG8=1munknown user"
+        reply_text(550, f"5.1.1 {EVIL}unknown\r\n user")
+        == "550 5.1.1 [31m]52;c;aGVsbG8=1munknown user"
     )
 
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from companion.cli import main as companion_main
-from companion.ledger import Ledger
+from companion.inbound.local_sources import ingest_maildir
+from companion.outbound.ledger import Ledger
 from companion.settings import ConfigError, QuarantineLimits, load_quarantine_limits
-from companion.sources import ingest_maildir
 from plg_tui.core.home import SETTINGS_TEMPLATE
 
 if TYPE_CHECKING:
@@ -51,8 +51,7 @@ def test_beyond_the_caps_messages_are_deleted_and_counted(inbound: Inbound, tmp_
     assert second.counts == {"quarantined": 1, "dropped": 2, "placed": 1}
     assert os.listdir(maildir / "new") == []
     assert len(inbound.quarantine()) == 3 and len(inbound.entries()) == 1
-    counters = Ledger.read_only(inbound.home, inbound.keys).counters
-    assert counters["quarantine_dropped"] == 4
+    assert Ledger.read_only(inbound.home, inbound.keys).quarantine_dropped == 4
 
 
 def test_the_bytes_in_quarantine_are_capped(inbound: Inbound, tmp_path: Path) -> None:

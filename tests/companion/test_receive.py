@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from companion.ledger import Ledger
-from companion.receive import MAX_TEXT_CHARS, IngestTemporaryError
+from companion.inbound.inbound_message import MAX_TEXT_CHARS
+from companion.inbound.outcome import IngestTemporaryError
+from companion.outbound.ledger import Ledger
 from plg_tui.vault.group import message_hash
 from tests.conftest import all_bytes_under
 
@@ -158,8 +159,8 @@ def test_a_bounce_marks_the_member_bouncing(inbound: Inbound) -> None:
     assert (outcome.action, outcome.member) == ("bounced", ADA)
     ingester.commit()
     ledger = Ledger.read_only(inbound.home, inbound.keys)
-    assert ledger.member(ADA)["bouncing"] is True
-    assert ledger.member(ADA)["bounce_reason"] == "5.1.1"
+    assert ledger.member(ADA).bouncing is True
+    assert ledger.member(ADA).bounce_reason == "5.1.1"
     assert not ledger.may_send_to(ADA)
     assert ledger.may_send_to(GRACE)
     assert inbound.entries() == [] and inbound.quarantine() == []
@@ -194,10 +195,10 @@ def test_stop_pauses_the_member_and_queues_one_confirmation(inbound: Inbound, na
     again.receive(inbound.render("list_unsubscribe.eml"))
     again.commit()
     ledger = Ledger.read_only(inbound.home, inbound.keys)
-    assert ledger.member(ADA)["opted_out"] is True
-    assert ledger.member(ADA)["opted_out_at"] == NOW.isoformat(timespec="seconds")
-    confirmations = [m for m in ledger.messages.values() if m["kind"] == "stop_confirm"]
-    assert [(c["member"], c["state"]) for c in confirmations] == [(ADA, "deferred")]
+    assert ledger.member(ADA).opted_out is True
+    assert ledger.member(ADA).opted_out_at == NOW.isoformat(timespec="seconds")
+    confirmations = [m for m in ledger.messages.values() if m.kind == "stop_confirm"]
+    assert [(c.member, c.state) for c in confirmations] == [(ADA, "deferred")]
     assert inbound.entries() == []
 
 
@@ -343,7 +344,7 @@ def test_a_busy_ledger_is_a_temporary_failure_and_keeps_the_entry(inbound: Inbou
         holder.join()
     # the queued change survives and is applied by the next commit
     ingester.commit()
-    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA)["opted_out"] is True
+    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA).opted_out is True
 
 
 def test_acknowledgements_are_queued_once_per_entry(inbound: Inbound) -> None:
@@ -354,11 +355,9 @@ def test_acknowledgements_are_queued_once_per_entry(inbound: Inbound) -> None:
     ingester.receive(inbound.render("iphone_reply.eml"))
     ingester.commit()
     acks = [
-        m
-        for m in Ledger.read_only(inbound.home, inbound.keys).messages.values()
-        if m["kind"] == "ack"
+        m for m in Ledger.read_only(inbound.home, inbound.keys).messages.values() if m.kind == "ack"
     ]
-    assert sorted((a["member"], a["week"], a["state"]) for a in acks) == [
+    assert sorted((a.member, a.week, a.state) for a in acks) == [
         (ADA, 2, "deferred"),
         (ADA, 2, "deferred"),
     ]
@@ -370,7 +369,7 @@ def test_no_acknowledgement_for_a_member_who_paused_emails(inbound: Inbound) -> 
     ingester.commit()
     ingester.receive(inbound.render("gmail_reply.eml"))
     ingester.commit()
-    kinds = [m["kind"] for m in Ledger.read_only(inbound.home, inbound.keys).messages.values()]
+    kinds = [m.kind for m in Ledger.read_only(inbound.home, inbound.keys).messages.values()]
     assert kinds == ["stop_confirm"]
     assert len(inbound.entries()) == 1
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion.receive import Outcome
-from companion.sources import ingest_maildir
+from companion.inbound.local_sources import ingest_maildir
+from companion.inbound.outcome import Outcome
 from plg_tui.vault.group import message_hash
 
 if TYPE_CHECKING:

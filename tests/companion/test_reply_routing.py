@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion.ledger import Ledger
-from companion.receive import Ingester
+from companion.inbound.ingester import Ingester
+from companion.outbound.ledger import Ledger
 from companion.tokens import find_tokens
 from tests.companion.test_outbox import (  # noqa: F401 - fixtures
     group_home,
@@ -126,7 +126,7 @@ def test_a_valid_bounce_still_marks_the_member(inbound: Inbound) -> None:
     outcome = ingester.receive(inbound.render("postfix_bounce.eml"))
     assert (outcome.action, outcome.member, outcome.reason) == ("bounced", ADA, "delivery failed")
     ingester.commit()
-    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA)["bouncing"] is True
+    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA).bouncing is True
 
 
 def test_a_bounce_quoting_the_whole_original_message_is_believed(inbound: Inbound) -> None:
@@ -209,12 +209,10 @@ def test_what_we_send_is_found_again_by_its_message_id(group_home: Path, smtp_se
     original = next(m for m in sent if "ada@example.org" in str(m["To"]))
     assert find_tokens(str(original["Message-ID"])) == []
     record = next(
-        r
-        for r in ledger(group_home).messages.values()
-        if r.get("message_id") == original["Message-ID"]
+        r for r in ledger(group_home).messages.values() if r.message_id == original["Message-ID"]
     )
     # session 2 is 17 November 2026: replies until 30 days after it
-    assert (record["reply_until"], record["return_path"]) == ("2026-12-17", "plg@example.org")
+    assert (record.reply_until, record.return_path) == ("2026-12-17", "plg@example.org")
     reply = (
         f"From: Ada <ada@example.org>\nTo: plg@example.org\nSubject: Re: week 2\n"
         f"Message-ID: <r1@example.org>\nIn-Reply-To: {original['Message-ID']}\n\n"

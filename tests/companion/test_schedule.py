@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from companion.schedule import (
+from companion.outbound.schedule import (
     KINDS,
     PlannedMessage,
     Recipient,

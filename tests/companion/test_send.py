@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from companion.compose import build_email
-from companion.send import SmtpPool, TemporaryFailure, deliver
+from companion.outbound.compose import build_email
+from companion.outbound.smtp import SmtpPool, deliver
+from companion.outbound.smtp_session import TemporaryFailure
 from companion.settings import ConfigError, EmailSettings
 from plg_tui.vault.keys import GroupKeys
 

@@ -96,7 +96,7 @@ def test_plaintext_smtp_elsewhere_needs_allow_plaintext(host):
 
 
 def test_imap_has_no_plaintext_mode():
-    from companion.imap_settings import load_imap_settings
+    from companion.inbound.imap_settings import load_imap_settings
 
     settings = {"imap": {"host": "imap.example.org", "security": "none", "username": "u"}}
     with pytest.raises(ConfigError, match=r"\[imap\] security: 'none' is not one of tls"):

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from companion.ledger import Ledger
+from companion.inbound.ingest_batch import SourceError
+from companion.inbound.local_sources import ingest_maildir
+from companion.outbound.ledger import Ledger
 from companion.settings import EmailSettings
-from companion.sources import SourceError, ingest_maildir
 
 if TYPE_CHECKING:
     from tests.companion.conftest import SmtpServer
@@ -53,7 +54,7 @@ def test_a_maildir_batch_ends_where_each_message_belongs(inbound: Inbound, tmp_p
     assert os.listdir(maildir / "new") == [] and os.listdir(maildir / "cur") == []
     assert os.listdir(maildir / "tmp") == ["half-delivered"]
     assert len(inbound.entries()) == 3
-    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA)["bouncing"] is True
+    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA).bouncing is True
     # a second run finds nothing new
     assert ingest_maildir(inbound.ingester(), maildir).handled == 0
 
@@ -114,11 +115,9 @@ def test_an_entry_is_acknowledged_once_by_email(inbound: Inbound, smtp_server: S
     assert again.send_notices(EMAIL, smtp_server.settings()).sent == 0
     assert len(smtp_server.handler.parsed()) == 1
     [record] = [
-        m
-        for m in Ledger.read_only(inbound.home, inbound.keys).messages.values()
-        if m["kind"] == "ack"
+        m for m in Ledger.read_only(inbound.home, inbound.keys).messages.values() if m.kind == "ack"
     ]
-    assert record["state"] == "sent" and record["message_id"] == ack["Message-ID"].strip()
+    assert record.state == "sent" and record.message_id == ack["Message-ID"].strip()
 
 
 def test_two_members_replies_with_one_message_id_are_both_stored_and_acknowledged(
@@ -181,7 +180,7 @@ def test_stop_gets_one_confirmation_and_then_silence(
     body = confirmation.get_body(("plain",)).get_content().replace("\r\n", " ").replace("\n", " ")
     assert "will send you no more tips, journal prompts or reminders" in body
     ledger = Ledger.read_only(inbound.home, inbound.keys)
-    assert ledger.member(ADA)["opted_out"] is True and not ledger.may_send_to(ADA)
+    assert ledger.member(ADA).opted_out is True and not ledger.may_send_to(ADA)
 
 
 # -- the CLI: stdin from an MTA, maildir, quarantine ----------------------------------------------
@@ -233,11 +232,9 @@ def test_stdin_exits_0_when_the_ack_cannot_be_sent(inbound: Inbound) -> None:
     assert done.returncode == 0, done.stderr
     assert len(inbound.entries()) == 1
     [ack] = [
-        m
-        for m in Ledger.read_only(inbound.home, inbound.keys).messages.values()
-        if m["kind"] == "ack"
+        m for m in Ledger.read_only(inbound.home, inbound.keys).messages.values() if m.kind == "ack"
     ]
-    assert ack["state"] == "deferred"
+    assert ack.state == "deferred"
 
 
 def test_stdin_exits_75_while_the_ledger_is_busy_then_0(inbound: Inbound) -> None:
@@ -261,7 +258,7 @@ def test_stdin_exits_75_while_the_ledger_is_busy_then_0(inbound: Inbound) -> Non
     assert b"busy" in busy.stderr
     retry = companion(inbound.home, "ingest", "-", stdin=inbound.render("stop_reply.eml"))
     assert retry.returncode == 0, retry.stderr
-    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA)["opted_out"] is True
+    assert Ledger.read_only(inbound.home, inbound.keys).member(ADA).opted_out is True
 
 
 def test_stdin_exits_75_on_a_disk_failure_and_on_a_broken_config(inbound: Inbound) -> None:

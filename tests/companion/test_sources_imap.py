@@ -9,14 +9,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from companion.inbound.imap_settings import ImapSettings, load_imap_settings
+from companion.inbound.imap_source import ImapMailbox, ingest_imap
+from companion.inbound.ingest_batch import SourceError
 from companion.settings import ConfigError
-from companion.sources import (
-    ImapMailbox,
-    ImapSettings,
-    SourceError,
-    ingest_imap,
-    load_imap_settings,
-)
 from tests.companion.imap_server import CuttingProxy, free_port
 
 if TYPE_CHECKING:

@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 
 from plg_tui.core import modules as mod
+from plg_tui.core.module_checks import check_file, check_paths
+from plg_tui.core.module_model import CAPTURE_KINDS, PHASE_KINDS, ModuleError, Problem
 from plg_tui.core.modules import (
-    CAPTURE_KINDS,
-    PHASE_KINDS,
-    ModuleError,
-    Problem,
     bundled_modules_dir,
-    check_file,
-    check_paths,
     list_modules,
     load_module,
     load_module_file,

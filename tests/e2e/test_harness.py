@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.clean import clean_reply
+from companion.mailtext.clean import clean_reply
 from tests.e2e.harness import (
     STYLES,
     MailClient,

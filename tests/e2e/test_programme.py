@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from companion.schedule import Recipient, ScheduleSettings, plan
+from companion.outbound.schedule import Recipient, ScheduleSettings, plan
 from tests.companion.conftest_imap import dovecot  # noqa: F401 - fixture
 from tests.companion.imap_server import CuttingProxy
 from tests.conftest import require_tool

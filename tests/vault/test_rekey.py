@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.ledger import Ledger
+from companion.outbound.ledger import Ledger
 from companion.tokens import make_token, parse_token, verify_token
 from plg_tui.vault import crypto
 from plg_tui.vault.errors import DamagedFile, WrongPassphrase
@@ -63,7 +63,7 @@ def contents(home: Path, passphrase: str) -> dict:
             open_entry(keys, QUARANTINE, e) for e in iter_entries(home, keys, QUARANTINE)
         ],
         "stopped": not ledger.may_send_to(ADA),
-        "sent": ledger.messages["weekly:1:grace"]["state"],
+        "sent": ledger.messages["weekly:1:grace"].state,
         "members": len(vault.members()),
     }
     vault.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.ledger import Ledger, ledger_path
+from companion.outbound.ledger import Ledger, ledger_path
 from plg_tui.vault import crypto
 from plg_tui.vault.errors import OlderThanSeen, VaultError
 from plg_tui.vault.group import GroupVault

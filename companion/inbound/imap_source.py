@@ -21,9 +21,11 @@ import ssl
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from companion.imap_settings import ImapSettings
-from companion.ingest_batch import BatchResult, SourceError, process, stop_if_temporary
-from companion.receive import MAX_QUARANTINED_BYTES, Ingester, Outcome
+from companion.inbound.imap_settings import ImapSettings
+from companion.inbound.ingest_batch import BatchResult, SourceError, process, stop_if_temporary
+from companion.inbound.ingester import Ingester
+from companion.inbound.outcome import Outcome
+from companion.inbound.quarantine import MAX_QUARANTINED_BYTES
 
 
 def _quote(mailbox: str) -> str:
@@ -126,7 +128,7 @@ class ImapMailbox:
     def waiting(self) -> list[bytes]:
         """Every message of the folder: read or not (someone may have opened the mailbox), and
         flagged \\Deleted or not (a run may have died before its expunge)."""
-        typ, data = self._call(lambda c: c.uid("SEARCH", None, "ALL"))
+        typ, data = self._call(lambda c: c.uid("SEARCH", "ALL"))
         if typ != "OK":
             raise SourceError(f"IMAP search failed: {_imap_text(data)}", temporary=True)
         return [uid for uid in (data[0] or b"").split() if uid.isdigit()]
@@ -134,7 +136,7 @@ class ImapMailbox:
     def fetch(self, uid: bytes) -> bytes | None:
         """The message (at most the quarantine limit of it), without setting \\Seen."""
         span = f"BODY.PEEK[]<0.{MAX_QUARANTINED_BYTES + 1}>"
-        typ, data = self._call(lambda c: c.uid("FETCH", uid, f"({span})"))
+        typ, data = self._call(lambda c: c.uid("FETCH", uid.decode("ascii"), f"({span})"))
         if typ != "OK":
             raise SourceError(f"IMAP fetch failed: {_imap_text(data)}", temporary=True)
         for item in data:

@@ -1,6 +1,6 @@
 """Turning what is due into email: templates, headers, the session-2 invitation.
 
-Everything a member sees comes from Jinja2 templates in companion/templates (a plain-text
+Everything a member sees comes from Jinja2 templates in companion/outbound/templates (a plain-text
 and an HTML alternative per kind, HTML autoescaped). Header values that come from data
 (names, subjects) have every control and line-break character replaced before they reach
 the email package, so no roster entry can add a header.
@@ -15,7 +15,7 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from email import policy
 from email.header import Header
 from email.headerregistry import Address
@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from icalendar import Calendar, Event
 
 from companion.settings import EmailSettings
 from companion.tokens import UNSUBSCRIBE_PREFIX, make_token, plus_address
@@ -70,7 +69,7 @@ def _environment(html: bool) -> jinja2.Environment:
 
 
 def render(template_name: str, **context: Any) -> tuple[str, str]:
-    """(text, html) of `template_name` from companion/templates/<name>.txt and .html."""
+    """(text, html) of `template_name` from companion/outbound/templates/<name>.txt and .html."""
     text = _environment(False).get_template(f"{template_name}.txt").render(**context)
     try:
         html_template = _environment(True).get_template(f"{template_name}.html")
@@ -80,7 +79,7 @@ def render(template_name: str, **context: Any) -> tuple[str, str]:
 
 
 def render_subject(template_name: str, **context: Any) -> str:
-    """One-line subject from companion/templates/<name>.subject.txt."""
+    """One-line subject from companion/outbound/templates/<name>.subject.txt."""
     subject = _environment(False).get_template(f"{template_name}.subject.txt").render(**context)
     return header_text(subject)
 
@@ -130,7 +129,7 @@ class WireMessage:
 
     def as_email(self) -> EmailMessage:
         parsed = BytesParser(policy=policy.SMTP).parsebytes(self.data)
-        return parsed  # type: ignore[return-value]
+        return parsed
 
 
 @lru_cache(maxsize=16)
@@ -269,39 +268,3 @@ def build_email(
         attachments=attachments,
         date=date,
     ).as_email()
-
-
-def session2_invitation(
-    *,
-    group_id: str,
-    domain: str,
-    title: str,
-    start: datetime,
-    call_link: str,
-    stamp: datetime,
-    minutes: int = SESSION_MINUTES,
-) -> Attachment:
-    """An .ics (METHOD:PUBLISH) for session 2; the UID is stable so an update replaces it."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//plg//peer learning companion//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    event.add("uid", f"session2-{group_id}@{domain}")
-    event.add("dtstamp", stamp.astimezone(UTC))
-    event.add("dtstart", start.astimezone(UTC))
-    event.add("dtend", (start + timedelta(minutes=minutes)).astimezone(UTC))
-    event.add("summary", header_text(title))
-    description = "Session 2 of your peer learning group."
-    if call_link:
-        event.add("location", call_link)
-        event.add("url", call_link)
-        description += f"\nJoin: {call_link}"
-    event.add("description", description)
-    calendar.add_component(event)
-    return Attachment(
-        filename="session-2.ics",
-        content_type="text/calendar",
-        data=calendar.to_ical().decode("utf-8"),
-        params={"method": "PUBLISH"},
-    )

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC
 from email.message import Message
 
-from companion.clean import clean_reply
-from companion.html_text import render_html
+from companion.mailtext.clean import clean_reply
+from companion.mailtext.html_text import render_html
 from plg_tui.vault.group import message_hash
 
 MAX_MESSAGE_BYTES = 1024 * 1024

@@ -12,11 +12,14 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from companion.ledger import Ledger, LedgerBusy
-from companion.routing import Group
+from companion.inbound.routing import Group
+from companion.outbound.ledger import Ledger, LedgerBusy
+from companion.outbound.ledger_records import LedgerMessage, MessageState
+from companion.settings import EmailSettings, SmtpSettings
 from plg_tui.vault.keys import GroupKeys
 
 # Acknowledgements that could not go out are retried this long, then skipped.
@@ -44,8 +47,8 @@ def send_notices(
     home: Path,
     slugs: list[str],
     group_of: Callable[[str], Group | None],
-    email_settings: Any,
-    smtp: Any | None,
+    email_settings: EmailSettings,
+    smtp: SmtpSettings | None,
     *,
     now: datetime,
     ledger_timeout: float | None,
@@ -56,7 +59,8 @@ def send_notices(
     `smtp` None means no SMTP server is configured: notices stay deferred. An unreachable
     server defers them too; it never fails the ingest.
     """
-    from companion.send import TemporaryFailure, deliver
+    from companion.outbound.smtp import deliver
+    from companion.outbound.smtp_session import TemporaryFailure
 
     total = NoticeReport()
     for slug in slugs:
@@ -72,12 +76,12 @@ def send_notices(
                 for record in due:
                     message = build_notice(group, record, email_settings, now)
                     ledger.set_message(
-                        record["key"],
-                        state="sending",
+                        record.key,
+                        state=MessageState.SENDING,
                         message_id=str(message["Message-ID"]),
                         return_path=email_settings.from_address,
                         reply_until=notice_reply_until(group, email_settings, now).isoformat(),
-                        attempts=int(record.get("attempts", 0)) + 1,
+                        attempts=record.attempts + 1,
                     )
                     messages.append(message)
                 if changed or due:
@@ -85,14 +89,14 @@ def send_notices(
         except LedgerBusy:
             log(f"plg-companion: ledger of '{slug}' busy; notices wait for the next run")
             continue
-        if not due:
+        if not due or smtp is None:  # without a server claim_notices claims nothing
             continue
         # a server that accepts and then stalls must not hold an MTA's pipe forever
         limit = float(getattr(smtp, "timeout", 30.0)) * (len(messages) + 2)
         try:
             results = asyncio.run(asyncio.wait_for(deliver(smtp, messages), limit))
             outcome = {
-                record["key"]: (
+                record.key: (
                     "sent" if r.ok else ("deferred" if r.temporary else "failed"),
                     r.reply,
                 )
@@ -100,7 +104,7 @@ def send_notices(
             }
         except TemporaryFailure as err:
             log(f"plg-companion: SMTP unreachable ({err}); notices deferred")
-            outcome = {record["key"]: ("deferred", "server unreachable") for record in due}
+            outcome = {record.key: ("deferred", "server unreachable") for record in due}
         except TimeoutError:
             # some may have gone out: they stay `sending` (uncertain), never sent twice
             log("plg-companion: SMTP server stalled; notices left as uncertain")
@@ -118,19 +122,21 @@ def send_notices(
     return total
 
 
-def notice_reply_until(group: Group, email_settings: Any, now: datetime) -> date:
+def notice_reply_until(group: Group, email_settings: EmailSettings, now: datetime) -> date:
     from companion.tokens import reply_until
 
     return reply_until(group.session2 or now, email_settings.reply_days)
 
 
-def build_notice(group: Group, record: dict[str, Any], email_settings: Any, now: datetime) -> Any:
-    from companion.compose import build_email, first_name, render, render_subject
+def build_notice(
+    group: Group, record: LedgerMessage, email_settings: EmailSettings, now: datetime
+) -> EmailMessage:
+    from companion.outbound.compose import build_email, first_name, render, render_subject
 
-    member = record["member"]
+    member = record.member
     name = group.names.get(member, "")
-    week = int(record.get("week") or 0)
-    template = "ack" if record["kind"] == "ack" else "stop_confirm"
+    week = record.week or 0
+    template = "ack" if record.kind == "ack" else "stop_confirm"
     context = {"first_name": first_name(name) or "there", "week": week}
     text, html = render(template, **context)
     return build_email(
@@ -154,11 +160,11 @@ def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> boo
         ledger.count_quarantine_dropped(pending.quarantine_dropped, at)
         changed = True
     for email_addr, how in pending.opt_outs.items():
-        if not ledger.member(email_addr).get("opted_out"):
+        if not ledger.member(email_addr).opted_out:
             ledger.set_member(email_addr, opted_out=True, opted_out_at=at, opted_out_by=how)
             changed = True
     for email_addr, status in pending.bounces.items():
-        if not ledger.member(email_addr).get("bouncing"):
+        if not ledger.member(email_addr).bouncing:
             ledger.set_member(email_addr, bouncing=True, bounced_at=at, bounce_reason=status)
             changed = True
     for key, record in pending.notices.items():
@@ -174,28 +180,28 @@ def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> boo
 
 
 def has_notice_work(home: Path, keys: GroupKeys) -> bool:
-    from companion.ledger import ledger_path
+    from companion.outbound.ledger import ledger_path
 
     return ledger_path(home, keys.slug).exists()
 
 
 def claim_notices(
     ledger: Ledger, now: datetime, can_send: bool
-) -> tuple[list[dict[str, Any]], bool]:
+) -> tuple[list[LedgerMessage], bool]:
     """(deferred notices to send now, whether stale ones were marked `skipped`)."""
     due = []
     changed = False
     for key, record in ledger.messages.items():
-        if record.get("kind") not in ("ack", "stop_confirm") or record.get("state") != "deferred":
+        if record.kind not in ("ack", "stop_confirm") or record.state != MessageState.DEFERRED:
             continue
         try:
-            queued = datetime.fromisoformat(record.get("queued_at", ""))
+            queued = datetime.fromisoformat(record.queued_at)
         except ValueError:
             queued = now
         if now - queued > NOTICE_RETRY_WINDOW:
             ledger.set_message(key, state="skipped", error="not sent in time")
             changed = True
-        elif record["kind"] == "ack" and not ledger.may_send_to(record["member"]):
+        elif record.kind == "ack" and not ledger.may_send_to(record.member):
             ledger.set_message(key, state="skipped", error="member paused emails")
             changed = True
         elif can_send:

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import re
 
-from companion.signatures import cut_signature
+from companion.mailtext.footers import LINE_PATTERN_MAX_CHARS, is_mobile_footer
+from companion.mailtext.signatures import cut_signature
 
 # Only this much of a reply is read: far more than anyone writes in a journal entry, and
 # it bounds the time cleaning takes whatever the reply holds.
 MAX_INPUT_CHARS = 64 * 1024
 # Runs of blank lines left behind once parts are cut.
 BLANK_RUNS = re.compile(r"\n{3,}")
-# No separator, header or footer line is this long; longer lines are the member's text and
-# skip those patterns, which keeps every line's cost bounded whatever it holds.
-LINE_PATTERN_MAX_CHARS = 1000
 # A header label ("From:", "Gesendet:") is found within a line's first characters.
 _HEADER_LABEL_SCAN_CHARS = 200
 
@@ -93,37 +91,6 @@ _HEADER_LABELS = {
 _LABEL_TO_KIND = {label: kind for kind, labels in _HEADER_LABELS.items() for label in labels}
 _HEADER_LINE = re.compile(r"^\*?([^\W\d_]+)\*?\s*:\*?(?:\s|$)")
 _HEADER_BLOCK_LOOKAHEAD = 6
-
-_MOBILE_FOOTERS = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"sent from my (?:iphone|ipad|ipod|android(?: phone| device)?|mobile(?: device| phone)?"
-        r"|phone|smartphone|samsung[\w .-]*|galaxy[\w .-]*|huawei[\w .-]*|pixel[\w .-]*"
-        r"|blackberry[\w .-]*|windows phone)",
-        r"sent from yahoo mail (?:on|for) (?:android|iphone|ipad|ios)",
-        r"sent from (?:mail|outlook) for (?:windows(?: 10| 11)?|ios|android)",
-        r"sent from outlook",
-        r"sent from gmail mobile",
-        r"get outlook for (?:ios|android)",
-        r"von meinem (?:iphone|ipad|smartphone|samsung[\w .-]*|android[\w .-]*) gesendet",
-        r"envoyé de mon (?:iphone|ipad|smartphone|android)",
-        r"enviado desde mi (?:iphone|ipad|smartphone|android|celular|móvil)",
-        r"enviado do meu (?:iphone|ipad|smartphone|android)",
-        r"inviato da (?:iphone|ipad|il mio iphone)",
-        r"inviato dal mio (?:iphone|ipad|smartphone)",
-        r"(?:verzonden|verstuurd) (?:vanaf|van) mijn (?:iphone|ipad|smartphone)",
-        r"sendt fra min (?:iphone|ipad|mobil)",
-        r"skickat från min (?:iphone|ipad|mobil)",
-        r"hent outlook til (?:ios|android)",
-        r"outlook für (?:ios|android) herunterladen",
-        r"obtenir outlook pour (?:ios|android)",
-    )
-]
-# The word each footer above starts with, lower case.
-_FOOTER_FIRST_WORDS = {"sent", "get", "von", "envoyé", "enviado", "inviato", "verzonden"}
-_FOOTER_FIRST_WORDS |= {"verstuurd", "sendt", "skickat", "hent", "outlook", "obtenir"}
-# What may follow a footer on its line once stripped: nothing or a "<link>".
-_FOOTER_TAIL = re.compile(r"(?:<[^>\s]*>)?")
 
 
 def _is_quoted(line: str) -> bool:
@@ -220,7 +187,7 @@ def find_reply_header(lines: list[str], start: int = 0) -> tuple[int, int] | Non
         if _SEPARATOR_LINE.match(stripped) or _FORWARD_LINE.match(stripped):
             after = _next_nonblank(lines, index + 1)
             block = _header_block_length(lines, after) if after is not None else 0
-            return index, (after + block) if block else index + 1
+            return index, (after + block) if after is not None and block else index + 1
         if _UNDERSCORE_LINE.match(stripped):
             after = _next_nonblank(lines, index + 1)
             if after is not None:
@@ -237,20 +204,6 @@ def find_reply_header(lines: list[str], start: int = 0) -> tuple[int, int] | Non
     return None
 
 
-def _is_footer(line: str) -> bool:
-    stripped = line.strip()
-    if len(stripped) > LINE_PATTERN_MAX_CHARS:
-        return False
-    first_word = stripped.split(None, 1)[:1]
-    if not first_word or first_word[0].lower() not in _FOOTER_FIRST_WORDS:
-        return False
-    for pattern in _MOBILE_FOOTERS:
-        match = pattern.match(stripped)
-        if match and _FOOTER_TAIL.fullmatch(stripped[match.end() :].strip()):
-            return True
-    return False
-
-
 def writer_continues_below(after: list[str], start: int = 0) -> bool:
     """True when the member wrote below the quote (bottom or interleaved posting) that
     begins at `start`."""
@@ -258,7 +211,7 @@ def writer_continues_below(after: list[str], start: int = 0) -> bool:
     if first is None or not _is_quoted(after[first]):
         return False
     return any(
-        after[index].strip() and not _is_quoted(after[index]) and not _is_footer(after[index])
+        after[index].strip() and not _is_quoted(after[index]) and not is_mobile_footer(after[index])
         for index in range(first, len(after))
     )
 
@@ -300,7 +253,7 @@ def strip_quoted_top_post(text: str) -> tuple[str, bool]:
             top_post = True
             break
         position = end
-    kept = [line for line in kept if not _is_quoted(line) and not _is_footer(line)]
+    kept = [line for line in kept if not _is_quoted(line) and not is_mobile_footer(line)]
     kept = cut_signature(kept)
     first = next((index for index, line in enumerate(kept) if line.strip()), len(kept))
     last = next((index for index in range(len(kept), 0, -1) if kept[index - 1].strip()), 0)

@@ -18,31 +18,31 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from companion.outbox import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
-from companion.receive import DEFAULT_LEDGER_TIMEOUT, Ingester, NoticeReport, Outcome
+from companion.cli.common import PROG, UsageError, parse_now
+from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
+from companion.inbound.imap_settings import load_imap_settings
+from companion.inbound.imap_source import ingest_imap
+from companion.inbound.ingest_batch import BatchResult, SourceError, describe
+from companion.inbound.ingester import DEFAULT_LEDGER_TIMEOUT, Ingester
+from companion.inbound.local_sources import ingest_maildir, ingest_stdin
+from companion.inbound.notices import NoticeReport
+from companion.inbound.outcome import Outcome
 from companion.settings import (
     ConfigError,
+    EmailSettings,
+    SmtpSettings,
     load_email_settings,
     load_quarantine_limits,
     load_smtp_settings,
     lock_timeout,
 )
-from companion.sources import (
-    BatchResult,
-    SourceError,
-    describe,
-    ingest_imap,
-    ingest_maildir,
-    ingest_stdin,
-    load_imap_settings,
-)
 from plg_tui.core.home import SettingsError, group_slugs, load_settings, resolve_home
 from plg_tui.core.safe_text import printable
 from plg_tui.vault.errors import KeyFileAltered
-from plg_tui.vault.group import QUARANTINE, group_dir, iter_entries
+from plg_tui.vault.group import QUARANTINE, iter_entries
 from plg_tui.vault.keys import load_operations_keys
+from plg_tui.vault.paths import group_dir
 
-PROG = "plg-companion"
 # An MTA waits for the pipe; a companion run holding the ledger is waited for this long.
 STDIN_LEDGER_TIMEOUT = 30.0
 
@@ -82,7 +82,9 @@ def _err(line: str) -> None:
     print(f"{PROG}: {line}", file=sys.stderr)
 
 
-def _notice_settings(settings: Mapping[str, Any]) -> tuple[Any, Any, bool]:
+def _notice_settings(
+    settings: Mapping[str, Any],
+) -> tuple[EmailSettings | None, SmtpSettings | None, bool]:
     """(email settings, smtp settings, acknowledge); None where not configured, with a note."""
     try:
         email = load_email_settings(settings)
@@ -97,7 +99,9 @@ def _notice_settings(settings: Mapping[str, Any]) -> tuple[Any, Any, bool]:
     return email, smtp, email.acknowledgements
 
 
-def _send_notices(ingester: Ingester, email: Any, smtp: Any) -> NoticeReport:
+def _send_notices(
+    ingester: Ingester, email: EmailSettings | None, smtp: SmtpSettings | None
+) -> NoticeReport:
     if email is None:
         return NoticeReport()
     try:
@@ -201,8 +205,6 @@ def _ingest(
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from companion.cli import UsageError, parse_now
-
     chosen = [name for name, on in (("-", args.source), ("--maildir", args.maildir)) if on]
     if args.imap:
         chosen.append("--imap")
@@ -232,8 +234,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _one_line(err: BaseException) -> str:
     if isinstance(err, OSError) and err.strerror:
         return f"{type(err).__name__}: {err.strerror}"
-    from companion.cli import UsageError
-
     if isinstance(err, ConfigError | SettingsError | UsageError):
         return str(err).splitlines()[0]
     return type(err).__name__

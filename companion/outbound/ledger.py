@@ -19,20 +19,20 @@ not fsync'd, per change: it survives the process dying, and is made durable with
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from plg_tui.vault import crypto
+from companion.outbound.handover_log import HandoverLog
+from companion.outbound.ledger_records import LedgerMessage, LedgerRun, MemberDelivery, MessageState
 from plg_tui.vault.atomic import exclusive_lock
-from plg_tui.vault.group import LEDGER_DB, group_dir, now_iso, seen_generations
+from plg_tui.vault.group import LEDGER_DB, now_iso, seen_generations
 from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.paths import group_dir
 from plg_tui.vault.storage import EncryptedStorage
 
-MESSAGE_STATES = ("sending", "sent", "failed", "deferred", "skipped")
+RecordT = TypeVar("RecordT")
 
 
 class LedgerBusy(Exception):
@@ -47,71 +47,30 @@ def handover_log_path(home: Path, slug: str) -> Path:
     return group_dir(home, slug) / "ledger.wal"
 
 
-class HandoverLog:
-    """Append-only, encrypted log of message-record changes since the last save.
+class _Records(Mapping[str, RecordT]):
+    """A read-only view of one of the ledger's tables, converting each record as it is read."""
 
-    Above all it holds each hand-over to the SMTP server, written before the server sees the
-    message, and each outcome as it arrives.
+    def __init__(self, table: dict[str, dict[str, Any]], convert: Callable[..., RecordT]) -> None:
+        self._table = table
+        self._convert = convert
 
-    Each record is `length (4 bytes) | AES-GCM(ops key)` of a small JSON object. A write is a
-    single os.write on an O_APPEND descriptor, so it survives the process being killed the
-    instant after; a torn last record (killed mid-write) fails authentication and is ignored.
-    """
+    def __getitem__(self, key: str) -> RecordT:
+        return self._convert(self._table[key])
 
-    def __init__(self, path: Path, key: bytes, group_id: str) -> None:
-        self.path = path
-        self._key = key
-        self._associated = f"plg-ledger-wal|{group_id}".encode()
-        self._fd: int | None = None
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
 
-    def records(self) -> list[dict[str, Any]]:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return []
-        found, offset = [], 0
-        while offset + 4 <= len(raw):
-            size = int.from_bytes(raw[offset : offset + 4], "big")
-            blob = raw[offset + 4 : offset + 4 + size]
-            if len(blob) < size:
-                break
-            try:
-                found.append(json.loads(crypto.aes_decrypt(self._key, blob, self._associated)))
-            except (crypto.DecryptError, ValueError):
-                break
-            offset += 4 + size
-        return found
-
-    def append(self, record: dict[str, Any]) -> None:
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        blob = crypto.aes_encrypt(self._key, json.dumps(record).encode(), self._associated)
-        os.write(self._fd, len(blob).to_bytes(4, "big") + blob)
-
-    def clear(self) -> None:
-        """Called once the ledger holding every record has been saved durably."""
-        if self._fd is not None:
-            os.ftruncate(self._fd, 0)
-            os.fsync(self._fd)
-        elif self.path.exists():
-            with open(self.path, "r+b") as handle:
-                handle.truncate(0)
-                os.fsync(handle.fileno())
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+    def __len__(self) -> int:
+        return len(self._table)
 
 
 class Ledger:
     """In-memory view of a group's ledger; `save()` writes it atomically.
 
-    messages: key -> {member, kind, week, state, message_id, attempts, updated, error}
-    members:  email -> {opted_out, opted_out_at, bouncing, bounce_reason, ...}
-    runs:     run id -> {at, sent, failed, deferred, skipped}
-    counters: {quarantine_dropped, quarantine_dropped_at}: messages deleted unstored because
-              the group's quarantine was full
+    messages: key -> LedgerMessage (member, kind, week, state, message_id, attempts, error...)
+    members:  email -> MemberDelivery (opted out, bouncing, when and why)
+    runs:     the last runs' counts, oldest first
+    quarantine_dropped: messages deleted unstored because the group's quarantine was full
     """
 
     def __init__(
@@ -121,10 +80,16 @@ class Ledger:
         self._writable = writable
         self._handovers = handovers
         data = storage.read() or {}
-        self.messages: dict[str, dict[str, Any]] = self._table(data, "messages", "key")
-        self.members: dict[str, dict[str, Any]] = self._table(data, "members", "email")
-        self.runs: list[dict[str, Any]] = list(data.get("runs", {}).values())
-        self.counters: dict[str, Any] = dict(data.get("counters", {}).get("1", {}))
+        self._messages: dict[str, dict[str, Any]] = self._table(data, "messages", "key")
+        self._members: dict[str, dict[str, Any]] = self._table(data, "members", "email")
+        self._runs: list[dict[str, Any]] = list(data.get("runs", {}).values())
+        self._counters: dict[str, Any] = dict(data.get("counters", {}).get("1", {}))
+        self.messages: Mapping[str, LedgerMessage] = _Records(
+            self._messages, LedgerMessage.from_record
+        )
+        self.members: Mapping[str, MemberDelivery] = _Records(
+            self._members, MemberDelivery.from_record
+        )
         if handovers is not None:
             for record in handovers.records():
                 self._apply_logged(record)
@@ -133,8 +98,8 @@ class Ledger:
     def _table(data: dict[str, Any], name: str, key: str) -> dict[str, dict[str, Any]]:
         return {doc[key]: dict(doc) for doc in data.get(name, {}).values()}
 
-    @classmethod
-    def _storage(cls, home: Path, keys: GroupKeys) -> EncryptedStorage:
+    @staticmethod
+    def _open_storage(home: Path, keys: GroupKeys) -> EncryptedStorage:
         return EncryptedStorage(
             ledger_path(home, keys.slug),
             keys.ops_key,
@@ -143,14 +108,14 @@ class Ledger:
             seen_generations(home, keys),
         )
 
-    @classmethod
-    def _handover_log(cls, home: Path, keys: GroupKeys) -> HandoverLog:
+    @staticmethod
+    def _handover_log(home: Path, keys: GroupKeys) -> HandoverLog:
         return HandoverLog(handover_log_path(home, keys.slug), keys.ops_key, keys.group_id)
 
     @classmethod
     def read_only(cls, home: Path, keys: GroupKeys) -> Ledger:
         return cls(
-            cls._storage(home, keys), writable=False, handovers=cls._handover_log(home, keys)
+            cls._open_storage(home, keys), writable=False, handovers=cls._handover_log(home, keys)
         )
 
     @classmethod
@@ -172,16 +137,16 @@ class Ledger:
                     time.sleep(0.05)
             handovers = cls._handover_log(home, keys)
             stack.callback(handovers.close)
-            yield cls(cls._storage(home, keys), writable=True, handovers=handovers)
+            yield cls(cls._open_storage(home, keys), writable=True, handovers=handovers)
 
     def save(self) -> None:
         if not self._writable:
             raise RuntimeError("ledger opened read-only")
         data = {
-            "messages": {str(i): doc for i, doc in enumerate(self.messages.values(), 1)},
-            "members": {str(i): doc for i, doc in enumerate(self.members.values(), 1)},
-            "runs": {str(i): doc for i, doc in enumerate(self.runs[-50:], 1)},
-            "counters": {"1": self.counters} if self.counters else {},
+            "messages": {str(i): doc for i, doc in enumerate(self._messages.values(), 1)},
+            "members": {str(i): doc for i, doc in enumerate(self._members.values(), 1)},
+            "runs": {str(i): doc for i, doc in enumerate(self._runs[-50:], 1)},
+            "counters": {"1": self._counters} if self._counters else {},
         }
         self._storage.write(data)
         if self._handovers is not None:
@@ -193,9 +158,9 @@ class Ledger:
         # is also what a save() that died before emptying the log had already written.
         fields = dict(record)
         key = fields.pop("key")
-        self.messages.setdefault(key, {"key": key, "attempts": 0}).update(fields)
+        self._messages.setdefault(key, {"key": key, "attempts": 0}).update(fields)
 
-    def set_message(self, key: str, *, at: str | None = None, **fields: Any) -> dict[str, Any]:
+    def set_message(self, key: str, *, at: str | None = None, **fields: Any) -> LedgerMessage:
         """Create or update a message record; `at` (ISO time) defaults to the real clock.
 
         In a locked ledger the change is also appended to the hand-over log at once, so it
@@ -204,44 +169,60 @@ class Ledger:
         change = {**fields, "updated": at or now_iso()}
         if self._writable and self._handovers is not None:
             self._handovers.append({"key": key, **change})
-        record = self.messages.setdefault(key, {"key": key, "attempts": 0})
+        record = self._messages.setdefault(key, {"key": key, "attempts": 0})
         record.update(change)
-        return record
+        return LedgerMessage.from_record(record)
 
     def note_handover(self, key: str, *, at: str | None = None, **fields: Any) -> None:
         """`key` goes to the SMTP server now: recorded as `sending` before it does."""
         if not self._writable or self._handovers is None:
             raise RuntimeError("ledger opened read-only")
-        self.set_message(key, at=at, **fields, state="sending")
+        self.set_message(key, at=at, **fields, state=MessageState.SENDING)
 
-    def sent_message_ids(self) -> Iterator[tuple[str, dict[str, Any]]]:
+    def sent_message_ids(self) -> Iterator[tuple[str, LedgerMessage]]:
         """(Message-ID lower-case, record) of every message that had one: replies and bounces
         that lost their token are matched against these."""
-        for record in self.messages.values():
+        for record in self._messages.values():
             message_id = str(record.get("message_id") or "").strip().lower()
             if message_id and record.get("member"):
-                yield message_id, record
+                yield message_id, LedgerMessage.from_record(record)
 
-    def member(self, email: str) -> dict[str, Any]:
-        return self.members.get(email.lower(), {"email": email.lower()})
-
-    def set_member(self, email: str, *, at: str | None = None, **fields: Any) -> dict[str, Any]:
-        record = self.members.setdefault(email.lower(), {"email": email.lower()})
-        record.update(fields, updated=at or now_iso())
-        return record
-
-    def count_quarantine_dropped(self, count: int, at: str) -> None:
-        self.counters["quarantine_dropped"] = (
-            int(self.counters.get("quarantine_dropped", 0)) + count
+    # -- members, runs, counters ----------------------------------------------------------------
+    def member(self, email: str) -> MemberDelivery:
+        return MemberDelivery.from_record(
+            self._members.get(email.lower(), {"email": email.lower()})
         )
-        self.counters["quarantine_dropped_at"] = at
+
+    def set_member(self, email: str, *, at: str | None = None, **fields: Any) -> MemberDelivery:
+        record = self._members.setdefault(email.lower(), {"email": email.lower()})
+        record.update(fields, updated=at or now_iso())
+        return MemberDelivery.from_record(record)
 
     def may_send_to(self, email: str) -> bool:
-        state = self.member(email)
-        return not state.get("opted_out") and not state.get("bouncing")
+        return self.member(email).may_send
+
+    @property
+    def runs(self) -> list[LedgerRun]:
+        return [LedgerRun.from_record(run) for run in self._runs]
+
+    def add_run(self, run: LedgerRun) -> None:
+        self._runs.append(run.as_record())
+
+    @property
+    def quarantine_dropped(self) -> int:
+        return int(self._counters.get("quarantine_dropped", 0))
+
+    @property
+    def quarantine_dropped_at(self) -> str:
+        return str(self._counters.get("quarantine_dropped_at", "?"))
+
+    def count_quarantine_dropped(self, count: int, at: str) -> None:
+        self._counters["quarantine_dropped"] = self.quarantine_dropped + count
+        self._counters["quarantine_dropped_at"] = at
 
     def counts(self) -> dict[str, int]:
-        result = dict.fromkeys(MESSAGE_STATES, 0)
-        for record in self.messages.values():
-            result[record["state"]] = result.get(record["state"], 0) + 1
-        return result
+        result = dict.fromkeys(MessageState, 0)
+        for record in self._messages.values():
+            state = MessageState(record["state"])
+            result[state] = result.get(state, 0) + 1
+        return {str(state): count for state, count in result.items()}

@@ -14,21 +14,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from companion.compose import WireMessage
-from companion.ledger import Ledger
-from companion.outbound_group import GroupContext, compose_wire, new_message_id, plan_group
-from companion.schedule import PlannedMessage, partition
-from companion.send import DeliveryResult, SmtpPool, TemporaryFailure
+from companion.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
+from companion.outbound.compose import WireMessage
+from companion.outbound.ledger import Ledger
+from companion.outbound.ledger_records import LedgerRun
+from companion.outbound.outbound_settings import OutboundSettings
+from companion.outbound.plan import GroupContext, compose_wire, new_message_id, plan_group
+from companion.outbound.schedule import PlannedMessage, partition
+from companion.outbound.smtp import SmtpPool
+from companion.outbound.smtp_session import DeliveryResult, TemporaryFailure
 from companion.settings import ConfigError, SmtpSettings
-
-if TYPE_CHECKING:
-    from companion.outbox import OutboundSettings
 
 # One ledger save (a rewrite + fsync of the encrypted file) per this many messages.
 LEDGER_BATCH = 100
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_TEMPORARY = 0, 1, 2, 75
 
 
 @dataclass
@@ -68,9 +68,9 @@ def _iso(now: datetime) -> str:
 def hold_reason(group: GroupContext, ledger: Ledger, planned: PlannedMessage) -> str | None:
     """Why a due message must not go out now; None if it may."""
     state = ledger.member(planned.member)
-    if state.get("opted_out"):
+    if state.opted_out:
         return "skip:opted out"
-    if state.get("bouncing"):
+    if state.bouncing:
         return "skip:address bouncing"
     if planned.kind == "pairing" and not group.partners_of(planned.member):
         return "wait"  # sent once pairs are recorded, until session 2
@@ -129,7 +129,7 @@ async def send_group(
     at = _iso(now)
     planned = plan_group(group, outbound.schedule)
     with Ledger.locked(home, group.keys, timeout=outbound.lock_timeout) as ledger:
-        done = {key for key, record in ledger.messages.items() if record["state"] != "deferred"}
+        done = {key for key, record in ledger.messages.items() if record.state != "deferred"}
         due, stale, _future = partition(planned, now, done)
         for message in stale:
             _record(ledger, message, state="skipped", error="past its sending window", at=at)
@@ -149,15 +149,15 @@ async def send_group(
                 pool = await pools.get()  # unreachable -> TemporaryFailure, nothing marked
                 await _send_batches(group, outbound, ledger, sendable, pool, now, outcome)
         finally:
-            ledger.runs.append(
-                {
-                    "at": at,
-                    "sent": outcome.sent,
-                    "failed": outcome.failed,
-                    "deferred": outcome.deferred,
-                    "skipped": outcome.skipped,
-                    "uncertain": outcome.uncertain,
-                }
+            ledger.add_run(
+                LedgerRun(
+                    at=at,
+                    sent=outcome.sent,
+                    failed=outcome.failed,
+                    deferred=outcome.deferred,
+                    skipped=outcome.skipped,
+                    uncertain=outcome.uncertain,
+                )
             )
             ledger.save()
     if outcome.failed:
@@ -209,8 +209,8 @@ async def _send_batches(
     for start in range(0, len(sendable), LEDGER_BATCH):
         batch: list[tuple[str, WireMessage, Callable[[], None]]] = []
         for message in sendable[start : start + LEDGER_BATCH]:
-            previous = ledger.messages.get(message.key) or {}
-            message_id = previous.get("message_id") or new_message_id(
+            previous = ledger.messages.get(message.key)
+            message_id = (previous and previous.message_id) or new_message_id(
                 group, outbound.email, message
             )
             try:
@@ -233,15 +233,15 @@ async def _send_batches(
                 # what a reply without its token and a bounce are checked against
                 reply_until=email_message.reply_until.isoformat(),
                 return_path=email_message.sender,
-                attempts=int(previous.get("attempts", 0)) + 1,
+                attempts=(previous.attempts if previous else 0) + 1,
                 error=None,
                 at=at,
             )
             batch.append((message.key, email_message, handover))
             await asyncio.sleep(0)  # let the connections work while we compose
         ledger.save()  # folds the log of changes into the ledger now and then
-        for key, wire, handover in batch:
-            future = pool.submit(wire, on_handover=handover)
+        for key, wire, on_handover in batch:
+            future = pool.submit(wire, on_handover=on_handover)
             future.add_done_callback(partial(record_result, key))
             in_flight.append(future)
     if in_flight:

@@ -28,43 +28,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from companion.imap_settings import (
-    IMAP_DEFAULT_PORTS,
-    IMAP_PASSWORD_ENV,
-    IMAP_SECURITY,
-    ImapSettings,
-    load_imap_settings,
-)
-from companion.imap_source import ImapMailbox, ingest_imap
-from companion.ingest_batch import (
+from companion.inbound.ingest_batch import (
     CHUNK,
     BatchResult,
     SourceError,
-    describe,
     process,
     stop_if_temporary,
 )
-from companion.receive import MAX_QUARANTINED_BYTES, Ingester, Outcome
-
-__all__ = [
-    "CHUNK",
-    "IMAP_DEFAULT_PORTS",
-    "IMAP_PASSWORD_ENV",
-    "IMAP_SECURITY",
-    "BatchResult",
-    "ImapMailbox",
-    "ImapSettings",
-    "SourceError",
-    "describe",
-    "ingest_imap",
-    "ingest_maildir",
-    "ingest_stdin",
-    "load_imap_settings",
-    "maildir_messages",
-    "delete_maildir_messages",
-    "process",
-    "read_stream",
-]
+from companion.inbound.ingester import Ingester
+from companion.inbound.outcome import Outcome
+from companion.inbound.quarantine import MAX_QUARANTINED_BYTES
 
 
 def maildir_messages(folder: Path) -> Iterator[tuple[Path, bytes]]:

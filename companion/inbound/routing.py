@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.message import Message
 from pathlib import Path
-from typing import Any
 
-from companion.inbound_message import addresses, header_text
-from companion.ledger import Ledger
+from companion.inbound.inbound_message import addresses, header_text
+from companion.outbound.ledger import Ledger
+from companion.outbound.ledger_records import LedgerMessage
 from companion.tokens import DEFAULT_REPLY_DAYS, find_tokens, parse_token, verify_token
 from companion.tokens import reply_until as reply_window_end
 from plg_tui.core.groups import session_times
@@ -223,7 +223,7 @@ class GroupDirectory:
                     self._sent.setdefault(message_id, []).append(_sent_of(slug, record))
         return self._sent
 
-    def _ledger_records(self, slug: str) -> list[tuple[str, dict[str, Any]]]:
+    def _ledger_records(self, slug: str) -> list[tuple[str, LedgerMessage]]:
         group = self._groups.get(slug)
         try:
             keys = group.keys if group is not None else load_operations_keys(self.home, slug)
@@ -233,12 +233,7 @@ class GroupDirectory:
             return []
 
 
-def _sent_of(slug: str, record: dict[str, Any]) -> _Sent:
-    week = record.get("week")
+def _sent_of(slug: str, record: LedgerMessage) -> _Sent:
     return _Sent(
-        slug,
-        str(record["member"]).lower(),
-        week if isinstance(week, int) and not isinstance(week, bool) else 0,
-        str(record.get("reply_until") or ""),
-        str(record.get("return_path") or ""),
+        slug, record.member.lower(), record.week or 0, record.reply_until, record.return_path
     )

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from companion.compose import (
+from companion.outbound.calendar_invite import session2_invitation
+from companion.outbound.compose import (
     SESSION_MINUTES,
     Attachment,
     WireMessage,
@@ -23,9 +24,8 @@ from companion.compose import (
     random_message_id,
     render,
     render_subject,
-    session2_invitation,
 )
-from companion.schedule import (
+from companion.outbound.schedule import (
     WEEKS_IN_PRACTICE_MONTH,
     PlannedMessage,
     Recipient,
@@ -35,7 +35,8 @@ from companion.schedule import (
 from companion.settings import EmailSettings
 from companion.tokens import reply_until
 from plg_tui.core.groups import GroupError, open_for_operations, session_times
-from plg_tui.core.modules import Module, load_module
+from plg_tui.core.module_model import Module
+from plg_tui.core.modules import load_module
 from plg_tui.core.roster import has_control_chars
 from plg_tui.vault.keys import GroupKeys
 
@@ -53,7 +54,7 @@ class GroupContext:
     _partner_index: dict[str, list[str]] | None = field(default=None, repr=False)
 
     def timezone_of(self, email: str) -> str:
-        return self.members[email].get("timezone") or self.info["timezone"]
+        return str(self.members[email].get("timezone") or self.info["timezone"])
 
     def recipients(self) -> list[Recipient]:
         return [Recipient(email, self.timezone_of(email)) for email in self.members]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 
-from companion.inbound_message import MAX_MIME_DEPTH, header_text
+from companion.inbound.inbound_message import MAX_MIME_DEPTH, header_text
 
 # Subjects mail systems give automatic replies that carry none of the RFC 3834 headers.
 _AUTO_SUBJECT = re.compile(

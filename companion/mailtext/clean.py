@@ -16,23 +16,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from companion.html_text import html_to_text
-from companion.quotes import (
+from companion.mailtext.quotes import (
     BLANK_RUNS,
     MAX_INPUT_CHARS,
     normalise_newlines,
-    strip_quoted,
     strip_quoted_top_post,
 )
-
-__all__ = [
-    "MAX_INPUT_CHARS",
-    "TRUNCATION_NOTE",
-    "clean_reply",
-    "html_to_text",
-    "is_stop_request",
-    "strip_quoted",
-]
 
 TRUNCATION_NOTE = "\n\n[The rest of this reply was cut because it was too long.]"
 

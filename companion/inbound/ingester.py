@@ -23,111 +23,48 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
-from typing import Any
 
-from companion.classify import (
+from companion.inbound.classify import (
     auto_reply_reason,
     is_delivery_report,
     read_delivery_report,
     sender_authentication_failed,
 )
-from companion.clean import is_stop_request
-from companion.inbound_message import (
+from companion.inbound.inbound_message import (
     MAX_MESSAGE_BYTES,
-    MAX_MIME_DEPTH,
-    MAX_TEXT_CHARS,
     addresses,
     entry_id_for,
-    header_text,
     member_text,
     parse_headers,
     parse_message,
-    quarantine_id_for,
     read_body,
     written_at,
 )
-from companion.ledger import Ledger, LedgerBusy
-from companion.notices import (
-    NOTICE_RETRY_WINDOW,
+from companion.inbound.notices import (
     NoticeReport,
     PendingChanges,
     apply_pending,
     send_notices,
 )
-from companion.routing import RECIPIENT_HEADERS, THREAD_HEADERS, Group, GroupDirectory, Route
-from companion.settings import QuarantineLimits
-from plg_tui.core.safe_text import printable
+from companion.inbound.outcome import IngestTemporaryError, MessageWaits, Outcome
+from companion.inbound.quarantine import QuarantineShelf
+from companion.inbound.routing import (
+    Group,
+    GroupDirectory,
+    Route,
+)
+from companion.mailtext.clean import is_stop_request
+from companion.outbound.ledger import Ledger, LedgerBusy
+from companion.settings import EmailSettings, QuarantineLimits, SmtpSettings
 from plg_tui.vault.errors import DiskWriteError
-from plg_tui.vault.group import INBOX, QUARANTINE, group_dir, write_sealed_entry
+from plg_tui.vault.group import INBOX, write_sealed_entry
 
-__all__ = [
-    "DEFAULT_LEDGER_TIMEOUT",
-    "MAX_MESSAGE_BYTES",
-    "MAX_MIME_DEPTH",
-    "MAX_QUARANTINED_BYTES",
-    "MAX_TEXT_CHARS",
-    "NOTICE_RETRY_WINDOW",
-    "RECIPIENT_HEADERS",
-    "THREAD_HEADERS",
-    "IngestTemporaryError",
-    "MessageWaits",
-    "Ingester",
-    "NoticeReport",
-    "Outcome",
-    "addresses",
-    "auto_reply_reason",
-    "entry_id_for",
-    "header_text",
-    "is_delivery_report",
-    "member_text",
-    "parse_headers",
-    "parse_message",
-    "read_body",
-    "read_delivery_report",
-    "sender_authentication_failed",
-    "written_at",
-]
-
-# A quarantined message is kept for the group to look at; beyond this it is cut.
-MAX_QUARANTINED_BYTES = 2 * MAX_MESSAGE_BYTES
 DEFAULT_LEDGER_TIMEOUT = 20.0
 # A stop request is a few words; longer text is an entry (saves re-cleaning every reply).
 _STOP_CHECK_CHARS = 400
-
-
-class IngestTemporaryError(Exception):
-    """Try again later (the ledger is busy, the disk refused a write); nothing was lost."""
-
-
-class MessageWaits(Exception):
-    """This message may belong to a group that cannot be opened now (its key file or roster
-    is unreadable): it stays in the mailbox, unread by anyone, until the group is repaired.
-    The message is a fixed phrase naming the group(s), never text from the message."""
-
-
-@dataclass
-class _QuarantineUse:
-    """What a group's quarantine/ holds, and what this run added to it."""
-
-    items: int
-    size: int
-    this_run: int = 0
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """Where one message ended. `reason` is a fixed phrase, never text from the message."""
-
-    action: str  # placed | duplicate | quarantined | dropped | stopped | bounced
-    reason: str
-    slug: str | None = None
-    member: str | None = None
-    week: int | None = None
-    entry_id: str | None = None
 
 
 class Ingester:
@@ -161,8 +98,7 @@ class Ingester:
         self._groups = GroupDirectory(home, lambda line: self.log(line))
         self._pending: dict[str, PendingChanges] = {}
         self._touched: set[str] = set()  # groups that got a notice queued in this run
-        self.quarantine_limits = quarantine_limits or QuarantineLimits()
-        self._quarantine_use: dict[str, _QuarantineUse] = {}
+        self._shelf = QuarantineShelf(home, quarantine_limits or QuarantineLimits(), self.now)
         self.counts: dict[str, int] = {}
 
     # -- the one code path --------------------------------------------------------------------
@@ -260,49 +196,11 @@ class Ingester:
     def _quarantine(
         self, group: Group, raw: bytes, headers: Message, reason: str, sender: str
     ) -> Outcome:
-        kept_raw = raw[:MAX_QUARANTINED_BYTES]
-        entry_id = quarantine_id_for(kept_raw, group_id=group.keys.group_id)
-        path = group_dir(self.home, group.slug) / QUARANTINE / f"{entry_id}.entry"
-        if path.exists():  # read again after a run that died before deleting it
-            return Outcome("quarantined", reason, group.slug, None, None, entry_id)
-        use = self._quarantine_room(group, len(kept_raw))
-        if use is None:
+        entry_id = self._shelf.keep(group, raw, headers, reason=reason, sender=sender)
+        if entry_id is None:
             self._pending.setdefault(group.slug, PendingChanges()).quarantine_dropped += 1
             return Outcome("dropped", "quarantine full", group.slug)
-        meta = {
-            "reason": reason,
-            "date": self.now.isoformat(timespec="seconds"),
-            # addresses only: a display name is free text the writer chose; an address can
-            # still carry terminal escapes or bidi overrides, so those never get stored
-            "sender": printable(sender or ", ".join(dict.fromkeys(addresses(headers, "From"))))[
-                :200
-            ],
-        }
-        kept = kept_raw.decode("utf-8", errors="replace")
-        written = write_sealed_entry(self.home, group.keys, QUARANTINE, entry_id, meta, kept)
-        if written is not None:
-            use.items += 1
-            use.this_run += 1
-            use.size += written.stat().st_size
         return Outcome("quarantined", reason, group.slug, None, None, entry_id)
-
-    def _quarantine_room(self, group: Group, size: int) -> _QuarantineUse | None:
-        """The group's quarantine use if one more message of `size` bytes fits, else None."""
-        use = self._quarantine_use.get(group.slug)
-        if use is None:
-            folder = group_dir(self.home, group.slug) / QUARANTINE
-            files = list(folder.glob("*.entry")) if folder.is_dir() else []
-            use = _QuarantineUse(len(files), sum(_size(f) for f in files))
-            self._quarantine_use[group.slug] = use
-        limits = self.quarantine_limits
-        # sealed and base64-encoded, a message takes about 4/3 of its size on disk
-        if (
-            use.items >= limits.max_items
-            or use.this_run >= limits.max_per_run
-            or use.size + size * 4 // 3 > limits.max_bytes
-        ):
-            return None
-        return use
 
     def _wait_if_a_group_is_unopenable(self) -> None:
         """A message that names no group we could open may be for one we could not: keep it."""
@@ -368,7 +266,7 @@ class Ingester:
             del self._pending[slug]
 
     def send_notices(
-        self, email_settings: Any, smtp: Any | None, *, all_groups: bool = True
+        self, email_settings: EmailSettings, smtp: SmtpSettings | None, *, all_groups: bool = True
     ) -> NoticeReport:
         """Send every queued (or earlier deferred) notice once; record the result.
 
@@ -388,13 +286,6 @@ class Ingester:
             ledger_timeout=self.ledger_timeout,
             log=self.log,
         )
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _safe_error(err: BaseException) -> str:

@@ -7,8 +7,16 @@ from __future__ import annotations
 
 import re
 
-from companion.html_tokens import HtmlTokenReader
-from companion.quotes import (
+from companion.mailtext.html_tags import (
+    BLOCK_TAGS,
+    CUT_IDS,
+    DROPPED_CLASSES,
+    DROPPED_IDS,
+    PARAGRAPH_TAGS,
+    SKIPPED_TAGS,
+)
+from companion.mailtext.html_tokens import HtmlTokenReader
+from companion.mailtext.quotes import (
     ATTRIBUTION_MAX_LINES,
     BLANK_RUNS,
     MAX_INPUT_CHARS,
@@ -17,55 +25,6 @@ from companion.quotes import (
     writer_continues_below,
 )
 
-_SKIPPED_TAGS = {"style", "script", "head", "title", "template", "noscript"}
-_BLOCK_TAGS = {
-    "div",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "main",
-    "nav",
-    "aside",
-    "table",
-    "tbody",
-    "thead",
-    "tr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "pre",
-    "address",
-    "center",
-    "figure",
-    "dl",
-    "dt",
-    "dd",
-}
-_PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table"}
-# Containers whose whole content is the quote or the client's signature.
-_DROPPED_CLASSES = {
-    "gmail_quote",
-    "gmail_extra",
-    "gmail_signature",
-    "yahoo_quoted",
-    "moz-cite-prefix",
-    "moz-signature",
-    "protonmail_quote",
-    "zmail_extra",
-}
-_DROPPED_IDS = {"ms-outlook-mobile-signature", "signature", "ymail_android_signature"}
-# Outlook marks where its quote begins; everything from there on is the original message.
-_CUT_IDS = {
-    "appendonsend",
-    "divrplyfwdmsg",
-    "x_appendonsend",
-    "x_divrplyfwdmsg",
-    "mail-editor-reference-message-container",
-}
 _WHITESPACE_RUN = re.compile(r"[ \t\n\r\f\v\u200b]+")
 # Deeper lists are indented no further: hostile nesting must not make each item huge.
 _MAX_LIST_INDENT = 8
@@ -179,11 +138,11 @@ class _TextExtractor(HtmlTokenReader):
             attributes = {name: (value or "") for name, value in attrs}
             classes = set(attributes.get("class", "").split())
             element_id = attributes.get("id", "").lower()
-        if element_id in _CUT_IDS:
+        if element_id in CUT_IDS:
             self._block()
             self._cut = True
             return
-        if tag in _SKIPPED_TAGS or classes & _DROPPED_CLASSES or element_id in _DROPPED_IDS:
+        if tag in SKIPPED_TAGS or classes & DROPPED_CLASSES or element_id in DROPPED_IDS:
             self._enter_skip(tag)
             return
         if tag == "blockquote":
@@ -216,11 +175,11 @@ class _TextExtractor(HtmlTokenReader):
             is_line = "msonormal" in {c.lower() for c in classes}
             self._open_paragraph_is_line = is_line
             self._block() if is_line else self._paragraph()
-        elif tag in _PARAGRAPH_TAGS:
+        elif tag in PARAGRAPH_TAGS:
             self._paragraph()
             if tag == "pre":
                 self._pre_depth += 1
-        elif tag in _BLOCK_TAGS:
+        elif tag in BLOCK_TAGS:
             self._block()
         elif tag in ("td", "th") and self._parts:
             self._parts.append(" ")
@@ -250,11 +209,11 @@ class _TextExtractor(HtmlTokenReader):
             else:
                 self._paragraph()
             self._open_paragraph_is_line = False
-        elif tag in _PARAGRAPH_TAGS:
+        elif tag in PARAGRAPH_TAGS:
             if tag == "pre":
                 self._pre_depth = max(0, self._pre_depth - 1)
             self._paragraph()
-        elif tag in _BLOCK_TAGS:
+        elif tag in BLOCK_TAGS:
             self._block()
 
     def handle_data(self, data: str) -> None:

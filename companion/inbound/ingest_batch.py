@@ -3,7 +3,7 @@
 Every source (IMAP, Maildir, stdin) goes through `process`: a chunk's messages are deleted
 from the mailbox only after they are received (sealed) and their ledger changes committed, so
 an interrupted run loses nothing, and the next run finds the entries already there and only
-deletes the messages. Every handled message is deleted, whatever its outcome (see `sources`).
+deletes the messages. Every handled message is deleted, whatever its outcome (see `local_sources`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from companion.receive import Ingester, IngestTemporaryError, MessageWaits, Outcome
+from companion.inbound.ingester import Ingester
+from companion.inbound.outcome import IngestTemporaryError, MessageWaits, Outcome
 from plg_tui.vault.errors import KeyFileAltered
 
 CHUNK = 100

@@ -6,79 +6,34 @@ drop what the ledger already holds, record stale messages as skipped, mark the r
 connection pool, then record `sent` / `failed` / `deferred`. A `sending` record left by a
 crash is never sent again; `status` reports it as uncertain. `now` comes from the caller.
 
-The group and its messages are in `outbound_group`, one group's sending and ledger records in
+The group and its messages are in `plan`, one group's sending and ledger records in
 `group_send`; this module runs every group and reports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from companion.compose import render_subject
-from companion.group_send import (
-    EXIT_CONFIG,
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_TEMPORARY,
-    LEDGER_BATCH,
-    GroupOutcome,
-    PoolHolder,
-    hold_reason,
-    send_group,
-)
-from companion.ledger import Ledger, LedgerBusy
-from companion.outbound_group import (
-    GroupContext,
-    compose,
-    compose_wire,
+from companion.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
+from companion.outbound.compose import render_subject
+from companion.outbound.group_send import GroupOutcome, PoolHolder, hold_reason, send_group
+from companion.outbound.ledger import Ledger, LedgerBusy
+from companion.outbound.outbound_settings import OutboundSettings
+from companion.outbound.plan import (
     load_group,
     local_datetime_text,
     message_context,
-    new_message_id,
     plan_group,
 )
-from companion.schedule import PlannedMessage, ScheduleSettings, partition
-from companion.send import TemporaryFailure
-from companion.settings import (
-    EmailSettings,
-    SmtpSettings,
-    load_email_settings,
-    load_schedule_settings,
-    load_smtp_settings,
-    lock_timeout,
-)
+from companion.outbound.schedule import PlannedMessage, partition
+from companion.outbound.smtp_session import TemporaryFailure
 from plg_tui.core.groups import GroupError
 from plg_tui.core.home import group_slugs
-from plg_tui.core.modules import Module, ModuleError
+from plg_tui.core.module_model import Module, ModuleError
 from plg_tui.vault.errors import VaultError
-
-__all__ = [
-    "EXIT_CONFIG",
-    "EXIT_FAILED",
-    "EXIT_OK",
-    "EXIT_TEMPORARY",
-    "GROUP_PROBLEMS",
-    "LEDGER_BATCH",
-    "GroupContext",
-    "GroupOutcome",
-    "OutboundSettings",
-    "Output",
-    "RunReport",
-    "compose",
-    "compose_wire",
-    "dry_run",
-    "load_group",
-    "load_outbound_settings",
-    "local_datetime_text",
-    "message_context",
-    "new_message_id",
-    "plan_group",
-    "send_due",
-]
 
 Output = Callable[[str], None]
 # What makes one group unusable without stopping the others: unreadable files, unknown module,
@@ -88,28 +43,6 @@ GROUP_PROBLEMS = (GroupError, VaultError, ModuleError, ValueError)
 
 def _first_line(problem: BaseException) -> str:
     return (str(problem) or type(problem).__name__).splitlines()[0]
-
-
-@dataclass(frozen=True)
-class OutboundSettings:
-    email: EmailSettings
-    schedule: ScheduleSettings
-    smtp: SmtpSettings | None  # None only for dry runs and previews
-    lock_timeout: float = 600.0
-
-
-def load_outbound_settings(
-    settings: Mapping[str, Any], *, need_smtp: bool = True, env: Mapping[str, str] | None = None
-) -> OutboundSettings:
-    import os
-
-    smtp = load_smtp_settings(settings, os.environ if env is None else env) if need_smtp else None
-    return OutboundSettings(
-        email=load_email_settings(settings),
-        schedule=load_schedule_settings(settings),
-        smtp=smtp,
-        lock_timeout=lock_timeout(settings),
-    )
 
 
 @dataclass
@@ -178,7 +111,7 @@ def dry_run(
         try:
             group = load_group(home, slug, modules)
             ledger = Ledger.read_only(home, group.keys)
-            done = {k for k, r in ledger.messages.items() if r["state"] != "deferred"}
+            done = {k for k, r in ledger.messages.items() if r.state != "deferred"}
             due, stale, _future = partition(plan_group(group, outbound.schedule), now, done)
         except GROUP_PROBLEMS as problem:
             outcome.error = _first_line(problem)

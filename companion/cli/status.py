@@ -1,0 +1,137 @@
+"""`plg-companion status`: per group, the stage of the cycle and what the ledger holds."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from companion.cli.common import parse_now
+from companion.exit_codes import EXIT_FAILED, EXIT_OK
+from companion.outbound.ledger import Ledger
+from companion.outbound.ledger_records import LedgerMessage
+from companion.outbound.outbox import GROUP_PROBLEMS
+from companion.outbound.plan import load_group, plan_group
+from companion.outbound.schedule import ScheduleSettings, partition, stage
+from companion.settings import load_schedule_settings
+from plg_tui.core.home import group_slugs, load_settings, misnamed_group_folders, resolve_home
+from plg_tui.core.safe_text import printable
+from plg_tui.vault.group import QUARANTINE
+from plg_tui.vault.paths import group_dir
+
+
+def register(commands: Any) -> None:
+    status = commands.add_parser("status", help="per group: stage and delivery counts")
+    status.add_argument("slug", nargs="?")
+    status.add_argument("--now", help="as of this time (ISO 8601)")
+    status.set_defaults(handler=cmd_status)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    settings = load_settings(home)
+    now = parse_now(args.now)
+    schedule = load_schedule_settings(settings)  # status needs no [email] or [smtp]
+    slugs = [args.slug] if args.slug else group_slugs(home)
+    if not slugs:
+        print(f"no groups in {home}")
+    worst = EXIT_OK
+    for name, why in [] if args.slug else misnamed_group_folders(home):
+        print(printable(f"{name}: skipped ({why})"))
+    for slug in slugs:
+        try:
+            lines = group_status_lines(home, slug, now, schedule)
+        except GROUP_PROBLEMS as err:
+            print(f"{slug}: cannot open ({str(err).splitlines()[0]})")
+            worst = EXIT_FAILED
+            continue
+        print("\n".join(lines))
+    return worst
+
+
+def _quarantine_lines(home: Path, slug: str, ledger: Ledger) -> list[str]:
+    folder = group_dir(home, slug) / QUARANTINE
+    held = len(list(folder.glob("*.entry"))) if folder.is_dir() else 0
+    dropped = ledger.quarantine_dropped
+    lines = [f"  quarantine: {held} held (plg-companion quarantine {slug})"] if held else []
+    if dropped:
+        lines.append(
+            f"  quarantine full: {dropped} message(s) deleted unstored, last "
+            f"{ledger.quarantine_dropped_at} (limits: [companion] "
+            "quarantine_max_items, quarantine_max_mib, quarantine_max_per_run in plg.toml)"
+        )
+    return lines
+
+
+def group_status_lines(
+    home: Path, slug: str, now: datetime, schedule: ScheduleSettings
+) -> list[str]:
+    group = load_group(home, slug)
+    ledger = Ledger.read_only(home, group.keys)
+    planned = plan_group(group, schedule)
+    held = {k for k, r in ledger.messages.items() if r.state != "deferred"}
+    due, _stale, future = partition(planned, now, held)
+    due = [m for m in due if ledger.may_send_to(m.member)]
+    waiting = [m for m in due if m.kind == "pairing" and not group.partners_of(m.member)]
+    counts = ledger.counts()
+    where = stage(
+        group.session1, group.session2, now, session1_held=bool(group.info.get("session1_held"))
+    )
+    if group.info.get("session2_held"):
+        where = "after session 2"
+    lines = [
+        f"{slug}: {where} (session 1 {group.info['session1']}, session 2 "
+        f"{group.info['session2']}, {group.info['timezone']})",
+        f"  sent {counts['sent']}, due now {len(due)}, upcoming {len(future)}, "
+        f"failed {counts['failed']}, deferred {counts['deferred']}, "
+        f"skipped {counts['skipped']}, uncertain {counts['sending']}",
+    ]
+    if future:
+        lines.append(f"  next: {future[0].send_at.isoformat(timespec='minutes')}")
+    if waiting:
+        lines.append(
+            f"  waiting: {len(waiting)} pairing introduction(s) until partners are recorded "
+            f"(plg group pairs {slug} --auto)"
+        )
+    for record in sorted(ledger.messages.values(), key=lambda r: r.key):
+        label = {"failed": "failed", "deferred": "deferred", "sending": "uncertain"}.get(
+            record.state
+        )
+        if label is None:
+            continue
+        detail = record.error
+        if label == "uncertain":
+            detail = "may or may not have arrived; it will not be sent again" + (
+                f" ({detail})" if detail else ""
+            )
+        lines.append(f"  {label}: {_what(record)}: {detail}")
+    for email, state in sorted(ledger.members.items()):
+        if state.opted_out:
+            lines.append(f"  opted out: {email}")
+        if state.bouncing:
+            reason = state.bounce_reason
+            lines.append(f"  bouncing: {email}" + (f" ({reason})" if reason else ""))
+    lines.extend(_quarantine_lines(home, slug, ledger))
+    if ledger.runs:
+        last = ledger.runs[-1]
+        lines.append(
+            f"  last run: {last.at} (sent {last.sent}, "
+            f"failed {last.failed}, deferred {last.deferred})"
+        )
+    else:
+        lines.append("  last run: never")
+    # names, addresses and server replies came from outside: no escapes reach the terminal
+    return [printable(line) for line in lines]
+
+
+def _what(record: LedgerMessage) -> str:
+    kind = record.kind or record.key.split(":", 1)[0]
+    member = record.member or record.key.rsplit(":", 1)[-1]
+    if kind == "weekly":
+        return f"weekly email week {record.week} to {member}"
+    if kind == "pairing":
+        return f"pairing introduction to {member}"
+    if kind == "reminder":
+        return f"session-2 reminder to {member}"
+    return f"{kind} to {member}"
