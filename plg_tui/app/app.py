@@ -25,6 +25,7 @@ from plg_tui.app.themes import HIGH_CONTRAST
 # The vault, the modules and the session model are imported where they are first needed: the
 # demo paints its lobby before any of them is loaded (see bench/startup.py).
 if TYPE_CHECKING:
+    from plg_tui.app.session_host import SessionHost
     from plg_tui.vault.keys import GroupKeys
 
 Clock = Callable[[], float]
@@ -206,3 +207,8 @@ class PlgApp(SessionOpening):
         """The command palette offers the session's actions that apply right now."""
         yield from palette_commands(self, screen)
         yield from super().get_system_commands(screen)
+
+
+if TYPE_CHECKING:
+    # mypy checks here that the app gives its screens all that they ask of their host.
+    _APP_HOSTS_SESSION_SCREENS: type[SessionHost] = PlgApp
