@@ -49,11 +49,9 @@ def default_kind(info: Mapping[str, Any], in_progress: Sequence[str] = ()) -> st
 
 
 class SessionModel(SessionClose):
-    """Everything a session changes, with the operations the facilitator's keys perform.
-
-    Each operation keeps the rules (who may agree, who must stay present, which speaker or
-    phase comes next); it raises ValueError, in words to show, when a rule says no.
-    """
+    """Everything a session changes, with the operations the facilitator's keys perform: each
+    keeps its rule (who may agree, who must stay present, which speaker or phase comes next)
+    and raises ValueError, in words to show, when the rule says no."""
 
     def __init__(
         self,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from plg_tui.core.groups import parse_local
+from plg_tui.core.pairing import validate_pairs
 from plg_tui.core.person import Person
 
 RATING_RANGE = (1, 5)
@@ -54,8 +56,6 @@ class SessionClose:
     def set_pairs(self, groups: Sequence[Sequence[str]]) -> list[str]:
         """Partners for the whole roster (an absent member practises too); the problems if
         they do not cover it, and then nothing changes."""
-        from plg_tui.core.pairing import validate_pairs
-
         problems = validate_pairs(groups, [person.key for person in self.people])
         if not problems:
             self.pairs = [list(g) for g in groups]
@@ -63,8 +63,6 @@ class SessionClose:
 
     def set_session2_date(self, value: str, timezone: str) -> None:
         """Session 2's local date and time as typed; a GroupError says what is wrong with it."""
-        from plg_tui.core.groups import parse_local
-
         parse_local(value, timezone, "session 2")
         self.session2_date = value
 
