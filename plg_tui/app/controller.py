@@ -1,8 +1,9 @@
 """The session app's link between the screens and the vault.
 
-Screens change the `SessionModel` through this controller, which saves the state at once and
-seals whatever a member said. No Textual here: the controller is what the Pilot tests and the
-screens share, and it can be driven without a terminal.
+Screens dispatch the facilitator's keys to this controller's commands; each applies a rule of
+the `SessionModel` and saves the state at once, and captures are sealed the moment they are
+made. No Textual here: the Pilot tests and the screens share it, and it runs without a
+terminal. A command refused by a rule raises ValueError in words a screen can show.
 """
 
 from __future__ import annotations
@@ -14,33 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from plg_tui.core.module_model import Phase
-from plg_tui.core.session import Person, SessionModel, default_kind, session_label
+from plg_tui.app.capture_labels import CAPTURE_KINDS
+from plg_tui.core.session import SessionModel, session_label
+from plg_tui.core.session_state import session_state
 from plg_tui.vault.entries import read_entries
 from plg_tui.vault.group import INBOX, GroupVault
-from plg_tui.vault.keys import GroupKeys
 
 Clock = Callable[[], float]
 
-CAPTURE_KINDS: dict[str, str] = {
-    "challenge": "Challenge",
-    "commitment": "Commitment (what I will practise)",
-    "reflection": "Reflection",
-    "ground_rules": "Ground rule",
-    "notes": "Facilitator's notes",
-    "parking": "Parking lot (off-topic, for later)",
-}
-# How a sealed item is named in a confirmation ("Sealed the commitment for Ada").
-CAPTURE_NOUNS: dict[str, str] = {
-    "challenge": "challenge",
-    "commitment": "commitment",
-    "reflection": "reflection",
-    "ground_rules": "ground rule",
-    "notes": "note",
-    "parking": "parking-lot item",
-}
-# Items that belong to the whole group rather than to one member.
-GROUP_KINDS = ("notes", "parking", "ground_rules")
 # A running session is checkpointed this often, so a crash loses at most this much time.
 CHECKPOINT_SECONDS = 5.0
 
@@ -83,74 +65,6 @@ class SessionController:
             self._captured.setdefault(item["kind"], set()).add(item["member"])
             self._item_count += 1
 
-    # ---- opening ------------------------------------------------------------------------
-
-    @staticmethod
-    def in_progress(vault: GroupVault) -> list[str]:
-        found = []
-        for kind in ("trust", "1", "2"):
-            state = vault.session_state(kind)
-            if state and state.get("stage") not in (None, "done"):
-                found.append(kind)
-        return found
-
-    @staticmethod
-    def resolve_kind(vault: GroupVault, kind: str | None) -> str:
-        if kind:
-            return kind
-        chosen = default_kind(vault.info(), SessionController.in_progress(vault))
-        if chosen is None:
-            raise ValueError("both sessions of this group were held; name one with --kind")
-        return chosen
-
-    @classmethod
-    def open(
-        cls,
-        home: Path,
-        keys: GroupKeys,
-        kind: str | None,
-        *,
-        resume: bool,
-        clock: Clock = time.monotonic,
-        wall: Clock = time.time,
-        rng: random.Random | None = None,
-    ) -> SessionController:
-        """Open the unlocked group; resume its saved state for this kind when asked to."""
-        vault = GroupVault(home, keys)
-        kind = cls.resolve_kind(vault, kind)
-        info = vault.info()
-        phases, title, prompts = cls._phases(home, info, kind)
-        people = [Person(m["email"], m["name"]) for m in vault.members()]
-        state = vault.session_state(kind) if resume else None
-        if state is not None:
-            model = SessionModel.from_state(kind, phases, people, state, clock, wall)
-        else:
-            model = SessionModel(kind, phases, people, clock, wall)
-        controller = cls(
-            home, vault, kind, model, title, clock, wall, rng, resumed=state is not None
-        )
-        controller.prompts = prompts
-        if state is None:
-            controller.model.facilitator = controller.suggest_facilitator()
-        return controller
-
-    @staticmethod
-    def _phases(
-        home: Path, info: dict[str, Any], kind: str
-    ) -> tuple[tuple[Phase, ...], str, dict[str, str]]:
-        """The agenda, its title, and the prompts shown with capture phases (by capture kind)."""
-        from plg_tui.core.modules import load_module, load_trust_session
-
-        if kind == "trust":
-            trust = load_trust_session(home)
-            return trust.phases, trust.title, {}
-        module = load_module(info["module"], home)
-        prompts = {
-            "challenge": module.challenge_prompt,
-            "reflection": "\n".join(f"• {q}" for q in module.reflection_questions),
-        }
-        return module.agenda(kind), module.title, prompts
-
     # ---- reading ------------------------------------------------------------------------
 
     @property
@@ -162,7 +76,9 @@ class SessionController:
 
     def has_saved_progress(self) -> bool:
         state = self.vault.session_state(self.kind)
-        return bool(state) and state.get("stage") not in (None, "done", "lobby")
+        if not state:
+            return False
+        return state.get("stage") not in (None, "done", "lobby")
 
     def suggest_facilitator(self) -> str | None:
         from plg_tui.core.rotation import suggest_facilitator
@@ -211,14 +127,44 @@ class SessionController:
         current = self.info().get("module")
         return [(m.id, m.title) for m in list_modules(self.home) if m.id != current]
 
-    # ---- changing -----------------------------------------------------------------------
+    def capture_member(self) -> str | None:
+        """Whose item a capture in this phase is for by default (None: the whole group)."""
+        return self.model.capture_member(self.captured_members(self.model.capture_kind))
+
+    # ---- saving -------------------------------------------------------------------------
 
     def save(self) -> None:
-        self.vault.save_session_state(self.kind, self.model.to_state())
+        self.vault.save_session_state(self.kind, session_state(self.model))
         self._last_save = self.clock()
 
     def checkpoint_due(self) -> bool:
         return self.clock() - self._last_save >= CHECKPOINT_SECONDS
+
+    def tick(self) -> bool:
+        """The app's clock ticked: True when the speaker's time just ran out (ring the bell).
+        The state is saved then, and every few seconds while the agenda runs."""
+        timer = self.model.round
+        if timer is not None and timer.running and timer.take_bell():
+            self.save()
+            return True
+        if self.model.stage == "agenda" and self.checkpoint_due():
+            self.save()
+        return False
+
+    def _saved(self, change: Callable[[], object]) -> None:
+        change()
+        self.save()
+
+    # ---- the lobby ----------------------------------------------------------------------
+
+    def toggle_present(self, member: str) -> None:
+        self._saved(lambda: self.model.toggle_present(member))
+
+    def toggle_agreement(self, member: str) -> None:
+        self._saved(lambda: self.model.toggle_agreement(member))
+
+    def set_facilitator(self, member: str) -> None:
+        self._saved(lambda: self.model.set_facilitator(member))
 
     def begin(self) -> None:
         self.model.begin()
@@ -226,6 +172,41 @@ class SessionController:
             self.vault.record_facilitation(self.model.facilitator, self.kind)
             self.model.facilitation_recorded = True
         self.save()
+
+    # ---- the agenda ---------------------------------------------------------------------
+
+    def toggle_attendance(self, member: str) -> None:
+        self._saved(lambda: self.model.toggle_attendance(member))
+
+    def toggle_timer(self) -> None:
+        self._saved(self.model.toggle_timer)
+
+    def next_speaker(self) -> None:
+        self._saved(self.model.next_speaker)
+
+    def previous_speaker(self) -> None:
+        self._saved(self.model.previous_speaker)
+
+    def skip_speaker(self) -> None:
+        self._saved(self.model.skip_speaker)
+
+    def add_speaker_minute(self) -> None:
+        self._saved(self.model.add_speaker_minute)
+
+    def remove_speaker_minute(self) -> None:
+        self._saved(self.model.remove_speaker_minute)
+
+    def shuffle_waiting(self) -> None:
+        self._saved(lambda: self.model.shuffle_waiting(self.rng))
+
+    def next_phase(self) -> None:
+        self._saved(self.model.next_phase)
+
+    def previous_phase(self) -> None:
+        self._saved(self.model.previous_phase)
+
+    def back_to_agenda(self) -> None:
+        self._saved(self.model.back_to_agenda)
 
     def capture(self, kind: str, member: str | None, text: str) -> str:
         """Seal one item into the vault now; returns its id."""
@@ -238,60 +219,65 @@ class SessionController:
         self._item_count += 1
         return item_id
 
+    # ---- the close ----------------------------------------------------------------------
+
     def suggest_pairs(self) -> list[list[str]]:
+        """Partners for the whole group (a member absent today practises too), few repeats."""
         from plg_tui.core.pairing import suggest_pairs
 
         history = [record["groups"] for record in self.vault.pairings()]
         flat = [group for groups in history for group in groups]
-        return [list(g) for g in suggest_pairs(self.roster_keys(), flat, self.rng)]
+        roster = [person.key for person in self.model.people]
+        return [list(g) for g in suggest_pairs(roster, flat, self.rng)]
 
-    def roster_keys(self) -> list[str]:
-        """Partners are for the whole group: a member absent today practises too."""
-        return [person.key for person in self.model.people]
+    def draft_pairs(self) -> None:
+        """Suggest partners when none are drafted yet (a resumed close keeps its own)."""
+        if not self.model.pairs:
+            self.resuggest_pairs()
+
+    def resuggest_pairs(self) -> None:
+        self.set_pairs(self.suggest_pairs())
 
     def set_pairs(self, groups: list[list[str]]) -> list[str]:
-        from plg_tui.core.pairing import validate_pairs
-
-        problems = validate_pairs(groups, self.roster_keys())
+        """The problems with `groups`; saved as the partners only when there are none."""
+        problems = self.model.set_pairs(groups)
         if not problems:
-            self.model.pairs = [list(g) for g in groups]
             self.save()
         return problems
 
-    def parse_pairs(self, text: str) -> tuple[list[list[str]], list[str]]:
-        """Pairs typed by first or full name: "Amara + Bruno, Chiara + Dev + Elena"."""
-        by_name: dict[str, str] = {}
-        for key in self.roster_keys():
-            person = self.model.person(key)
-            by_name[person.name.lower()] = key
-            by_name.setdefault(person.first_name.lower(), key)
-            by_name[key.lower()] = key
-        groups: list[list[str]] = []
-        problems: list[str] = []
-        for chunk in text.split(","):
-            if not chunk.strip():
-                continue
-            group = []
-            for raw in chunk.replace("&", "+").split("+"):
-                name = raw.strip().lower()
-                if not name:
-                    continue
-                if name not in by_name:
-                    problems.append(f"{raw.strip()!r} is not a member of this group")
-                    continue
-                group.append(by_name[name])
-            groups.append(group)
-        return groups, problems
+    def set_pairs_from_text(self, text: str) -> list[str]:
+        """Pairs typed by name ("Amara + Bruno, Chiara + Dev + Elena"); the problems, if any."""
+        groups, problems = self.model.parse_pairs(text)
+        return problems or self.set_pairs(groups)
 
-    def close(self, session2_date: str | None = None) -> None:
-        """Record what the close decides and mark the session held."""
+    def set_session2_date(self, value: str) -> None:
+        """Raises GroupError naming what is wrong with the date; saved when it is right."""
+        self._saved(lambda: self.model.set_session2_date(value, self.timezone))
+
+    @property
+    def timezone(self) -> str:
+        return str(self.info().get("timezone", "UTC"))
+
+    def add_rating(self, value: int) -> None:
+        self._saved(lambda: self.model.add_rating(value))
+
+    def undo_last_rating(self) -> None:
+        self._saved(self.model.undo_last_rating)
+
+    def add_vote(self, module_id: str) -> None:
+        self._saved(lambda: self.model.add_vote(module_id))
+
+    def close(self) -> None:
+        """Record what the close decided and mark the session held."""
         model = self.model
+        problems = model.close_problems()
+        if problems:
+            raise ValueError("; ".join(problems))
         if self.kind == "1":
             if model.pairs:
                 self.vault.record_pairing(model.pairs, "session")
-            if session2_date and session2_date != self.info().get("session2"):
-                self.vault.update_info(session2=session2_date)
-            model.session2_date = session2_date
+            if model.session2_date and model.session2_date != self.info().get("session2"):
+                self.vault.update_info(session2=model.session2_date)
             self.vault.update_info(session1_held=True)
         elif self.kind == "2":
             self.vault.update_info(

@@ -1,45 +1,31 @@
-"""The state of one live session (trust, 1 or 2), as plain data the vault can store.
+"""One live session (trust, 1 or 2) and its rules: the session app's model.
 
-This is the session app's model: who is present, who facilitates, who agreed to the
-confidentiality promise, which phase runs, every round's speaker timer, the pairs draft and
-the anonymous tallies. It holds names and addresses from the roster, never anything a member
-said: that goes through `GroupVault.add_item`, sealed.
+Who is present, who facilitates, who agreed to the confidentiality promise, which phase runs,
+every round's speaker timer (and what the close decides, in `session_close`). It holds names
+and addresses from the roster, never anything a member said: that is sealed by the vault.
 """
 
 from __future__ import annotations
 
+import random
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from plg_tui.core.agenda import AgendaClock, PhasePlan
 from plg_tui.core.module_model import Phase
+from plg_tui.core.person import Person
+from plg_tui.core.session_close import SessionClose
 from plg_tui.core.timers import RoundTimer
 
 Clock = Callable[[], float]
 
 SESSION_KINDS = ("trust", "1", "2")
 STAGES = ("lobby", "agenda", "close", "done")
-RATING_RANGE = (1, 5)
-_STATE_VERSION = 1
-
-
-class SessionStateError(ValueError):
-    """A saved session state that cannot be restored (wrong version, wrong roster, damaged)."""
-
-
-@dataclass(frozen=True)
-class Person:
-    """A roster member as the session knows them: a stable key (the email) and a name."""
-
-    key: str
-    name: str
-
-    @property
-    def first_name(self) -> str:
-        parts = self.name.split()
-        return parts[0] if parts else self.name
+# Items that belong to the whole group rather than to one member.
+GROUP_KINDS = ("notes", "parking", "ground_rules")
+MINIMUM_PRESENT = 2
+MINUTE = 60.0
 
 
 def session_label(kind: str) -> str:
@@ -62,8 +48,10 @@ def default_kind(info: Mapping[str, Any], in_progress: Sequence[str] = ()) -> st
     return None
 
 
-class SessionModel:
-    """Everything a session changes, with the operations the facilitator's keys perform."""
+class SessionModel(SessionClose):
+    """Everything a session changes, with the operations the facilitator's keys perform: each
+    keeps its rule (who may agree, who must stay present, which speaker or phase comes next)
+    and raises ValueError, in words to show, when the rule says no."""
 
     def __init__(
         self,
@@ -77,9 +65,8 @@ class SessionModel:
             raise ValueError(f"unknown session kind {kind!r}")
         if not phases:
             raise ValueError("a session needs at least one phase")
-        self.kind = kind
+        super().__init__(kind, people)
         self.phases = tuple(phases)
-        self.people = tuple(people)
         self._clock = clock
         self._wall = wall
         self.stage = "lobby"
@@ -90,11 +77,6 @@ class SessionModel:
             [PhasePlan(p.name, p.minutes * 60.0) for p in self.phases], clock, wall=wall
         )
         self.rounds: dict[int, RoundTimer] = {}
-        self.pairs: list[list[str]] = []
-        self.session2_date: str | None = None
-        self.rating_count = 0
-        self.rating_sum = 0
-        self.votes: dict[str, int] = {}
         self.facilitation_recorded = False
 
     # ---- people -----------------------------------------------------------------------
@@ -121,6 +103,12 @@ class SessionModel:
             if self.facilitator == key:
                 self.facilitator = None
 
+    def toggle_attendance(self, key: str) -> None:
+        """Mid-session: someone arrives late or has to leave (applies from the next round)."""
+        if self.present.get(key) and len(self.present_keys()) <= MINIMUM_PRESENT:
+            raise ValueError("At least two members must stay present.")
+        self.present[key] = not self.present.get(key, False)
+
     def set_facilitator(self, key: str) -> None:
         if not self.present.get(key):
             raise ValueError("the facilitator must be present")
@@ -137,7 +125,7 @@ class SessionModel:
     def lobby_problems(self) -> list[str]:
         """Why the session cannot start yet; empty when it can."""
         problems = []
-        if len(self.present_keys()) < 2:
+        if len(self.present_keys()) < MINIMUM_PRESENT:
             problems.append("at least two members must be present")
         if self.facilitator is None:
             problems.append("choose today's facilitator")
@@ -194,6 +182,21 @@ class SessionModel:
             return None
         return self.rounds.get(self.phase_index)
 
+    @property
+    def has_previous_phase(self) -> bool:
+        return self.phase_index > 0
+
+    def next_phase(self) -> None:
+        """On to the next phase; after the last one, to the close."""
+        if self.is_last_phase:
+            self.to_close()
+        else:
+            self.goto_phase(self.phase_index + 1)
+
+    def previous_phase(self) -> None:
+        if self.has_previous_phase:
+            self.goto_phase(self.phase_index - 1)
+
     def to_close(self) -> None:
         timer = self.rounds.get(self.phase_index)
         if timer is not None:
@@ -217,90 +220,77 @@ class SessionModel:
                 totals[key] = totals.get(key, 0.0) + seconds
         return totals
 
-    # ---- anonymous tallies (session 2) ---------------------------------------------------
+    # ---- the current round's speaker timer ------------------------------------------------
 
-    def add_rating(self, value: int) -> None:
-        low, high = RATING_RANGE
-        if not low <= value <= high:
-            raise ValueError(f"a rating is {low} to {high}")
-        self.rating_count += 1
-        self.rating_sum += value
-
-    def undo_rating(self, value: int) -> None:
-        if self.rating_count == 0 or self.rating_sum < value:
-            raise ValueError("no rating to take back")
-        self.rating_count -= 1
-        self.rating_sum -= value
+    def _live_round(self) -> RoundTimer:
+        timer = self.round
+        if timer is None:
+            raise ValueError("not a round phase")
+        return timer
 
     @property
-    def rating_average(self) -> float | None:
-        return self.rating_sum / self.rating_count if self.rating_count else None
+    def round_open(self) -> bool:
+        """A round phase whose speakers have not all had their turn."""
+        timer = self.round
+        return timer is not None and not timer.finished
 
-    def add_vote(self, module_id: str) -> None:
-        self.votes[module_id] = self.votes.get(module_id, 0) + 1
+    @property
+    def has_previous_speaker(self) -> bool:
+        timer = self.round
+        return timer is not None and timer.current_index != 0
 
-    # ---- persistence --------------------------------------------------------------------
+    @property
+    def current_speaker(self) -> str | None:
+        timer = self.round
+        current = timer.current if timer is not None else None
+        return current.member if current is not None else None
 
-    def to_state(self) -> dict[str, Any]:
-        return {
-            "version": _STATE_VERSION,
-            "stage": self.stage,
-            "roster": [p.key for p in self.people],
-            "present": dict(self.present),
-            "agreed": dict(self.agreed),
-            "facilitator": self.facilitator,
-            "facilitation_recorded": self.facilitation_recorded,
-            "agenda": self.agenda.to_dict(),
-            "rounds": {str(i): t.to_dict() for i, t in sorted(self.rounds.items())},
-            "pairs": [list(g) for g in self.pairs],
-            "session2_date": self.session2_date,
-            "ratings": {"count": self.rating_count, "sum": self.rating_sum},
-            "votes": dict(self.votes),
-        }
+    @property
+    def journal_available(self) -> bool:
+        """Session 2's round on practice: the speaker's journal may be shown, if they agree."""
+        return self.kind == "2" and self.round_open
 
-    @classmethod
-    def from_state(
-        cls,
-        kind: str,
-        phases: Sequence[Phase],
-        people: Sequence[Person],
-        state: Mapping[str, Any],
-        clock: Clock = time.monotonic,
-        wall: Clock = time.time,
-    ) -> SessionModel:
-        """Restore a saved session; timers come back paused with their lost time recorded."""
-        model = cls(kind, phases, people, clock, wall)
-        try:
-            if state["version"] != _STATE_VERSION:
-                raise SessionStateError("saved session state has an unknown version")
-            if state["stage"] not in STAGES:
-                raise SessionStateError("saved session state has an unknown stage")
-            known = {p.key for p in model.people}
-            model.stage = str(state["stage"])
-            model.present = {k: bool(v) for k, v in state["present"].items() if k in known}
-            model.agreed = {k: bool(v) for k, v in state["agreed"].items() if k in known}
-            for key in known:
-                model.present.setdefault(key, False)
-                model.agreed.setdefault(key, False)
-            model.facilitator = state["facilitator"]
-            model.facilitation_recorded = bool(state.get("facilitation_recorded"))
-            model.agenda = AgendaClock.from_dict(state["agenda"], clock, wall)
-            if len(model.agenda.phases) != len(model.phases):
-                raise SessionStateError("saved session state belongs to another agenda")
-            model.rounds = {
-                int(i): RoundTimer.from_dict(data, clock, wall)
-                for i, data in state["rounds"].items()
-            }
-            model.pairs = [list(g) for g in state["pairs"]]
-            model.session2_date = state.get("session2_date")
-            model.rating_count = int(state["ratings"]["count"])
-            model.rating_sum = int(state["ratings"]["sum"])
-            model.votes = {str(k): int(v) for k, v in state["votes"].items()}
-        except SessionStateError:
-            raise
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise SessionStateError("saved session state is damaged") from error
-        return model
+    def toggle_timer(self) -> None:
+        timer = self._live_round()
+        timer.toggle()
+        if timer.running:
+            timer.time_lost = 0.0  # seen again: the resume notice has done its job
+
+    def next_speaker(self) -> None:
+        self._live_round().next()
+
+    def previous_speaker(self) -> None:
+        self._live_round().previous()
+
+    def skip_speaker(self) -> None:
+        self._live_round().skip()
+
+    def add_speaker_minute(self) -> None:
+        self._live_round().adjust(MINUTE)
+
+    def remove_speaker_minute(self) -> None:
+        self._live_round().adjust(-MINUTE)
+
+    def shuffle_waiting(self, rng: random.Random) -> None:
+        self._live_round().shuffle(rng)
+
+    # ---- captures -------------------------------------------------------------------------
+
+    @property
+    def capture_kind(self) -> str:
+        """What a capture in this phase records; notes where the phase names nothing."""
+        return self.phase.captures or "notes"
+
+    def capture_member(self, captured: Collection[str | None]) -> str | None:
+        """Whose item a capture is for by default: the speaker in a round, else in a capture
+        phase the first present member without one yet; None for the whole group."""
+        if self.capture_kind in GROUP_KINDS:
+            return None
+        speaker = self.current_speaker
+        if speaker is not None or self.phase.kind != "capture":
+            return speaker
+        waiting = [key for key in self.present_keys() if key not in captured]
+        return waiting[0] if waiting else None
 
     @property
     def time_lost(self) -> float:

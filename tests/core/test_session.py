@@ -7,12 +7,9 @@ import json
 import pytest
 
 from plg_tui.core.modules import load_module
-from plg_tui.core.session import (
-    Person,
-    SessionModel,
-    SessionStateError,
-    default_kind,
-)
+from plg_tui.core.person import Person
+from plg_tui.core.session import SessionModel, default_kind
+from plg_tui.core.session_state import SessionStateError, restore_session, session_state
 from tests.fakeclock import FakeClock
 
 PEOPLE = [
@@ -99,10 +96,10 @@ def test_state_round_trips_through_json_and_resumes_paused_with_time_lost(clock)
     model.add_rating(4)
     model.add_vote("delegating")
     model.pairs = [[PEOPLE[0].key, PEOPLE[1].key, PEOPLE[2].key]]
-    state = json.loads(json.dumps(model.to_state()))
+    state = json.loads(json.dumps(session_state(model)))
     clock.advance(9)  # the app was down
     phases = load_module("giving-feedback").session1
-    restored = SessionModel.from_state("1", phases, PEOPLE, state, clock, clock.wall)
+    restored = restore_session("1", phases, PEOPLE, state, clock, clock.wall)
     timer = restored.round
     assert restored.stage == "agenda" and restored.facilitator == PEOPLE[0].key
     assert timer.current.member == PEOPLE[1].key and not timer.running
@@ -116,14 +113,14 @@ def test_state_round_trips_through_json_and_resumes_paused_with_time_lost(clock)
 def test_a_damaged_or_foreign_state_is_refused(clock):
     model = ready(session_one(clock))
     model.begin()
-    state = model.to_state()
+    state = session_state(model)
     phases = load_module("giving-feedback").session1
     with pytest.raises(SessionStateError):
-        SessionModel.from_state("1", phases, PEOPLE, {**state, "version": 99}, clock)
+        restore_session("1", phases, PEOPLE, {**state, "version": 99}, clock)
     with pytest.raises(SessionStateError):
-        SessionModel.from_state("1", phases, PEOPLE, {"stage": "agenda", "version": 1}, clock)
+        restore_session("1", phases, PEOPLE, {"stage": "agenda", "version": 1}, clock)
     with pytest.raises(SessionStateError):  # saved for another agenda
-        SessionModel.from_state("1", phases[:3], PEOPLE, state, clock)
+        restore_session("1", phases[:3], PEOPLE, state, clock)
 
 
 def test_ratings_are_an_anonymous_aggregate(clock):
@@ -134,7 +131,7 @@ def test_ratings_are_an_anonymous_aggregate(clock):
     assert (model.rating_count, model.rating_sum, model.rating_average) == (2, 8, 4.0)
     with pytest.raises(ValueError):
         model.add_rating(6)
-    state = model.to_state()
+    state = session_state(model)
     assert state["ratings"] == {"count": 2, "sum": 8}
 
 
@@ -150,3 +147,120 @@ def test_ratings_are_an_anonymous_aggregate(clock):
 )
 def test_default_kind(info, in_progress, expected):
     assert default_kind(info, in_progress) == expected
+
+
+# ---- the rules the screens dispatch to (they only render) ---------------------------------
+
+
+def test_attendance_mid_session_keeps_two_members_present(clock):
+    model = ready(session_one(clock))
+    model.begin()
+    model.toggle_attendance(PEOPLE[2].key)
+    assert model.present_keys() == [PEOPLE[0].key, PEOPLE[1].key]
+    with pytest.raises(ValueError, match="At least two members must stay present"):
+        model.toggle_attendance(PEOPLE[1].key)
+    assert model.present_keys() == [PEOPLE[0].key, PEOPLE[1].key]
+    model.toggle_attendance(PEOPLE[2].key)  # back from the call they had to take
+    assert model.agreed[PEOPLE[2].key] is True  # arriving back does not undo the agreement
+
+
+def test_round_commands_drive_the_current_speaker_and_refuse_outside_a_round(clock):
+    model = ready(session_one(clock))
+    model.begin()
+    assert model.round_open and not model.has_previous_speaker
+    assert model.current_speaker == PEOPLE[0].key
+    model.toggle_timer()
+    clock.advance(30)
+    model.next_speaker()
+    assert model.current_speaker == PEOPLE[1].key and model.has_previous_speaker
+    model.previous_speaker()
+    assert model.current_speaker == PEOPLE[0].key
+    model.skip_speaker()
+    model.add_speaker_minute()
+    assert model.round.current.allotted > model.round.slots[2].allotted
+    model.remove_speaker_minute()
+    model.goto_phase(2)  # an open phase: no speaker to move on
+    assert not model.round_open and model.current_speaker is None
+    with pytest.raises(ValueError, match="not a round phase"):
+        model.next_speaker()
+
+
+def test_starting_the_timer_clears_the_time_lost_on_resume(clock):
+    model = ready(session_one(clock))
+    model.begin()
+    model.toggle_timer()
+    clock.advance(20)
+    phases = load_module("giving-feedback").session1
+    restored = restore_session("1", phases, PEOPLE, session_state(model), clock, clock.wall)
+    restored.round.time_lost = 7.0
+    restored.toggle_timer()
+    assert restored.round.running and restored.time_lost == 0.0
+
+
+def test_next_phase_after_the_last_goes_to_the_close_and_previous_stops_at_the_first(clock):
+    model = ready(session_one(clock))
+    model.begin()
+    model.previous_phase()
+    assert model.phase_index == 0 and not model.has_previous_phase
+    for _ in model.phases[1:]:
+        model.next_phase()
+    assert model.is_last_phase and model.stage == "agenda"
+    model.next_phase()
+    assert model.stage == "close"
+
+
+def test_a_capture_is_for_the_speaker_the_next_member_waiting_or_the_group(clock):
+    model = ready(session_one(clock))
+    model.begin()
+    model.goto_phase(1)  # "Our feedback challenges": a round capturing challenges
+    assert model.capture_kind == "challenge"
+    assert model.capture_member(set()) == PEOPLE[0].key
+    model.goto_phase(2)  # an open phase: notes, which belong to the group
+    assert (model.capture_kind, model.capture_member(set())) == ("notes", None)
+    model.goto_phase(4)  # "Commitments": a capture phase goes round those without one yet
+    assert model.capture_kind == "commitment"
+    assert model.capture_member({PEOPLE[0].key}) == PEOPLE[1].key
+    assert model.capture_member({p.key for p in PEOPLE}) is None
+
+
+def test_journal_is_offered_only_in_a_live_round_of_session_two(clock):
+    one = ready(session_one(clock))
+    one.begin()
+    assert not one.journal_available
+    two = SessionModel("2", load_module("giving-feedback").session2, PEOPLE, clock, clock.wall)
+    ready(two).begin()
+    assert two.journal_available
+
+
+def test_pairs_typed_by_name_must_cover_the_roster(clock):
+    model = session_one(clock)
+    groups, problems = model.parse_pairs("Ada + grace & Linus")
+    assert problems == [] and groups == [[p.key for p in PEOPLE]]
+    assert model.parse_pairs("Ada + Zed")[1] == ["'Zed' is not a member of this group"]
+    assert model.set_pairs([[PEOPLE[0].key, PEOPLE[1].key]]) != []
+    assert model.pairs == [] and model.close_problems() == ["Agree on practice partners first."]
+    assert model.set_pairs(groups) == []
+    assert model.pairs == groups and model.close_problems() == []
+
+
+def test_session_two_date_is_checked_in_the_group_time_zone(clock):
+    from plg_tui.core.groups import GroupError
+
+    model = session_one(clock)
+    with pytest.raises(GroupError):
+        model.set_session2_date("next Tuesday", "Europe/Rome")
+    assert model.session2_date is None
+    model.set_session2_date("2031-03-04T14:00", "Europe/Rome")
+    assert model.session2_date == "2031-03-04T14:00"
+
+
+def test_only_the_latest_rating_can_be_taken_back_and_it_is_never_saved(clock):
+    model = session_one(clock)
+    model.add_rating(2)
+    model.add_rating(5)
+    model.undo_last_rating()
+    assert (model.rating_count, model.rating_sum) == (1, 2)
+    with pytest.raises(ValueError, match="no rating to take back"):
+        model.undo_last_rating()
+    model.add_rating(4)
+    assert "last_rating" not in json.dumps(session_state(model))

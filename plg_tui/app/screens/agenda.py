@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static
 
-from plg_tui.app.controller import CAPTURE_KINDS
+from plg_tui.app.capture_labels import CAPTURE_KINDS
 from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionScreen
 from plg_tui.app.widgets.capture_checklist import CaptureChecklist
@@ -21,9 +21,8 @@ from plg_tui.core.agenda import format_mmss
 from plg_tui.core.session import SessionModel
 
 ROUND_ACTIONS = frozenset(
-    {"toggle_timer", "next_speaker", "previous_speaker", "plus_minute", "minus_minute", "skip"}
+    {"toggle_timer", "next_speaker", "plus_minute", "minus_minute", "skip", "shuffle"}
 )
-MINUTE = 60.0
 
 
 def phase_title(model: SessionModel) -> Content:
@@ -119,124 +118,91 @@ class AgendaScreen(SessionScreen):
         if timer is not None:
             self.query_one(SpeakerPanel).show(model, timer)
             self.query_one(SpeakerQueue).show(model, timer)
-        phase = model.phase
-        if phase.kind == "capture":
-            kind = phase.captures or "notes"
+        if model.phase.kind == "capture":
+            kind = model.capture_kind
             self.query_one(CaptureChecklist).show(
                 model, CAPTURE_KINDS[kind], controller.captured_members(kind)
             )
 
     def changed(self) -> None:
-        self.controller.save()
         self.refresh_bindings()
         self.tick()
 
     # ---- which keys apply -------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        controller = self.plg.controller
+        controller = self.host.controller
         if controller is None:
             return True
         model = controller.model
-        timer = model.round
-        if action in ROUND_ACTIONS or action == "shuffle":
-            if timer is None:
-                return False
-            if action == "previous_speaker":
-                return timer.current_index != 0
-            return not timer.finished
+        if action in ROUND_ACTIONS:
+            return model.round_open
+        if action == "previous_speaker":
+            return model.has_previous_speaker
         if action == "previous_phase":
-            return model.phase_index > 0
+            return model.has_previous_phase
         if action == "journal":
-            return controller.kind == "2" and timer is not None and not timer.finished
+            return model.journal_available
         return True
 
     # ---- round keys -------------------------------------------------------------------------
 
-    def _timer(self):
-        timer = self.controller.model.round
-        if timer is None:
-            raise RuntimeError("not a round phase")
-        return timer
-
     def action_toggle_timer(self) -> None:
-        timer = self._timer()
-        timer.toggle()
-        if timer.running:
-            timer.time_lost = 0.0
+        self.controller.toggle_timer()
         self.changed()
 
     def action_next_speaker(self) -> None:
-        self._timer().next()
+        self.controller.next_speaker()
         self.changed()
 
     def action_previous_speaker(self) -> None:
-        self._timer().previous()
+        self.controller.previous_speaker()
         self.changed()
 
     def action_plus_minute(self) -> None:
-        self._timer().adjust(MINUTE)
+        self.controller.add_speaker_minute()
         self.changed()
 
     def action_minus_minute(self) -> None:
-        self._timer().adjust(-MINUTE)
+        self.controller.remove_speaker_minute()
         self.changed()
 
     def action_skip(self) -> None:
-        self._timer().skip()
+        self.controller.skip_speaker()
         self.changed()
 
     def action_shuffle(self) -> None:
-        self._timer().shuffle(self.controller.rng)
+        self.controller.shuffle_waiting()
         self.notify("The order of those still waiting was shuffled.")
         self.changed()
 
     # ---- phases and other screens -------------------------------------------------------------
 
     def action_next_phase(self) -> None:
-        model = self.controller.model
-        if model.is_last_phase:
-            model.to_close()
-            self.controller.save()
-            self.plg.show_close()
-            return
-        model.goto_phase(model.phase_index + 1)
-        self.controller.save()
-        self.refresh_phase()
+        self.controller.next_phase()
+        if self.controller.model.stage == "close":
+            self.host.show_close()
+        else:
+            self.refresh_phase()
 
     def action_previous_phase(self) -> None:
-        model = self.controller.model
-        if model.phase_index == 0:
-            return
-        model.goto_phase(model.phase_index - 1)
-        self.controller.save()
+        self.controller.previous_phase()
         self.refresh_phase()
 
     def action_capture(self) -> None:
         from plg_tui.app.screens.capture import CaptureScreen
 
-        model = self.controller.model
-        phase = model.phase
-        timer = model.round
-        member = None
-        if timer is not None and timer.current is not None:
-            member = timer.current.member
-        kind = phase.captures or "notes"
-        if member is None and phase.kind == "capture":
-            done = self.controller.captured_members(kind)
-            waiting = [k for k in model.present_keys() if k not in done]
-            member = waiting[0] if waiting else None
-        self.app.push_screen(CaptureScreen(kind, member), lambda _: self.tick())
+        controller = self.controller
+        screen = CaptureScreen(controller.model.capture_kind, controller.capture_member())
+        self.app.push_screen(screen, lambda _: self.tick())
 
     def action_journal(self) -> None:
         from plg_tui.app.screens.confirm import ConfirmScreen
         from plg_tui.app.screens.journal import JournalScreen
 
-        timer = self._timer()
-        current = timer.current
-        if current is None:
+        member = self.controller.model.current_speaker
+        if member is None:
             return
-        member = current.member
         name = self.controller.model.name_of(member)
 
         def answered(show: bool | None) -> None:

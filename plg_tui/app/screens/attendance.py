@@ -43,13 +43,11 @@ class AttendanceScreen(SessionModal):
     def action_toggle_present(self) -> None:
         table = self.query_one(DataTable)
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        model = self.controller.model
-        key = str(row_key.value)
-        if model.present.get(key) and len(model.present_keys()) <= 2:
-            self.notify("At least two members must stay present.", severity="warning")
+        try:
+            self.controller.toggle_attendance(str(row_key.value))
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
             return
-        model.present[key] = not model.present.get(key, False)
-        self.controller.save()
         self._refresh()
 
     def action_close(self) -> None:

@@ -1,4 +1,4 @@
-"""What every session screen shares: access to the controller and a per-tick redraw hook."""
+"""What every session screen shares: the app as a `SessionHost`, and a per-tick redraw hook."""
 
 from __future__ import annotations
 
@@ -6,19 +6,27 @@ from typing import TYPE_CHECKING
 
 from textual.screen import ModalScreen, Screen
 
+from plg_tui.app.session_host import SessionHost
+
 if TYPE_CHECKING:
-    from plg_tui.app.app import PlgApp
+    from textual.app import App
+
     from plg_tui.app.controller import SessionController
 
 
 class _SessionAccess:
+    app: App[object]
+
     @property
-    def plg(self) -> PlgApp:
-        return self.app  # type: ignore[attr-defined, no-any-return]
+    def host(self) -> SessionHost:
+        host = self.app
+        if not isinstance(host, SessionHost):
+            raise TypeError("a session screen runs only inside the session app")
+        return host
 
     @property
     def controller(self) -> SessionController:
-        controller = self.plg.controller
+        controller = self.host.controller
         assert controller is not None, "the session is not open yet"
         return controller
 
@@ -26,9 +34,9 @@ class _SessionAccess:
         """Called by the app's interval timer; redraw whatever shows time."""
 
 
-class SessionScreen(_SessionAccess, Screen):
+class SessionScreen(_SessionAccess, Screen[None]):
     pass
 
 
-class SessionModal(_SessionAccess, ModalScreen):
+class SessionModal(_SessionAccess, ModalScreen[None]):
     pass

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Select
 
-from plg_tui.app.controller import CAPTURE_KINDS, CAPTURE_NOUNS, GROUP_KINDS
+from plg_tui.app.capture_labels import CAPTURE_KINDS, CAPTURE_NOUNS
 from plg_tui.app.display import plain
 from plg_tui.app.screens.base import SessionModal
 
@@ -21,6 +21,7 @@ class CaptureScreen(SessionModal):
     BINDINGS = [Binding("escape", "close", "Done", id="capture.close")]
 
     def __init__(self, kind: str, member: str | None) -> None:
+        """`member` is whose item it is by default; None for the whole group."""
         super().__init__()
         self.kind = kind
         self.member = member
@@ -29,9 +30,7 @@ class CaptureScreen(SessionModal):
         model = self.controller.model
         members = [(plain(model.name_of(k)), k) for k in model.present_keys()]
         members.append((plain("The whole group"), GROUP))
-        member = self.member
-        if member is None or self.kind in GROUP_KINDS:
-            member = GROUP
+        member = GROUP if self.member is None else self.member
         with Vertical(id="capture-dialog"):
             yield Label("[b]Capture[/b] · sealed into the group's vault as soon as you press Enter")
             with Horizontal(id="capture-choices"):

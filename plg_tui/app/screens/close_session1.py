@@ -10,7 +10,7 @@ from textual.widgets import Footer, Input, Label, Static
 from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionScreen
 from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
-from plg_tui.core.groups import GroupError, parse_local
+from plg_tui.core.groups import GroupError
 
 
 class CloseSession1Screen(SessionScreen):
@@ -47,14 +47,10 @@ class CloseSession1Screen(SessionScreen):
                 "[b]Close of $label[/b] · $title", label=controller.label, title=controller.title
             )
         )
-        if not model.pairs:
-            model.pairs = controller.suggest_pairs()
-            controller.save()
+        controller.draft_pairs()
         date = model.session2_date or info.get("session2", "")
         self.query_one("#date-input", Input).value = date
-        self.query_one("#date-status", Label).update(
-            plain(f"time zone {info.get('timezone', 'UTC')}")
-        )
+        self.query_one("#date-status", Label).update(plain(f"time zone {controller.timezone}"))
         self.query_one("#pairs-input", Input).display = False
         self._show_pairs()
         self.tick()
@@ -78,8 +74,7 @@ class CloseSession1Screen(SessionScreen):
         return not (editing and action in ("resuggest", "edit_pairs", "edit_date"))
 
     def action_resuggest(self) -> None:
-        pairs = self.controller.suggest_pairs()
-        self.controller.set_pairs(pairs)
+        self.controller.resuggest_pairs()
         self._show_pairs()
 
     def action_edit_pairs(self) -> None:
@@ -97,9 +92,7 @@ class CloseSession1Screen(SessionScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "pairs-input":
-            groups, problems = self.controller.parse_pairs(event.value)
-            if not problems:
-                problems = self.controller.set_pairs(groups)
+            problems = self.controller.set_pairs_from_text(event.value)
             self._show_pairs(problems)
             if not problems:
                 event.input.display = False
@@ -108,35 +101,31 @@ class CloseSession1Screen(SessionScreen):
             self.set_focus(None)
 
     def _check_date(self) -> bool:
-        info = self.controller.info()
         value = self.query_one("#date-input", Input).value.strip()
         status = self.query_one("#date-status", Label)
         try:
-            parse_local(value, info.get("timezone", "UTC"), "session 2")
+            self.controller.set_session2_date(value)
         except GroupError as error:
             status.update(plain(str(error)))
             return False
-        self.controller.model.session2_date = value
-        self.controller.save()
-        status.update(
-            plain(f"✓ session 2 on {value.replace('T', ' ')} ({info.get('timezone', 'UTC')})")
-        )
+        timezone = self.controller.timezone
+        status.update(plain(f"✓ session 2 on {value.replace('T', ' ')} ({timezone})"))
         return True
 
     def action_finish(self) -> None:
         if not self._check_date():
             self.notify("Check session 2's date first.", severity="warning")
             return
-        model = self.controller.model
-        if not model.pairs:
-            self.notify("Agree on practice partners first.", severity="warning")
+        try:
+            self.controller.close()
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
             return
-        self.controller.close(model.session2_date)
-        self.plg.show_done()
+        self.host.show_done()
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input):
             self.focused.display = self.focused.id != "pairs-input"
             self.set_focus(None)
             return
-        self.plg.back_to_agenda()
+        self.host.back_to_agenda()

@@ -24,11 +24,6 @@ class CloseSession2Screen(SessionScreen):
         Binding("escape", "back", "Back to agenda", id="close2.back"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        # Only the latest value, kept in memory, so a mistyped rating can be taken back.
-        self._last_rating: int | None = None
-
     def compose(self) -> ComposeResult:
         yield Static("", id="close-title")
         with Horizontal(id="close-top"):
@@ -84,34 +79,29 @@ class CloseSession2Screen(SessionScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo_rating":
-            return self._last_rating is not None
+            return self.controller.model.last_rating is not None
         return True
 
     def action_rate(self, value: int) -> None:
-        self.controller.model.add_rating(value)
-        self._last_rating = value
-        self.controller.save()
+        self.controller.add_rating(value)
         self.refresh_bindings()
         self._show()
 
     def action_undo_rating(self) -> None:
-        if self._last_rating is None:
+        if self.controller.model.last_rating is None:
             return
-        self.controller.model.undo_rating(self._last_rating)
-        self._last_rating = None
-        self.controller.save()
+        self.controller.undo_last_rating()
         self.refresh_bindings()
         self._show()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.controller.model.add_vote(event.option.id)
-            self.controller.save()
+            self.controller.add_vote(event.option.id)
             self._show()
 
     def action_finish(self) -> None:
         self.controller.close()
-        self.plg.show_done()
+        self.host.show_done()
 
     def action_back(self) -> None:
-        self.plg.back_to_agenda()
+        self.host.back_to_agenda()

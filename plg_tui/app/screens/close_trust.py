@@ -47,7 +47,7 @@ class CloseTrustScreen(SessionScreen):
 
     def action_finish(self) -> None:
         self.controller.close()
-        self.plg.show_done()
+        self.host.show_done()
 
     def action_back(self) -> None:
-        self.plg.back_to_agenda()
+        self.host.back_to_agenda()

@@ -27,7 +27,7 @@ class CurtainScreen(SessionModal):
         self.tick()
 
     def tick(self) -> None:
-        controller = self.plg.controller
+        controller = self.host.controller
         elapsed = controller.model.agenda.elapsed() if controller else 0.0
         self.query_one("#curtain-clock", Digits).update(format_mmss(elapsed))
 

@@ -47,9 +47,9 @@ class LobbyScreen(SessionScreen):
         table.add_column("Present", key="present")
         table.add_column("Agreed", key="agreed")
         table.add_column("Role", key="role")
-        if self.plg.controller is None:
+        if self.host.controller is None:
             # The demo paints first from its roster and opens the vault right after.
-            for key, name in self.plg.roster_preview:
+            for key, name in self.host.roster_preview:
                 table.add_row(cell(name), "", "", "", key=key)
             self.query_one("#lobby-title", Static).update(OPENING)
         else:
@@ -128,13 +128,9 @@ class LobbyScreen(SessionScreen):
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return row_key.value
 
-    def _changed(self) -> None:
-        self.controller.save()
-        self.refresh_view()
-
     def _when_open(self, action: Callable[[str | None], None]) -> None:
         """Run a lobby action on the selected member now, or once the session is open."""
-        if self.plg.controller is None:
+        if self.host.controller is None:
             self._pending.append((action, self._selected()))
         else:
             action(self._selected())
@@ -152,34 +148,28 @@ class LobbyScreen(SessionScreen):
         self._when_open(self._begin)
 
     def _toggle_present(self, key: str | None) -> None:
-        if key is not None:
-            self.controller.model.toggle_present(key)
-            self._changed()
+        self._apply(self.controller.toggle_present, key)
 
     def _toggle_agreement(self, key: str | None) -> None:
-        if key is None:
-            return
-        try:
-            self.controller.model.toggle_agreement(key)
-        except ValueError as error:
-            self.notify(str(error), severity="warning")
-            return
-        self._changed()
+        self._apply(self.controller.toggle_agreement, key)
 
     def _make_facilitator(self, key: str | None) -> None:
+        self._apply(self.controller.set_facilitator, key)
+
+    def _apply(self, command: Callable[[str], None], key: str | None) -> None:
         if key is None:
             return
         try:
-            self.controller.model.set_facilitator(key)
+            command(key)
         except ValueError as error:
             self.notify(str(error), severity="warning")
             return
-        self._changed()
+        self.refresh_view()
 
     def _begin(self, _key: str | None) -> None:
-        problems = self.controller.model.lobby_problems()
-        if problems:
-            self.notify("; ".join(problems), title="Not yet", severity="warning")
+        try:
+            self.controller.begin()
+        except ValueError as error:
+            self.notify(str(error), title="Not yet", severity="warning")
             return
-        self.controller.begin()
-        self.plg.show_agenda()
+        self.host.show_agenda()

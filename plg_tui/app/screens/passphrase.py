@@ -12,7 +12,7 @@ from plg_tui.app.display import markup, plain
 from plg_tui.app.messages import PassphraseEntered
 
 
-class PassphraseScreen(Screen):
+class PassphraseScreen(Screen[None]):
     BINDINGS = [Binding("escape", "app.quit", "Quit", id="passphrase.quit")]
 
     def __init__(self, slug: str, error: str = "") -> None:

@@ -18,5 +18,13 @@ def checklist_lines(model: SessionModel, label: str, done: set[str | None]) -> C
 
 
 class CaptureChecklist(Static):
+    DEFAULT_CSS = """
+    CaptureChecklist {
+        height: auto;
+        border: heavy $primary;
+        padding: 0 1;
+    }
+    """
+
     def show(self, model: SessionModel, label: str, done: set[str | None]) -> None:
         self.update(checklist_lines(model, label, done))

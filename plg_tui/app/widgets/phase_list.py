@@ -39,5 +39,19 @@ def phase_lines(model: SessionModel, width: int = 32) -> Content:
 
 
 class PhaseList(Static):
+    # Not scoped: the app's width breakpoints (.-narrow on the screen) resize it.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    PhaseList {
+        width: 33;
+        height: 100%;
+        padding: 0 1;
+        border-right: solid $primary;
+    }
+    .-narrow PhaseList {
+        width: 24;
+    }
+    """
+
     def show(self, model: SessionModel) -> None:
         self.update(phase_lines(model, self.content_size.width or 32))

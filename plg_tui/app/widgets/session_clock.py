@@ -35,6 +35,17 @@ def clock_text(model: SessionModel, title: str, wall_now: float) -> Content:
 class SessionClock(Static):
     """Reads the agenda clock; never keeps time itself."""
 
+    DEFAULT_CSS = """
+    SessionClock {
+        height: 2;
+        padding: 0 1;
+        background: $panel;
+    }
+    SessionClock.-behind {
+        color: $warning;
+    }
+    """
+
     def show(self, model: SessionModel, title: str, wall: Callable[[], float]) -> None:
         self.set_class(model.agenda.ahead_behind() < 0, "-behind")
         self.update(clock_text(model, title, wall()))

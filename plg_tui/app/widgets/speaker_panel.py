@@ -60,6 +60,43 @@ def division_text(timer: RoundTimer) -> str:
 
 
 class SpeakerPanel(Vertical):
+    DEFAULT_CSS = """
+    SpeakerPanel {
+        width: 1fr;
+        height: 9;
+        border: heavy $primary;
+        padding: 0 1;
+    }
+    SpeakerPanel #speaker-name {
+        text-style: bold;
+    }
+    SpeakerPanel #countdown {
+        width: auto;
+        color: $foreground;
+    }
+    SpeakerPanel #speaker-state {
+        text-style: bold;
+    }
+    SpeakerPanel.-last-minute {
+        border: heavy $warning;
+    }
+    SpeakerPanel.-last-minute #countdown, SpeakerPanel.-last-minute #speaker-state {
+        color: $warning;
+    }
+    SpeakerPanel.-overtime {
+        border: double $error;
+    }
+    SpeakerPanel.-overtime #countdown, SpeakerPanel.-overtime #speaker-state {
+        color: $error;
+    }
+    SpeakerPanel.-paused #speaker-state {
+        color: $secondary;
+    }
+    SpeakerPanel #division {
+        color: $foreground;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Label("", id="speaker-name")
         yield Digits("0:00", id="countdown")

@@ -40,5 +40,19 @@ def queue_lines(model: SessionModel, timer: RoundTimer) -> Content:
 
 
 class SpeakerQueue(Static):
+    # Not scoped: the app's width breakpoints (.-narrow on the screen) resize it.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    SpeakerQueue {
+        width: 28;
+        height: 9;
+        border: solid $secondary;
+        padding: 0 1;
+    }
+    .-narrow SpeakerQueue {
+        width: 26;
+    }
+    """
+
     def show(self, model: SessionModel, timer: RoundTimer) -> None:
         self.update(queue_lines(model, timer))

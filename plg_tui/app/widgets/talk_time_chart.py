@@ -34,6 +34,13 @@ def chart_lines(
 
 
 class TalkTimeChart(Static):
+    DEFAULT_CSS = """
+    TalkTimeChart {
+        padding: 1 1;
+        height: auto;
+    }
+    """
+
     def show(self, model: SessionModel) -> None:
         """Everyone present, and anyone absent now who spoke earlier."""
         names = {p.key: p.name for p in model.people}
