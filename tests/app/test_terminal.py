@@ -153,7 +153,7 @@ def test_killed_session_resumes_paused_with_time_lost(
     assert "Grace Hopper" in text and "1/6  Check-in" in text
     lost = re.search(r"Paused on resume: (\d+):(\d\d) lost", text)
     assert lost is not None and seconds(lost) >= 1
-    assert re.search(r"✓ Ada\s+done\s+0:0\d", text)
+    assert re.search(r"✓ Ada\s+done\s+0:0\d", text), text
     terminal.keys("again", "C-q")
 
 
