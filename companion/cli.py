@@ -275,14 +275,12 @@ def group_status_lines(
     due = [m for m in due if ledger.may_send_to(m.member)]
     waiting = [m for m in due if m.kind == "pairing" and not group.partners_of(m.member)]
     counts = ledger.counts()
-    where = stage(
-        group.session1, group.session2, now, session1_held=bool(group.info.get("session1_held"))
-    )
-    if group.info.get("session2_held"):
+    where = stage(group.session1, group.session2, now, session1_held=group.info.session1_held)
+    if group.info.session2_held:
         where = "after session 2"
     lines = [
-        f"{slug}: {where} (session 1 {group.info['session1']}, session 2 "
-        f"{group.info['session2']}, {group.info['timezone']})",
+        f"{slug}: {where} (session 1 {group.info.session1}, session 2 "
+        f"{group.info.session2}, {group.info.timezone})",
         f"  sent {counts['sent']}, due now {len(due)}, upcoming {len(future)}, "
         f"failed {counts['failed']}, deferred {counts['deferred']}, "
         f"skipped {counts['skipped']}, uncertain {counts['sending']}",

@@ -108,7 +108,7 @@ class GroupDirectory:
             keys = load_operations_keys(self.home, slug)
             vault = GroupVault(self.home, keys)
             try:
-                names = {m["email"].lower(): m.get("name", "") for m in vault.members()}
+                names = {m.email.lower(): m.name for m in vault.members()}
                 info = vault.info()
             finally:
                 vault.close()

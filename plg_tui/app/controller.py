@@ -10,46 +10,38 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from plg_tui.core.modules import Phase
 from plg_tui.core.session import Person, SessionModel, default_kind, session_label
-from plg_tui.vault.entries import read_entries
-from plg_tui.vault.group import INBOX, GroupVault
+from plg_tui.vault.entries import read_journal
+from plg_tui.vault.group import GroupVault
 from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.records import GroupInfo, JournalEntry
+from plg_tui.vocabulary import CaptureKind, SessionKind, Stage
 
 Clock = Callable[[], float]
 
-CAPTURE_KINDS: dict[str, str] = {
-    "challenge": "Challenge",
-    "commitment": "Commitment (what I will practise)",
-    "reflection": "Reflection",
-    "ground_rules": "Ground rule",
-    "notes": "Facilitator's notes",
-    "parking": "Parking lot (off-topic, for later)",
+# What each capture kind is called where the app offers it, in the order it offers them.
+CAPTURE_LABELS: dict[CaptureKind, str] = {
+    CaptureKind.CHALLENGE: "Challenge",
+    CaptureKind.COMMITMENT: "Commitment (what I will practise)",
+    CaptureKind.REFLECTION: "Reflection",
+    CaptureKind.GROUND_RULES: "Ground rule",
+    CaptureKind.NOTES: "Facilitator's notes",
+    CaptureKind.PARKING: "Parking lot (off-topic, for later)",
 }
 # How a sealed item is named in a confirmation ("Sealed the commitment for Ada").
-CAPTURE_NOUNS: dict[str, str] = {
-    "challenge": "challenge",
-    "commitment": "commitment",
-    "reflection": "reflection",
-    "ground_rules": "ground rule",
-    "notes": "note",
-    "parking": "parking-lot item",
+CAPTURE_NOUNS: dict[CaptureKind, str] = {
+    CaptureKind.CHALLENGE: "challenge",
+    CaptureKind.COMMITMENT: "commitment",
+    CaptureKind.REFLECTION: "reflection",
+    CaptureKind.GROUND_RULES: "ground rule",
+    CaptureKind.NOTES: "note",
+    CaptureKind.PARKING: "parking-lot item",
 }
-# Items that belong to the whole group rather than to one member.
-GROUP_KINDS = ("notes", "parking", "ground_rules")
 # A running session is checkpointed this often, so a crash loses at most this much time.
 CHECKPOINT_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    week: str
-    received: str
-    text: str
 
 
 class SessionController:
@@ -80,7 +72,7 @@ class SessionController:
         self._captured: dict[str, set[str | None]] = {}
         self._item_count = 0
         for item in vault.items(session=kind):
-            self._captured.setdefault(item["kind"], set()).add(item["member"])
+            self._captured.setdefault(item.kind, set()).add(item.member)
             self._item_count += 1
 
     # ---- opening ------------------------------------------------------------------------
@@ -88,9 +80,9 @@ class SessionController:
     @staticmethod
     def in_progress(vault: GroupVault) -> list[str]:
         found = []
-        for kind in ("trust", "1", "2"):
+        for kind in SessionKind:
             state = vault.session_state(kind)
-            if state and state.get("stage") not in (None, "done"):
+            if state and state.get("stage") not in (None, Stage.DONE):
                 found.append(kind)
         return found
 
@@ -120,7 +112,7 @@ class SessionController:
         kind = cls.resolve_kind(vault, kind)
         info = vault.info()
         phases, title, prompts = cls._phases(home, info, kind)
-        people = [Person(m["email"], m["name"]) for m in vault.members()]
+        people = [Person(m.email, m.name) for m in vault.members()]
         state = vault.session_state(kind) if resume else None
         if state is not None:
             model = SessionModel.from_state(kind, phases, people, state, clock, wall)
@@ -136,7 +128,7 @@ class SessionController:
 
     @staticmethod
     def _phases(
-        home: Path, info: dict[str, Any], kind: str
+        home: Path, info: GroupInfo, kind: str
     ) -> tuple[tuple[Phase, ...], str, dict[str, str]]:
         """The agenda, its title, and the prompts shown with capture phases (by capture kind)."""
         from plg_tui.core.modules import load_module, load_trust_session
@@ -144,7 +136,7 @@ class SessionController:
         if kind == "trust":
             trust = load_trust_session(home)
             return trust.phases, trust.title, {}
-        module = load_module(info["module"], home)
+        module = load_module(info.module, home)
         prompts = {
             "challenge": module.challenge_prompt,
             "reflection": "\n".join(f"• {q}" for q in module.reflection_questions),
@@ -157,12 +149,12 @@ class SessionController:
     def label(self) -> str:
         return session_label(self.kind)
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> GroupInfo:
         return self.vault.info()
 
     def has_saved_progress(self) -> bool:
         state = self.vault.session_state(self.kind)
-        return bool(state) and state.get("stage") not in (None, "done", "lobby")
+        return bool(state) and state.get("stage") not in (None, Stage.DONE, Stage.LOBBY)
 
     def suggest_facilitator(self) -> str | None:
         from plg_tui.core.rotation import suggest_facilitator
@@ -183,7 +175,7 @@ class SessionController:
         altered, or not written in a session): forged words are never shown as a member's.
         """
         return [
-            (item["kind"], item["member"], self.vault.open_item(item).shown)
+            (item.kind, item.member, self.vault.open_item(item).shown)
             for item in self.vault.items(session=self.kind)
         ]
 
@@ -191,24 +183,13 @@ class SessionController:
         """A member's practice-journal entries, and the file names of entries that could not
         be opened (one damaged file hides nothing else); call only after the member agreed."""
 
-        def wanted(meta: dict[str, Any]) -> bool:
-            return str(meta.get("member") or meta.get("email") or "").lower() == member.lower()
-
-        opened = read_entries(self.home, self.vault.keys, INBOX, wanted)
-        entries = [
-            JournalEntry(
-                week=str(meta.get("week", "")),
-                received=str(meta.get("received") or meta.get("date") or ""),
-                text=text,
-            )
-            for meta, text in opened.entries
-        ]
-        return entries, [damaged.path.name for damaged in opened.damaged]
+        journal = read_journal(self.home, self.vault.keys, member)
+        return journal.entries, [damaged.path.name for damaged in journal.damaged]
 
     def vote_options(self) -> list[tuple[str, str]]:
         from plg_tui.core.modules import list_modules
 
-        current = self.info().get("module")
+        current = self.info().module
         return [(m.id, m.title) for m in list_modules(self.home) if m.id != current]
 
     # ---- changing -----------------------------------------------------------------------
@@ -229,7 +210,7 @@ class SessionController:
 
     def capture(self, kind: str, member: str | None, text: str) -> str:
         """Seal one item into the vault now; returns its id."""
-        if kind not in CAPTURE_KINDS:
+        if kind not in CAPTURE_LABELS:
             raise ValueError(f"unknown capture kind {kind!r}")
         if not text.strip():
             raise ValueError("nothing to capture")
@@ -241,7 +222,7 @@ class SessionController:
     def suggest_pairs(self) -> list[list[str]]:
         from plg_tui.core.pairing import suggest_pairs
 
-        history = [record["groups"] for record in self.vault.pairings()]
+        history = [record.groups for record in self.vault.pairings()]
         flat = [group for groups in history for group in groups]
         return [list(g) for g in suggest_pairs(self.roster_keys(), flat, self.rng)]
 
@@ -286,14 +267,14 @@ class SessionController:
     def close(self, session2_date: str | None = None) -> None:
         """Record what the close decides and mark the session held."""
         model = self.model
-        if self.kind == "1":
+        if self.kind == SessionKind.ONE:
             if model.pairs:
                 self.vault.record_pairing(model.pairs, "session")
-            if session2_date and session2_date != self.info().get("session2"):
+            if session2_date and session2_date != self.info().session2:
                 self.vault.update_info(session2=session2_date)
             model.session2_date = session2_date
             self.vault.update_info(session1_held=True)
-        elif self.kind == "2":
+        elif self.kind == SessionKind.TWO:
             self.vault.update_info(
                 session2_held=True,
                 module_rating={"count": model.rating_count, "sum": model.rating_sum},

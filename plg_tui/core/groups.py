@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from plg_tui.core.roster import (
@@ -30,6 +29,7 @@ from plg_tui.vault.keys import (
     shred_file,
 )
 from plg_tui.vault.paths import SLUG_PATTERN, checked_slug, in_use_path, seen_path
+from plg_tui.vault.records import GroupInfo, Member
 
 SLUG = SLUG_PATTERN
 MAX_CALL_LINK = 2000
@@ -79,18 +79,16 @@ def parse_local(value: str, tz: str, what: str) -> datetime:
     return naive.replace(tzinfo=ZoneInfo(tz))
 
 
-def session_times(info: dict[str, Any]) -> tuple[datetime, datetime]:
-    tz = info["timezone"]
-    return parse_local(info["session1"], tz, "session1"), parse_local(
-        info["session2"], tz, "session2"
-    )
+def session_times(info: GroupInfo) -> tuple[datetime, datetime]:
+    tz = info.timezone
+    return parse_local(info.session1, tz, "session1"), parse_local(info.session2, tz, "session2")
 
 
-def stage(info: dict[str, Any], now: datetime) -> str:
+def stage(info: GroupInfo, now: datetime) -> str:
     s1, s2 = session_times(info)
-    if info.get("session2_held") or now >= s2:
+    if info.session2_held or now >= s2:
         return "after session 2"
-    if not info.get("session1_held") and now < s1:
+    if not info.session1_held and now < s1:
         return "before session 1"
     week = min(int((now - s1).total_seconds() // (7 * 86400)) + 1, 5)
     return f"practice month, week {max(week, 1)}"
@@ -148,19 +146,17 @@ def create_group(
         keys = create_group_keys(home, spec.slug, passphrase, kdf)
         vault = GroupVault(home, keys)
         vault.write_info(
-            {
-                "slug": spec.slug,
-                "group_id": keys.group_id,
-                "module": module.id,
-                "module_title": module.title,
-                "timezone": spec.timezone,
-                "session1": spec.session1,
-                "session2": spec.session2,
-                "call_link": spec.call_link,
-                "created": now_iso(),
-                "session1_held": False,
-                "session2_held": False,
-            }
+            GroupInfo(
+                slug=spec.slug,
+                group_id=keys.group_id,
+                module=module.id,
+                module_title=module.title,
+                timezone=spec.timezone,
+                session1=spec.session1,
+                session2=spec.session2,
+                call_link=spec.call_link,
+                created=now_iso(),
+            )
         )
         vault.set_members([m.to_record() for m in members])
     except BaseException:
@@ -183,22 +179,27 @@ def repair_keys(home: Path, slug: str, passphrase: Callable[[], str]) -> None:
     repair_keyfile(home, slug, passphrase())
 
 
-def describe(vault: GroupVault, now: datetime | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class GroupDescription:
+    """What `plg group show` and `list` print: the record, its stage, roster and partners."""
+
+    info: GroupInfo
+    stage: str
+    members: list[Member]
+    pairs: list[list[str]] | None
+
+
+def describe(vault: GroupVault, now: datetime | None = None) -> GroupDescription:
     info = vault.info()
     now = now or datetime.now(UTC)
-    return {
-        **info,
-        "stage": stage(info, now),
-        "members": vault.members(),
-        "pairs": vault.current_pairs(),
-    }
+    return GroupDescription(info, stage(info, now), vault.members(), vault.current_pairs())
 
 
-def list_groups(home: Path) -> list[tuple[str, dict[str, Any] | str]]:
-    """(slug, info) per group, or (slug, error text) for one that cannot be opened."""
+def list_groups(home: Path) -> list[tuple[str, GroupDescription | str]]:
+    """(slug, description) per group, or (slug, error text) for one that cannot be opened."""
     from plg_tui.core.home import group_slugs, misnamed_group_folders
 
-    result: list[tuple[str, dict[str, Any] | str]] = []
+    result: list[tuple[str, GroupDescription | str]] = []
     for slug in group_slugs(home):
         try:
             vault = open_for_operations(home, slug)

@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from plg_tui.core.module_model import (
-    CAPTURE_KINDS,
-    PHASE_KINDS,
     REFLECTION_QUESTIONS_RANGE,
     REQUIRED_CAPTURES,
     SESSION_MINUTES,
@@ -29,6 +27,7 @@ from plg_tui.core.module_model import (
     Week,
 )
 from plg_tui.core.toml_lines import LineIndex
+from plg_tui.vocabulary import PHASE_CAPTURE_KINDS, PhaseKind
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MODULE_KEYS = frozenset(
@@ -155,19 +154,19 @@ class _Checker:
         else:
             minutes = table["minutes"]
         kind = self.text(table, "kind", field)
-        if kind and kind not in PHASE_KINDS:
+        if kind and kind not in tuple(PhaseKind):
             self.problem(
-                f"{field}.kind", f"unknown kind {kind!r}, must be one of {', '.join(PHASE_KINDS)}"
+                f"{field}.kind", f"unknown kind {kind!r}, must be one of {', '.join(PhaseKind)}"
             )
         captures: str | None = None
         if "captures" in table:
             captures = self.text(table, "captures", field) or None
-            if captures is not None and captures not in CAPTURE_KINDS:
+            if captures is not None and captures not in PHASE_CAPTURE_KINDS:
                 self.problem(
                     f"{field}.captures",
-                    f"unknown value {captures!r}, must be one of {', '.join(CAPTURE_KINDS)}",
+                    f"unknown value {captures!r}, must be one of {', '.join(PHASE_CAPTURE_KINDS)}",
                 )
-            elif captures is not None and kind == "open":
+            elif captures is not None and kind == PhaseKind.OPEN:
                 self.problem(f"{field}.captures", "only round or capture phases can capture")
         return Phase(name=name, minutes=minutes, kind=kind, script=script, captures=captures)
 

@@ -12,9 +12,6 @@ from pathlib import Path
 
 from plg_tui.errors import PlgError
 
-PHASE_KINDS = ("open", "round", "capture")
-CAPTURE_KINDS = ("challenge", "commitment", "ground_rules", "reflection", "notes")
-
 TRUST_ID = "trust-building"
 SESSION_MINUTES = 90
 WEEK_COUNT = 4

@@ -16,8 +16,6 @@ from pathlib import Path
 
 from plg_tui.core.module_checks import check_file, check_parsed, check_paths
 from plg_tui.core.module_model import (
-    CAPTURE_KINDS,
-    PHASE_KINDS,
     REFLECTION_QUESTIONS_RANGE,
     REQUIRED_CAPTURES,
     SESSION_MINUTES,
@@ -35,8 +33,6 @@ from plg_tui.core.module_model import (
 )
 
 __all__ = [
-    "CAPTURE_KINDS",
-    "PHASE_KINDS",
     "REFLECTION_QUESTIONS_RANGE",
     "REQUIRED_CAPTURES",
     "SESSION_MINUTES",

@@ -7,12 +7,13 @@ import io
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from plg_tui.errors import PlgError
+from plg_tui.vault.records import Member as MemberRecord
 
 COLUMNS = ("name", "email", "title", "level", "reports_to", "department", "timezone")
 REQUIRED = ("name", "email", "level")
@@ -42,10 +43,16 @@ class Member:
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.split() else self.name
 
-    def to_record(self) -> dict[str, object]:
-        record = asdict(self)
-        record.pop("line")
-        return record
+    def to_record(self) -> MemberRecord:
+        return MemberRecord(
+            name=self.name,
+            email=self.email,
+            level=self.level,
+            title=self.title,
+            reports_to=self.reports_to,
+            department=self.department,
+            timezone=self.timezone,
+        )
 
 
 class RosterError(PlgError):

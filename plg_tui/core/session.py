@@ -16,11 +16,11 @@ from typing import Any
 from plg_tui.core.agenda import AgendaClock, PhasePlan
 from plg_tui.core.modules import Phase
 from plg_tui.core.timers import RoundTimer
+from plg_tui.vault.records import GroupInfo
+from plg_tui.vocabulary import PhaseKind, SessionKind, Stage
 
 Clock = Callable[[], float]
 
-SESSION_KINDS = ("trust", "1", "2")
-STAGES = ("lobby", "agenda", "close", "done")
 RATING_RANGE = (1, 5)
 _STATE_VERSION = 1
 
@@ -42,23 +42,30 @@ class Person:
         return parts[0] if parts else self.name
 
 
+SESSION_LABELS = {
+    SessionKind.TRUST: "Trust-building session",
+    SessionKind.ONE: "Session 1",
+    SessionKind.TWO: "Session 2",
+}
+
+
 def session_label(kind: str) -> str:
-    return {"trust": "Trust-building session", "1": "Session 1", "2": "Session 2"}[kind]
+    return SESSION_LABELS[SessionKind(kind)]
 
 
-def default_kind(info: Mapping[str, Any], in_progress: Sequence[str] = ()) -> str | None:
+def default_kind(info: GroupInfo, in_progress: Sequence[str] = ()) -> SessionKind | None:
     """The session to run when none is named: an unfinished one first, else the next not held.
 
     The trust-building session is optional, so it is only ever chosen explicitly (or when one
     is in progress). None when both module sessions were held.
     """
-    for kind in SESSION_KINDS:
+    for kind in SessionKind:
         if kind in in_progress:
             return kind
-    if not info.get("session1_held"):
-        return "1"
-    if not info.get("session2_held"):
-        return "2"
+    if not info.session1_held:
+        return SessionKind.ONE
+    if not info.session2_held:
+        return SessionKind.TWO
     return None
 
 
@@ -73,16 +80,16 @@ class SessionModel:
         clock: Clock = time.monotonic,
         wall: Clock = time.time,
     ) -> None:
-        if kind not in SESSION_KINDS:
+        if kind not in tuple(SessionKind):
             raise ValueError(f"unknown session kind {kind!r}")
         if not phases:
             raise ValueError("a session needs at least one phase")
-        self.kind = kind
+        self.kind = SessionKind(kind)
         self.phases = tuple(phases)
         self.people = tuple(people)
         self._clock = clock
         self._wall = wall
-        self.stage = "lobby"
+        self.stage = Stage.LOBBY
         self.present: dict[str, bool] = {p.key: True for p in self.people}
         self.agreed: dict[str, bool] = {p.key: False for p in self.people}
         self.facilitator: str | None = None
@@ -154,7 +161,7 @@ class SessionModel:
         problems = self.lobby_problems()
         if problems:
             raise ValueError("; ".join(problems))
-        self.stage = "agenda"
+        self.stage = Stage.AGENDA
         self.agenda.start_session()
         self._enter_phase(0)
 
@@ -182,7 +189,7 @@ class SessionModel:
 
     def _enter_phase(self, index: int) -> None:
         phase = self.phases[index]
-        if phase.kind == "round" and index not in self.rounds:
+        if phase.kind == PhaseKind.ROUND and index not in self.rounds:
             self.rounds[index] = RoundTimer(
                 self.present_keys(), phase.minutes * 60.0, self._clock, self._wall
             )
@@ -190,7 +197,7 @@ class SessionModel:
     @property
     def round(self) -> RoundTimer | None:
         """The speaker timer of the current phase, if it is a round."""
-        if self.stage != "agenda" or self.phase.kind != "round":
+        if self.stage != Stage.AGENDA or self.phase.kind != PhaseKind.ROUND:
             return None
         return self.rounds.get(self.phase_index)
 
@@ -198,16 +205,16 @@ class SessionModel:
         timer = self.rounds.get(self.phase_index)
         if timer is not None:
             timer.pause()
-        self.stage = "close"
+        self.stage = Stage.CLOSE
 
     def back_to_agenda(self) -> None:
-        self.stage = "agenda"
+        self.stage = Stage.AGENDA
 
     def finish(self) -> None:
         for timer in self.rounds.values():
             timer.pause()
         self.agenda.end_session()
-        self.stage = "done"
+        self.stage = Stage.DONE
 
     def talk_time(self) -> dict[str, float]:
         """Seconds each member spoke, summed over every round of the session."""
@@ -273,10 +280,10 @@ class SessionModel:
         try:
             if state["version"] != _STATE_VERSION:
                 raise SessionStateError("saved session state has an unknown version")
-            if state["stage"] not in STAGES:
+            if state["stage"] not in tuple(Stage):
                 raise SessionStateError("saved session state has an unknown stage")
             known = {p.key for p in model.people}
-            model.stage = str(state["stage"])
+            model.stage = Stage(state["stage"])
             model.present = {k: bool(v) for k, v in state["present"].items() if k in known}
             model.agreed = {k: bool(v) for k, v in state["agreed"].items() if k in known}
             for key in known:

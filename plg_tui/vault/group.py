@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,14 @@ from plg_tui.vault.errors import DamagedFile, VaultError
 from plg_tui.vault.generations import SeenGenerations
 from plg_tui.vault.keys import GroupKeys
 from plg_tui.vault.paths import group_dir, seen_path
+from plg_tui.vault.records import (
+    GROUP_INFO_FIELDS,
+    GroupInfo,
+    Member,
+    Pairing,
+    RecordError,
+    SealedItem,
+)
 from plg_tui.vault.sealed import (
     OpenedItem,
     entry_context,
@@ -66,7 +74,10 @@ class GroupVault:
         self.db.close()
 
     # -- the group record -------------------------------------------------------------
-    def info(self) -> dict[str, Any]:
+    def _damaged(self, what: str, err: RecordError) -> DamagedFile:
+        return DamagedFile(self.dir / GROUP_DB, f"{what}: {err}")
+
+    def info(self) -> GroupInfo:
         docs = self.db.table("group").all()
         if not docs:
             if not (self.dir / GROUP_DB).exists():
@@ -75,23 +86,33 @@ class GroupVault:
                     "(nothing was written)"
                 )
             raise DamagedFile(self.dir / GROUP_DB, "no group record")
-        return dict(docs[0])
+        try:
+            return GroupInfo.from_record(docs[0])
+        except RecordError as err:
+            raise self._damaged("the group record", err) from None
 
-    def write_info(self, info: dict[str, Any]) -> None:
+    def write_info(self, info: GroupInfo) -> None:
         table = self.db.table("group")
         table.truncate()
-        table.insert(info)
+        table.insert(info.to_record())
 
     def update_info(self, **fields: Any) -> None:
+        """Change some fields of the group record; a name GroupInfo lacks is a TypeError."""
+        unknown = sorted(set(fields) - GROUP_INFO_FIELDS)
+        if unknown:
+            raise TypeError(f"GroupInfo has no field {', '.join(unknown)}")
         self.db.table("group").update(fields)
 
-    def members(self) -> list[dict[str, Any]]:
-        return [dict(m) for m in self.db.table("members").all()]
+    def members(self) -> list[Member]:
+        try:
+            return [Member.from_record(m) for m in self.db.table("members").all()]
+        except RecordError as err:
+            raise self._damaged("a member record", err) from None
 
-    def set_members(self, members: list[dict[str, Any]]) -> None:
+    def set_members(self, members: list[Member]) -> None:
         table = self.db.table("members")
         table.truncate()
-        table.insert_multiple(members)
+        table.insert_multiple([m.to_record() for m in members])
 
     # -- sealed confidential items ------------------------------------------------------
     def add_item(
@@ -100,9 +121,9 @@ class GroupVault:
         """Seal `text`, tag it as written in a session, and store it at once; returns the id."""
         item = {
             "id": uuid.uuid4().hex,
-            "kind": kind,
+            "kind": str(kind),
             "member": member,
-            "session": session,
+            "session": None if session is None else str(session),
             "created": now_iso(),
         }
         context = item_context(self.keys.group_id, item)
@@ -111,39 +132,42 @@ class GroupVault:
         self.db.table("items").insert(
             {**item, "sealed": crypto.b64e(sealed), "auth": crypto.b64e(tag)}
         )
-        return item["id"]
+        return str(item["id"])
 
-    def items(self, kind: str | None = None, session: str | None = None) -> list[dict[str, Any]]:
-        found = self.db.table("items").all()
+    def items(self, kind: str | None = None, session: str | None = None) -> list[SealedItem]:
+        found = [SealedItem.from_record(i) for i in self.db.table("items").all()]
         return [
-            dict(i)
+            i
             for i in found
-            if (kind is None or i["kind"] == kind) and (session is None or i["session"] == session)
+            if (kind is None or i.kind == kind) and (session is None or i.session == session)
         ]
 
-    def open_item(self, item: dict[str, Any]) -> OpenedItem:
+    def open_item(self, item: SealedItem) -> OpenedItem:
         """The item's text and how far it can be trusted; damaged or moved items never raise."""
-        return open_session_item(self.keys, item)
+        return open_session_item(self.keys, item.to_record())
 
     # -- pairings, sessions, facilitation history -----------------------------------------
-    def pairings(self) -> list[dict[str, Any]]:
-        return [dict(p) for p in self.db.table("pairings").all()]
+    def pairings(self) -> list[Pairing]:
+        try:
+            return [Pairing.from_record(p) for p in self.db.table("pairings").all()]
+        except RecordError as err:
+            raise self._damaged("a pairing record", err) from None
 
     def current_pairs(self) -> list[list[str]] | None:
         records = self.pairings()
-        return records[-1]["groups"] if records else None
+        return records[-1].groups if records else None
 
     def record_pairing(self, groups: list[list[str]], source: str) -> None:
-        self.db.table("pairings").insert(
-            {"created": now_iso(), "groups": [list(g) for g in groups], "source": source}
-        )
+        pairing = Pairing(created=now_iso(), groups=[list(g) for g in groups], source=source)
+        self.db.table("pairings").insert(pairing.to_record())
 
     def session_state(self, kind: str) -> dict[str, Any] | None:
-        found = self.db.table("sessions").get(Query().kind == kind)
-        return dict(found) if found else None
+        """The saved state of a session (`SessionModel.to_state`), or None."""
+        found = self.db.table("sessions").get(Query().kind == str(kind))
+        return dict(found) if isinstance(found, Mapping) else None
 
     def save_session_state(self, kind: str, state: dict[str, Any]) -> None:
-        self.db.table("sessions").upsert({**state, "kind": kind}, Query().kind == kind)
+        self.db.table("sessions").upsert({**state, "kind": str(kind)}, Query().kind == str(kind))
 
     def facilitations(self) -> list[tuple[str, str]]:
         return [(f["at"], f["member"]) for f in self.db.table("facilitations").all()]

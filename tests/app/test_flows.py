@@ -142,7 +142,7 @@ async def test_capture_is_sealed_into_the_vault_at_once(make_app, group, open_va
         await pilot.pause()
         vault = open_vault()
         items = vault.items(kind="challenge", session="1")
-        assert len(items) == 1 and items[0]["member"] == EMAILS[0]
+        assert len(items) == 1 and items[0].member == EMAILS[0]
         opened = vault.open_item(items[0])
         assert opened.text == marker and opened.warning is None
         raw = (group / "groups" / "team" / "group.db").read_bytes()
@@ -157,7 +157,7 @@ async def test_capture_is_sealed_into_the_vault_at_once(make_app, group, open_va
         await pilot.press("enter", "escape")
         await pilot.pause()
     parked = open_vault().items(kind="parking")
-    assert len(parked) == 1 and parked[0]["member"] is None
+    assert len(parked) == 1 and parked[0].member is None
     raw = (group / "groups" / "team" / "group.db").read_bytes()
     assert b"MARKER" not in raw
 
@@ -187,8 +187,8 @@ async def test_close_of_session_1_records_pairs_date_and_held(make_app, open_vau
         await pilot.pause()
     vault = open_vault()
     info = vault.info()
-    assert info["session1_held"] is True and info["session2"] == "2026-12-30T15:00"
-    assert vault.pairings()[-1]["source"] == "session"
+    assert info.session1_held is True and info.session2 == "2026-12-30T15:00"
+    assert vault.pairings()[-1].source == "session"
     assert vault.current_pairs() == [[EMAILS[0], EMAILS[3]], [EMAILS[1], EMAILS[2], EMAILS[4]]]
     assert vault.session_state("1")["stage"] == "done"
 
@@ -276,10 +276,10 @@ async def test_session_2_journal_needs_confirmation_rating_and_vote(
         await pilot.pause()
     vault = open_vault()
     info = vault.info()
-    assert info["session2_held"] is True
-    assert info["module_rating"] == {"count": 3, "sum": 14}
-    assert sum(info["next_topic_votes"].values()) == 3
-    assert len(info["next_topic_votes"]) == 2
+    assert info.session2_held is True
+    assert info.module_rating == {"count": 3, "sum": 14}
+    assert sum(info.next_topic_votes.values()) == 3
+    assert len(info.next_topic_votes) == 2
     saved = vault.session_state("2")
     assert saved["ratings"] == {"count": 3, "sum": 14}
     assert all(email not in str(saved["ratings"]) for email in EMAILS)
@@ -313,7 +313,7 @@ async def test_trust_session_ground_rules_and_close(make_app, group, open_vault)
         await pilot.press("f")
         await pilot.pause()
     vault = open_vault()
-    assert vault.info()["trust_held"] is True
+    assert vault.info().trust_held is True
     assert len(vault.items(kind="ground_rules", session="trust")) == 2
     assert b"RULE-" not in (group / "groups" / "team" / "group.db").read_bytes()
 

@@ -8,6 +8,7 @@ ESC sequence to the facilitator's terminal. This walks every screen with such a 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,7 @@ def group(make_group, tmp_path: Path) -> Path:
     (home / "modules" / "hostile-feedback.toml").write_text(text, encoding="utf-8")
     vault.update_info(module="hostile-feedback", module_title=MODULE_TITLE)
     members = vault.members()
-    members[4]["name"] = ESC_NAME
+    members[4] = replace(members[4], name=ESC_NAME)
     vault.set_members(members)
     vault.close()
     return home

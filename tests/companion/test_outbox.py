@@ -318,7 +318,7 @@ def test_session1_held_early_in_the_session_app_starts_the_month_then(group_home
         session2=(recorded + timedelta(days=28)).strftime("%Y-%m-%dT%H:%M"),
     )
     vault.record_pairing(PAIRS, "session")
-    closed_at = datetime.fromisoformat(vault.pairings()[-1]["created"])
+    closed_at = datetime.fromisoformat(vault.pairings()[-1].created)
     vault.update_info(session1_held=True)
     vault.close()
     run_at(group_home, closed_at + timedelta(hours=30))

@@ -13,6 +13,7 @@ from plg_tui.core.session import (
     SessionStateError,
     default_kind,
 )
+from plg_tui.vault.records import GroupInfo
 from tests.fakeclock import FakeClock
 
 PEOPLE = [
@@ -149,4 +150,6 @@ def test_ratings_are_an_anonymous_aggregate(clock):
     ],
 )
 def test_default_kind(info, in_progress, expected):
-    assert default_kind(info, in_progress) == expected
+    record = {"module": "m", "session1": "2026-01-01T10:00", "session2": "2026-02-01T10:00"}
+    group = GroupInfo.from_record({**record, **info})
+    assert default_kind(group, in_progress) == expected

@@ -317,10 +317,10 @@ def test_a_whole_programme_with_faults(
     keys = unlock(home, SLUG, PASSPHRASE)
     vault = GroupVault(home, keys)
     info = vault.info()
-    findings.expect(info["session1_held"] is True, "session 1 was not recorded as held")
+    findings.expect(info.session1_held is True, "session 1 was not recorded as held")
     findings.expect(
-        info["session2"] == SESSION2.strftime("%Y-%m-%dT%H:%M"),
-        f"session 2 date not confirmed: {info['session2']}",
+        info.session2 == SESSION2.strftime("%Y-%m-%dT%H:%M"),
+        f"session 2 date not confirmed: {info.session2}",
     )
     findings.expect(
         len(vault.items(kind="challenge", session="1")) == 4
@@ -553,17 +553,17 @@ def test_a_whole_programme_with_faults(
     )
 
     # -- journal -----------------------------------------------------------------------------
-    from plg_tui.cli.journal import journal_entries
+    from plg_tui.vault.entries import read_journal
 
-    vault = GroupVault(home, keys)
-    entries = journal_entries(vault)
-    vault.close()
+    journal = read_journal(home, keys)
+    findings.expect(not journal.damaged, f"damaged journal entries: {journal.damaged!r}")
+    entries = journal.entries
     genuine = [r for r in mail.sent if r.kind == "genuine"]
     for reply in genuine:
         matching = [
-            (meta, text)
-            for meta, text in entries
-            if meta.get("member") == reply.member and meta.get("week") == reply.week
+            (entry, entry.text)
+            for entry in entries
+            if entry.member == reply.member and entry.week == reply.week
         ]
         findings.expect(
             len(matching) == 1 and matching[0][1].strip() == reply.text.strip(),

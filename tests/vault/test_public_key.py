@@ -61,11 +61,13 @@ def test_a_swapped_keyring_header_public_key_is_ignored(make_group, data_home):
     vault = GroupVault(data_home, keys)
     item_id = vault.add_item("challenge", "what only the group may read")
     [item] = vault.items("challenge")
-    assert item["id"] == item_id
+    assert item.id == item_id
     assert vault.open_item(item).text == "what only the group may read"
     with pytest.raises(crypto.DecryptError):
         crypto.open_sealed(
-            attacker_private, item_context(keys.group_id, item), crypto.b64d(item["sealed"])
+            attacker_private,
+            item_context(keys.group_id, item.to_record()),
+            crypto.b64d(item.sealed),
         )
     vault.close()
 

@@ -96,7 +96,7 @@ def test_after_a_rekey_an_old_keyring_copy_opens_nothing_new(
         unlock(data_home, "team", OLD)
     vault = GroupVault(data_home, unlock(data_home, "team", NEW))
     item_id = vault.add_item("challenge", "after the re-key", member=ADA)
-    [after] = [i for i in vault.items() if i["id"] == item_id]
+    [after] = [i for i in vault.items() if i.id == item_id]
     vault.close()
     ops = load_operations_keys(data_home, "team")
     write_sealed_entry(data_home, ops, INBOX, "e2", {"member": ADA, "week": 2}, "journal after")
@@ -105,7 +105,7 @@ def test_after_a_rekey_an_old_keyring_copy_opens_nothing_new(
     shutil.copy2(old_ring, keyring_path(data_home, "team"))
     stale = _open_keyring(data_home, "team", OLD)
     with pytest.raises(crypto.DecryptError):
-        stale.open(item_context(stale.group_id, after), crypto.b64d(after["sealed"]))
+        stale.open(item_context(stale.group_id, after.to_record()), crypto.b64d(after.sealed))
     with pytest.raises(DamagedFile):  # nor any entry's metadata (new operations key)
         list(iter_entries(data_home, stale, INBOX))
     # a reply to an email sent before the re-key still routes

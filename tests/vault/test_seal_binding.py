@@ -76,7 +76,7 @@ def test_a_genuine_session_item_opens_unflagged(ada_challenge: Path) -> None:
     opened = vault.open_item(item)
     assert (opened.text, opened.standing, opened.warning) == (ADA_WORDS, Standing.SESSION, None)
     assert opened.shown == ADA_WORDS
-    assert crypto.b64d(item["sealed"])[0] == crypto.SEAL_VERSION == 2
+    assert crypto.b64d(item.sealed)[0] == crypto.SEAL_VERSION == 2
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_an_item_forged_with_the_key_file_opens_flagged_as_not_from_a_session(
     auth = {
         "no tag": None,
         "random tag": crypto.b64e(os.urandom(32)),
-        "tag copied from a genuine item": genuine["auth"],
+        "tag copied from a genuine item": genuine.auth,
     }[how]
     forge(ada_challenge, kind, "I resign, effective today", auth, member=ADA)
     vault = reopened(ada_challenge)

@@ -49,10 +49,10 @@ def test_round_trip_operations_and_sealed(make_group, data_home):
 
     keys = unlock(data_home, "team", PASS)
     reopened = GroupVault(data_home, keys)
-    assert reopened.info()["module"] == "giving-feedback"
-    assert {m["email"] for m in reopened.members()} >= {"ada@example.org", "grace@example.org"}
+    assert reopened.info().module == "giving-feedback"
+    assert {m.email for m in reopened.members()} >= {"ada@example.org", "grace@example.org"}
     [stored] = reopened.items("challenge")
-    assert stored["id"] == item
+    assert stored.id == item
     assert reopened.open_item(stored).text == "I avoid telling Sam his code reviews hurt"
 
 
@@ -65,9 +65,11 @@ def test_operations_key_alone_cannot_open_sealed_items(make_group, data_home):
     with pytest.raises(PermissionError):
         ops.open_item(item)
     # Nor does treating the operations key itself as the private key work.
-    blob = crypto.b64d(item["sealed"])
+    blob = crypto.b64d(item.sealed)
     with pytest.raises(DecryptError):
-        crypto.open_sealed(ops.keys.ops_key, item_context(ops.keys.group_id, item), blob)
+        crypto.open_sealed(
+            ops.keys.ops_key, item_context(ops.keys.group_id, item.to_record()), blob
+        )
 
 
 def test_sealed_item_is_bound_to_group_and_item_id(make_group, data_home):

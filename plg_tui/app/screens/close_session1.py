@@ -50,11 +50,9 @@ class CloseSession1Screen(SessionScreen):
         if not model.pairs:
             model.pairs = controller.suggest_pairs()
             controller.save()
-        date = model.session2_date or info.get("session2", "")
+        date = model.session2_date or info.session2
         self.query_one("#date-input", Input).value = date
-        self.query_one("#date-status", Label).update(
-            plain(f"time zone {info.get('timezone', 'UTC')}")
-        )
+        self.query_one("#date-status", Label).update(plain(f"time zone {info.timezone}"))
         self.query_one("#pairs-input", Input).display = False
         self._show_pairs()
         self.tick()
@@ -112,15 +110,13 @@ class CloseSession1Screen(SessionScreen):
         value = self.query_one("#date-input", Input).value.strip()
         status = self.query_one("#date-status", Label)
         try:
-            parse_local(value, info.get("timezone", "UTC"), "session 2")
+            parse_local(value, info.timezone, "session 2")
         except GroupError as error:
             status.update(plain(str(error)))
             return False
         self.controller.model.session2_date = value
         self.controller.save()
-        status.update(
-            plain(f"✓ session 2 on {value.replace('T', ' ')} ({info.get('timezone', 'UTC')})")
-        )
+        status.update(plain(f"✓ session 2 on {value.replace('T', ' ')} ({info.timezone})"))
         return True
 
     def action_finish(self) -> None:
