@@ -43,17 +43,12 @@ from companion.schedule import (
 )
 from companion.settings import ConfigError, load_schedule_settings
 from plg_tui.core.groups import GroupError
-from plg_tui.core.home import (
-    SettingsError,
-    group_slugs,
-    load_settings,
-    misnamed_group_folders,
-    resolve_home,
-)
+from plg_tui.core.home import group_slugs, misnamed_group_folders, resolve_home
 from plg_tui.core.modules import ModuleError
 from plg_tui.core.safe_text import printable
+from plg_tui.core.settings import SettingsError, load_settings
 from plg_tui.vault.errors import VaultError
-from plg_tui.vault.group import QUARANTINE, group_dir
+from plg_tui.vault.paths import QUARANTINE, DataHome
 
 PROG = "plg-companion"
 INBOUND_MODULE = "companion.cli_inbound"
@@ -251,7 +246,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _quarantine_lines(home: Path, slug: str, ledger: Ledger) -> list[str]:
-    folder = group_dir(home, slug) / QUARANTINE
+    folder = DataHome(home).group(slug).entries(QUARANTINE)
     held = len(list(folder.glob("*.entry"))) if folder.is_dir() else 0
     dropped = int(ledger.counters.get("quarantine_dropped", 0))
     lines = [f"  quarantine: {held} held (plg-companion quarantine {slug})"] if held else []

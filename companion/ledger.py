@@ -28,8 +28,9 @@ from typing import Any
 
 from plg_tui.vault import crypto
 from plg_tui.vault.atomic import exclusive_lock
-from plg_tui.vault.group import LEDGER_DB, group_dir, now_iso, seen_generations
+from plg_tui.vault.group import now_iso, seen_generations
 from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.paths import LEDGER_DB, DataHome
 from plg_tui.vault.storage import EncryptedStorage
 
 MESSAGE_STATES = ("sending", "sent", "failed", "deferred", "skipped")
@@ -40,11 +41,11 @@ class LedgerBusy(Exception):
 
 
 def ledger_path(home: Path, slug: str) -> Path:
-    return group_dir(home, slug) / LEDGER_DB
+    return DataHome(home).group(slug).ledger_db
 
 
 def handover_log_path(home: Path, slug: str) -> Path:
-    return group_dir(home, slug) / "ledger.wal"
+    return DataHome(home).group(slug).ledger_wal
 
 
 class HandoverLog:

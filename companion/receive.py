@@ -62,7 +62,8 @@ from companion.routing import RECIPIENT_HEADERS, THREAD_HEADERS, Group, GroupDir
 from companion.settings import QuarantineLimits
 from plg_tui.core.safe_text import printable
 from plg_tui.vault.errors import DiskWriteError
-from plg_tui.vault.group import INBOX, QUARANTINE, group_dir, write_sealed_entry
+from plg_tui.vault.group import write_sealed_entry
+from plg_tui.vault.paths import INBOX, QUARANTINE, DataHome
 
 __all__ = [
     "DEFAULT_LEDGER_TIMEOUT",
@@ -262,7 +263,7 @@ class Ingester:
     ) -> Outcome:
         kept_raw = raw[:MAX_QUARANTINED_BYTES]
         entry_id = quarantine_id_for(kept_raw, group_id=group.keys.group_id)
-        path = group_dir(self.home, group.slug) / QUARANTINE / f"{entry_id}.entry"
+        path = DataHome(self.home).group(group.slug).entries(QUARANTINE) / f"{entry_id}.entry"
         if path.exists():  # read again after a run that died before deleting it
             return Outcome("quarantined", reason, group.slug, None, None, entry_id)
         use = self._quarantine_room(group, len(kept_raw))
@@ -290,7 +291,7 @@ class Ingester:
         """The group's quarantine use if one more message of `size` bytes fits, else None."""
         use = self._quarantine_use.get(group.slug)
         if use is None:
-            folder = group_dir(self.home, group.slug) / QUARANTINE
+            folder = DataHome(self.home).group(group.slug).entries(QUARANTINE)
             files = list(folder.glob("*.entry")) if folder.is_dir() else []
             use = _QuarantineUse(len(files), sum(_size(f) for f in files))
             self._quarantine_use[group.slug] = use

@@ -52,10 +52,10 @@ def cmd_journal(args: argparse.Namespace) -> int:
     from plg_tui.vault.entries import read_journal
     from plg_tui.vault.group import GroupVault
     from plg_tui.vault.keys import unlock
-    from plg_tui.vault.paths import group_dir
+    from plg_tui.vault.paths import DataHome
 
     home = resolve_home(args.home)
-    if not group_dir(home, args.slug).exists():
+    if not DataHome(home).group(args.slug).folder.exists():
         raise GroupError(f"no group '{args.slug}' in {home} (see: plg group list)")
     passphrase = get_passphrase(args.passphrase_file)
     keys = unlock(home, args.slug, passphrase)

@@ -17,18 +17,16 @@ from plg_tui.core.roster import (
 )
 from plg_tui.errors import PlgError
 from plg_tui.vault.errors import VaultError
-from plg_tui.vault.group import GroupVault, group_dir, now_iso, remove_tree
+from plg_tui.vault.group import GroupVault, now_iso, remove_tree
 from plg_tui.vault.keys import (
     DEFAULT_KDF,
     KdfParams,
     create_group_keys,
-    keyfile_path,
-    keyring_path,
     load_operations_keys,
     repair_keyfile,
     shred_file,
 )
-from plg_tui.vault.paths import SLUG_PATTERN, checked_slug, in_use_path, seen_path
+from plg_tui.vault.paths import SLUG_PATTERN, DataHome, checked_slug
 from plg_tui.vault.records import GroupInfo, Member
 
 SLUG = SLUG_PATTERN
@@ -106,7 +104,10 @@ def create_group(
 
     problems: list[str] = []
     checked_slug(spec.slug)
-    if group_dir(home, spec.slug).exists() or keyfile_path(home, spec.slug).exists():
+    if (
+        DataHome(home).group(spec.slug).folder.exists()
+        or DataHome(home).group(spec.slug).key_file.exists()
+    ):
         raise GroupError(f"group '{spec.slug}' already exists in {home}")
     if not valid_timezone(spec.timezone):
         raise GroupError(
@@ -167,14 +168,14 @@ def create_group(
 
 def open_for_operations(home: Path, slug: str) -> GroupVault:
     """Open group.db with the key file (no passphrase): roster, dates, stage; nothing sealed."""
-    if not group_dir(home, slug).exists():
+    if not DataHome(home).group(slug).folder.exists():
         raise GroupError(f"no group '{slug}' in {home} (see: plg group list)")
     return GroupVault(home, load_operations_keys(home, slug))
 
 
 def repair_keys(home: Path, slug: str, passphrase: Callable[[], str]) -> None:
     """Rewrite keys/<slug>.key from the keyring, after asking for the passphrase."""
-    if not group_dir(home, slug).exists():
+    if not DataHome(home).group(slug).folder.exists():
         raise GroupError(f"no group '{slug}' in {home} (see: plg group list)")
     repair_keyfile(home, slug, passphrase())
 
@@ -212,11 +213,11 @@ def list_groups(home: Path) -> list[tuple[str, GroupDescription | str]]:
 
 
 def _remove_group_files(home: Path, slug: str) -> None:
-    seen = seen_path(home, slug)
-    for path in [keyfile_path(home, slug), keyring_path(home, slug), seen]:
+    files = DataHome(home).group(slug)
+    for path in [files.key_file, files.keyring, files.seen]:
         shred_file(path)
-    remove_tree(group_dir(home, slug))
-    for lock in [in_use_path(home, slug), Path(f"{seen}.lock")]:
+    remove_tree(files.folder)
+    for lock in [files.in_use, files.seen_lock]:
         lock.unlink(missing_ok=True)
 
 
@@ -230,11 +231,8 @@ def check_purgeable(home: Path, slug: str) -> None:
     Purge deletes recursively and overwrites key files, so a link must never lead it
     elsewhere: the group folder, its keyring and its key file must be what they seem.
     """
-    folder, ring, keyfile = (
-        group_dir(home, slug),
-        keyring_path(home, slug),
-        keyfile_path(home, slug),
-    )
+    files = DataHome(home).group(slug)
+    folder, ring, keyfile = files.folder, files.keyring, files.key_file
     refuse = f"refusing to purge '{slug}'"
     for path, kind in ((folder, "folder"), (ring, "file"), (keyfile, "file")):
         if path.is_symlink():

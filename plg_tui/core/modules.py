@@ -31,6 +31,7 @@ from plg_tui.core.module_model import (
     TrustSession,
     Week,
 )
+from plg_tui.vault.paths import DataHome
 
 __all__ = [
     "REFLECTION_QUESTIONS_RANGE",
@@ -72,7 +73,7 @@ def module_dirs(home: Path | None = None) -> list[Path]:
     """Directories to read modules from, bundled first, then ``<home>/modules`` if present."""
     dirs = [bundled_modules_dir()]
     if home is not None:
-        own = Path(home) / "modules"
+        own = DataHome(Path(home)).modules_folder
         if own.is_dir():
             dirs.append(own)
     return dirs

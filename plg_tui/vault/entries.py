@@ -15,9 +15,9 @@ from typing import Any
 
 from plg_tui.vault.crypto import DecryptError
 from plg_tui.vault.errors import VaultError
-from plg_tui.vault.group import INBOX, open_entry
+from plg_tui.vault.group import open_entry
 from plg_tui.vault.keys import GroupKeys
-from plg_tui.vault.paths import group_dir
+from plg_tui.vault.paths import INBOX, DataHome
 from plg_tui.vault.records import JournalEntry, entry_member
 from plg_tui.vault.storage import decode_file
 
@@ -54,7 +54,7 @@ def read_entries(
     since nobody can tell whose it was.
     """
     opened = OpenedEntries()
-    folder = group_dir(home, keys.slug) / folder_name
+    folder = DataHome(home).group(keys.slug).entries(folder_name)
     if not folder.is_dir():
         return opened
     for path in sorted(folder.glob("*.entry")):

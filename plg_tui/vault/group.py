@@ -19,7 +19,7 @@ from plg_tui.vault.crypto import DecryptError
 from plg_tui.vault.errors import DamagedFile, VaultError
 from plg_tui.vault.generations import SeenGenerations
 from plg_tui.vault.keys import GroupKeys
-from plg_tui.vault.paths import group_dir, seen_path
+from plg_tui.vault.paths import GROUP_DB, DataHome
 from plg_tui.vault.records import (
     GROUP_INFO_FIELDS,
     GroupInfo,
@@ -37,14 +37,9 @@ from plg_tui.vault.sealed import (
 )
 from plg_tui.vault.storage import decode_file, encode_file, open_db
 
-GROUP_DB = "group.db"
-LEDGER_DB = "ledger.db"
-INBOX = "inbox"
-QUARANTINE = "quarantine"
-
 
 def seen_generations(home: Path, keys: GroupKeys) -> SeenGenerations:
-    return SeenGenerations(seen_path(home, keys.slug), keys.ops_key, keys.group_id)
+    return SeenGenerations(DataHome(home).group(keys.slug).seen, keys.ops_key, keys.group_id)
 
 
 def now_iso() -> str:
@@ -61,9 +56,10 @@ class GroupVault:
     def __init__(self, home: Path, keys: GroupKeys) -> None:
         self.home = home
         self.keys = keys
-        self.dir = group_dir(home, keys.slug)
+        self.files = DataHome(home).group(keys.slug)
+        self.dir = self.files.folder
         self.db: TinyDB = open_db(
-            self.dir / GROUP_DB, keys.ops_key, keys.group_id, GROUP_DB, seen_generations(home, keys)
+            self.files.group_db, keys.ops_key, keys.group_id, GROUP_DB, seen_generations(home, keys)
         )
 
     @property
@@ -75,17 +71,17 @@ class GroupVault:
 
     # -- the group record -------------------------------------------------------------
     def _damaged(self, what: str, err: RecordError) -> DamagedFile:
-        return DamagedFile(self.dir / GROUP_DB, f"{what}: {err}")
+        return DamagedFile(self.files.group_db, f"{what}: {err}")
 
     def info(self) -> GroupInfo:
         docs = self.db.table("group").all()
         if not docs:
-            if not (self.dir / GROUP_DB).exists():
+            if not (self.files.group_db).exists():
                 raise VaultError(
-                    f"{self.dir / GROUP_DB} is missing; restore it from a backup "
+                    f"{self.files.group_db} is missing; restore it from a backup "
                     "(nothing was written)"
                 )
-            raise DamagedFile(self.dir / GROUP_DB, "no group record")
+            raise DamagedFile(self.files.group_db, "no group record")
         try:
             return GroupInfo.from_record(docs[0])
         except RecordError as err:
@@ -195,7 +191,7 @@ def write_sealed_entry(
     The metadata (member, week, times, hashes) is encrypted under the operations key, the
     text is sealed to the group's public key: the companion can write it, never read it back.
     """
-    folder = group_dir(home, keys.slug) / folder_name
+    folder = DataHome(home).group(keys.slug).entries(folder_name)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = _inbox_file(folder, entry_id)
     if path.exists():
@@ -209,7 +205,7 @@ def write_sealed_entry(
 
 def iter_entries(home: Path, keys: GroupKeys, folder_name: str) -> Iterator[dict[str, Any]]:
     """Entry metadata (with the sealed text still sealed), in file-name order."""
-    folder = group_dir(home, keys.slug) / folder_name
+    folder = DataHome(home).group(keys.slug).entries(folder_name)
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.entry")):

@@ -34,7 +34,7 @@ from plg_tui.vault.errors import (
     UnknownFormat,
     WrongPassphrase,
 )
-from plg_tui.vault.paths import KEYRING_LABEL, keyfile_path, keyring_path, seen_path
+from plg_tui.vault.paths import KEYRING_LABEL, DataHome
 from plg_tui.vault.staging import finish_pending, hold_in_use
 from plg_tui.vault.storage import encode_file, read_header
 
@@ -174,16 +174,16 @@ def create_group_keys(
 ) -> GroupKeys:
     private_key, public_key = crypto.new_keypair()
     keys = GroupKeys(slug, str(uuid.uuid4()), crypto.random_key(), public_key, private_key)
-    ring = keyring_path(home, slug)
-    ring.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    seen_path(home, slug).unlink(missing_ok=True)  # a purged namesake's, under another key
-    atomic_write(ring, keyring_bytes(keys, passphrase, kdf))
-    _write_keyfile(keyfile_path(home, slug), keys)
+    files = DataHome(home).group(slug)
+    files.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    files.seen.unlink(missing_ok=True)  # a purged namesake's, under another key
+    atomic_write(files.keyring, keyring_bytes(keys, passphrase, kdf))
+    _write_keyfile(files.key_file, keys)
     return keys
 
 
 def read_keyring(home: Path, slug: str) -> tuple[dict, dict]:
-    path = keyring_path(home, slug)
+    path = DataHome(home).group(slug).keyring
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -207,7 +207,7 @@ def _open_keyring(home: Path, slug: str, passphrase: str) -> GroupKeys:
     """The keys the keyring holds; the public key derived from the private key, never read."""
     header, wrapped = read_keyring(home, slug)
     group_id = header["group"]
-    path = keyring_path(home, slug)
+    path = DataHome(home).group(slug).keyring
     try:
         salt = crypto.b64d(header["salt"])
         problem = crypto.kdf_problem(header["kdf"], salt)
@@ -255,7 +255,7 @@ def _since(path: Path) -> str:
 
 def _verify_keyfile(home: Path, keys: GroupKeys) -> None:
     """Refuse to go on when the companion's copy of the keys differs from the keyring's."""
-    path = keyfile_path(home, keys.slug)
+    path = DataHome(home).group(keys.slug).key_file
     if not path.exists():
         return  # nothing can be sealed with a missing file; the companion reports it
     try:
@@ -297,15 +297,15 @@ def repair_keyfile(home: Path, slug: str, passphrase: str) -> GroupKeys:
     """Rewrite keys/<slug>.key from the keyring (the passphrase proves who asks)."""
     hold_in_use(home, slug)
     finish_pending(home, slug)
-    with exclusive_lock(keyring_path(home, slug)):
+    with exclusive_lock(DataHome(home).group(slug).keyring):
         keys = _open_keyring(home, slug, passphrase)
-        _write_keyfile(keyfile_path(home, slug), keys)
+        _write_keyfile(DataHome(home).group(slug).key_file, keys)
     return keys
 
 
 def load_operations_keys(home: Path, slug: str) -> GroupKeys:
     """The unattended path: the operations key from keys/<slug>.key, never the private key."""
-    path = keyfile_path(home, slug)
+    path = DataHome(home).group(slug).key_file
     hold_in_use(home, slug)
     finish_pending(home, slug)
     try:
@@ -334,7 +334,7 @@ def load_operations_keys(home: Path, slug: str) -> GroupKeys:
 def change_passphrase(
     home: Path, slug: str, old: str, new: str, kdf: KdfParams = DEFAULT_KDF
 ) -> None:
-    ring = keyring_path(home, slug)
+    ring = DataHome(home).group(slug).keyring
     finish_pending(home, slug)
     with exclusive_lock(ring):
         keys = _open_keyring(home, slug, old)

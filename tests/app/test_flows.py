@@ -238,7 +238,8 @@ async def test_close_talk_time_chart_shows_each_member(make_app, clock):
 async def test_session_2_journal_needs_confirmation_rating_and_vote(
     make_app, group, keys, open_vault
 ):
-    from plg_tui.vault.group import INBOX, write_sealed_entry
+    from plg_tui.vault.group import write_sealed_entry
+    from plg_tui.vault.paths import INBOX
 
     write_sealed_entry(
         group, keys, INBOX, "e1", {"member": EMAILS[0], "week": 2}, "JOURNAL-ada-week-2"
@@ -461,7 +462,7 @@ async def test_phase_title_counts_down_and_then_says_over(make_app, clock):
 
 async def test_keys_remapped_from_settings(make_app, clock, group):
     from plg_tui.app.screens.curtain import CurtainScreen
-    from plg_tui.core.home import load_keymap
+    from plg_tui.core.settings import load_keymap
 
     (group / "plg.toml").write_text('[keys]\n"app.curtain" = "x"\n')
     app = make_app(keymap=load_keymap(group))

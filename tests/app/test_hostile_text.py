@@ -26,7 +26,8 @@ from plg_tui.app.screens.help import HelpScreen
 from plg_tui.app.screens.journal import JournalScreen
 from plg_tui.app.screens.lobby import LobbyScreen
 from plg_tui.core.modules import bundled_modules_dir
-from plg_tui.vault.group import INBOX, write_sealed_entry
+from plg_tui.vault.group import write_sealed_entry
+from plg_tui.vault.paths import INBOX
 from tests.app.helpers import PASSPHRASE, SLUG, go_to_close, start_session
 from tests.conftest import ROSTER_HEADER, ROSTER_ROWS
 

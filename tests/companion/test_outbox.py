@@ -15,8 +15,8 @@ from markupsafe import escape
 from companion.ledger import Ledger
 from companion.outbox import dry_run, load_outbound_settings, send_due
 from plg_tui.core.groups import open_for_operations
-from plg_tui.core.home import load_settings
 from plg_tui.core.modules import load_module
+from plg_tui.core.settings import load_settings
 from plg_tui.vault.keys import load_operations_keys
 
 from .conftest import free_port

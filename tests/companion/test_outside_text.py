@@ -17,8 +17,9 @@ import pytest
 from companion.ledger import Ledger
 from companion.send import _reply
 from plg_tui.core.safe_text import printable, printable_lines
-from plg_tui.vault.group import INBOX, QUARANTINE, GroupVault, write_sealed_entry
+from plg_tui.vault.group import GroupVault, write_sealed_entry
 from plg_tui.vault.keys import unlock
+from plg_tui.vault.paths import INBOX, QUARANTINE
 
 if TYPE_CHECKING:
     from tests.companion.conftest_imap import Inbound

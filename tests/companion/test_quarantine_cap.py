@@ -15,7 +15,7 @@ from companion.cli import main as companion_main
 from companion.ledger import Ledger
 from companion.settings import ConfigError, QuarantineLimits, load_quarantine_limits
 from companion.sources import ingest_maildir
-from plg_tui.core.home import SETTINGS_TEMPLATE
+from plg_tui.core.settings import SETTINGS_TEMPLATE
 
 if TYPE_CHECKING:
     from tests.companion.conftest_imap import Inbound

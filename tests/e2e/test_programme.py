@@ -311,8 +311,9 @@ def test_a_whole_programme_with_faults(
     asyncio.run(run_session1(home, findings, markers))
     scene.scan("after session 1")
 
-    from plg_tui.vault.group import INBOX, QUARANTINE, GroupVault, iter_entries, open_entry
+    from plg_tui.vault.group import GroupVault, iter_entries, open_entry
     from plg_tui.vault.keys import unlock
+    from plg_tui.vault.paths import INBOX, QUARANTINE
 
     keys = unlock(home, SLUG, PASSPHRASE)
     vault = GroupVault(home, keys)

@@ -8,8 +8,9 @@ import pytest
 
 from plg_tui.vault.entries import read_journal
 from plg_tui.vault.errors import DamagedFile
-from plg_tui.vault.group import INBOX, GroupVault, write_sealed_entry
+from plg_tui.vault.group import GroupVault, write_sealed_entry
 from plg_tui.vault.keys import load_operations_keys, unlock
+from plg_tui.vault.paths import INBOX
 from plg_tui.vault.records import GroupInfo, Member, Pairing, SealedItem
 from plg_tui.vocabulary import PHASE_CAPTURE_KINDS, CaptureKind, SessionKind
 

@@ -17,15 +17,9 @@ from companion.ledger import Ledger
 from companion.tokens import make_token, parse_token, verify_token
 from plg_tui.vault import crypto
 from plg_tui.vault.errors import DamagedFile, WrongPassphrase
-from plg_tui.vault.group import (
-    INBOX,
-    QUARANTINE,
-    GroupVault,
-    iter_entries,
-    open_entry,
-    write_sealed_entry,
-)
-from plg_tui.vault.keys import _open_keyring, keyring_path, load_operations_keys, unlock
+from plg_tui.vault.group import GroupVault, iter_entries, open_entry, write_sealed_entry
+from plg_tui.vault.keys import _open_keyring, load_operations_keys, unlock
+from plg_tui.vault.paths import INBOX, QUARANTINE, DataHome
 from plg_tui.vault.rekey import rekey
 from plg_tui.vault.sealed import item_context
 from plg_tui.vault.staging import release_in_use, staging_dir
@@ -86,7 +80,7 @@ def test_after_a_rekey_an_old_keyring_copy_opens_nothing_new(
     make_group(passphrase=OLD).close()
     fill(data_home)
     old_ring = tmp_path / "old-keyring"
-    shutil.copy2(keyring_path(data_home, "team"), old_ring)
+    shutil.copy2(DataHome(data_home).group("team").keyring, old_ring)
     token = make_token(load_operations_keys(data_home, "team"), ADA, 2, date(2027, 1, 31))
 
     rekey(data_home, "team", OLD, NEW, cheap_kdf)
@@ -102,7 +96,7 @@ def test_after_a_rekey_an_old_keyring_copy_opens_nothing_new(
     write_sealed_entry(data_home, ops, INBOX, "e2", {"member": ADA, "week": 2}, "journal after")
 
     # someone kept the old keyring and knows the old passphrase
-    shutil.copy2(old_ring, keyring_path(data_home, "team"))
+    shutil.copy2(old_ring, DataHome(data_home).group("team").keyring)
     stale = _open_keyring(data_home, "team", OLD)
     with pytest.raises(crypto.DecryptError):
         stale.open(item_context(stale.group_id, after.to_record()), crypto.b64d(after.sealed))

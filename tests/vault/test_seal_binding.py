@@ -20,17 +20,9 @@ from tinydb import TinyDB
 
 from plg_tui.vault import crypto
 from plg_tui.vault.crypto import DecryptError, SealContext
-from plg_tui.vault.group import (
-    GROUP_DB,
-    INBOX,
-    QUARANTINE,
-    GroupVault,
-    group_dir,
-    iter_entries,
-    open_entry,
-    write_sealed_entry,
-)
+from plg_tui.vault.group import GroupVault, iter_entries, open_entry, write_sealed_entry
 from plg_tui.vault.keys import GroupKeys, load_operations_keys, unlock
+from plg_tui.vault.paths import GROUP_DB, INBOX, QUARANTINE, DataHome
 from plg_tui.vault.sealed import Standing, open_companion_entry
 from plg_tui.vault.storage import EncryptedStorage, decode_file, encode_file
 
@@ -42,7 +34,7 @@ ADA_WORDS = "I avoid telling Sam his code reviews hurt"
 def attacker_db(home: Path) -> tuple[TinyDB, GroupKeys]:
     """group.db opened with nothing but the companion's key file."""
     keys = load_operations_keys(home, "team")
-    path = group_dir(home, "team") / GROUP_DB
+    path = DataHome(home).group("team").folder / GROUP_DB
     db = TinyDB(
         path, storage=EncryptedStorage, key=keys.ops_key, group_id=keys.group_id, label=GROUP_DB
     )
@@ -181,7 +173,7 @@ def tamper_entry(
     home: Path, folder: str, change: Callable[[dict[str, Any]], None], entry_id: str = "*"
 ) -> None:
     keys = load_operations_keys(home, "team")
-    [path] = (group_dir(home, "team") / folder).glob(f"{entry_id}.entry")
+    [path] = (DataHome(home).group("team").folder / folder).glob(f"{entry_id}.entry")
     label = f"{folder}/{path.stem}"
     meta = json.loads(decode_file(path, keys.ops_key, path.read_bytes(), keys.group_id, label))
     change(meta)

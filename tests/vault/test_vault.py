@@ -21,13 +21,8 @@ from plg_tui.vault.errors import (
     WrongPassphrase,
 )
 from plg_tui.vault.group import GroupVault
-from plg_tui.vault.keys import (
-    change_passphrase,
-    keyfile_path,
-    keyring_path,
-    load_operations_keys,
-    unlock,
-)
+from plg_tui.vault.keys import change_passphrase, load_operations_keys, unlock
+from plg_tui.vault.paths import DataHome
 from plg_tui.vault.sealed import item_context
 from plg_tui.vault.storage import MAGIC, EncryptedStorage
 
@@ -146,7 +141,7 @@ def test_unknown_format_version(make_group, data_home):
 
 def test_key_file_missing_or_loose(make_group, data_home):
     make_group().close()
-    path = keyfile_path(data_home, "team")
+    path = DataHome(data_home).group("team").key_file
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     os.chmod(path, 0o640)
     with pytest.raises(KeyFileError, match="chmod 600"):
@@ -190,7 +185,7 @@ def test_disk_full_leaves_previous_vault_intact(tmp_path, monkeypatch):
 
 def test_keyring_holds_argon2id_parameters(make_group, data_home, cheap_kdf):
     make_group().close()
-    raw = keyring_path(data_home, "team").read_bytes()
+    raw = DataHome(data_home).group("team").keyring.read_bytes()
     header_len = int.from_bytes(raw[5:7], "big")
     header = json.loads(raw[7 : 7 + header_len])
     assert header["kdf"] == {"name": "argon2id", **cheap_kdf.to_dict()}
