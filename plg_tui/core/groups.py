@@ -16,11 +16,11 @@ from plg_tui.core.roster import (
     valid_timezone,
 )
 from plg_tui.errors import PlgError
+from plg_tui.vault.crypto import KdfParams
 from plg_tui.vault.errors import VaultError
 from plg_tui.vault.group import GroupVault, now_iso, remove_tree
 from plg_tui.vault.keys import (
     DEFAULT_KDF,
-    KdfParams,
     create_group_keys,
     load_operations_keys,
     repair_keyfile,

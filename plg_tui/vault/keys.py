@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from plg_tui.vault import crypto
 from plg_tui.vault.atomic import atomic_write, exclusive_lock
@@ -112,7 +113,7 @@ def keyring_bytes(keys: GroupKeys, passphrase: str, kdf: KdfParams) -> bytes:
     return encode_file(_checksum_key(header), header, body)
 
 
-def _checksum_key(header: dict) -> bytes:
+def _checksum_key(header: dict[str, Any]) -> bytes:
     return crypto.hkdf_subkey(json.dumps(header, sort_keys=True).encode(), "plg keyring checksum")
 
 
@@ -141,7 +142,7 @@ def keyfile_bytes(keys: GroupKeys) -> bytes:
     return json.dumps(data).encode()
 
 
-def _read_keyfile(path: Path, slug: str) -> tuple[dict, GroupKeys]:
+def _read_keyfile(path: Path, slug: str) -> tuple[dict[str, Any], GroupKeys]:
     """(raw JSON, keys) of a key file; KeyFileError when unreadable."""
     try:
         data = json.loads(path.read_bytes())
@@ -161,7 +162,7 @@ def _read_keyfile(path: Path, slug: str) -> tuple[dict, GroupKeys]:
     return data, keys
 
 
-def _check_matches(data: dict, keys: GroupKeys) -> bool:
+def _check_matches(data: dict[str, Any], keys: GroupKeys) -> bool:
     try:
         check = crypto.b64d(data["check"])
     except (KeyError, ValueError, TypeError, AttributeError):
@@ -182,7 +183,7 @@ def create_group_keys(
     return keys
 
 
-def read_keyring(home: Path, slug: str) -> tuple[dict, dict]:
+def read_keyring(home: Path, slug: str) -> tuple[dict[str, Any], dict[str, Any]]:
     path = DataHome(home).group(slug).keyring
     try:
         raw = path.read_bytes()
