@@ -29,7 +29,7 @@ from typing import Any
 from plg_tui.vault import crypto
 from plg_tui.vault.atomic import exclusive_lock
 from plg_tui.vault.group import now_iso, seen_generations
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.paths import LEDGER_DB, DataHome
 from plg_tui.vault.storage import EncryptedStorage
 

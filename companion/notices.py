@@ -17,7 +17,7 @@ from typing import Any
 
 from companion.ledger import Ledger, LedgerBusy
 from companion.routing import Group
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 
 # Acknowledgements that could not go out are retried this long, then skipped.
 NOTICE_RETRY_WINDOW = timedelta(days=2)

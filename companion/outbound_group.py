@@ -37,7 +37,7 @@ from companion.tokens import reply_until
 from plg_tui.core.groups import GroupError, open_for_operations, session_times
 from plg_tui.core.modules import Module, load_module
 from plg_tui.core.roster import has_control_chars
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.records import GroupInfo, Member, Pairing
 
 

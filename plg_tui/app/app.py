@@ -27,7 +27,7 @@ from plg_tui.app.themes import HIGH_CONTRAST
 if TYPE_CHECKING:
     from plg_tui.app.controller import SessionController
     from plg_tui.app.messages import PassphraseEntered
-    from plg_tui.vault.keys import GroupKeys
+    from plg_tui.vault.group_keys import GroupKeys
 
 Clock = Callable[[], float]
 TICK_SECONDS = 0.2

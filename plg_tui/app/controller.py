@@ -16,7 +16,7 @@ from plg_tui.core.modules import Phase
 from plg_tui.core.session import Person, SessionModel, default_kind, session_label
 from plg_tui.vault.entries import read_journal
 from plg_tui.vault.group import GroupVault
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.records import GroupInfo, JournalEntry
 from plg_tui.vocabulary import CaptureKind, SessionKind, Stage
 

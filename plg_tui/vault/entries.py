@@ -16,7 +16,7 @@ from typing import Any
 from plg_tui.vault.crypto import DecryptError
 from plg_tui.vault.errors import VaultError
 from plg_tui.vault.group import open_entry
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.paths import INBOX, DataHome
 from plg_tui.vault.records import JournalEntry, entry_member
 from plg_tui.vault.storage import decode_file

@@ -18,7 +18,7 @@ from plg_tui.vault.atomic import atomic_write
 from plg_tui.vault.crypto import DecryptError
 from plg_tui.vault.errors import DamagedFile, VaultError
 from plg_tui.vault.generations import SeenGenerations
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.paths import GROUP_DB, DataHome
 from plg_tui.vault.records import (
     GROUP_INFO_FIELDS,

@@ -23,13 +23,9 @@ from plg_tui.vault.atomic import exclusive_lock
 from plg_tui.vault.crypto import DecryptError, KdfParams
 from plg_tui.vault.errors import OlderThanSeen
 from plg_tui.vault.generations import SEEN_LABEL, SeenGenerations
-from plg_tui.vault.keys import (
-    DEFAULT_KDF,
-    GroupKeys,
-    keyfile_bytes,
-    keyring_bytes,
-    unlock,
-)
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.keyring import keyring_bytes
+from plg_tui.vault.keys import DEFAULT_KDF, keyfile_bytes, unlock
 from plg_tui.vault.paths import GROUP_DB, INBOX, LEDGER_DB, QUARANTINE, DataHome
 from plg_tui.vault.sealed import Standing, open_companion_entry, open_session_item
 from plg_tui.vault.staging import (

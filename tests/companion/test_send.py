@@ -10,7 +10,7 @@ import pytest
 from companion.compose import build_email
 from companion.send import SmtpPool, TemporaryFailure, deliver
 from companion.settings import ConfigError, EmailSettings
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 
 from .conftest import RecordingHandler, free_port
 

@@ -14,7 +14,8 @@ import pytest
 from plg_tui.vault import crypto
 from plg_tui.vault.errors import DamagedFile, KeyFileAltered
 from plg_tui.vault.group import GroupVault
-from plg_tui.vault.keys import _checksum_key, load_operations_keys, unlock
+from plg_tui.vault.keyring import _checksum_key
+from plg_tui.vault.keys import load_operations_keys, unlock
 from plg_tui.vault.paths import DataHome
 from plg_tui.vault.sealed import item_context
 from plg_tui.vault.storage import encode_file, read_header

@@ -18,7 +18,8 @@ from companion.tokens import make_token, parse_token, verify_token
 from plg_tui.vault import crypto
 from plg_tui.vault.errors import DamagedFile, WrongPassphrase
 from plg_tui.vault.group import GroupVault, iter_entries, open_entry, write_sealed_entry
-from plg_tui.vault.keys import _open_keyring, load_operations_keys, unlock
+from plg_tui.vault.keyring import open_keyring
+from plg_tui.vault.keys import load_operations_keys, unlock
 from plg_tui.vault.paths import INBOX, QUARANTINE, DataHome
 from plg_tui.vault.rekey import rekey
 from plg_tui.vault.sealed import item_context
@@ -97,7 +98,7 @@ def test_after_a_rekey_an_old_keyring_copy_opens_nothing_new(
 
     # someone kept the old keyring and knows the old passphrase
     shutil.copy2(old_ring, DataHome(data_home).group("team").keyring)
-    stale = _open_keyring(data_home, "team", OLD)
+    stale = open_keyring(data_home, "team", OLD)
     with pytest.raises(crypto.DecryptError):
         stale.open(item_context(stale.group_id, after.to_record()), crypto.b64d(after.sealed))
     with pytest.raises(DamagedFile):  # nor any entry's metadata (new operations key)

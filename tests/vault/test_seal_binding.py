@@ -21,7 +21,8 @@ from tinydb import TinyDB
 from plg_tui.vault import crypto
 from plg_tui.vault.crypto import DecryptError, SealContext
 from plg_tui.vault.group import GroupVault, iter_entries, open_entry, write_sealed_entry
-from plg_tui.vault.keys import GroupKeys, load_operations_keys, unlock
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.keys import load_operations_keys, unlock
 from plg_tui.vault.paths import GROUP_DB, INBOX, QUARANTINE, DataHome
 from plg_tui.vault.sealed import Standing, open_companion_entry
 from plg_tui.vault.storage import EncryptedStorage, decode_file, encode_file
