@@ -5,7 +5,7 @@ from __future__ import annotations
 from plg_tui.app.screens.agenda import AgendaScreen
 from plg_tui.app.screens.lobby import LobbyScreen
 from plg_tui.app.widgets.speaker_panel import SpeakerPanel
-from plg_tui.core.timers import SpeakerStatus
+from plg_tui.core.speaker_slots import SpeakerStatus
 from tests.app.helpers import go_to_close, start_session
 
 SIZE = (100, 30)
