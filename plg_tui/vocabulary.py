@@ -15,6 +15,11 @@ class SessionKind(StrEnum):
     ONE = "1"
     TWO = "2"
 
+    @property
+    def label(self) -> str:
+        """How the session is named on screen."""
+        return "Trust-building session" if self is SessionKind.TRUST else f"Session {self}"
+
 
 class Stage(StrEnum):
     """Where a live session is: attendance, the agenda, the close, finished."""

@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from plg_tui.core.groups import default_kind
 from plg_tui.core.modules import Phase
-from plg_tui.core.session import Person, SessionModel, default_kind, session_label
+from plg_tui.core.session import Person, SessionModel
 from plg_tui.vault.entries import read_journal
 from plg_tui.vault.group import GroupVault
 from plg_tui.vault.group_keys import GroupKeys
@@ -147,7 +148,7 @@ class SessionController:
 
     @property
     def label(self) -> str:
-        return session_label(self.kind)
+        return SessionKind(self.kind).label
 
     def info(self) -> GroupInfo:
         return self.vault.info()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from plg_tui.vault.keys import (
 )
 from plg_tui.vault.paths import SLUG_PATTERN, DataHome, checked_slug
 from plg_tui.vault.records import GroupInfo, Member
+from plg_tui.vocabulary import SessionKind
 
 SLUG = SLUG_PATTERN
 MAX_CALL_LINK = 2000
@@ -90,6 +91,22 @@ def stage(info: GroupInfo, now: datetime) -> str:
         return "before session 1"
     week = min(int((now - s1).total_seconds() // (7 * 86400)) + 1, 5)
     return f"practice month, week {max(week, 1)}"
+
+
+def default_kind(info: GroupInfo, in_progress: Sequence[str] = ()) -> SessionKind | None:
+    """The session to run when none is named: an unfinished one first, else the next not held.
+
+    The trust-building session is optional, so it is only ever chosen explicitly (or when one
+    is in progress). None when both module sessions were held.
+    """
+    for kind in SessionKind:
+        if kind in in_progress:
+            return kind
+    if not info.session1_held:
+        return SessionKind.ONE
+    if not info.session2_held:
+        return SessionKind.TWO
+    return None
 
 
 def create_group(

@@ -7,7 +7,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -44,15 +44,10 @@ class Member:
         return self.name.split()[0] if self.name.split() else self.name
 
     def to_record(self) -> MemberRecord:
-        return MemberRecord(
-            name=self.name,
-            email=self.email,
-            level=self.level,
-            title=self.title,
-            reports_to=self.reports_to,
-            department=self.department,
-            timezone=self.timezone,
-        )
+        """The member as group.db keeps them: the roster row without its line number."""
+        fields = asdict(self)
+        del fields["line"]
+        return MemberRecord(**fields)
 
 
 class RosterError(PlgError):

@@ -16,7 +16,6 @@ from typing import Any
 from plg_tui.core.agenda import AgendaClock, PhasePlan
 from plg_tui.core.modules import Phase
 from plg_tui.core.timers import RoundTimer
-from plg_tui.vault.records import GroupInfo
 from plg_tui.vocabulary import PhaseKind, SessionKind, Stage
 
 Clock = Callable[[], float]
@@ -40,33 +39,6 @@ class Person:
     def first_name(self) -> str:
         parts = self.name.split()
         return parts[0] if parts else self.name
-
-
-SESSION_LABELS = {
-    SessionKind.TRUST: "Trust-building session",
-    SessionKind.ONE: "Session 1",
-    SessionKind.TWO: "Session 2",
-}
-
-
-def session_label(kind: str) -> str:
-    return SESSION_LABELS[SessionKind(kind)]
-
-
-def default_kind(info: GroupInfo, in_progress: Sequence[str] = ()) -> SessionKind | None:
-    """The session to run when none is named: an unfinished one first, else the next not held.
-
-    The trust-building session is optional, so it is only ever chosen explicitly (or when one
-    is in progress). None when both module sessions were held.
-    """
-    for kind in SessionKind:
-        if kind in in_progress:
-            return kind
-    if not info.session1_held:
-        return SessionKind.ONE
-    if not info.session2_held:
-        return SessionKind.TWO
-    return None
 
 
 class SessionModel:

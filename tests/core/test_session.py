@@ -6,12 +6,12 @@ import json
 
 import pytest
 
+from plg_tui.core.groups import default_kind
 from plg_tui.core.modules import load_module
 from plg_tui.core.session import (
     Person,
     SessionModel,
     SessionStateError,
-    default_kind,
 )
 from plg_tui.vault.records import GroupInfo
 from tests.fakeclock import FakeClock
