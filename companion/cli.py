@@ -12,7 +12,7 @@ import importlib
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 # -- run / send ---------------------------------------------------------------------------------
 
 
-def _send(args: argparse.Namespace, settings: dict[str, Any], home: Path, now: datetime) -> int:
+def _send(args: argparse.Namespace, settings: Mapping[str, Any], home: Path, now: datetime) -> int:
     outbound = load_outbound_settings(settings, need_smtp=not args.dry_run)
     slugs = args.group or None
 
@@ -346,7 +346,7 @@ def cmd_cron(args: argparse.Namespace) -> int:
     if not 1 <= every <= 60 or 60 % every:
         raise UsageError("--every: use a divisor of 60 (5, 10, 15, 20, 30, 60)")
     command = [*_program(), "--home", str(home), "run", "--quiet"]
-    log = home / "companion.log"
+    log = DataHome(home).companion_log
     quoted = " ".join(shlex.quote(part) for part in command)
     minute = "0" if every == 60 else f"*/{every}"
     print("# plg-companion: add this line with `crontab -e` (one line).")

@@ -80,7 +80,7 @@ class SessionController:
 
     @staticmethod
     def in_progress(vault: GroupVault) -> list[str]:
-        found = []
+        found: list[str] = []
         for kind in SessionKind:
             state = vault.session_state(kind)
             if state and state.get("stage") not in (None, Stage.DONE):

@@ -22,6 +22,7 @@ SETTINGS_FILE = "plg.toml"
 GROUPS_FOLDER = "groups"
 KEYS_FOLDER = "keys"
 MODULES_FOLDER = "modules"
+COMPANION_LOG = "companion.log"
 KEYRING_LABEL = "keyring"
 GROUP_DB = "group.db"
 LEDGER_DB = "ledger.db"
@@ -137,6 +138,11 @@ class DataHome:
     @property
     def keys_folder(self) -> Path:
         return self.root / KEYS_FOLDER
+
+    @property
+    def companion_log(self) -> Path:
+        """Where the crontab line `plg-companion cron` prints sends the companion's output."""
+        return self.root / COMPANION_LOG
 
     @property
     def modules_folder(self) -> Path:
