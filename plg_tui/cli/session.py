@@ -10,6 +10,7 @@ from plg_tui.cli.common import add_passphrase_option
 from plg_tui.core.home import resolve_home
 from plg_tui.core.passphrase import ENV_VAR, get_passphrase
 from plg_tui.core.settings import load_keymap
+from plg_tui.vocabulary import SessionKind
 
 
 def register(commands: Any) -> None:
@@ -24,7 +25,9 @@ def register(commands: Any) -> None:
         ),
     )
     session.add_argument("slug", help="the group (see: plg group list)")
-    session.add_argument("--kind", choices=("trust", "1", "2"), help="which session to run")
+    session.add_argument(
+        "--kind", choices=[kind.value for kind in SessionKind], help="which session to run"
+    )
     session.add_argument(
         "--resume", action="store_true", help="continue where a stopped session was"
     )
