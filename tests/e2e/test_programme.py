@@ -579,7 +579,7 @@ def test_a_whole_programme_with_faults(
     for reply in others:
         tag = re.search(r"MK\w+", reply.text).group(0)
         findings.expect(
-            not any(tag in text for _m, text in entries),
+            not any(tag in entry.text for entry in entries),
             f"the {reply.kind} reply became a journal entry",
         )
     quarantined = list(iter_entries(home, keys, QUARANTINE))
@@ -699,7 +699,7 @@ def session2_journal_on_screen(
         term.keys("again", "j")
         term.wait_for("again", lambda s: "journal on the shared screen" in s)
         term.keys("again", "y")
-        own = [text for meta, text in entries if meta.get("member") == second.email]
+        own = [entry.text for entry in entries if entry.member == second.email]
         tags = [re.search(r"MK\w+", t).group(0) for t in own]
         try:
             shown = term.wait_for("again", lambda s: any(tag in s for tag in tags))
