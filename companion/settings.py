@@ -20,6 +20,7 @@ from typing import Any
 
 from companion.outbound.schedule import ScheduleSettings
 from companion.tokens import DEFAULT_REPLY_DAYS
+from plg_tui.core.settings import SettingsError
 
 SECURITY_MODES = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
@@ -27,8 +28,8 @@ PASSWORD_ENV = "PLG_SMTP_PASSWORD"
 DEFAULT_RETRY_DELAYS = (2.0, 10.0, 30.0)
 
 
-class ConfigError(Exception):
-    """A setting is missing or wrong; the CLI exits 2 with this message."""
+class ConfigError(SettingsError):
+    """A setting of a typed section is missing or wrong; the CLI exits 2 with this message."""
 
 
 @dataclass(frozen=True)

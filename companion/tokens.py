@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from plg_tui.vault.crypto import hmac_sha256
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 
 UNSUBSCRIBE_PREFIX = "stop."
 DEFAULT_REPLY_DAYS = 30

@@ -18,8 +18,8 @@ from companion.cli.common import PROG, UsageError, print_error
 from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_TEMPORARY
 from companion.settings import ConfigError
 from plg_tui.core.groups import GroupError
-from plg_tui.core.home import SettingsError
 from plg_tui.core.module_model import ModuleError
+from plg_tui.core.settings import SettingsError
 from plg_tui.vault.errors import VaultError
 
 

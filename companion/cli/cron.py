@@ -11,6 +11,7 @@ from typing import Any
 from companion.cli.common import PROG, UsageError
 from companion.exit_codes import EXIT_OK
 from plg_tui.core.home import resolve_home
+from plg_tui.vault.paths import DataHome
 
 
 def register(commands: Any) -> None:
@@ -32,7 +33,7 @@ def cmd_cron(args: argparse.Namespace) -> int:
     if not 1 <= every <= 60 or 60 % every:
         raise UsageError("--every: use a divisor of 60 (5, 10, 15, 20, 30, 60)")
     command = [*_program(), "--home", str(home), "run", "--quiet"]
-    log = home / "companion.log"
+    log = DataHome(home).companion_log
     quoted = " ".join(shlex.quote(part) for part in command)
     minute = "0" if every == 60 else f"*/{every}"
     print("# plg-companion: add this line with `crontab -e` (one line).")

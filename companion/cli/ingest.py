@@ -36,12 +36,13 @@ from companion.settings import (
     load_smtp_settings,
     lock_timeout,
 )
-from plg_tui.core.home import SettingsError, group_slugs, load_settings, resolve_home
+from plg_tui.core.home import group_slugs, resolve_home
 from plg_tui.core.safe_text import printable
+from plg_tui.core.settings import SettingsError, load_settings
 from plg_tui.vault.errors import KeyFileAltered
-from plg_tui.vault.group import QUARANTINE, iter_entries
+from plg_tui.vault.group import iter_entries
 from plg_tui.vault.keys import load_operations_keys
-from plg_tui.vault.paths import group_dir
+from plg_tui.vault.paths import QUARANTINE, DataHome
 
 # An MTA waits for the pipe; a companion run holding the ledger is waited for this long.
 STDIN_LEDGER_TIMEOUT = 30.0
@@ -242,7 +243,7 @@ def _one_line(err: BaseException) -> str:
 def cmd_quarantine(args: argparse.Namespace) -> int:
     home = resolve_home(args.home)
     slugs = [args.slug] if args.slug else group_slugs(home)
-    if args.slug and not group_dir(home, args.slug).exists():
+    if args.slug and not DataHome(home).group(args.slug).folder.exists():
         _err(f"error: no group '{args.slug}' in {home}")
         return EXIT_FAILED
     for slug in slugs:

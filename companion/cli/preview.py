@@ -12,7 +12,8 @@ from companion.outbound.ledger import Ledger
 from companion.outbound.outbound_settings import load_outbound_settings
 from companion.outbound.plan import compose_wire, load_group, new_message_id, plan_group
 from companion.outbound.schedule import KINDS, WEEKS_IN_PRACTICE_MONTH, PlannedMessage
-from plg_tui.core.home import load_settings, resolve_home
+from plg_tui.core.home import resolve_home
+from plg_tui.core.settings import load_settings
 
 
 def register(commands: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from companion.exit_codes import EXIT_CONFIG
 from companion.outbound.outbound_settings import load_outbound_settings
 from companion.outbound.outbox import dry_run, send_due
 from companion.settings import ConfigError
-from plg_tui.core.home import load_settings, resolve_home
+from plg_tui.core.home import resolve_home
+from plg_tui.core.settings import load_settings
 
 
 def register(commands: Any) -> None:
@@ -35,7 +37,7 @@ def register(commands: Any) -> None:
         command.set_defaults(handler=cmd_run if name == "run" else cmd_send)
 
 
-def _send(args: argparse.Namespace, settings: dict[str, Any], home: Path, now: datetime) -> int:
+def _send(args: argparse.Namespace, settings: Mapping[str, Any], home: Path, now: datetime) -> int:
     outbound = load_outbound_settings(settings, need_smtp=not args.dry_run)
     slugs = args.group or None
 

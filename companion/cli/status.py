@@ -15,10 +15,10 @@ from companion.outbound.outbox import GROUP_PROBLEMS
 from companion.outbound.plan import load_group, plan_group
 from companion.outbound.schedule import ScheduleSettings, partition, stage
 from companion.settings import load_schedule_settings
-from plg_tui.core.home import group_slugs, load_settings, misnamed_group_folders, resolve_home
+from plg_tui.core.home import group_slugs, misnamed_group_folders, resolve_home
 from plg_tui.core.safe_text import printable
-from plg_tui.vault.group import QUARANTINE
-from plg_tui.vault.paths import group_dir
+from plg_tui.core.settings import load_settings
+from plg_tui.vault.paths import DataHome
 
 
 def register(commands: Any) -> None:
@@ -51,7 +51,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _quarantine_lines(home: Path, slug: str, ledger: Ledger) -> list[str]:
-    folder = group_dir(home, slug) / QUARANTINE
+    folder = DataHome(home).group(slug).quarantine
     held = len(list(folder.glob("*.entry"))) if folder.is_dir() else 0
     dropped = ledger.quarantine_dropped
     lines = [f"  quarantine: {held} held (plg-companion quarantine {slug})"] if held else []
@@ -75,14 +75,12 @@ def group_status_lines(
     due = [m for m in due if ledger.may_send_to(m.member)]
     waiting = [m for m in due if m.kind == "pairing" and not group.partners_of(m.member)]
     counts = ledger.counts()
-    where = stage(
-        group.session1, group.session2, now, session1_held=bool(group.info.get("session1_held"))
-    )
-    if group.info.get("session2_held"):
+    where = stage(group.session1, group.session2, now, session1_held=group.info.session1_held)
+    if group.info.session2_held:
         where = "after session 2"
     lines = [
-        f"{slug}: {where} (session 1 {group.info['session1']}, session 2 "
-        f"{group.info['session2']}, {group.info['timezone']})",
+        f"{slug}: {where} (session 1 {group.info.session1}, session 2 "
+        f"{group.info.session2}, {group.info.timezone})",
         f"  sent {counts['sent']}, due now {len(due)}, upcoming {len(future)}, "
         f"failed {counts['failed']}, deferred {counts['deferred']}, "
         f"skipped {counts['skipped']}, uncertain {counts['sending']}",

@@ -60,7 +60,8 @@ from companion.mailtext.clean import is_stop_request
 from companion.outbound.ledger import Ledger, LedgerBusy
 from companion.settings import EmailSettings, QuarantineLimits, SmtpSettings
 from plg_tui.vault.errors import DiskWriteError
-from plg_tui.vault.group import INBOX, write_sealed_entry
+from plg_tui.vault.group import write_sealed_entry
+from plg_tui.vault.paths import INBOX
 
 DEFAULT_LEDGER_TIMEOUT = 20.0
 # A stop request is a few words; longer text is an entry (saves re-cleaning every reply).

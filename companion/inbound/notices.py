@@ -20,7 +20,7 @@ from companion.inbound.routing import Group
 from companion.outbound.ledger import Ledger, LedgerBusy
 from companion.outbound.ledger_records import LedgerMessage, MessageState
 from companion.settings import EmailSettings, SmtpSettings
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 
 # Acknowledgements that could not go out are retried this long, then skipped.
 NOTICE_RETRY_WINDOW = timedelta(days=2)

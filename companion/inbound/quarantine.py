@@ -12,8 +12,8 @@ from companion.inbound.inbound_message import MAX_MESSAGE_BYTES, addresses, quar
 from companion.inbound.routing import Group
 from companion.settings import QuarantineLimits
 from plg_tui.core.safe_text import printable
-from plg_tui.vault.group import QUARANTINE, write_sealed_entry
-from plg_tui.vault.paths import group_dir
+from plg_tui.vault.group import write_sealed_entry
+from plg_tui.vault.paths import QUARANTINE, DataHome
 
 # A quarantined message is kept for the group to look at; beyond this it is cut.
 MAX_QUARANTINED_BYTES = 2 * MAX_MESSAGE_BYTES
@@ -43,7 +43,7 @@ class QuarantineShelf:
         """The entry id the message is kept under; None when the quarantine is full."""
         kept_raw = raw[:MAX_QUARANTINED_BYTES]
         entry_id = quarantine_id_for(kept_raw, group_id=group.keys.group_id)
-        path = group_dir(self.home, group.slug) / QUARANTINE / f"{entry_id}.entry"
+        path = DataHome(self.home).group(group.slug).quarantine / f"{entry_id}.entry"
         if path.exists():  # read again after a run that died before deleting it
             return entry_id
         use = self._room(group, len(kept_raw))
@@ -70,7 +70,7 @@ class QuarantineShelf:
         """The group's quarantine use if one more message of `size` bytes fits, else None."""
         use = self._use.get(group.slug)
         if use is None:
-            folder = group_dir(self.home, group.slug) / QUARANTINE
+            folder = DataHome(self.home).group(group.slug).quarantine
             files = list(folder.glob("*.entry")) if folder.is_dir() else []
             use = _QuarantineUse(len(files), sum(_size(f) for f in files))
             self._use[group.slug] = use

@@ -29,7 +29,8 @@ from plg_tui.core.home import group_slugs
 from plg_tui.errors import PlgError
 from plg_tui.vault.errors import KeyFileAltered, VaultError
 from plg_tui.vault.group import GroupVault
-from plg_tui.vault.keys import GroupKeys, load_operations_keys
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.keys import load_operations_keys
 
 RECIPIENT_HEADERS = (
     "To",
@@ -108,7 +109,7 @@ class GroupDirectory:
             keys = load_operations_keys(self.home, slug)
             vault = GroupVault(self.home, keys)
             try:
-                names = {m["email"].lower(): m.get("name", "") for m in vault.members()}
+                names = {m.email.lower(): m.name for m in vault.members()}
                 info = vault.info()
             finally:
                 vault.close()

@@ -30,7 +30,7 @@ import jinja2
 
 from companion.settings import EmailSettings
 from companion.tokens import UNSUBSCRIBE_PREFIX, make_token, plus_address
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 SESSION_MINUTES = 90

@@ -27,9 +27,9 @@ from typing import Any, TypeVar
 from companion.outbound.handover_log import HandoverLog
 from companion.outbound.ledger_records import LedgerMessage, LedgerRun, MemberDelivery, MessageState
 from plg_tui.vault.atomic import exclusive_lock
-from plg_tui.vault.group import LEDGER_DB, now_iso, seen_generations
-from plg_tui.vault.keys import GroupKeys
-from plg_tui.vault.paths import group_dir
+from plg_tui.vault.group import now_iso, seen_generations
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.paths import LEDGER_DB, DataHome
 from plg_tui.vault.storage import EncryptedStorage
 
 RecordT = TypeVar("RecordT")
@@ -40,11 +40,11 @@ class LedgerBusy(Exception):
 
 
 def ledger_path(home: Path, slug: str) -> Path:
-    return group_dir(home, slug) / LEDGER_DB
+    return DataHome(home).group(slug).ledger_db
 
 
 def handover_log_path(home: Path, slug: str) -> Path:
-    return group_dir(home, slug) / "ledger.wal"
+    return DataHome(home).group(slug).ledger_wal
 
 
 class _Records(Mapping[str, RecordT]):

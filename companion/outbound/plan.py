@@ -38,15 +38,16 @@ from plg_tui.core.groups import GroupError, open_for_operations, session_times
 from plg_tui.core.module_model import Module
 from plg_tui.core.modules import load_module
 from plg_tui.core.roster import has_control_chars
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.records import GroupInfo, Member, Pairing
 
 
 @dataclass
 class GroupContext:
     slug: str
     keys: GroupKeys
-    info: dict[str, Any]
-    members: dict[str, dict[str, Any]]  # email -> member record
+    info: GroupInfo
+    members: dict[str, Member]  # lower-cased email -> member record
     pairs: list[list[str]] | None
     module: Module
     session1: datetime  # aware, group time zone
@@ -54,7 +55,7 @@ class GroupContext:
     _partner_index: dict[str, list[str]] | None = field(default=None, repr=False)
 
     def timezone_of(self, email: str) -> str:
-        return str(self.members[email].get("timezone") or self.info["timezone"])
+        return self.members[email].timezone or self.info.timezone
 
     def recipients(self) -> list[Recipient]:
         return [Recipient(email, self.timezone_of(email)) for email in self.members]
@@ -66,24 +67,28 @@ class GroupContext:
         return [
             {
                 "email": other,
-                "name": self.members.get(other, {}).get("name") or other,
-                "first_name": first_name(self.members.get(other, {}).get("name") or other),
+                "name": self._name_of(other),
+                "first_name": first_name(self._name_of(other)),
             }
             for other in group
             if other != email
         ]
+
+    def _name_of(self, email: str) -> str:
+        member = self.members.get(email)
+        return (member.name if member else "") or email
 
     @property
     def call_link(self) -> str:
         return stored_call_link(self.slug, self.info)
 
 
-def stored_call_link(slug: str, info: dict[str, Any]) -> str:
+def stored_call_link(slug: str, info: GroupInfo) -> str:
     """The group's web call link, or ""; refused when it could add lines to what is sent.
 
     `plg group create` refuses such a link; this is for a group.db written some other way.
     """
-    link = str(info.get("call_link") or "").strip()
+    link = info.call_link.strip()
     if has_control_chars(link):
         raise GroupError(
             f"groups/{slug}/group.db: the call link contains a line break or control "
@@ -96,33 +101,31 @@ def load_group(home: Path, slug: str, modules: dict[str, Module] | None = None) 
     vault = open_for_operations(home, slug)
     try:
         info = vault.info()
-        members = {m["email"].lower(): m for m in vault.members()}
+        members = {m.email.lower(): m for m in vault.members()}
         pairs = vault.current_pairs()
         pairings = vault.pairings()
     finally:
         vault.close()
     stored_call_link(slug, info)  # before anything is planned or composed
     modules = {} if modules is None else modules
-    module = modules.get(info["module"])
+    module = modules.get(info.module)
     if module is None:
-        module = modules[info["module"]] = load_module(info["module"], home)
+        module = modules[info.module] = load_module(info.module, home)
     session1, session2 = session_times(info)
     session1 = _held_start(info, pairings, session1)
     pairs = [[e.lower() for e in g] for g in pairs] if pairs else None
     return GroupContext(slug, vault.keys, info, members, pairs, module, session1, session2)
 
 
-def _held_start(
-    info: dict[str, Any], pairings: list[dict[str, Any]], session1: datetime
-) -> datetime:
+def _held_start(info: GroupInfo, pairings: list[Pairing], session1: datetime) -> datetime:
     """Session 1's start; earlier than planned when the session app closed it earlier.
 
     The session app records the pairs ("session" source) when it closes session 1, so a
     session held before its recorded date starts the practice month from when it was held.
     """
-    if not info.get("session1_held"):
+    if not info.session1_held:
         return session1
-    closed = [p.get("created") for p in pairings if p.get("source") == "session"]
+    closed = [p.created for p in pairings if p.source == "session"]
     try:
         closed_at = datetime.fromisoformat(closed[-1]) if closed and closed[-1] else None
     except ValueError:
@@ -159,7 +162,7 @@ def message_context(group: GroupContext, planned: PlannedMessage) -> dict[str, A
     s2 = group.session2.astimezone(ZoneInfo(timezone))
     return {
         "weekly_starts": _weekly_starts(group, planned, timezone),
-        "first_name": first_name(member.get("name") or planned.member),
+        "first_name": first_name(member.name or planned.member),
         "module_title": group.module.title,
         "week": planned.week,
         "weeks_total": WEEKS_IN_PRACTICE_MONTH,
@@ -213,7 +216,7 @@ def compose_wire(
     return build_wire(
         email=email,
         keys=group.keys,
-        to_name=group.members[planned.member].get("name") or "",
+        to_name=group.members[planned.member].name,
         to_addr=planned.member,
         week=planned.week,
         reply_until=reply_until(group.session2, email.reply_days),

@@ -26,7 +26,7 @@ from plg_tui.app.themes import HIGH_CONTRAST
 # demo paints its lobby before any of them is loaded (see bench/startup.py).
 if TYPE_CHECKING:
     from plg_tui.app.session_host import SessionHost
-    from plg_tui.vault.keys import GroupKeys
+    from plg_tui.vault.group_keys import GroupKeys
 
 Clock = Callable[[], float]
 TICK_SECONDS = 0.2

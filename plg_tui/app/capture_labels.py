@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-CAPTURE_KINDS: dict[str, str] = {
-    "challenge": "Challenge",
-    "commitment": "Commitment (what I will practise)",
-    "reflection": "Reflection",
-    "ground_rules": "Ground rule",
-    "notes": "Facilitator's notes",
-    "parking": "Parking lot (off-topic, for later)",
+from plg_tui.vocabulary import CaptureKind
+
+# What each capture kind is called where the app offers it, in the order it offers them.
+CAPTURE_LABELS: dict[CaptureKind, str] = {
+    CaptureKind.CHALLENGE: "Challenge",
+    CaptureKind.COMMITMENT: "Commitment (what I will practise)",
+    CaptureKind.REFLECTION: "Reflection",
+    CaptureKind.GROUND_RULES: "Ground rule",
+    CaptureKind.NOTES: "Facilitator's notes",
+    CaptureKind.PARKING: "Parking lot (off-topic, for later)",
 }
 # How a sealed item is named in a confirmation ("Sealed the commitment for Ada").
-CAPTURE_NOUNS: dict[str, str] = {
-    "challenge": "challenge",
-    "commitment": "commitment",
-    "reflection": "reflection",
-    "ground_rules": "ground rule",
-    "notes": "note",
-    "parking": "parking-lot item",
+CAPTURE_NOUNS: dict[CaptureKind, str] = {
+    CaptureKind.CHALLENGE: "challenge",
+    CaptureKind.COMMITMENT: "commitment",
+    CaptureKind.REFLECTION: "reflection",
+    CaptureKind.GROUND_RULES: "ground rule",
+    CaptureKind.NOTES: "note",
+    CaptureKind.PARKING: "parking-lot item",
 }

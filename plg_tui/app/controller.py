@@ -11,27 +11,20 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from plg_tui.app.capture_labels import CAPTURE_KINDS
-from plg_tui.core.session import SessionModel, session_label
+from plg_tui.app.capture_labels import CAPTURE_LABELS
+from plg_tui.core.session import SessionModel
 from plg_tui.core.session_state import session_state
-from plg_tui.vault.entries import read_entries
-from plg_tui.vault.group import INBOX, GroupVault
+from plg_tui.vault.entries import read_journal
+from plg_tui.vault.group import GroupVault
+from plg_tui.vault.records import GroupInfo, JournalEntry
+from plg_tui.vocabulary import SessionKind, Stage
 
 Clock = Callable[[], float]
 
 # A running session is checkpointed this often, so a crash loses at most this much time.
 CHECKPOINT_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    week: str
-    received: str
-    text: str
 
 
 class SessionController:
@@ -62,23 +55,23 @@ class SessionController:
         self._captured: dict[str, set[str | None]] = {}
         self._item_count = 0
         for item in vault.items(session=kind):
-            self._captured.setdefault(item["kind"], set()).add(item["member"])
+            self._captured.setdefault(item.kind, set()).add(item.member)
             self._item_count += 1
 
     # ---- reading ------------------------------------------------------------------------
 
     @property
     def label(self) -> str:
-        return session_label(self.kind)
+        return SessionKind(self.kind).label
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> GroupInfo:
         return self.vault.info()
 
     def has_saved_progress(self) -> bool:
         state = self.vault.session_state(self.kind)
         if not state:
             return False
-        return state.get("stage") not in (None, "done", "lobby")
+        return state.get("stage") not in (None, Stage.DONE, Stage.LOBBY)
 
     def suggest_facilitator(self) -> str | None:
         from plg_tui.core.rotation import suggest_facilitator
@@ -99,7 +92,7 @@ class SessionController:
         altered, or not written in a session): forged words are never shown as a member's.
         """
         return [
-            (item["kind"], item["member"], self.vault.open_item(item).shown)
+            (item.kind, item.member, self.vault.open_item(item).shown)
             for item in self.vault.items(session=self.kind)
         ]
 
@@ -107,24 +100,13 @@ class SessionController:
         """A member's practice-journal entries, and the file names of entries that could not
         be opened (one damaged file hides nothing else); call only after the member agreed."""
 
-        def wanted(meta: dict[str, Any]) -> bool:
-            return str(meta.get("member") or meta.get("email") or "").lower() == member.lower()
-
-        opened = read_entries(self.home, self.vault.keys, INBOX, wanted)
-        entries = [
-            JournalEntry(
-                week=str(meta.get("week", "")),
-                received=str(meta.get("received") or meta.get("date") or ""),
-                text=text,
-            )
-            for meta, text in opened.entries
-        ]
-        return entries, [damaged.path.name for damaged in opened.damaged]
+        journal = read_journal(self.home, self.vault.keys, member)
+        return journal.entries, [damaged.path.name for damaged in journal.damaged]
 
     def vote_options(self) -> list[tuple[str, str]]:
         from plg_tui.core.modules import list_modules
 
-        current = self.info().get("module")
+        current = self.info().module
         return [(m.id, m.title) for m in list_modules(self.home) if m.id != current]
 
     def capture_member(self) -> str | None:
@@ -210,7 +192,7 @@ class SessionController:
 
     def capture(self, kind: str, member: str | None, text: str) -> str:
         """Seal one item into the vault now; returns its id."""
-        if kind not in CAPTURE_KINDS:
+        if kind not in CAPTURE_LABELS:
             raise ValueError(f"unknown capture kind {kind!r}")
         if not text.strip():
             raise ValueError("nothing to capture")
@@ -225,7 +207,7 @@ class SessionController:
         """Partners for the whole group (a member absent today practises too), few repeats."""
         from plg_tui.core.pairing import suggest_pairs
 
-        history = [record["groups"] for record in self.vault.pairings()]
+        history = [record.groups for record in self.vault.pairings()]
         flat = [group for groups in history for group in groups]
         roster = [person.key for person in self.model.people]
         return [list(g) for g in suggest_pairs(roster, flat, self.rng)]
@@ -256,7 +238,7 @@ class SessionController:
 
     @property
     def timezone(self) -> str:
-        return str(self.info().get("timezone", "UTC"))
+        return self.info().timezone
 
     def add_rating(self, value: int) -> None:
         self._saved(lambda: self.model.add_rating(value))
@@ -276,10 +258,10 @@ class SessionController:
         if self.kind == "1":
             if model.pairs:
                 self.vault.record_pairing(model.pairs, "session")
-            if model.session2_date and model.session2_date != self.info().get("session2"):
+            if model.session2_date and model.session2_date != self.info().session2:
                 self.vault.update_info(session2=model.session2_date)
             self.vault.update_info(session1_held=True)
-        elif self.kind == "2":
+        elif self.kind == SessionKind.TWO:
             self.vault.update_info(
                 session2_held=True,
                 module_rating={"count": model.rating_count, "sum": model.rating_sum},

@@ -15,7 +15,7 @@ from plg_tui.app.routing import ScreenRouting
 if TYPE_CHECKING:
     from plg_tui.app.controller import Clock, SessionController
     from plg_tui.app.messages import PassphraseEntered
-    from plg_tui.vault.keys import GroupKeys
+    from plg_tui.vault.group_keys import GroupKeys
 
 
 class SessionOpening(ScreenRouting):

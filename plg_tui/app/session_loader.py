@@ -5,22 +5,24 @@ from __future__ import annotations
 import random
 import time
 from pathlib import Path
-from typing import Any
 
 from plg_tui.app.controller import Clock, SessionController
+from plg_tui.core.groups import default_kind
 from plg_tui.core.module_model import Phase
 from plg_tui.core.person import Person
-from plg_tui.core.session import SessionModel, default_kind
+from plg_tui.core.session import SessionModel
 from plg_tui.core.session_state import restore_session
 from plg_tui.vault.group import GroupVault
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.records import GroupInfo
+from plg_tui.vocabulary import SessionKind, Stage
 
 
 def sessions_in_progress(vault: GroupVault) -> list[str]:
-    found = []
-    for kind in ("trust", "1", "2"):
+    found: list[str] = []
+    for kind in SessionKind:
         state = vault.session_state(kind)
-        if state and state.get("stage") not in (None, "done"):
+        if state and state.get("stage") not in (None, Stage.DONE):
             found.append(kind)
     return found
 
@@ -48,7 +50,7 @@ def open_session(
     vault = GroupVault(home, keys)
     kind = resolve_kind(vault, kind)
     phases, title, prompts = _agenda(home, vault.info(), kind)
-    people = [Person(m["email"], m["name"]) for m in vault.members()]
+    people = [Person(m.email, m.name) for m in vault.members()]
     state = vault.session_state(kind) if resume else None
     if state is not None:
         model = restore_session(kind, phases, people, state, clock, wall)
@@ -64,7 +66,7 @@ def open_session(
 
 
 def _agenda(
-    home: Path, info: dict[str, Any], kind: str
+    home: Path, info: GroupInfo, kind: str
 ) -> tuple[tuple[Phase, ...], str, dict[str, str]]:
     """The agenda, its title, and the prompts shown with capture phases (by capture kind)."""
     from plg_tui.core.modules import load_module, load_trust_session
@@ -72,7 +74,7 @@ def _agenda(
     if kind == "trust":
         trust = load_trust_session(home)
         return trust.phases, trust.title, {}
-    module = load_module(info["module"], home)
+    module = load_module(info.module, home)
     prompts = {
         "challenge": module.challenge_prompt,
         "reflection": "\n".join(f"• {q}" for q in module.reflection_questions),

@@ -105,19 +105,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     groups = list_groups(home)
     if not groups:
         print(f"no groups in {home} (create one: plg group create ...)")
-    for slug, info in groups:
-        if isinstance(info, str):
-            print(f"{printable(slug)}\tcannot open: {printable(info)}")
+    for slug, group in groups:
+        if isinstance(group, str):
+            print(f"{printable(slug)}\tcannot open: {printable(group)}")
             continue
+        info = group.info
         print(
             "\t".join(
                 printable(field)
                 for field in (
                     slug,
-                    info["module"],
-                    f"{len(info['members'])} members",
-                    f"{info['session1']} / {info['session2']} {info['timezone']}",
-                    info["stage"],
+                    info.module,
+                    f"{len(group.members)} members",
+                    f"{info.session1} / {info.session2} {info.timezone}",
+                    group.stage,
                 )
             )
         )
@@ -134,23 +135,24 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     home = resolve_home(args.home)
     vault = open_for_operations(home, args.slug)
-    info = describe(vault)
+    group = describe(vault)
     vault.close()
-    _say(f"group     {info['slug']}")
-    _say(f"module    {info['module']} — {info.get('module_title', '')}")
-    _say(f"session 1 {info['session1']} ({info['timezone']})")
-    _say(f"session 2 {info['session2']} ({info['timezone']})")
-    _say(f"stage     {info['stage']}")
-    if info.get("call_link"):
-        _say(f"call      {info['call_link']}")
+    info = group.info
+    _say(f"group     {info.slug}")
+    _say(f"module    {info.module} — {info.module_title}")
+    _say(f"session 1 {info.session1} ({info.timezone})")
+    _say(f"session 2 {info.session2} ({info.timezone})")
+    _say(f"stage     {group.stage}")
+    if info.call_link:
+        _say(f"call      {info.call_link}")
     _say("members")
-    for m in info["members"]:
-        extra = ", ".join(x for x in (m.get("title"), m.get("department")) if x)
-        _say(f"  {m['name']} <{m['email']}>  level {m['level']}  {m['timezone']}  {extra}")
-    if info["pairs"]:
-        names = {m["email"]: m["name"] for m in info["members"]}
+    for m in group.members:
+        extra = ", ".join(x for x in (m.title, m.department) if x)
+        _say(f"  {m.name} <{m.email}>  level {m.level}  {m.timezone}  {extra}")
+    if group.pairs:
+        names = {m.email: m.name for m in group.members}
         _say("partners")
-        for pair in info["pairs"]:
+        for pair in group.pairs:
             _say("  " + " + ".join(names.get(e, e) for e in pair))
     return 0
 
@@ -219,9 +221,9 @@ def cmd_pairs(args: argparse.Namespace) -> int:
     home = resolve_home(args.home)
     vault = open_for_operations(home, args.slug)
     try:
-        members = [m["email"] for m in vault.members()]
+        members = [m.email for m in vault.members()]
         if args.auto:
-            history = [g for record in vault.pairings() for g in record["groups"]]
+            history = [g for record in vault.pairings() for g in record.groups]
             groups = suggest_pairs(members, history, random.Random(args.seed))
         else:
             try:
@@ -232,7 +234,7 @@ def cmd_pairs(args: argparse.Namespace) -> int:
         if problems:
             raise CommandError("\n".join(f"--set: {p}" for p in problems))
         vault.record_pairing([list(g) for g in groups], "auto" if args.auto else "set")
-        names = {m["email"]: m["name"] for m in vault.members()}
+        names = {m.email: m.name for m in vault.members()}
     finally:
         vault.close()
     print(f"partners for '{args.slug}':")

@@ -19,7 +19,6 @@ if TYPE_CHECKING:  # the vault (cryptography, tinydb) loads only when the comman
     from zoneinfo import ZoneInfo
 
     from plg_tui.vault.entries import DamagedEntry
-    from plg_tui.vault.group import GroupVault
 
 
 def register(commands: Any) -> None:
@@ -45,87 +44,54 @@ def _local(received: str, zone: ZoneInfo | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def journal_entries(
-    vault: GroupVault, member: str | None = None, damaged: list[DamagedEntry] | None = None
-) -> list[tuple[dict[str, Any], str]]:
-    """(metadata, text) of each entry, oldest first; needs an unlocked vault.
-
-    An entry that cannot be opened is added to `damaged` when a list is given (the others
-    are still returned), else raised as the error that names it.
-    """
-    from plg_tui.vault.entries import read_entries
-    from plg_tui.vault.errors import VaultError
-    from plg_tui.vault.group import INBOX
-
-    def wanted(entry: dict[str, Any]) -> bool:
-        return member is None or entry.get("member") == member
-
-    opened = read_entries(vault.home, vault.keys, INBOX, wanted)
-    if opened.damaged and damaged is None:
-        raise VaultError(str(opened.damaged[0]))
-    if damaged is not None:
-        damaged.extend(opened.damaged)
-    found = opened.entries
-    # a batch read after an outage shares one received time; the Date header orders it
-    found.sort(
-        key=lambda e: (
-            str(e[0].get("received", "")),
-            str(e[0].get("written", "")),
-            str(e[0].get("id", "")),
-        )
-    )
-    return found
-
-
 def cmd_journal(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from plg_tui.core.groups import GroupError
     from plg_tui.core.passphrase import get_passphrase
-    from plg_tui.vault.group import GroupVault, group_dir
+    from plg_tui.vault.entries import read_journal
+    from plg_tui.vault.group import GroupVault
     from plg_tui.vault.keys import unlock
+    from plg_tui.vault.paths import DataHome
 
     home = resolve_home(args.home)
-    if not group_dir(home, args.slug).exists():
+    if not DataHome(home).group(args.slug).folder.exists():
         raise GroupError(f"no group '{args.slug}' in {home} (see: plg group list)")
     passphrase = get_passphrase(args.passphrase_file)
     keys = unlock(home, args.slug, passphrase)
     vault = GroupVault(home, keys)
     try:
-        names = {m["email"]: m.get("name") or m["email"] for m in vault.members()}
+        names = {m.email: m.shown_name for m in vault.members()}
         member = args.member.strip().lower() if args.member else None
         if member is not None and member not in names:
             raise CommandError(f"{args.member} is not a member of '{args.slug}'")
         try:
-            zone: ZoneInfo | None = ZoneInfo(vault.info().get("timezone") or "UTC")
+            zone: ZoneInfo | None = ZoneInfo(vault.info().timezone)
         except (ZoneInfoNotFoundError, ValueError):
             zone = None
-        damaged: list[DamagedEntry] = []
-        entries = journal_entries(vault, member, damaged)
+        journal = read_journal(home, keys, member)
+        entries, damaged = journal.entries, journal.damaged
     finally:
         vault.close()
     if not entries and not damaged:
         who = f" from {names[member]}" if member else ""
         print(f"No journal entries{who} yet.")
         return 0
-    for index, (entry, text) in enumerate(entries):
+    for index, entry in enumerate(entries):
         if index:
             print()
-        email = entry.get("member", "")
-        week = entry.get("week")
-        when = "" if week in (None, 0) else f"Week {week} · "
+        email = entry.member
+        when = f"Week {entry.week} · " if entry.week else ""
         notes = []
-        if entry.get("truncated"):
+        if entry.truncated:
             notes.append("cut: too long")
-        heading = (
-            f"{when}{names.get(email, email)} <{email}> · {_local(entry.get('received', ''), zone)}"
-        )
+        heading = f"{when}{names.get(email, email)} <{email}> · {_local(entry.received, zone)}"
         if notes:
             heading += f" ({', '.join(notes)})"
         heading = printable(heading)
         print(heading)
         print("-" * min(len(heading), 72))
-        print(printable_lines(text))  # a reply may carry bidi overrides or stray escapes
+        print(printable_lines(entry.text))  # a reply may carry bidi overrides or stray escapes
     return _report_damaged(damaged, shown=len(entries))
 
 

@@ -7,8 +7,10 @@ import os
 from typing import Any
 
 from plg_tui.cli.common import add_passphrase_option
-from plg_tui.core.home import load_keymap, resolve_home
+from plg_tui.core.home import resolve_home
 from plg_tui.core.passphrase import ENV_VAR, get_passphrase
+from plg_tui.core.settings import load_keymap
+from plg_tui.vocabulary import SessionKind
 
 
 def register(commands: Any) -> None:
@@ -23,7 +25,9 @@ def register(commands: Any) -> None:
         ),
     )
     session.add_argument("slug", help="the group (see: plg group list)")
-    session.add_argument("--kind", choices=("trust", "1", "2"), help="which session to run")
+    session.add_argument(
+        "--kind", choices=[kind.value for kind in SessionKind], help="which session to run"
+    )
     session.add_argument(
         "--resume", action="store_true", help="continue where a stopped session was"
     )
@@ -39,10 +43,10 @@ def register(commands: Any) -> None:
 
 def cmd_session(args: argparse.Namespace) -> int:
     from plg_tui.core.groups import GroupError
-    from plg_tui.vault.group import group_dir
+    from plg_tui.vault.paths import DataHome
 
     home = resolve_home(args.home)
-    if not (group_dir(home, args.slug) / "group.db").exists():
+    if not DataHome(home).group(args.slug).group_db.exists():
         raise GroupError(f"no group '{args.slug}' in {home} (see: plg group list)")
     passphrase = None
     if args.passphrase_file or os.environ.get(ENV_VAR):

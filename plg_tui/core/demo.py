@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from plg_tui.vault.crypto import KdfParams
-    from plg_tui.vault.keys import GroupKeys
+    from plg_tui.vault.group_keys import GroupKeys
 
 DEMO_SLUG = "demo"
 DEMO_MODULE = "giving-feedback"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from plg_tui.core.roster import (
@@ -17,19 +16,19 @@ from plg_tui.core.roster import (
     valid_timezone,
 )
 from plg_tui.errors import PlgError
+from plg_tui.vault.crypto import KdfParams
 from plg_tui.vault.errors import VaultError
-from plg_tui.vault.group import GroupVault, group_dir, now_iso, remove_tree
+from plg_tui.vault.group import GroupVault, now_iso, remove_tree
 from plg_tui.vault.keys import (
     DEFAULT_KDF,
-    KdfParams,
     create_group_keys,
-    keyfile_path,
-    keyring_path,
     load_operations_keys,
     repair_keyfile,
     shred_file,
 )
-from plg_tui.vault.paths import SLUG_PATTERN, checked_slug, in_use_path, seen_path
+from plg_tui.vault.paths import SLUG_PATTERN, DataHome, checked_slug
+from plg_tui.vault.records import GroupInfo, Member
+from plg_tui.vocabulary import SessionKind
 
 SLUG = SLUG_PATTERN
 MAX_CALL_LINK = 2000
@@ -79,21 +78,35 @@ def parse_local(value: str, tz: str, what: str) -> datetime:
     return naive.replace(tzinfo=ZoneInfo(tz))
 
 
-def session_times(info: dict[str, Any]) -> tuple[datetime, datetime]:
-    tz = info["timezone"]
-    return parse_local(info["session1"], tz, "session1"), parse_local(
-        info["session2"], tz, "session2"
-    )
+def session_times(info: GroupInfo) -> tuple[datetime, datetime]:
+    tz = info.timezone
+    return parse_local(info.session1, tz, "session1"), parse_local(info.session2, tz, "session2")
 
 
-def stage(info: dict[str, Any], now: datetime) -> str:
+def stage(info: GroupInfo, now: datetime) -> str:
     s1, s2 = session_times(info)
-    if info.get("session2_held") or now >= s2:
+    if info.session2_held or now >= s2:
         return "after session 2"
-    if not info.get("session1_held") and now < s1:
+    if not info.session1_held and now < s1:
         return "before session 1"
     week = min(int((now - s1).total_seconds() // (7 * 86400)) + 1, 5)
     return f"practice month, week {max(week, 1)}"
+
+
+def default_kind(info: GroupInfo, in_progress: Sequence[str] = ()) -> SessionKind | None:
+    """The session to run when none is named: an unfinished one first, else the next not held.
+
+    The trust-building session is optional, so it is only ever chosen explicitly (or when one
+    is in progress). None when both module sessions were held.
+    """
+    for kind in SessionKind:
+        if kind in in_progress:
+            return kind
+    if not info.session1_held:
+        return SessionKind.ONE
+    if not info.session2_held:
+        return SessionKind.TWO
+    return None
 
 
 def create_group(
@@ -109,7 +122,10 @@ def create_group(
 
     problems: list[str] = []
     checked_slug(spec.slug)
-    if group_dir(home, spec.slug).exists() or keyfile_path(home, spec.slug).exists():
+    if (
+        DataHome(home).group(spec.slug).folder.exists()
+        or DataHome(home).group(spec.slug).key_file.exists()
+    ):
         raise GroupError(f"group '{spec.slug}' already exists in {home}")
     if not valid_timezone(spec.timezone):
         raise GroupError(
@@ -149,19 +165,17 @@ def create_group(
         keys = create_group_keys(home, spec.slug, passphrase, kdf)
         vault = GroupVault(home, keys)
         vault.write_info(
-            {
-                "slug": spec.slug,
-                "group_id": keys.group_id,
-                "module": module.id,
-                "module_title": module.title,
-                "timezone": spec.timezone,
-                "session1": spec.session1,
-                "session2": spec.session2,
-                "call_link": spec.call_link,
-                "created": now_iso(),
-                "session1_held": False,
-                "session2_held": False,
-            }
+            GroupInfo(
+                slug=spec.slug,
+                group_id=keys.group_id,
+                module=module.id,
+                module_title=module.title,
+                timezone=spec.timezone,
+                session1=spec.session1,
+                session2=spec.session2,
+                call_link=spec.call_link,
+                created=now_iso(),
+            )
         )
         vault.set_members([m.to_record() for m in members])
     except BaseException:
@@ -172,34 +186,39 @@ def create_group(
 
 def open_for_operations(home: Path, slug: str) -> GroupVault:
     """Open group.db with the key file (no passphrase): roster, dates, stage; nothing sealed."""
-    if not group_dir(home, slug).exists():
+    if not DataHome(home).group(slug).folder.exists():
         raise GroupError(f"no group '{slug}' in {home} (see: plg group list)")
     return GroupVault(home, load_operations_keys(home, slug))
 
 
 def repair_keys(home: Path, slug: str, passphrase: Callable[[], str]) -> None:
     """Rewrite keys/<slug>.key from the keyring, after asking for the passphrase."""
-    if not group_dir(home, slug).exists():
+    if not DataHome(home).group(slug).folder.exists():
         raise GroupError(f"no group '{slug}' in {home} (see: plg group list)")
     repair_keyfile(home, slug, passphrase())
 
 
-def describe(vault: GroupVault, now: datetime | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class GroupDescription:
+    """What `plg group show` and `list` print: the record, its stage, roster and partners."""
+
+    info: GroupInfo
+    stage: str
+    members: list[Member]
+    pairs: list[list[str]] | None
+
+
+def describe(vault: GroupVault, now: datetime | None = None) -> GroupDescription:
     info = vault.info()
     now = now or datetime.now(UTC)
-    return {
-        **info,
-        "stage": stage(info, now),
-        "members": vault.members(),
-        "pairs": vault.current_pairs(),
-    }
+    return GroupDescription(info, stage(info, now), vault.members(), vault.current_pairs())
 
 
-def list_groups(home: Path) -> list[tuple[str, dict[str, Any] | str]]:
-    """(slug, info) per group, or (slug, error text) for one that cannot be opened."""
+def list_groups(home: Path) -> list[tuple[str, GroupDescription | str]]:
+    """(slug, description) per group, or (slug, error text) for one that cannot be opened."""
     from plg_tui.core.home import group_slugs, misnamed_group_folders
 
-    result: list[tuple[str, dict[str, Any] | str]] = []
+    result: list[tuple[str, GroupDescription | str]] = []
     for slug in group_slugs(home):
         try:
             vault = open_for_operations(home, slug)
@@ -212,11 +231,11 @@ def list_groups(home: Path) -> list[tuple[str, dict[str, Any] | str]]:
 
 
 def _remove_group_files(home: Path, slug: str) -> None:
-    seen = seen_path(home, slug)
-    for path in [keyfile_path(home, slug), keyring_path(home, slug), seen]:
+    files = DataHome(home).group(slug)
+    for path in [files.key_file, files.keyring, files.seen]:
         shred_file(path)
-    remove_tree(group_dir(home, slug))
-    for lock in [in_use_path(home, slug), Path(f"{seen}.lock")]:
+    remove_tree(files.folder)
+    for lock in [files.in_use, files.seen_lock]:
         lock.unlink(missing_ok=True)
 
 
@@ -230,11 +249,8 @@ def check_purgeable(home: Path, slug: str) -> None:
     Purge deletes recursively and overwrites key files, so a link must never lead it
     elsewhere: the group folder, its keyring and its key file must be what they seem.
     """
-    folder, ring, keyfile = (
-        group_dir(home, slug),
-        keyring_path(home, slug),
-        keyfile_path(home, slug),
-    )
+    files = DataHome(home).group(slug)
+    folder, ring, keyfile = files.folder, files.keyring, files.key_file
     refuse = f"refusing to purge '{slug}'"
     for path, kind in ((folder, "folder"), (ring, "file"), (keyfile, "file")):
         if path.is_symlink():

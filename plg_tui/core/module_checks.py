@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from plg_tui.core.module_model import (
-    CAPTURE_KINDS,
-    PHASE_KINDS,
     REFLECTION_QUESTIONS_RANGE,
     REQUIRED_CAPTURES,
     SESSION_MINUTES,
@@ -28,7 +26,8 @@ from plg_tui.core.module_model import (
     TrustSession,
     Week,
 )
-from plg_tui.core.toml_lines import LineIndex
+from plg_tui.core.toml_checker import FieldChecker, type_name
+from plg_tui.vocabulary import PHASE_CAPTURE_KINDS, PhaseKind
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MODULE_KEYS = frozenset(
@@ -52,92 +51,10 @@ _WEEK_KEYS = frozenset({"tip", "prompt", "checkin"})
 _SESSION_KEYS = frozenset({"phases"})
 
 
-class _Checker:
-    """Walks one parsed file, collecting problems and building the value as it goes."""
+class _Checker(FieldChecker):
+    """Walks one parsed module or trust file, collecting problems and building the value."""
 
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-        self._lines = LineIndex(text)
-
-    def problem(self, field: str, message: str) -> None:
-        self.problems.append(Problem(self.path, field, message, self._lines.line_for(field)))
-
-    def unknown_keys(self, table: dict[str, Any], allowed: frozenset[str], prefix: str) -> None:
-        for key in sorted(set(table) - allowed):
-            field = f"{prefix}.{key}" if prefix else key
-            if prefix and key in _MODULE_KEYS | _TRUST_KEYS:
-                # A classic TOML slip: a top-level key written below a [table] joins that table.
-                self.problem(field, "unknown field; top-level fields must come before any [table]")
-            else:
-                self.problem(field, "unknown field")
-
-    def text(self, table: dict[str, Any], key: str, prefix: str = "") -> str:
-        field = f"{prefix}.{key}" if prefix else key
-        if key not in table:
-            self.problem(field, "missing")
-            return ""
-        value = table[key]
-        if not isinstance(value, str):
-            self.problem(field, f"must be a string, not {_type_name(value)}")
-            return ""
-        if not value.strip():
-            self.problem(field, "must not be empty")
-            return ""
-        return value.strip()
-
-    def table_list(
-        self,
-        table: dict[str, Any],
-        key: str,
-        prefix: str,
-        count: tuple[int, int] | None,
-    ) -> list[tuple[str, dict[str, Any]]]:
-        field = f"{prefix}.{key}" if prefix else key
-        if key not in table:
-            self.problem(field, "missing")
-            return []
-        value = table[key]
-        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            self.problem(
-                field, f"must be an array of tables ([[{field}]]), not {_type_name(value)}"
-            )
-            return []
-        self._check_count(field, len(value), count, "entries")
-        return [(f"{field}[{i}]", item) for i, item in enumerate(value, start=1)]
-
-    def text_list(
-        self, table: dict[str, Any], key: str, prefix: str, count: tuple[int, int]
-    ) -> tuple[str, ...]:
-        field = f"{prefix}.{key}" if prefix else key
-        if key not in table:
-            self.problem(field, "missing")
-            return ()
-        value = table[key]
-        if not isinstance(value, list):
-            self.problem(field, f"must be an array of strings, not {_type_name(value)}")
-            return ()
-        self._check_count(field, len(value), count, "items")
-        items: list[str] = []
-        for i, item in enumerate(value, start=1):
-            if not isinstance(item, str):
-                self.problem(f"{field}[{i}]", f"must be a string, not {_type_name(item)}")
-            elif not item.strip():
-                self.problem(f"{field}[{i}]", "must not be empty")
-            else:
-                items.append(item.strip())
-        return tuple(items)
-
-    def _check_count(
-        self, field: str, actual: int, count: tuple[int, int] | None, noun: str
-    ) -> None:
-        if count is None:
-            return
-        low, high = count
-        if low == high and actual != low:
-            self.problem(field, f"has {actual} {noun}, must have exactly {low}")
-        elif not low <= actual <= high:
-            self.problem(field, f"has {actual} {noun}, must have {low} to {high}")
+    TOP_LEVEL_KEYS = _MODULE_KEYS | _TRUST_KEYS
 
     def phase(self, field: str, table: dict[str, Any]) -> Phase:
         self.unknown_keys(table, _PHASE_KEYS, field)
@@ -148,26 +65,26 @@ class _Checker:
             self.problem(f"{field}.minutes", "missing")
         elif isinstance(table["minutes"], bool) or not isinstance(table["minutes"], int):
             self.problem(
-                f"{field}.minutes", f"must be a whole number, not {_type_name(table['minutes'])}"
+                f"{field}.minutes", f"must be a whole number, not {type_name(table['minutes'])}"
             )
         elif table["minutes"] < 1:
             self.problem(f"{field}.minutes", f"is {table['minutes']}, must be at least 1")
         else:
             minutes = table["minutes"]
         kind = self.text(table, "kind", field)
-        if kind and kind not in PHASE_KINDS:
+        if kind and kind not in tuple(PhaseKind):
             self.problem(
-                f"{field}.kind", f"unknown kind {kind!r}, must be one of {', '.join(PHASE_KINDS)}"
+                f"{field}.kind", f"unknown kind {kind!r}, must be one of {', '.join(PhaseKind)}"
             )
         captures: str | None = None
         if "captures" in table:
             captures = self.text(table, "captures", field) or None
-            if captures is not None and captures not in CAPTURE_KINDS:
+            if captures is not None and captures not in PHASE_CAPTURE_KINDS:
                 self.problem(
                     f"{field}.captures",
-                    f"unknown value {captures!r}, must be one of {', '.join(CAPTURE_KINDS)}",
+                    f"unknown value {captures!r}, must be one of {', '.join(PHASE_CAPTURE_KINDS)}",
                 )
-            elif captures is not None and kind == "open":
+            elif captures is not None and kind == PhaseKind.OPEN:
                 self.problem(f"{field}.captures", "only round or capture phases can capture")
         return Phase(name=name, minutes=minutes, kind=kind, script=script, captures=captures)
 
@@ -180,7 +97,7 @@ class _Checker:
                 self.problem(key, "missing")
                 return ()
             if not isinstance(table[key], dict):
-                self.problem(key, f"must be a table ([{key}]), not {_type_name(table[key])}")
+                self.problem(key, f"must be a table ([{key}]), not {type_name(table[key])}")
                 return ()
             owner, prefix = table[key], key
             self.unknown_keys(owner, _SESSION_KEYS, key)
@@ -259,18 +176,6 @@ class _Checker:
         return TrustSession(
             id=module_id, title=title, summary=summary, phases=phases, path=self.path
         )
-
-
-def _type_name(value: Any) -> str:
-    names = {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        str: "a string",
-        list: "an array",
-        dict: "a table",
-    }
-    return names.get(type(value), type(value).__name__)
 
 
 def _parse(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plg_tui.errors import PlgError
-
-PHASE_KINDS = ("open", "round", "capture")
-CAPTURE_KINDS = ("challenge", "commitment", "ground_rules", "reflection", "notes")
+from plg_tui.vocabulary import SessionKind
 
 TRUST_ID = "trust-building"
 SESSION_MINUTES = 90
@@ -69,9 +67,9 @@ class Module:
 
     def agenda(self, kind: str) -> tuple[Phase, ...]:
         """The phases of session ``"1"`` or ``"2"``."""
-        if kind == "1":
+        if kind == SessionKind.ONE:
             return self.session1
-        if kind == "2":
+        if kind == SessionKind.TWO:
             return self.session2
         raise ValueError(f"unknown session kind {kind!r}, expected '1' or '2'")
 

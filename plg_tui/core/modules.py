@@ -22,6 +22,7 @@ from plg_tui.core.module_model import (
     Problem,
     TrustSession,
 )
+from plg_tui.vault.paths import DataHome
 
 # --------------------------------------------------------------------------- locations
 
@@ -38,7 +39,7 @@ def module_dirs(home: Path | None = None) -> list[Path]:
     """Directories to read modules from, bundled first, then ``<home>/modules`` if present."""
     dirs = [bundled_modules_dir()]
     if home is not None:
-        own = Path(home) / "modules"
+        own = DataHome(Path(home)).modules_folder
         if own.is_dir():
             dirs.append(own)
     return dirs

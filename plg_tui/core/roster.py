@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from plg_tui.errors import PlgError
+from plg_tui.vault.records import Member as MemberRecord
 
 COLUMNS = ("name", "email", "title", "level", "reports_to", "department", "timezone")
 REQUIRED = ("name", "email", "level")
@@ -42,10 +43,11 @@ class Member:
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.split() else self.name
 
-    def to_record(self) -> dict[str, object]:
-        record = asdict(self)
-        record.pop("line")
-        return record
+    def to_record(self) -> MemberRecord:
+        """The member as group.db keeps them: the roster row without its line number."""
+        fields = asdict(self)
+        del fields["line"]
+        return MemberRecord(**fields)
 
 
 class RosterError(PlgError):

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
 
 from plg_tui.core.agenda import AgendaClock, PhasePlan
 from plg_tui.core.module_model import Phase
 from plg_tui.core.person import Person
 from plg_tui.core.session_close import SessionClose
 from plg_tui.core.timers import RoundTimer
+from plg_tui.vocabulary import PhaseKind, SessionKind, Stage
 
 Clock = Callable[[], float]
 
@@ -26,26 +26,6 @@ STAGES = ("lobby", "agenda", "close", "done")
 GROUP_KINDS = ("notes", "parking", "ground_rules")
 MINIMUM_PRESENT = 2
 MINUTE = 60.0
-
-
-def session_label(kind: str) -> str:
-    return {"trust": "Trust-building session", "1": "Session 1", "2": "Session 2"}[kind]
-
-
-def default_kind(info: Mapping[str, Any], in_progress: Sequence[str] = ()) -> str | None:
-    """The session to run when none is named: an unfinished one first, else the next not held.
-
-    The trust-building session is optional, so it is only ever chosen explicitly (or when one
-    is in progress). None when both module sessions were held.
-    """
-    for kind in SESSION_KINDS:
-        if kind in in_progress:
-            return kind
-    if not info.get("session1_held"):
-        return "1"
-    if not info.get("session2_held"):
-        return "2"
-    return None
 
 
 class SessionModel(SessionClose):
@@ -61,7 +41,7 @@ class SessionModel(SessionClose):
         clock: Clock = time.monotonic,
         wall: Clock = time.time,
     ) -> None:
-        if kind not in SESSION_KINDS:
+        if kind not in tuple(SessionKind):
             raise ValueError(f"unknown session kind {kind!r}")
         if not phases:
             raise ValueError("a session needs at least one phase")
@@ -69,7 +49,7 @@ class SessionModel(SessionClose):
         self.phases = tuple(phases)
         self._clock = clock
         self._wall = wall
-        self.stage = "lobby"
+        self.stage = Stage.LOBBY
         self.present: dict[str, bool] = {p.key: True for p in self.people}
         self.agreed: dict[str, bool] = {p.key: False for p in self.people}
         self.facilitator: str | None = None
@@ -142,7 +122,7 @@ class SessionModel(SessionClose):
         problems = self.lobby_problems()
         if problems:
             raise ValueError("; ".join(problems))
-        self.stage = "agenda"
+        self.stage = Stage.AGENDA
         self.agenda.start_session()
         self._enter_phase(0)
 
@@ -170,7 +150,7 @@ class SessionModel(SessionClose):
 
     def _enter_phase(self, index: int) -> None:
         phase = self.phases[index]
-        if phase.kind == "round" and index not in self.rounds:
+        if phase.kind == PhaseKind.ROUND and index not in self.rounds:
             self.rounds[index] = RoundTimer(
                 self.present_keys(), phase.minutes * 60.0, self._clock, self._wall
             )
@@ -178,7 +158,7 @@ class SessionModel(SessionClose):
     @property
     def round(self) -> RoundTimer | None:
         """The speaker timer of the current phase, if it is a round."""
-        if self.stage != "agenda" or self.phase.kind != "round":
+        if self.stage != Stage.AGENDA or self.phase.kind != PhaseKind.ROUND:
             return None
         return self.rounds.get(self.phase_index)
 
@@ -201,16 +181,16 @@ class SessionModel(SessionClose):
         timer = self.rounds.get(self.phase_index)
         if timer is not None:
             timer.pause()
-        self.stage = "close"
+        self.stage = Stage.CLOSE
 
     def back_to_agenda(self) -> None:
-        self.stage = "agenda"
+        self.stage = Stage.AGENDA
 
     def finish(self) -> None:
         for timer in self.rounds.values():
             timer.pause()
         self.agenda.end_session()
-        self.stage = "done"
+        self.stage = Stage.DONE
 
     def talk_time(self) -> dict[str, float]:
         """Seconds each member spoke, summed over every round of the session."""

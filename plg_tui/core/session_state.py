@@ -15,6 +15,7 @@ from plg_tui.core.module_model import Phase
 from plg_tui.core.person import Person
 from plg_tui.core.session import STAGES, Clock, SessionModel
 from plg_tui.core.timers import RoundTimer
+from plg_tui.vocabulary import Stage
 
 STATE_VERSION = 1
 
@@ -57,7 +58,7 @@ def restore_session(
         if state["stage"] not in STAGES:
             raise SessionStateError("saved session state has an unknown stage")
         known = {p.key for p in model.people}
-        model.stage = str(state["stage"])
+        model.stage = Stage(state["stage"])
         model.present = {k: bool(v) for k, v in state["present"].items() if k in known}
         model.agreed = {k: bool(v) for k, v in state["agreed"].items() if k in known}
         for key in known:

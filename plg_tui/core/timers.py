@@ -11,9 +11,10 @@ import math
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 from typing import Any
+
+from plg_tui.core.speaker_slots import SpeakerSlot, SpeakerStatus, redivide
 
 Clock = Callable[[], float]
 WallClock = Callable[[], float]
@@ -22,22 +23,6 @@ LAST_MINUTE_SECONDS = 60.0
 _STATE_VERSION = 1
 # Allotments come from float division; differences smaller than this are rounding, not policy.
 _ALLOTMENT_TOLERANCE = 1e-6
-
-
-class SpeakerStatus(StrEnum):
-    WAITING = "waiting"
-    SPEAKING = "speaking"
-    DONE = "done"
-    SKIPPED = "skipped"
-
-
-@dataclass
-class SpeakerSlot:
-    member: str
-    allotted: float
-    used: float = 0.0
-    status: SpeakerStatus = SpeakerStatus.WAITING
-    bell_rung: bool = False
 
 
 class RoundTimer:
@@ -231,13 +216,7 @@ class RoundTimer:
             "phase_seconds": self.phase_seconds,
             "current_index": self._index,
             "slots": [
-                {
-                    "member": slot.member,
-                    "allotted": slot.allotted,
-                    "used": self._live_used(i, now),
-                    "status": str(slot.status),
-                    "bell_rung": slot.bell_rung,
-                }
+                replace(slot, used=self._live_used(i, now)).to_dict()
                 for i, slot in enumerate(self._slots)
             ],
             "was_running": self.running,
@@ -255,16 +234,7 @@ class RoundTimer:
         try:
             if data["version"] != _STATE_VERSION:
                 raise ValueError("unsupported round timer state version")
-            slots = [
-                SpeakerSlot(
-                    member=str(raw["member"]),
-                    allotted=float(raw["allotted"]),
-                    used=float(raw["used"]),
-                    status=SpeakerStatus(raw["status"]),
-                    bell_rung=bool(raw["bell_rung"]),
-                )
-                for raw in data["slots"]
-            ]
+            slots = [SpeakerSlot.from_dict(raw) for raw in data["slots"]]
             timer = cls([slot.member for slot in slots], float(data["phase_seconds"]), clock, wall)
             index = int(data["current_index"])
             was_running = bool(data["was_running"])
@@ -318,16 +288,4 @@ class RoundTimer:
             slot.status = SpeakerStatus.WAITING
 
     def _redivide(self) -> None:
-        """Share what is left of the phase equally among the members still waiting.
-
-        Each waiting slot's allotment includes whatever that member already used (after a
-        `previous`), so the waiting allotments plus the finished speakers' used time always add
-        up to the phase, and nobody gets more than an equal share of it.
-        """
-        waiting = [slot for slot in self._slots if slot.status is SpeakerStatus.WAITING]
-        if not waiting:
-            return
-        spent = sum(slot.used for slot in self._slots if slot.status is not SpeakerStatus.WAITING)
-        share = max(0.0, self.phase_seconds - spent) / len(waiting)
-        for slot in waiting:
-            slot.allotted = share
+        redivide(self._slots, self.phase_seconds)

@@ -15,8 +15,10 @@ from typing import Any
 
 from plg_tui.vault.crypto import DecryptError
 from plg_tui.vault.errors import VaultError
-from plg_tui.vault.group import group_dir, open_entry
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group import open_entry
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.paths import INBOX, DataHome
+from plg_tui.vault.records import JournalEntry, entry_member
 from plg_tui.vault.storage import decode_file
 
 # What a damaged, truncated or hand-edited entry raises once its outer layer is open.
@@ -52,7 +54,7 @@ def read_entries(
     since nobody can tell whose it was.
     """
     opened = OpenedEntries()
-    folder = group_dir(home, keys.slug) / folder_name
+    folder = DataHome(home).group(keys.slug).entries(folder_name)
     if not folder.is_dir():
         return opened
     for path in sorted(folder.glob("*.entry")):
@@ -85,3 +87,26 @@ def read_entries(
             continue
         opened.entries.append((meta, text))
     return opened
+
+
+@dataclass(frozen=True)
+class Journal:
+    entries: list[JournalEntry]  # oldest first
+    damaged: list[DamagedEntry]
+
+
+def read_journal(home: Path, keys: GroupKeys, member: str | None = None) -> Journal:
+    """The practice journal, or one member's part of it, oldest entry first.
+
+    Only the wanted member's sealed texts are opened. A batch read after an outage shares one
+    received time; the Date header (`written`) orders it, then the entry id.
+    """
+    wanted_member = member.strip().lower() if member is not None else None
+
+    def wanted(meta: dict[str, Any]) -> bool:
+        return wanted_member is None or entry_member(meta) == wanted_member
+
+    opened = read_entries(home, keys, INBOX, wanted)
+    entries = [JournalEntry.from_record(meta, text) for meta, text in opened.entries]
+    entries.sort(key=lambda e: (e.received, e.written, e.id))
+    return Journal(entries, list(opened.damaged))

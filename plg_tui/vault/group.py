@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,16 @@ from plg_tui.vault.atomic import atomic_write
 from plg_tui.vault.crypto import DecryptError
 from plg_tui.vault.errors import DamagedFile, VaultError
 from plg_tui.vault.generations import SeenGenerations
-from plg_tui.vault.keys import GroupKeys
-from plg_tui.vault.paths import group_dir, seen_path
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.paths import GROUP_DB, DataHome
+from plg_tui.vault.records import (
+    GROUP_INFO_FIELDS,
+    GroupInfo,
+    Member,
+    Pairing,
+    RecordError,
+    SealedItem,
+)
 from plg_tui.vault.sealed import (
     OpenedItem,
     entry_context,
@@ -29,14 +37,9 @@ from plg_tui.vault.sealed import (
 )
 from plg_tui.vault.storage import decode_file, encode_file, open_db
 
-GROUP_DB = "group.db"
-LEDGER_DB = "ledger.db"
-INBOX = "inbox"
-QUARANTINE = "quarantine"
-
 
 def seen_generations(home: Path, keys: GroupKeys) -> SeenGenerations:
-    return SeenGenerations(seen_path(home, keys.slug), keys.ops_key, keys.group_id)
+    return SeenGenerations(DataHome(home).group(keys.slug).seen, keys.ops_key, keys.group_id)
 
 
 def now_iso() -> str:
@@ -53,9 +56,10 @@ class GroupVault:
     def __init__(self, home: Path, keys: GroupKeys) -> None:
         self.home = home
         self.keys = keys
-        self.dir = group_dir(home, keys.slug)
+        self.files = DataHome(home).group(keys.slug)
+        self.dir = self.files.folder
         self.db: TinyDB = open_db(
-            self.dir / GROUP_DB, keys.ops_key, keys.group_id, GROUP_DB, seen_generations(home, keys)
+            self.files.group_db, keys.ops_key, keys.group_id, GROUP_DB, seen_generations(home, keys)
         )
 
     @property
@@ -66,32 +70,45 @@ class GroupVault:
         self.db.close()
 
     # -- the group record -------------------------------------------------------------
-    def info(self) -> dict[str, Any]:
+    def _damaged(self, what: str, err: RecordError) -> DamagedFile:
+        return DamagedFile(self.files.group_db, f"{what}: {err}")
+
+    def info(self) -> GroupInfo:
         docs = self.db.table("group").all()
         if not docs:
-            if not (self.dir / GROUP_DB).exists():
+            if not (self.files.group_db).exists():
                 raise VaultError(
-                    f"{self.dir / GROUP_DB} is missing; restore it from a backup "
+                    f"{self.files.group_db} is missing; restore it from a backup "
                     "(nothing was written)"
                 )
-            raise DamagedFile(self.dir / GROUP_DB, "no group record")
-        return dict(docs[0])
+            raise DamagedFile(self.files.group_db, "no group record")
+        try:
+            return GroupInfo.from_record(docs[0])
+        except RecordError as err:
+            raise self._damaged("the group record", err) from None
 
-    def write_info(self, info: dict[str, Any]) -> None:
+    def write_info(self, info: GroupInfo) -> None:
         table = self.db.table("group")
         table.truncate()
-        table.insert(info)
+        table.insert(info.to_record())
 
     def update_info(self, **fields: Any) -> None:
+        """Change some fields of the group record; a name GroupInfo lacks is a TypeError."""
+        unknown = sorted(set(fields) - GROUP_INFO_FIELDS)
+        if unknown:
+            raise TypeError(f"GroupInfo has no field {', '.join(unknown)}")
         self.db.table("group").update(fields)
 
-    def members(self) -> list[dict[str, Any]]:
-        return [dict(m) for m in self.db.table("members").all()]
+    def members(self) -> list[Member]:
+        try:
+            return [Member.from_record(m) for m in self.db.table("members").all()]
+        except RecordError as err:
+            raise self._damaged("a member record", err) from None
 
-    def set_members(self, members: list[dict[str, Any]]) -> None:
+    def set_members(self, members: list[Member]) -> None:
         table = self.db.table("members")
         table.truncate()
-        table.insert_multiple(members)
+        table.insert_multiple([m.to_record() for m in members])
 
     # -- sealed confidential items ------------------------------------------------------
     def add_item(
@@ -100,9 +117,9 @@ class GroupVault:
         """Seal `text`, tag it as written in a session, and store it at once; returns the id."""
         item = {
             "id": uuid.uuid4().hex,
-            "kind": kind,
+            "kind": str(kind),
             "member": member,
-            "session": session,
+            "session": None if session is None else str(session),
             "created": now_iso(),
         }
         context = item_context(self.keys.group_id, item)
@@ -111,39 +128,42 @@ class GroupVault:
         self.db.table("items").insert(
             {**item, "sealed": crypto.b64e(sealed), "auth": crypto.b64e(tag)}
         )
-        return item["id"]
+        return str(item["id"])
 
-    def items(self, kind: str | None = None, session: str | None = None) -> list[dict[str, Any]]:
-        found = self.db.table("items").all()
+    def items(self, kind: str | None = None, session: str | None = None) -> list[SealedItem]:
+        found = [SealedItem.from_record(i) for i in self.db.table("items").all()]
         return [
-            dict(i)
+            i
             for i in found
-            if (kind is None or i["kind"] == kind) and (session is None or i["session"] == session)
+            if (kind is None or i.kind == kind) and (session is None or i.session == session)
         ]
 
-    def open_item(self, item: dict[str, Any]) -> OpenedItem:
+    def open_item(self, item: SealedItem) -> OpenedItem:
         """The item's text and how far it can be trusted; damaged or moved items never raise."""
-        return open_session_item(self.keys, item)
+        return open_session_item(self.keys, item.to_record())
 
     # -- pairings, sessions, facilitation history -----------------------------------------
-    def pairings(self) -> list[dict[str, Any]]:
-        return [dict(p) for p in self.db.table("pairings").all()]
+    def pairings(self) -> list[Pairing]:
+        try:
+            return [Pairing.from_record(p) for p in self.db.table("pairings").all()]
+        except RecordError as err:
+            raise self._damaged("a pairing record", err) from None
 
     def current_pairs(self) -> list[list[str]] | None:
         records = self.pairings()
-        return records[-1]["groups"] if records else None
+        return records[-1].groups if records else None
 
     def record_pairing(self, groups: list[list[str]], source: str) -> None:
-        self.db.table("pairings").insert(
-            {"created": now_iso(), "groups": [list(g) for g in groups], "source": source}
-        )
+        pairing = Pairing(created=now_iso(), groups=[list(g) for g in groups], source=source)
+        self.db.table("pairings").insert(pairing.to_record())
 
     def session_state(self, kind: str) -> dict[str, Any] | None:
-        found = self.db.table("sessions").get(Query().kind == kind)
-        return dict(found) if found else None
+        """The saved state of a session (`SessionModel.to_state`), or None."""
+        found = self.db.table("sessions").get(Query().kind == str(kind))
+        return dict(found) if isinstance(found, Mapping) else None
 
     def save_session_state(self, kind: str, state: dict[str, Any]) -> None:
-        self.db.table("sessions").upsert({**state, "kind": kind}, Query().kind == kind)
+        self.db.table("sessions").upsert({**state, "kind": str(kind)}, Query().kind == str(kind))
 
     def facilitations(self) -> list[tuple[str, str]]:
         return [(f["at"], f["member"]) for f in self.db.table("facilitations").all()]
@@ -171,7 +191,7 @@ def write_sealed_entry(
     The metadata (member, week, times, hashes) is encrypted under the operations key, the
     text is sealed to the group's public key: the companion can write it, never read it back.
     """
-    folder = group_dir(home, keys.slug) / folder_name
+    folder = DataHome(home).group(keys.slug).entries(folder_name)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = _inbox_file(folder, entry_id)
     if path.exists():
@@ -185,7 +205,7 @@ def write_sealed_entry(
 
 def iter_entries(home: Path, keys: GroupKeys, folder_name: str) -> Iterator[dict[str, Any]]:
     """Entry metadata (with the sealed text still sealed), in file-name order."""
-    folder = group_dir(home, keys.slug) / folder_name
+    folder = DataHome(home).group(keys.slug).entries(folder_name)
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.entry")):

@@ -20,100 +20,26 @@ import json
 import os
 import stat
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from plg_tui.vault import crypto
 from plg_tui.vault.atomic import atomic_write, exclusive_lock
-from plg_tui.vault.crypto import DecryptError, KdfParams, SealContext
+from plg_tui.vault.crypto import KdfParams
 from plg_tui.vault.errors import (
-    DamagedFile,
     KeyFileAltered,
     KeyFileError,
     UnknownFormat,
-    WrongPassphrase,
 )
-from plg_tui.vault.paths import KEYRING_LABEL, keyfile_path, keyring_path, seen_path
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.keyring import keyring_bytes, open_keyring
+from plg_tui.vault.paths import DataHome
 from plg_tui.vault.staging import finish_pending, hold_in_use
-from plg_tui.vault.storage import encode_file, read_header
 
 KEYFILE_VERSION = 2
 _UNCHECKED_KEYFILE_VERSION = 1  # written before the check existed; upgraded by an unlock
 DEFAULT_KDF = KdfParams()
-
-
-@dataclass(frozen=True)
-class GroupKeys:
-    slug: str
-    group_id: str
-    ops_key: bytes
-    public_key: bytes
-    private_key: bytes | None = None  # only after unlocking with the passphrase
-    token_key: bytes | None = None  # stored once a re-key changed the operations key
-
-    @property
-    def reply_secret(self) -> bytes:
-        """Keys the HMAC of reply tokens. It survives re-keys, so replies to emails sent
-        before one still route; until the first re-key it is derived from the operations key."""
-        if self.token_key is not None:
-            return self.token_key
-        return crypto.hkdf_subkey(self.ops_key, "plg reply token v1")
-
-    def seal(self, context: SealContext, text: str) -> bytes:
-        return crypto.seal(self.public_key, context, text.encode("utf-8"))
-
-    def open(self, context: SealContext, blob: bytes) -> str:
-        plain = crypto.open_sealed(self._private("opening a sealed item"), context, blob)
-        return plain.decode("utf-8")
-
-    def item_tag(self, context: SealContext, sealed: bytes) -> bytes:
-        """Marks an item as written by a passphrase holder (see crypto.item_auth_tag)."""
-        return crypto.item_auth_tag(self._private("writing a session item"), context, sealed)
-
-    def item_tag_valid(self, context: SealContext, sealed: bytes, tag: bytes) -> bool:
-        return crypto.item_auth_valid(self._private("opening a sealed item"), context, sealed, tag)
-
-    def _private(self, action: str) -> bytes:
-        if self.private_key is None:
-            raise PermissionError(f"{action} needs the group passphrase")
-        return self.private_key
-
-
-def _wrap_ad(group_id: str, what: str) -> bytes:
-    return f"plg-wrap|{group_id}|{what}".encode()
-
-
-def keyring_bytes(keys: GroupKeys, passphrase: str, kdf: KdfParams) -> bytes:
-    group_id = keys.group_id
-    assert keys.private_key is not None
-    salt = os.urandom(16)
-    wrapping = crypto.derive_passphrase_key(passphrase, salt, kdf)
-    header = {
-        "group": group_id,
-        "file": KEYRING_LABEL,
-        "kdf": {"name": "argon2id", **kdf.to_dict()},
-        "salt": crypto.b64e(salt),
-    }
-
-    def wrap(secret: bytes, what: str) -> str:
-        return crypto.b64e(crypto.aes_encrypt(wrapping, secret, _wrap_ad(group_id, what)))
-
-    wrapped = {
-        "ops_key": wrap(keys.ops_key, "ops"),
-        "private_key": wrap(keys.private_key, "x25519"),
-        "public_key": wrap(keys.public_key, "x25519-public"),
-    }
-    if keys.token_key is not None:
-        wrapped["token_key"] = wrap(keys.token_key, "reply-token")
-    body = json.dumps(wrapped).encode()
-    # The outer layer uses a key derived from the public header alone: it is a checksum that
-    # lets "damaged file" be told apart from "wrong passphrase", not a secret.
-    return encode_file(_checksum_key(header), header, body)
-
-
-def _checksum_key(header: dict) -> bytes:
-    return crypto.hkdf_subkey(json.dumps(header, sort_keys=True).encode(), "plg keyring checksum")
 
 
 def _keyfile_check(ops_key: bytes, group_id: str, public_key: bytes) -> bytes:
@@ -141,7 +67,7 @@ def keyfile_bytes(keys: GroupKeys) -> bytes:
     return json.dumps(data).encode()
 
 
-def _read_keyfile(path: Path, slug: str) -> tuple[dict, GroupKeys]:
+def _read_keyfile(path: Path, slug: str) -> tuple[dict[str, Any], GroupKeys]:
     """(raw JSON, keys) of a key file; KeyFileError when unreadable."""
     try:
         data = json.loads(path.read_bytes())
@@ -161,7 +87,7 @@ def _read_keyfile(path: Path, slug: str) -> tuple[dict, GroupKeys]:
     return data, keys
 
 
-def _check_matches(data: dict, keys: GroupKeys) -> bool:
+def _check_matches(data: dict[str, Any], keys: GroupKeys) -> bool:
     try:
         check = crypto.b64d(data["check"])
     except (KeyError, ValueError, TypeError, AttributeError):
@@ -174,78 +100,12 @@ def create_group_keys(
 ) -> GroupKeys:
     private_key, public_key = crypto.new_keypair()
     keys = GroupKeys(slug, str(uuid.uuid4()), crypto.random_key(), public_key, private_key)
-    ring = keyring_path(home, slug)
-    ring.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    seen_path(home, slug).unlink(missing_ok=True)  # a purged namesake's, under another key
-    atomic_write(ring, keyring_bytes(keys, passphrase, kdf))
-    _write_keyfile(keyfile_path(home, slug), keys)
+    files = DataHome(home).group(slug)
+    files.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    files.seen.unlink(missing_ok=True)  # a purged namesake's, under another key
+    atomic_write(files.keyring, keyring_bytes(keys, passphrase, kdf))
+    _write_keyfile(files.key_file, keys)
     return keys
-
-
-def read_keyring(home: Path, slug: str) -> tuple[dict, dict]:
-    path = keyring_path(home, slug)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise KeyFileError(path, f"missing: group '{slug}' has no keyring") from None
-    header, associated, body = read_header(path, raw)
-    if header.get("file") != KEYRING_LABEL or "group" not in header:
-        raise DamagedFile(path, "not a keyring")
-    try:
-        wrapped = json.loads(crypto.aes_decrypt(_checksum_key(header), body, associated))
-    except (DecryptError, ValueError):
-        raise DamagedFile(path) from None
-    kdf = header.get("kdf")
-    if not isinstance(kdf, dict):
-        raise DamagedFile(path, "no key derivation parameters")
-    if kdf.get("name") != "argon2id":
-        raise UnknownFormat(path, kdf.get("name"))
-    return header, wrapped
-
-
-def _open_keyring(home: Path, slug: str, passphrase: str) -> GroupKeys:
-    """The keys the keyring holds; the public key derived from the private key, never read."""
-    header, wrapped = read_keyring(home, slug)
-    group_id = header["group"]
-    path = keyring_path(home, slug)
-    try:
-        salt = crypto.b64d(header["salt"])
-        problem = crypto.kdf_problem(header["kdf"], salt)
-        if problem is not None:
-            raise DamagedFile(path, problem)
-        kdf = KdfParams.from_dict(header["kdf"])
-        ops_blob = crypto.b64d(wrapped["ops_key"])
-        priv_blob = crypto.b64d(wrapped["private_key"])
-        public_blob = crypto.b64d(wrapped["public_key"]) if "public_key" in wrapped else None
-        token_blob = crypto.b64d(wrapped["token_key"]) if "token_key" in wrapped else None
-    except (KeyError, ValueError, TypeError, AttributeError):
-        raise DamagedFile(path, "incomplete keyring") from None
-    wrapping = crypto.derive_passphrase_key(passphrase, salt, kdf)
-    try:
-        ops_key = crypto.aes_decrypt(wrapping, ops_blob, _wrap_ad(group_id, "ops"))
-        private_key = crypto.aes_decrypt(wrapping, priv_blob, _wrap_ad(group_id, "x25519"))
-    except DecryptError:
-        raise WrongPassphrase(slug) from None
-    try:
-        token_key = (
-            crypto.aes_decrypt(wrapping, token_blob, _wrap_ad(group_id, "reply-token"))
-            if token_blob is not None
-            else None
-        )
-    except DecryptError:
-        raise DamagedFile(path, "reply token key") from None
-    try:
-        public_key = crypto.public_from_private(private_key)
-        recorded = (
-            crypto.aes_decrypt(wrapping, public_blob, _wrap_ad(group_id, "x25519-public"))
-            if public_blob is not None
-            else public_key  # a keyring written before the record existed
-        )
-    except (DecryptError, ValueError):
-        raise DamagedFile(path, "public key record") from None
-    if not hmac.compare_digest(recorded, public_key) or len(ops_key) != 32:
-        raise DamagedFile(path, "its keys do not belong together")
-    return GroupKeys(slug, group_id, ops_key, public_key, private_key, token_key)
 
 
 def _since(path: Path) -> str:
@@ -255,7 +115,7 @@ def _since(path: Path) -> str:
 
 def _verify_keyfile(home: Path, keys: GroupKeys) -> None:
     """Refuse to go on when the companion's copy of the keys differs from the keyring's."""
-    path = keyfile_path(home, keys.slug)
+    path = DataHome(home).group(keys.slug).key_file
     if not path.exists():
         return  # nothing can be sealed with a missing file; the companion reports it
     try:
@@ -288,7 +148,7 @@ def unlock(home: Path, slug: str, passphrase: str) -> GroupKeys:
     """
     hold_in_use(home, slug)
     finish_pending(home, slug)
-    keys = _open_keyring(home, slug, passphrase)
+    keys = open_keyring(home, slug, passphrase)
     _verify_keyfile(home, keys)
     return keys
 
@@ -297,15 +157,15 @@ def repair_keyfile(home: Path, slug: str, passphrase: str) -> GroupKeys:
     """Rewrite keys/<slug>.key from the keyring (the passphrase proves who asks)."""
     hold_in_use(home, slug)
     finish_pending(home, slug)
-    with exclusive_lock(keyring_path(home, slug)):
-        keys = _open_keyring(home, slug, passphrase)
-        _write_keyfile(keyfile_path(home, slug), keys)
+    with exclusive_lock(DataHome(home).group(slug).keyring):
+        keys = open_keyring(home, slug, passphrase)
+        _write_keyfile(DataHome(home).group(slug).key_file, keys)
     return keys
 
 
 def load_operations_keys(home: Path, slug: str) -> GroupKeys:
     """The unattended path: the operations key from keys/<slug>.key, never the private key."""
-    path = keyfile_path(home, slug)
+    path = DataHome(home).group(slug).key_file
     hold_in_use(home, slug)
     finish_pending(home, slug)
     try:
@@ -334,10 +194,10 @@ def load_operations_keys(home: Path, slug: str) -> GroupKeys:
 def change_passphrase(
     home: Path, slug: str, old: str, new: str, kdf: KdfParams = DEFAULT_KDF
 ) -> None:
-    ring = keyring_path(home, slug)
+    ring = DataHome(home).group(slug).keyring
     finish_pending(home, slug)
     with exclusive_lock(ring):
-        keys = _open_keyring(home, slug, old)
+        keys = open_keyring(home, slug, old)
         assert keys.private_key is not None
         atomic_write(ring, keyring_bytes(keys, new, kdf))
 

@@ -1,4 +1,4 @@
-"""Every path to a group's files is built here, from a group name checked against one rule.
+"""Every path under the data home is built here; a group's, from a name checked against a rule.
 
 A group name (slug) becomes a folder name and a file name, so a name like `../victim` or
 `/abs/path` would reach outside the data home. Each builder checks the name first.
@@ -7,6 +7,7 @@ A group name (slug) becomes a folder name and a file name, so a name like `../vi
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from plg_tui.vault.errors import VaultError
@@ -17,9 +18,19 @@ SLUG_RULE = (
     "use lowercase letters, digits and hyphens, starting with a letter or digit, "
     "at most 48 characters (e.g. eng-managers-q1)"
 )
+SETTINGS_FILE = "plg.toml"
 GROUPS_FOLDER = "groups"
 KEYS_FOLDER = "keys"
+MODULES_FOLDER = "modules"
+COMPANION_LOG = "companion.log"
 KEYRING_LABEL = "keyring"
+GROUP_DB = "group.db"
+LEDGER_DB = "ledger.db"
+LEDGER_WAL = "ledger.wal"
+INBOX = "inbox"  # journal entries the companion placed
+QUARANTINE = "quarantine"  # replies it could not place
+ENTRY_FOLDERS = (INBOX, QUARANTINE)
+STAGING = ".rekey"
 
 
 class BadGroupName(VaultError):
@@ -46,23 +57,99 @@ def checked_slug(slug: object) -> str:
     return slug
 
 
-def group_dir(home: Path, slug: str) -> Path:
-    return home / GROUPS_FOLDER / checked_slug(slug)
+@dataclass(frozen=True)
+class GroupFiles:
+    """Every file and folder of one group; built only by `DataHome.group`, slug checked."""
+
+    slug: str
+    folder: Path  # groups/<slug>/
+    keys_folder: Path  # keys/
+
+    @property
+    def keyring(self) -> Path:
+        """The private key, sealed under the passphrase (groups/<slug>/keyring)."""
+        return self.folder / KEYRING_LABEL
+
+    @property
+    def key_file(self) -> Path:
+        """The operations key and public key, readable without the passphrase."""
+        return self.keys_folder / f"{self.slug}.key"
+
+    @property
+    def seen(self) -> Path:
+        """The highest generation seen of each of the group's encrypted files (rollback check)."""
+        return self.keys_folder / f"{self.slug}.seen"
+
+    @property
+    def seen_lock(self) -> Path:
+        return self.keys_folder / f"{self.slug}.seen.lock"
+
+    @property
+    def in_use(self) -> Path:
+        """Held shared by every process that has the group's keys, exclusively by a re-key."""
+        return self.keys_folder / f"{self.slug}.inuse.lock"
+
+    @property
+    def group_db(self) -> Path:
+        return self.folder / GROUP_DB
+
+    @property
+    def ledger_db(self) -> Path:
+        return self.folder / LEDGER_DB
+
+    @property
+    def ledger_wal(self) -> Path:
+        return self.folder / LEDGER_WAL
+
+    @property
+    def inbox(self) -> Path:
+        return self.folder / INBOX
+
+    @property
+    def quarantine(self) -> Path:
+        return self.folder / QUARANTINE
+
+    def entries(self, folder_name: str) -> Path:
+        """A folder of sealed entries: INBOX or QUARANTINE."""
+        if folder_name not in ENTRY_FOLDERS:
+            raise ValueError(f"{folder_name!r} is not an entry folder")
+        return self.folder / folder_name
+
+    @property
+    def staging(self) -> Path:
+        """Where a re-key stages the group's new files before it moves them in."""
+        return self.folder / STAGING
 
 
-def keyring_path(home: Path, slug: str) -> Path:
-    return group_dir(home, slug) / KEYRING_LABEL
+@dataclass(frozen=True)
+class DataHome:
+    """The data home, and the one place every path under it is built."""
 
+    root: Path
 
-def keyfile_path(home: Path, slug: str) -> Path:
-    return home / KEYS_FOLDER / f"{checked_slug(slug)}.key"
+    @property
+    def settings_file(self) -> Path:
+        return self.root / SETTINGS_FILE
 
+    @property
+    def groups_folder(self) -> Path:
+        return self.root / GROUPS_FOLDER
 
-def seen_path(home: Path, slug: str) -> Path:
-    """The highest generation seen of each of the group's encrypted files (rollback check)."""
-    return home / KEYS_FOLDER / f"{checked_slug(slug)}.seen"
+    @property
+    def keys_folder(self) -> Path:
+        return self.root / KEYS_FOLDER
 
+    @property
+    def companion_log(self) -> Path:
+        """Where the crontab line `plg-companion cron` prints sends the companion's output."""
+        return self.root / COMPANION_LOG
 
-def in_use_path(home: Path, slug: str) -> Path:
-    """Held shared by every process that has the group's keys, exclusively by a re-key."""
-    return home / KEYS_FOLDER / f"{checked_slug(slug)}.inuse.lock"
+    @property
+    def modules_folder(self) -> Path:
+        """The champion's own module files, beside and before the bundled ones."""
+        return self.root / MODULES_FOLDER
+
+    def group(self, slug: str) -> GroupFiles:
+        """The group's paths; BadGroupName when `slug` could reach outside the data home."""
+        checked = checked_slug(slug)
+        return GroupFiles(checked, self.groups_folder / checked, self.keys_folder)

@@ -23,17 +23,10 @@ from plg_tui.vault.atomic import exclusive_lock
 from plg_tui.vault.crypto import DecryptError, KdfParams
 from plg_tui.vault.errors import OlderThanSeen
 from plg_tui.vault.generations import SEEN_LABEL, SeenGenerations
-from plg_tui.vault.group import GROUP_DB, INBOX, LEDGER_DB, QUARANTINE, group_dir
-from plg_tui.vault.keys import (
-    DEFAULT_KDF,
-    GroupKeys,
-    keyfile_bytes,
-    keyfile_path,
-    keyring_bytes,
-    keyring_path,
-    unlock,
-)
-from plg_tui.vault.paths import seen_path
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.keyring import keyring_bytes
+from plg_tui.vault.keys import DEFAULT_KDF, keyfile_bytes, unlock
+from plg_tui.vault.paths import GROUP_DB, INBOX, LEDGER_DB, QUARANTINE, DataHome
 from plg_tui.vault.sealed import Standing, open_companion_entry, open_session_item
 from plg_tui.vault.staging import (
     IN_USE_WAIT_SECONDS,
@@ -46,7 +39,6 @@ from plg_tui.vault.storage import decode_file, decode_generation, encode_file
 
 # The companion's hand-over log (companion/outbound/ledger.py): records of
 # length (4 bytes, big-endian) | AES-GCM(operations key, JSON, "plg-ledger-wal|<group id>").
-WAL_NAME = "ledger.wal"
 
 
 def reseal(
@@ -87,14 +79,15 @@ def rekey(
 ) -> GroupKeys:
     """Re-key the group; `step(name)` is called between steps (crash tests)."""
     step = step or (lambda name: None)
-    folder = group_dir(home, slug)
+    files = DataHome(home).group(slug)
+    folder = files.folder
     hold_in_use(home, slug)  # then sole_use upgrades this process's own lock
     with (
         sole_use(home, slug, wait),
-        exclusive_lock(keyring_path(home, slug)),
-        exclusive_lock(folder / LEDGER_DB),
-        exclusive_lock(folder / GROUP_DB),
-        exclusive_lock(seen_path(home, slug)),
+        exclusive_lock(files.keyring),
+        exclusive_lock(files.ledger_db),
+        exclusive_lock(files.group_db),
+        exclusive_lock(files.seen),
     ):
         old = unlock(home, slug, old_passphrase)
         private_key, public_key = crypto.new_keypair()
@@ -104,20 +97,18 @@ def rekey(
         staging = Staging(home, slug)
         staging.start()
         step("started")
-        seen = SeenGenerations(seen_path(home, slug), old.ops_key, old.group_id).all()
+        seen = SeenGenerations(files.seen, old.ops_key, old.group_id).all()
         for label in (GROUP_DB, LEDGER_DB):
             _stage_database(folder / label, label, old, new, seen, staging)
         step("databases staged")
-        _stage_wal(folder / WAL_NAME, old, new, staging)
+        _stage_wal(files.ledger_wal, old, new, staging)
         for name in (INBOX, QUARANTINE):
-            _stage_entries(folder / name, name, old, new, staging)
+            _stage_entries(files.entries(name), name, old, new, staging)
         step("entries staged")
         header = {"group": new.group_id, "file": SEEN_LABEL}
-        staging.put(
-            seen_path(home, slug), encode_file(new.ops_key, header, json.dumps(seen).encode())
-        )
-        staging.put(keyfile_path(home, slug), keyfile_bytes(new))
-        staging.put(keyring_path(home, slug), keyring_bytes(new, new_passphrase, kdf))
+        staging.put(files.seen, encode_file(new.ops_key, header, json.dumps(seen).encode()))
+        staging.put(files.key_file, keyfile_bytes(new))
+        staging.put(files.keyring, keyring_bytes(new, new_passphrase, kdf))
         step("keys staged")
         staging.commit()
         step("committed")
@@ -132,7 +123,9 @@ def _stage_database(
         return
     generation, plain = decode_generation(path, old.ops_key, path.read_bytes(), old.group_id, label)
     if generation < seen.get(label, 0):
-        raise OlderThanSeen(path, generation, seen[label], seen_path(staging.home, old.slug))
+        raise OlderThanSeen(
+            path, generation, seen[label], DataHome(staging.home).group(old.slug).seen
+        )
     data = json.loads(plain)
     if label == GROUP_DB:
         items = data.get("items", {})

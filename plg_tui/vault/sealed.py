@@ -21,7 +21,7 @@ from typing import Any
 
 from plg_tui.vault import crypto
 from plg_tui.vault.crypto import LEGACY_SEAL_VERSION, DecryptError, SealContext
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 
 
 class Standing(StrEnum):

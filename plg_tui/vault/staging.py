@@ -24,9 +24,8 @@ from pathlib import Path
 
 from plg_tui.vault.atomic import _fsync_dir, atomic_write, exclusive_lock
 from plg_tui.vault.errors import VaultError
-from plg_tui.vault.paths import in_use_path
+from plg_tui.vault.paths import DataHome
 
-STAGING_NAME = ".rekey"
 COMMIT_NAME = "COMMITTED"
 IN_USE_WAIT_SECONDS = 10.0
 
@@ -40,7 +39,7 @@ class GroupInUse(VaultError):
 
 
 def staging_dir(home: Path, slug: str) -> Path:
-    return home / "groups" / slug / STAGING_NAME
+    return DataHome(home).group(slug).staging
 
 
 class Staging:
@@ -110,7 +109,7 @@ _held: dict[str, int] = {}
 
 def hold_in_use(home: Path, slug: str) -> None:
     """Share the group's in-use lock until this process exits (waits while a re-key runs)."""
-    path = in_use_path(home, slug)
+    path = DataHome(home).group(slug).in_use
     if str(path) in _held or not path.parent.is_dir():
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -128,7 +127,7 @@ def release_in_use() -> None:
 @contextlib.contextmanager
 def sole_use(home: Path, slug: str, wait: float = IN_USE_WAIT_SECONDS) -> Iterator[None]:
     """Hold the group's in-use lock exclusively, or raise GroupInUse after `wait` seconds."""
-    path = in_use_path(home, slug)
+    path = DataHome(home).group(slug).in_use
     own = _held.get(str(path))
     fd = own if own is not None else os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + wait

@@ -138,6 +138,8 @@ class EncryptedStorage(Storage):
             data = json.loads(plaintext)
         except ValueError:
             raise DamagedFile(self.path, "undecodable content") from None
+        if not isinstance(data, dict):
+            raise DamagedFile(self.path, "not a database")
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:

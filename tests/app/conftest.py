@@ -9,7 +9,8 @@ import pytest
 
 from plg_tui.app.app import PlgApp
 from plg_tui.vault.group import GroupVault
-from plg_tui.vault.keys import GroupKeys, unlock
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.keys import unlock
 from tests.app.helpers import PASSPHRASE, SLUG, FakeClock
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from plg_tui.app.screens.journal import JournalScreen
-from plg_tui.vault.group import INBOX, write_sealed_entry
+from plg_tui.vault.group import write_sealed_entry
+from plg_tui.vault.paths import INBOX
 from tests.app.helpers import start_session
 
 ADA = "ada@example.org"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from plg_tui.app.screens.agenda import AgendaScreen
 from plg_tui.app.screens.lobby import LobbyScreen
 from plg_tui.app.widgets.speaker_panel import SpeakerPanel
-from plg_tui.core.timers import SpeakerStatus
+from plg_tui.core.speaker_slots import SpeakerStatus
 from tests.app.helpers import go_to_close, start_session
 
 SIZE = (100, 30)
@@ -142,7 +142,7 @@ async def test_capture_is_sealed_into_the_vault_at_once(make_app, group, open_va
         await pilot.pause()
         vault = open_vault()
         items = vault.items(kind="challenge", session="1")
-        assert len(items) == 1 and items[0]["member"] == EMAILS[0]
+        assert len(items) == 1 and items[0].member == EMAILS[0]
         opened = vault.open_item(items[0])
         assert opened.text == marker and opened.warning is None
         raw = (group / "groups" / "team" / "group.db").read_bytes()
@@ -157,7 +157,7 @@ async def test_capture_is_sealed_into_the_vault_at_once(make_app, group, open_va
         await pilot.press("enter", "escape")
         await pilot.pause()
     parked = open_vault().items(kind="parking")
-    assert len(parked) == 1 and parked[0]["member"] is None
+    assert len(parked) == 1 and parked[0].member is None
     raw = (group / "groups" / "team" / "group.db").read_bytes()
     assert b"MARKER" not in raw
 
@@ -187,8 +187,8 @@ async def test_close_of_session_1_records_pairs_date_and_held(make_app, open_vau
         await pilot.pause()
     vault = open_vault()
     info = vault.info()
-    assert info["session1_held"] is True and info["session2"] == "2026-12-30T15:00"
-    assert vault.pairings()[-1]["source"] == "session"
+    assert info.session1_held is True and info.session2 == "2026-12-30T15:00"
+    assert vault.pairings()[-1].source == "session"
     assert vault.current_pairs() == [[EMAILS[0], EMAILS[3]], [EMAILS[1], EMAILS[2], EMAILS[4]]]
     assert vault.session_state("1")["stage"] == "done"
 
@@ -238,7 +238,8 @@ async def test_close_talk_time_chart_shows_each_member(make_app, clock):
 async def test_session_2_journal_needs_confirmation_rating_and_vote(
     make_app, group, keys, open_vault
 ):
-    from plg_tui.vault.group import INBOX, write_sealed_entry
+    from plg_tui.vault.group import write_sealed_entry
+    from plg_tui.vault.paths import INBOX
 
     write_sealed_entry(
         group, keys, INBOX, "e1", {"member": EMAILS[0], "week": 2}, "JOURNAL-ada-week-2"
@@ -276,10 +277,10 @@ async def test_session_2_journal_needs_confirmation_rating_and_vote(
         await pilot.pause()
     vault = open_vault()
     info = vault.info()
-    assert info["session2_held"] is True
-    assert info["module_rating"] == {"count": 3, "sum": 14}
-    assert sum(info["next_topic_votes"].values()) == 3
-    assert len(info["next_topic_votes"]) == 2
+    assert info.session2_held is True
+    assert info.module_rating == {"count": 3, "sum": 14}
+    assert sum(info.next_topic_votes.values()) == 3
+    assert len(info.next_topic_votes) == 2
     saved = vault.session_state("2")
     assert saved["ratings"] == {"count": 3, "sum": 14}
     assert all(email not in str(saved["ratings"]) for email in EMAILS)
@@ -313,7 +314,7 @@ async def test_trust_session_ground_rules_and_close(make_app, group, open_vault)
         await pilot.press("f")
         await pilot.pause()
     vault = open_vault()
-    assert vault.info()["trust_held"] is True
+    assert vault.info().trust_held is True
     assert len(vault.items(kind="ground_rules", session="trust")) == 2
     assert b"RULE-" not in (group / "groups" / "team" / "group.db").read_bytes()
 
@@ -461,7 +462,7 @@ async def test_phase_title_counts_down_and_then_says_over(make_app, clock):
 
 async def test_keys_remapped_from_settings(make_app, clock, group):
     from plg_tui.app.screens.curtain import CurtainScreen
-    from plg_tui.core.home import load_keymap
+    from plg_tui.core.settings import load_keymap
 
     (group / "plg.toml").write_text('[keys]\n"app.curtain" = "x"\n')
     app = make_app(keymap=load_keymap(group))

@@ -4,7 +4,8 @@ a journal entry moved to another member is shown as damaged, never as that membe
 from __future__ import annotations
 
 from plg_tui.app.screens.journal import JournalScreen
-from plg_tui.vault.group import INBOX, write_sealed_entry
+from plg_tui.vault.group import write_sealed_entry
+from plg_tui.vault.paths import INBOX
 from tests.app.helpers import go_to_close, start_session
 from tests.vault.test_seal_binding import forge, tamper_entry
 

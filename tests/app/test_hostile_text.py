@@ -8,6 +8,7 @@ ESC sequence to the facilitator's terminal. This walks every screen with such a 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,8 @@ from plg_tui.app.screens.help import HelpScreen
 from plg_tui.app.screens.journal import JournalScreen
 from plg_tui.app.screens.lobby import LobbyScreen
 from plg_tui.core.modules import bundled_modules_dir
-from plg_tui.vault.group import INBOX, write_sealed_entry
+from plg_tui.vault.group import write_sealed_entry
+from plg_tui.vault.paths import INBOX
 from tests.app.helpers import PASSPHRASE, SLUG, go_to_close, start_session
 from tests.conftest import ROSTER_HEADER, ROSTER_ROWS
 
@@ -69,7 +71,7 @@ def group(make_group, tmp_path: Path) -> Path:
     (home / "modules" / "hostile-feedback.toml").write_text(text, encoding="utf-8")
     vault.update_info(module="hostile-feedback", module_title=MODULE_TITLE)
     members = vault.members()
-    members[4]["name"] = ESC_NAME
+    members[4] = replace(members[4], name=ESC_NAME)
     vault.set_members(members)
     vault.close()
     return home

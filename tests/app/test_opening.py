@@ -36,7 +36,7 @@ async def test_lobby_paints_from_the_preview_and_applies_keys_pressed_while_open
         SLUG,
         kind="1",
         open_keys=open_keys,
-        roster_preview=[(m["email"], m["name"]) for m in members],
+        roster_preview=[(m.email, m.name) for m in members],
         clock=clock,
         wall=clock.wall,
         rng_seed=7,
@@ -45,7 +45,7 @@ async def test_lobby_paints_from_the_preview_and_applies_keys_pressed_while_open
         await pilot.pause()
         assert app.controller is None
         assert isinstance(app.screen, LobbyScreen)
-        assert table_names(app) == [m["name"] for m in members]
+        assert table_names(app) == [m.name for m in members]
         assert OPENING in str(app.screen.query_one("#lobby-title").render())
         # Agree for the first two, then make the third the facilitator: all before the open.
         await pilot.press("a", "down", "a", "down", "f")
@@ -55,7 +55,7 @@ async def test_lobby_paints_from_the_preview_and_applies_keys_pressed_while_open
         await pilot.pause()
         assert app.controller is not None
         model = app.controller.model
-        first, second, third = (m["email"] for m in members[:3])
+        first, second, third = (m.email for m in members[:3])
         assert model.agreed[first] and model.agreed[second] and not model.agreed[third]
         assert model.facilitator == third
         assert OPENING not in str(app.screen.query_one("#lobby-title").render())
@@ -83,8 +83,8 @@ def test_demo_home_builds_the_demo_group_once_and_removes_it():
         first = home.build()
         assert home.build() is first
         vault = GroupVault(first.home, first.keys)
-        assert [(m["email"], m["name"]) for m in vault.members()] == list(DEMO_PEOPLE)
-        assert vault.info()["session1"] == "2026-12-01T14:00"
+        assert [(m.email, m.name) for m in vault.members()] == list(DEMO_PEOPLE)
+        assert vault.info().session1 == "2026-12-01T14:00"
         vault.close()
     assert not home.home.exists()
 

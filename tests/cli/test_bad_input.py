@@ -59,7 +59,8 @@ def journal_with(damage: Callable[[Path, object], None]) -> Callable[[Path], Non
     """Two good journal entries and a third one that `damage` breaks."""
 
     def setup(home: Path) -> None:
-        from plg_tui.vault.group import INBOX, write_sealed_entry
+        from plg_tui.vault.group import write_sealed_entry
+        from plg_tui.vault.paths import INBOX
 
         keys = team_keys(home)
         for entry_id, member, week in (("a1", "ada", 1), ("g2", "grace", 2), ("m3", "mei", 3)):

@@ -17,8 +17,10 @@ import pytest
 from companion.inbound.ingester import Ingester
 from companion.outbound.ledger import Ledger
 from companion.tokens import make_token
-from plg_tui.vault.group import INBOX, QUARANTINE, iter_entries, open_entry
-from plg_tui.vault.keys import GroupKeys, load_operations_keys, unlock
+from plg_tui.vault.group import iter_entries, open_entry
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.keys import load_operations_keys, unlock
+from plg_tui.vault.paths import INBOX, QUARANTINE
 from tests.companion.imap_server import Dovecot, dovecot_available, start_dovecot
 from tests.conftest import require_tool
 

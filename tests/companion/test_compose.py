@@ -13,7 +13,7 @@ from companion.outbound.calendar_invite import session2_invitation
 from companion.outbound.compose import build_email, header_text, render
 from companion.settings import EmailSettings
 from companion.tokens import find_tokens, parse_token, verify_token
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 
 EMAIL = EmailSettings(from_addr="Peer Learning <plg@example.org>", reply_to="journal@example.org")
 KEYS = GroupKeys("team", "group-id-1", os.urandom(32), b"\x01" * 32)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from plg_tui.cli import main
-from plg_tui.vault.group import INBOX, group_dir
+from plg_tui.vault.paths import INBOX, DataHome
 from plg_tui.vault.sealed import Standing, open_companion_entry
 from plg_tui.vault.storage import decode_file, encode_file
 
@@ -36,7 +36,7 @@ def passphrase_file(tmp_path: Path) -> Path:
 def rewrite_entry(inbound: Inbound, member: str, change: dict[str, Any]) -> None:
     """What the key file's holder can do: decrypt an entry's metadata, edit it, write it back."""
     keys = inbound.keys
-    for path in (group_dir(inbound.home, keys.slug) / INBOX).glob("*.entry"):
+    for path in (DataHome(inbound.home).group(keys.slug).entries(INBOX)).glob("*.entry"):
         label = f"{INBOX}/{path.stem}"
         meta = json.loads(decode_file(path, keys.ops_key, path.read_bytes(), keys.group_id, label))
         if meta["member"] == member:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plg_tui.vault import crypto
-from plg_tui.vault.keys import keyfile_path
+from plg_tui.vault.paths import DataHome
 
 if TYPE_CHECKING:
     from tests.companion.conftest_imap import Inbound
@@ -43,7 +43,7 @@ def test_a_swapped_key_file_seals_nothing_and_leaves_the_message(
 ) -> None:
     maildir = inbound.make_maildir(tmp_path / "Maildir")
     inbound.deliver(maildir, inbound.render("gmail_reply.eml"), "1700000000.M1P1.host")
-    path = keyfile_path(inbound.home, "team")
+    path = DataHome(inbound.home).group("team").key_file
     data = json.loads(path.read_text())
     _, attacker_public = crypto.new_keypair()
     data["public_key"] = crypto.b64e(attacker_public)

@@ -16,8 +16,8 @@ from companion.outbound.ledger import Ledger
 from companion.outbound.outbound_settings import load_outbound_settings
 from companion.outbound.outbox import dry_run, send_due
 from plg_tui.core.groups import open_for_operations
-from plg_tui.core.home import load_settings
 from plg_tui.core.modules import load_module
+from plg_tui.core.settings import load_settings
 from plg_tui.vault.keys import load_operations_keys
 
 from .conftest import free_port
@@ -319,7 +319,7 @@ def test_session1_held_early_in_the_session_app_starts_the_month_then(group_home
         session2=(recorded + timedelta(days=28)).strftime("%Y-%m-%dT%H:%M"),
     )
     vault.record_pairing(PAIRS, "session")
-    closed_at = datetime.fromisoformat(vault.pairings()[-1]["created"])
+    closed_at = datetime.fromisoformat(vault.pairings()[-1].created)
     vault.update_info(session1_held=True)
     vault.close()
     run_at(group_home, closed_at + timedelta(hours=30))

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,9 @@ import pytest
 from companion.outbound.ledger import Ledger
 from companion.outbound.smtp_session import reply_text
 from plg_tui.core.safe_text import printable, printable_lines
-from plg_tui.vault.group import INBOX, QUARANTINE, GroupVault, write_sealed_entry
+from plg_tui.vault.group import GroupVault, write_sealed_entry
 from plg_tui.vault.keys import unlock
+from plg_tui.vault.paths import INBOX, QUARANTINE
 
 if TYPE_CHECKING:
     from tests.companion.conftest_imap import Inbound
@@ -110,10 +112,9 @@ def test_the_server_reply_kept_in_the_ledger_is_clean() -> None:
 def test_roster_names_are_printed_clean_by_plg(inbound: Inbound) -> None:
     vault = GroupVault(inbound.home, unlock(inbound.home, "team", PASSPHRASE))
     members = vault.members()
-    members[0]["name"] = f"Ada{EVIL} Lovelace"
-    members[0]["title"] = f"Manager{EVIL}"
+    members[0] = replace(members[0], name=f"Ada{EVIL} Lovelace", title=f"Manager{EVIL}")
     vault.set_members(members)
-    vault.record_pairing([[members[0]["email"], members[1]["email"]]], "test")
+    vault.record_pairing([[members[0].email, members[1].email]], "test")
     vault.close()
     for args in (("group", "show", "team"), ("group", "list")):
         shown = run("plg", inbound.home, *args)

@@ -15,7 +15,7 @@ from companion.cli import main as companion_main
 from companion.inbound.local_sources import ingest_maildir
 from companion.outbound.ledger import Ledger
 from companion.settings import ConfigError, QuarantineLimits, load_quarantine_limits
-from plg_tui.core.home import SETTINGS_TEMPLATE
+from plg_tui.core.settings import SETTINGS_TEMPLATE
 
 if TYPE_CHECKING:
     from tests.companion.conftest_imap import Inbound

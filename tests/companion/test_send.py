@@ -11,7 +11,7 @@ from companion.outbound.compose import build_email
 from companion.outbound.smtp import SmtpPool, deliver
 from companion.outbound.smtp_session import TemporaryFailure
 from companion.settings import ConfigError, EmailSettings
-from plg_tui.vault.keys import GroupKeys
+from plg_tui.vault.group_keys import GroupKeys
 
 from .conftest import RecordingHandler, free_port
 

@@ -115,7 +115,7 @@ def test_reply_days_defaults_to_30_and_is_checked():
 def test_the_settings_template_names_reply_days_and_loads():
     import tomllib
 
-    from plg_tui.core.home import SETTINGS_TEMPLATE
+    from plg_tui.core.settings import SETTINGS_TEMPLATE
 
     assert "# reply_days = 30" in SETTINGS_TEMPLATE
     uncommented = "\n".join(

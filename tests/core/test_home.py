@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from plg_tui.core.home import SettingsError, init_home, load_keymap, load_settings, resolve_home
+from plg_tui.core.home import init_home, resolve_home
+from plg_tui.core.settings import SettingsError, load_keymap, load_settings
 
 
 def test_home_resolution_order(tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ import pytest
 
 from plg_tui.core import modules as mod
 from plg_tui.core.module_checks import check_file, check_paths
-from plg_tui.core.module_model import CAPTURE_KINDS, PHASE_KINDS, ModuleError, Problem
+from plg_tui.core.module_model import ModuleError, Problem
 from plg_tui.core.modules import (
     bundled_modules_dir,
     list_modules,
@@ -19,6 +19,8 @@ from plg_tui.core.modules import (
     load_trust_session,
     module_dirs,
 )
+from plg_tui.vocabulary import PHASE_CAPTURE_KINDS as CAPTURE_KINDS
+from plg_tui.vocabulary import PhaseKind
 
 REQUIRED_IDS = {
     "difficult-employee",
@@ -482,5 +484,5 @@ def test_module_error_lists_every_problem_one_per_line(tmp_path: Path) -> None:
 
 
 def test_constants_are_the_schema_values() -> None:
-    assert PHASE_KINDS == ("open", "round", "capture")
+    assert tuple(PhaseKind) == ("open", "round", "capture")
     assert CAPTURE_KINDS == ("challenge", "commitment", "ground_rules", "reflection", "notes")

@@ -6,10 +6,12 @@ import json
 
 import pytest
 
+from plg_tui.core.groups import default_kind
 from plg_tui.core.modules import load_module
 from plg_tui.core.person import Person
-from plg_tui.core.session import SessionModel, default_kind
+from plg_tui.core.session import SessionModel
 from plg_tui.core.session_state import SessionStateError, restore_session, session_state
+from plg_tui.vault.records import GroupInfo
 from tests.fakeclock import FakeClock
 
 PEOPLE = [
@@ -146,7 +148,9 @@ def test_ratings_are_an_anonymous_aggregate(clock):
     ],
 )
 def test_default_kind(info, in_progress, expected):
-    assert default_kind(info, in_progress) == expected
+    record = {"module": "m", "session1": "2026-01-01T10:00", "session2": "2026-02-01T10:00"}
+    group = GroupInfo.from_record({**record, **info})
+    assert default_kind(group, in_progress) == expected
 
 
 # ---- the rules the screens dispatch to (they only render) ---------------------------------

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plg_tui.core.agenda import AgendaClock, PhasePlan
-from plg_tui.core.timers import RoundTimer, SpeakerStatus
+from plg_tui.core.speaker_slots import SpeakerStatus
+from plg_tui.core.timers import RoundTimer
 from tests.fakeclock import FakeClock
 
 

@@ -311,16 +311,17 @@ def test_a_whole_programme_with_faults(
     asyncio.run(run_session1(home, findings, markers))
     scene.scan("after session 1")
 
-    from plg_tui.vault.group import INBOX, QUARANTINE, GroupVault, iter_entries, open_entry
+    from plg_tui.vault.group import GroupVault, iter_entries, open_entry
     from plg_tui.vault.keys import unlock
+    from plg_tui.vault.paths import INBOX, QUARANTINE
 
     keys = unlock(home, SLUG, PASSPHRASE)
     vault = GroupVault(home, keys)
     info = vault.info()
-    findings.expect(info["session1_held"] is True, "session 1 was not recorded as held")
+    findings.expect(info.session1_held is True, "session 1 was not recorded as held")
     findings.expect(
-        info["session2"] == SESSION2.strftime("%Y-%m-%dT%H:%M"),
-        f"session 2 date not confirmed: {info['session2']}",
+        info.session2 == SESSION2.strftime("%Y-%m-%dT%H:%M"),
+        f"session 2 date not confirmed: {info.session2}",
     )
     findings.expect(
         len(vault.items(kind="challenge", session="1")) == 4
@@ -553,17 +554,17 @@ def test_a_whole_programme_with_faults(
     )
 
     # -- journal -----------------------------------------------------------------------------
-    from plg_tui.cli.journal import journal_entries
+    from plg_tui.vault.entries import read_journal
 
-    vault = GroupVault(home, keys)
-    entries = journal_entries(vault)
-    vault.close()
+    journal = read_journal(home, keys)
+    findings.expect(not journal.damaged, f"damaged journal entries: {journal.damaged!r}")
+    entries = journal.entries
     genuine = [r for r in mail.sent if r.kind == "genuine"]
     for reply in genuine:
         matching = [
-            (meta, text)
-            for meta, text in entries
-            if meta.get("member") == reply.member and meta.get("week") == reply.week
+            (entry, entry.text)
+            for entry in entries
+            if entry.member == reply.member and entry.week == reply.week
         ]
         findings.expect(
             len(matching) == 1 and matching[0][1].strip() == reply.text.strip(),
@@ -578,7 +579,7 @@ def test_a_whole_programme_with_faults(
     for reply in others:
         tag = re.search(r"MK\w+", reply.text).group(0)
         findings.expect(
-            not any(tag in text for _m, text in entries),
+            not any(tag in entry.text for entry in entries),
             f"the {reply.kind} reply became a journal entry",
         )
     quarantined = list(iter_entries(home, keys, QUARANTINE))
@@ -698,7 +699,7 @@ def session2_journal_on_screen(
         term.keys("again", "j")
         term.wait_for("again", lambda s: "journal on the shared screen" in s)
         term.keys("again", "y")
-        own = [text for meta, text in entries if meta.get("member") == second.email]
+        own = [entry.text for entry in entries if entry.member == second.email]
         tags = [re.search(r"MK\w+", t).group(0) for t in own]
         try:
             shown = term.wait_for("again", lambda s: any(tag in s for tag in tags))

@@ -14,13 +14,9 @@ import pytest
 from plg_tui.vault import crypto
 from plg_tui.vault.errors import DamagedFile, KeyFileAltered
 from plg_tui.vault.group import GroupVault
-from plg_tui.vault.keys import (
-    _checksum_key,
-    keyfile_path,
-    keyring_path,
-    load_operations_keys,
-    unlock,
-)
+from plg_tui.vault.keyring import _checksum_key
+from plg_tui.vault.keys import load_operations_keys, unlock
+from plg_tui.vault.paths import DataHome
 from plg_tui.vault.sealed import item_context
 from plg_tui.vault.storage import encode_file, read_header
 
@@ -29,7 +25,7 @@ PASS = "correct horse battery"
 
 def rewrite_keyring_header(home: Path, change) -> None:
     """What an attacker can do: the keyring's outer layer is only a checksum of its header."""
-    path = keyring_path(home, "team")
+    path = DataHome(home).group("team").keyring
     header, associated, body = read_header(path, path.read_bytes())
     plain = crypto.aes_decrypt(_checksum_key(header), body, associated)
     change(header)
@@ -37,7 +33,7 @@ def rewrite_keyring_header(home: Path, change) -> None:
 
 
 def swap_keyfile_public_key(home: Path, public_key: bytes, *, recompute_check: bool) -> None:
-    path = keyfile_path(home, "team")
+    path = DataHome(home).group("team").key_file
     data = json.loads(path.read_bytes())
     data["public_key"] = crypto.b64e(public_key)
     if recompute_check:  # someone holding the operations key can do this
@@ -61,11 +57,13 @@ def test_a_swapped_keyring_header_public_key_is_ignored(make_group, data_home):
     vault = GroupVault(data_home, keys)
     item_id = vault.add_item("challenge", "what only the group may read")
     [item] = vault.items("challenge")
-    assert item["id"] == item_id
+    assert item.id == item_id
     assert vault.open_item(item).text == "what only the group may read"
     with pytest.raises(crypto.DecryptError):
         crypto.open_sealed(
-            attacker_private, item_context(keys.group_id, item), crypto.b64d(item["sealed"])
+            attacker_private,
+            item_context(keys.group_id, item.to_record()),
+            crypto.b64d(item.sealed),
         )
     vault.close()
 
@@ -82,7 +80,7 @@ def test_unlock_reports_a_key_file_swapped_by_the_operations_key_holder(make_gro
     make_group().close()
     _, attacker_public = crypto.new_keypair()
     swap_keyfile_public_key(data_home, attacker_public, recompute_check=True)
-    path = keyfile_path(data_home, "team")
+    path = DataHome(data_home).group("team").key_file
     os.utime(path, (1_700_000_000, 1_700_000_000))  # 2023-11-14 22:13 UTC
     # the companion cannot tell (its check was recomputed), so the next unlock must
     assert load_operations_keys(data_home, "team").public_key == attacker_public
@@ -122,7 +120,7 @@ def test_repair_keys_rewrites_the_key_file_from_the_keyring(make_group, data_hom
     assert "rewrote keys/team.key" in done.stdout
     assert load_operations_keys(data_home, "team").public_key == real.public_key
     assert unlock(data_home, "team", PASS).public_key == real.public_key
-    data = json.loads(keyfile_path(data_home, "team").read_text())
+    data = json.loads(DataHome(data_home).group("team").key_file.read_text())
     assert crypto.b64d(data["public_key"]) == real.public_key  # still inspectable JSON
 
 
@@ -150,12 +148,12 @@ def test_argon2_parameters_from_a_header_are_bounded(make_group, data_home, fiel
     rewrite_keyring_header(data_home, change)
     with pytest.raises(DamagedFile, match=reason) as caught:
         unlock(data_home, "team", PASS)
-    assert str(keyring_path(data_home, "team")) in str(caught.value)
+    assert str(DataHome(data_home).group("team").keyring) in str(caught.value)
 
 
 def test_a_key_file_from_before_the_check_is_refused_until_an_unlock_adds_it(make_group, data_home):
     make_group().close()
-    path = keyfile_path(data_home, "team")
+    path = DataHome(data_home).group("team").key_file
     data = json.loads(path.read_text())
     del data["check"]
     path.write_text(json.dumps({**data, "version": 1}))

@@ -17,15 +17,10 @@ from companion.outbound.ledger import Ledger
 from companion.tokens import make_token, parse_token, verify_token
 from plg_tui.vault import crypto
 from plg_tui.vault.errors import DamagedFile, WrongPassphrase
-from plg_tui.vault.group import (
-    INBOX,
-    QUARANTINE,
-    GroupVault,
-    iter_entries,
-    open_entry,
-    write_sealed_entry,
-)
-from plg_tui.vault.keys import _open_keyring, keyring_path, load_operations_keys, unlock
+from plg_tui.vault.group import GroupVault, iter_entries, open_entry, write_sealed_entry
+from plg_tui.vault.keyring import open_keyring
+from plg_tui.vault.keys import load_operations_keys, unlock
+from plg_tui.vault.paths import INBOX, QUARANTINE, DataHome
 from plg_tui.vault.rekey import rekey
 from plg_tui.vault.sealed import item_context
 from plg_tui.vault.staging import release_in_use, staging_dir
@@ -86,7 +81,7 @@ def test_after_a_rekey_an_old_keyring_copy_opens_nothing_new(
     make_group(passphrase=OLD).close()
     fill(data_home)
     old_ring = tmp_path / "old-keyring"
-    shutil.copy2(keyring_path(data_home, "team"), old_ring)
+    shutil.copy2(DataHome(data_home).group("team").keyring, old_ring)
     token = make_token(load_operations_keys(data_home, "team"), ADA, 2, date(2027, 1, 31))
 
     rekey(data_home, "team", OLD, NEW, cheap_kdf)
@@ -96,16 +91,16 @@ def test_after_a_rekey_an_old_keyring_copy_opens_nothing_new(
         unlock(data_home, "team", OLD)
     vault = GroupVault(data_home, unlock(data_home, "team", NEW))
     item_id = vault.add_item("challenge", "after the re-key", member=ADA)
-    [after] = [i for i in vault.items() if i["id"] == item_id]
+    [after] = [i for i in vault.items() if i.id == item_id]
     vault.close()
     ops = load_operations_keys(data_home, "team")
     write_sealed_entry(data_home, ops, INBOX, "e2", {"member": ADA, "week": 2}, "journal after")
 
     # someone kept the old keyring and knows the old passphrase
-    shutil.copy2(old_ring, keyring_path(data_home, "team"))
-    stale = _open_keyring(data_home, "team", OLD)
+    shutil.copy2(old_ring, DataHome(data_home).group("team").keyring)
+    stale = open_keyring(data_home, "team", OLD)
     with pytest.raises(crypto.DecryptError):
-        stale.open(item_context(stale.group_id, after), crypto.b64d(after["sealed"]))
+        stale.open(item_context(stale.group_id, after.to_record()), crypto.b64d(after.sealed))
     with pytest.raises(DamagedFile):  # nor any entry's metadata (new operations key)
         list(iter_entries(data_home, stale, INBOX))
     # a reply to an email sent before the re-key still routes

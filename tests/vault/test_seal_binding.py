@@ -20,17 +20,10 @@ from tinydb import TinyDB
 
 from plg_tui.vault import crypto
 from plg_tui.vault.crypto import DecryptError, SealContext
-from plg_tui.vault.group import (
-    GROUP_DB,
-    INBOX,
-    QUARANTINE,
-    GroupVault,
-    group_dir,
-    iter_entries,
-    open_entry,
-    write_sealed_entry,
-)
-from plg_tui.vault.keys import GroupKeys, load_operations_keys, unlock
+from plg_tui.vault.group import GroupVault, iter_entries, open_entry, write_sealed_entry
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.keys import load_operations_keys, unlock
+from plg_tui.vault.paths import GROUP_DB, INBOX, QUARANTINE, DataHome
 from plg_tui.vault.sealed import Standing, open_companion_entry
 from plg_tui.vault.storage import EncryptedStorage, decode_file, encode_file
 
@@ -42,7 +35,7 @@ ADA_WORDS = "I avoid telling Sam his code reviews hurt"
 def attacker_db(home: Path) -> tuple[TinyDB, GroupKeys]:
     """group.db opened with nothing but the companion's key file."""
     keys = load_operations_keys(home, "team")
-    path = group_dir(home, "team") / GROUP_DB
+    path = DataHome(home).group("team").folder / GROUP_DB
     db = TinyDB(
         path, storage=EncryptedStorage, key=keys.ops_key, group_id=keys.group_id, label=GROUP_DB
     )
@@ -76,7 +69,7 @@ def test_a_genuine_session_item_opens_unflagged(ada_challenge: Path) -> None:
     opened = vault.open_item(item)
     assert (opened.text, opened.standing, opened.warning) == (ADA_WORDS, Standing.SESSION, None)
     assert opened.shown == ADA_WORDS
-    assert crypto.b64d(item["sealed"])[0] == crypto.SEAL_VERSION == 2
+    assert crypto.b64d(item.sealed)[0] == crypto.SEAL_VERSION == 2
 
 
 @pytest.mark.parametrize(
@@ -153,7 +146,7 @@ def test_an_item_forged_with_the_key_file_opens_flagged_as_not_from_a_session(
     auth = {
         "no tag": None,
         "random tag": crypto.b64e(os.urandom(32)),
-        "tag copied from a genuine item": genuine["auth"],
+        "tag copied from a genuine item": genuine.auth,
     }[how]
     forge(ada_challenge, kind, "I resign, effective today", auth, member=ADA)
     vault = reopened(ada_challenge)
@@ -181,7 +174,7 @@ def tamper_entry(
     home: Path, folder: str, change: Callable[[dict[str, Any]], None], entry_id: str = "*"
 ) -> None:
     keys = load_operations_keys(home, "team")
-    [path] = (group_dir(home, "team") / folder).glob(f"{entry_id}.entry")
+    [path] = (DataHome(home).group("team").folder / folder).glob(f"{entry_id}.entry")
     label = f"{folder}/{path.stem}"
     meta = json.loads(decode_file(path, keys.ops_key, path.read_bytes(), keys.group_id, label))
     change(meta)

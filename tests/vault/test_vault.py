@@ -21,13 +21,8 @@ from plg_tui.vault.errors import (
     WrongPassphrase,
 )
 from plg_tui.vault.group import GroupVault
-from plg_tui.vault.keys import (
-    change_passphrase,
-    keyfile_path,
-    keyring_path,
-    load_operations_keys,
-    unlock,
-)
+from plg_tui.vault.keys import change_passphrase, load_operations_keys, unlock
+from plg_tui.vault.paths import DataHome
 from plg_tui.vault.sealed import item_context
 from plg_tui.vault.storage import MAGIC, EncryptedStorage
 
@@ -49,10 +44,10 @@ def test_round_trip_operations_and_sealed(make_group, data_home):
 
     keys = unlock(data_home, "team", PASS)
     reopened = GroupVault(data_home, keys)
-    assert reopened.info()["module"] == "giving-feedback"
-    assert {m["email"] for m in reopened.members()} >= {"ada@example.org", "grace@example.org"}
+    assert reopened.info().module == "giving-feedback"
+    assert {m.email for m in reopened.members()} >= {"ada@example.org", "grace@example.org"}
     [stored] = reopened.items("challenge")
-    assert stored["id"] == item
+    assert stored.id == item
     assert reopened.open_item(stored).text == "I avoid telling Sam his code reviews hurt"
 
 
@@ -65,9 +60,11 @@ def test_operations_key_alone_cannot_open_sealed_items(make_group, data_home):
     with pytest.raises(PermissionError):
         ops.open_item(item)
     # Nor does treating the operations key itself as the private key work.
-    blob = crypto.b64d(item["sealed"])
+    blob = crypto.b64d(item.sealed)
     with pytest.raises(DecryptError):
-        crypto.open_sealed(ops.keys.ops_key, item_context(ops.keys.group_id, item), blob)
+        crypto.open_sealed(
+            ops.keys.ops_key, item_context(ops.keys.group_id, item.to_record()), blob
+        )
 
 
 def test_sealed_item_is_bound_to_group_and_item_id(make_group, data_home):
@@ -144,7 +141,7 @@ def test_unknown_format_version(make_group, data_home):
 
 def test_key_file_missing_or_loose(make_group, data_home):
     make_group().close()
-    path = keyfile_path(data_home, "team")
+    path = DataHome(data_home).group("team").key_file
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     os.chmod(path, 0o640)
     with pytest.raises(KeyFileError, match="chmod 600"):
@@ -188,7 +185,7 @@ def test_disk_full_leaves_previous_vault_intact(tmp_path, monkeypatch):
 
 def test_keyring_holds_argon2id_parameters(make_group, data_home, cheap_kdf):
     make_group().close()
-    raw = keyring_path(data_home, "team").read_bytes()
+    raw = DataHome(data_home).group("team").keyring.read_bytes()
     header_len = int.from_bytes(raw[5:7], "big")
     header = json.loads(raw[7 : 7 + header_len])
     assert header["kdf"] == {"name": "argon2id", **cheap_kdf.to_dict()}

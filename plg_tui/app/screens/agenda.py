@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static
 
-from plg_tui.app.capture_labels import CAPTURE_KINDS
+from plg_tui.app.capture_labels import CAPTURE_LABELS
 from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionScreen
 from plg_tui.app.widgets.capture_checklist import CaptureChecklist
@@ -19,6 +19,7 @@ from plg_tui.app.widgets.speaker_panel import SpeakerPanel
 from plg_tui.app.widgets.speaker_queue import SpeakerQueue
 from plg_tui.core.agenda import format_mmss
 from plg_tui.core.session import SessionModel
+from plg_tui.vocabulary import CaptureKind
 
 ROUND_ACTIONS = frozenset(
     {"toggle_timer", "next_speaker", "plus_minute", "minus_minute", "skip", "shuffle"}
@@ -121,7 +122,7 @@ class AgendaScreen(SessionScreen):
         if model.phase.kind == "capture":
             kind = model.capture_kind
             self.query_one(CaptureChecklist).show(
-                model, CAPTURE_KINDS[kind], controller.captured_members(kind)
+                model, CAPTURE_LABELS[CaptureKind(kind)], controller.captured_members(kind)
             )
 
     def changed(self) -> None:

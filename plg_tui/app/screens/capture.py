@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Select
 
-from plg_tui.app.capture_labels import CAPTURE_KINDS, CAPTURE_NOUNS
+from plg_tui.app.capture_labels import CAPTURE_LABELS, CAPTURE_NOUNS
 from plg_tui.app.display import plain
 from plg_tui.app.screens.base import SessionModal
+from plg_tui.vocabulary import CaptureKind
 
 GROUP = "__group__"
 
@@ -35,7 +36,7 @@ class CaptureScreen(SessionModal):
             yield Label("[b]Capture[/b] · sealed into the group's vault as soon as you press Enter")
             with Horizontal(id="capture-choices"):
                 yield Select(
-                    [(label, kind) for kind, label in CAPTURE_KINDS.items()],
+                    [(label, kind) for kind, label in CAPTURE_LABELS.items()],
                     value=self.kind,
                     allow_blank=False,
                     id="capture-kind",
@@ -66,7 +67,7 @@ class CaptureScreen(SessionModal):
         self.controller.capture(str(kind), key, text)
         event.input.value = ""
         who = self.controller.model.name_of(key) if key else "the group"
-        noun = CAPTURE_NOUNS[str(kind)]
+        noun = CAPTURE_NOUNS[CaptureKind(str(kind))]
         self._show_count(f"✓ Sealed the {noun} for {who}. ")
         self.notify(f"Sealed the {noun} for {who}.")
 

@@ -48,7 +48,7 @@ class CloseSession1Screen(SessionScreen):
             )
         )
         controller.draft_pairs()
-        date = model.session2_date or info.get("session2", "")
+        date = model.session2_date or info.session2
         self.query_one("#date-input", Input).value = date
         self.query_one("#date-status", Label).update(plain(f"time zone {controller.timezone}"))
         self.query_one("#pairs-input", Input).display = False

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from plg_tui.app.display import cell, markup, plain
 from plg_tui.app.screens.base import SessionScreen
+from plg_tui.vocabulary import SessionKind
 
 AGREEMENT = (
     "[b]Confidentiality agreement[/b]: what is said in this group stays in this group. "
@@ -81,7 +82,7 @@ class LobbyScreen(SessionScreen):
         controller = self.controller
         model = controller.model
         info = controller.info()
-        when = info.get("session1" if model.kind != "2" else "session2", "")
+        when = info.session1 if model.kind != SessionKind.TWO else info.session2
         self.query_one("#lobby-title", Static).update(
             markup(
                 "[b]$label[/b] · $title · group $slug · planned $when",

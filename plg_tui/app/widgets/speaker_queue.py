@@ -8,7 +8,8 @@ from textual.widgets import Static
 from plg_tui.app.display import markup
 from plg_tui.core.agenda import format_mmss
 from plg_tui.core.session import SessionModel
-from plg_tui.core.timers import RoundTimer, SpeakerStatus
+from plg_tui.core.speaker_slots import SpeakerStatus
+from plg_tui.core.timers import RoundTimer
 
 STATUS_WORD = {
     SpeakerStatus.DONE: "done",

@@ -1,0 +1,37 @@
+"""plg.toml is read in one place; every problem names the file, the table, the key, the line."""
+
+from __future__ import annotations
+
+import pytest
+
+from companion.settings import ConfigError, load_smtp_settings
+from plg_tui.core.settings import SettingsError, load_keymap, load_settings
+
+
+def test_a_bad_key_binding_names_file_table_key_and_line(tmp_path):
+    (tmp_path / "plg.toml").write_text('[smtp]\nhost = "h"\n\n[keys]\nnext = 3\n')
+    with pytest.raises(SettingsError) as caught:
+        load_keymap(tmp_path)
+    error = caught.value
+    assert (error.path, error.table, error.key, error.line) == (
+        tmp_path / "plg.toml",
+        "keys",
+        "next",
+        5,
+    )
+    assert str(error) == f'{tmp_path / "plg.toml"}:5 [keys] next: expected keys as text, e.g. "n"'
+
+
+def test_the_companion_sections_come_from_the_same_loader_and_error(tmp_path):
+    (tmp_path / "plg.toml").write_text('[smtp]\nhost = "mail"\nport = "25"\n')
+    settings = load_settings(tmp_path)
+    assert settings["smtp"]["host"] == "mail"
+    with pytest.raises(SettingsError, match=r"^plg.toml \[smtp\] port: must be a whole number"):
+        load_smtp_settings(settings)
+    assert issubclass(ConfigError, SettingsError)
+
+
+def test_text_that_is_not_utf8_is_a_clear_error(tmp_path):
+    (tmp_path / "plg.toml").write_bytes(b"[keys]\nnext = '\xff'\n")
+    with pytest.raises(SettingsError, match="plg.toml: is not UTF-8 text"):
+        load_settings(tmp_path)
