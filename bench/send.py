@@ -35,7 +35,7 @@ from companion.outbound.outbound_settings import load_outbound_settings
 from companion.outbound.outbox import send_due
 from companion.outbound.plan import compose_wire, load_group, new_message_id, plan_group
 from plg_tui.core.groups import GroupSpec, create_group, open_for_operations  # noqa: E402
-from plg_tui.core.home import init_home
+from plg_tui.core.home import init_home  # noqa: E402
 from plg_tui.core.settings import load_settings  # noqa: E402
 from plg_tui.vault.crypto import KdfParams  # noqa: E402
 
