@@ -73,20 +73,7 @@ def test_tarjan_finds_a_cycle_and_leaves_a_chain_alone() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
 
 
-@pytest.mark.parametrize(
-    "package",
-    [
-        pytest.param(
-            "plg_tui",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="app <-> screens and vault generations <-> storage: being removed by "
-                "the app restructure and the vault's typed records (issue 10)",
-            ),
-        ),
-        "companion",
-    ],
-)
+@pytest.mark.parametrize("package", PACKAGES)
 def test_no_import_cycles(package: str) -> None:
     found = [c for c in cycles(import_graph(*PACKAGES)) if c[0].split(".")[0] == package]
     assert not found, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)

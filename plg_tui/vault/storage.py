@@ -13,7 +13,7 @@ import json
 import os
 import struct
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -22,8 +22,18 @@ from plg_tui.vault.atomic import atomic_write, exclusive_lock, remove_stale_temp
 from plg_tui.vault.crypto import DecryptError, aes_decrypt, aes_encrypt
 from plg_tui.vault.errors import DamagedFile, OlderThanSeen, UnknownFormat
 
-if TYPE_CHECKING:
-    from plg_tui.vault.generations import SeenGenerations
+
+class GenerationRecord(Protocol):
+    """The record of the highest generation seen of each file (vault/generations.py keeps it
+    outside the folder a backup would restore); a Protocol here, so storage imports nothing
+    that imports it."""
+
+    path: Path
+
+    def highest(self, label: str) -> int: ...
+
+    def record(self, label: str, generation: int) -> None: ...
+
 
 MAGIC = b"PLGV"
 FORMAT_VERSION = 1
@@ -89,7 +99,7 @@ class EncryptedStorage(Storage):
         key: bytes,
         group_id: str,
         label: str,
-        seen: SeenGenerations | None = None,
+        seen: GenerationRecord | None = None,
     ) -> None:
         super().__init__()
         self.path = Path(path)
@@ -166,7 +176,7 @@ class EncryptedStorage(Storage):
 
 
 def open_db(
-    path: Path, key: bytes, group_id: str, label: str, seen: SeenGenerations | None = None
+    path: Path, key: bytes, group_id: str, label: str, seen: GenerationRecord | None = None
 ) -> TinyDB:
     return TinyDB(
         path, storage=EncryptedStorage, key=key, group_id=group_id, label=label, seen=seen
