@@ -149,7 +149,11 @@ def test_killed_session_resumes_paused_with_time_lost(
     assert 1.0 <= ada_used <= 5.0
 
     terminal.start("again", f"{PLG} session {SLUG} --resume")
-    text = terminal.wait_for("again", lambda s: "Paused on resume" in s)
+    # wait for the whole resumed screen: a capture can land between two partial repaints
+    text = terminal.wait_for(
+        "again",
+        lambda s: bool(re.search(r"Paused on resume: \d+:\d\d lost", s) and "✓ Ada" in s),
+    )
     assert "Grace Hopper" in text and "1/6  Check-in" in text
     lost = re.search(r"Paused on resume: (\d+):(\d\d) lost", text)
     assert lost is not None and seconds(lost) >= 1
