@@ -66,7 +66,12 @@ def cmd_session(args: argparse.Namespace) -> int:
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
-    # Unwinds through the app (restoring the terminal) and the demo's cleanup.
+    # Unwinds through the app (restoring the terminal) and the demo's cleanup. Should a callback
+    # swallow the SystemExit, SIGALRM's default action ends the process in 10 s rather than let
+    # it spin on a terminal that is gone.
+    import signal
+
+    signal.alarm(10)
     raise SystemExit(128 + signum)
 
 
