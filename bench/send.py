@@ -178,7 +178,8 @@ def main() -> int:
         text=True,
     )
     try:
-        assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
+        assert sink.stdout is not None
+        assert sink.stdout.readline().strip() == "ready"
         with tempfile.TemporaryDirectory() as tmp:
             home = make_home(Path(tmp), args.members, port, args.connections)
             wires = prerendered(home)

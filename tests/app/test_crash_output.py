@@ -25,5 +25,6 @@ async def test_a_crash_prints_the_traceback_without_local_values(make_app) -> No
             await pilot.pause()
             await pilot.pause()
     report = crash_output.getvalue()
-    assert "fail_holding_member_text" in report and "RuntimeError" in report
+    assert "fail_holding_member_text" in report
+    assert "RuntimeError" in report
     assert "QXCRASHMARK" not in report

@@ -541,7 +541,8 @@ def test_plan_properties(
     keys = [m.key for m in planned]
     assert len(keys) == len(set(keys))
     for message in planned:
-        assert message.send_at.tzinfo is UTC and message.expires_at.tzinfo is UTC
+        assert message.send_at.tzinfo is UTC
+        assert message.expires_at.tzinfo is UTC
         assert session1 < message.send_at < message.expires_at <= session2
         assert message.kind in KINDS
         assert (message.week == 0) == (message.kind != "weekly")

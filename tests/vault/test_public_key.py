@@ -112,7 +112,8 @@ def test_repair_keys_rewrites_the_key_file_from_the_keyring(make_group, data_hom
     swap_keyfile_public_key(data_home, attacker_public, recompute_check=True)
 
     wrong = plg(data_home, "group", "repair-keys", "team", passphrase="not the passphrase")
-    assert wrong.returncode == 1 and "wrong passphrase" in wrong.stderr
+    assert wrong.returncode == 1
+    assert "wrong passphrase" in wrong.stderr
     assert load_operations_keys(data_home, "team").public_key == attacker_public
 
     done = plg(data_home, "group", "repair-keys", "team")

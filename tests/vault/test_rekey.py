@@ -105,7 +105,8 @@ def test_after_a_rekey_an_old_keyring_copy_opens_nothing_new(
         list(iter_entries(data_home, stale, INBOX))
     # a reply to an email sent before the re-key still routes
     parsed = parse_token(token)
-    assert parsed is not None and verify_token(ops, parsed, MEMBERS) == ADA
+    assert parsed is not None
+    assert verify_token(ops, parsed, MEMBERS) == ADA
 
 
 def plg(home: Path, *args: str) -> subprocess.CompletedProcess:
@@ -180,6 +181,7 @@ def test_a_kill_at_any_step_leaves_the_old_or_the_new_state(make_group, data_hom
         if done.returncode == 0:
             break
     # killed before the commit: old; from the commit on: new; and never back
-    assert states[0] == "old" and states[-1] == "new"
+    assert states[0] == "old"
+    assert states[-1] == "new"
     assert states == sorted(states, key=lambda s: s == "new")
     assert states.count("old") == 4  # started, databases, entries, keys staged
