@@ -173,7 +173,7 @@ def test_bad_plans_are_refused():
 
 
 @pytest.mark.parametrize(
-    "seconds, shown",
+    ("seconds", "shown"),
     [
         (725, "12:05"),
         (5400, "90:00"),
@@ -192,7 +192,7 @@ def test_format_mmss(seconds, shown):
 
 
 @pytest.mark.parametrize(
-    "seconds, shown",
+    ("seconds", "shown"),
     [
         (180, "+3:00 ahead"),
         (-130, "2:10 behind"),

@@ -147,7 +147,7 @@ def test_every_problem_is_reported_at_once():
 def test_not_utf8(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes(roster(A, B, "Zoë,z@example.org,,5,,,").encode("latin-1"))
-    with pytest.raises(RosterError, match="not UTF-8.*CSV UTF-8"):
+    with pytest.raises(RosterError, match=r"not UTF-8.*CSV UTF-8"):
         read_roster(path, "UTC")
 
 

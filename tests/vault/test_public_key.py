@@ -72,7 +72,7 @@ def test_a_naively_swapped_key_file_is_refused_by_the_companion_path(make_group,
     make_group().close()
     _, attacker_public = crypto.new_keypair()
     swap_keyfile_public_key(data_home, attacker_public, recompute_check=False)
-    with pytest.raises(KeyFileAltered, match="keys/team.key was altered or damaged"):
+    with pytest.raises(KeyFileAltered, match=r"keys/team\.key was altered or damaged"):
         load_operations_keys(data_home, "team")
 
 

@@ -126,9 +126,9 @@ def test_passwd_says_what_it_does_not_protect_against_and_rekey_does(make_group,
 
     third = "velvet oxbow canyon drizzle lantern"
     env_swap = {**os.environ, "PLG_PASSPHRASE": NEW, "PLG_NEW_PASSPHRASE": third}
+    plg_command = shutil.which("plg", path=str(Path(sys.executable).parent)) or "plg"
     done = subprocess.run(
-        [shutil.which("plg", path=str(Path(sys.executable).parent)) or "plg"]
-        + ["--home", str(data_home), "group", "passwd", "team", "--rekey"],
+        [plg_command, "--home", str(data_home), "group", "passwd", "team", "--rekey"],
         capture_output=True,
         text=True,
         env=env_swap,
