@@ -124,7 +124,7 @@ def test_names_and_subjects_cannot_add_a_header(name):
     "address", ["ada@example.org\r\nBcc: x@y.org", "ada@example.org x@y.org", "not-an-address"]
 )
 def test_a_broken_address_is_refused(address):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="email address"):
         make(to_addr=address)
 
 

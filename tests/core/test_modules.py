@@ -148,7 +148,7 @@ def test_load_module_by_id_and_unknown_id_names_the_known_ones() -> None:
 
 
 def test_agenda_rejects_unknown_session_kind() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown session kind '3'"):
         load_module("delegating").agenda("3")
 
 

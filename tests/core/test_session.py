@@ -42,7 +42,7 @@ def test_the_session_starts_only_with_a_facilitator_and_every_agreement(clock):
     problems = model.lobby_problems()
     assert "choose today's facilitator" in problems
     assert any("Ada, Grace, Linus" in p for p in problems)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="choose today's facilitator"):
         model.begin()
     ready(model).begin()
     assert model.stage == "agenda"
@@ -54,9 +54,9 @@ def test_an_absent_member_loses_agreement_and_facilitation_and_is_left_out_of_ro
     model.toggle_present(PEOPLE[0].key)
     assert model.facilitator is None
     assert model.agreed[PEOPLE[0].key] is False
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="facilitator must be present"):
         model.set_facilitator(PEOPLE[0].key)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="only a present member can agree"):
         model.toggle_agreement(PEOPLE[0].key)
     model.set_facilitator(PEOPLE[1].key)
     model.begin()
@@ -138,7 +138,7 @@ def test_ratings_are_an_anonymous_aggregate(clock):
         model.add_rating(value)
     model.undo_rating(4)
     assert (model.rating_count, model.rating_sum, model.rating_average) == (2, 8, 4.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="a rating is 1 to 5"):
         model.add_rating(6)
     state = session_state(model)
     assert state["ratings"] == {"count": 2, "sum": 8}

@@ -258,11 +258,16 @@ def test_phase_remaining_and_talk_time_include_the_running_speaker():
 
 
 @pytest.mark.parametrize(
-    ("members", "phase"),
-    [([], 100), (["ana", "ana"], 100), (["ana"], -1), (["ana"], math.inf)],
+    ("members", "phase", "reason"),
+    [
+        ([], 100, "at least one member"),
+        (["ana", "ana"], 100, "appears more than once"),
+        (["ana"], -1, "finite number >= 0"),
+        (["ana"], math.inf, "finite number >= 0"),
+    ],
 )
-def test_bad_construction_is_refused(members, phase):
-    with pytest.raises(ValueError):
+def test_bad_construction_is_refused(members, phase, reason):
+    with pytest.raises(ValueError, match=reason):
         RoundTimer(members, phase, FakeClock())
 
 
