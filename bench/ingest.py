@@ -25,14 +25,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from companion.inbound.inbound_message import MAX_MESSAGE_BYTES  # noqa: E402
-from companion.inbound.ingester import Ingester  # noqa: E402
-from companion.inbound.local_sources import ingest_maildir  # noqa: E402
-from companion.tokens import make_token  # noqa: E402
-from plg_tui.core.groups import GroupSpec, create_group  # noqa: E402
-from plg_tui.core.home import init_home  # noqa: E402
-from plg_tui.vault.crypto import KdfParams  # noqa: E402
-from plg_tui.vault.keys import load_operations_keys  # noqa: E402
+from companion.inbound.inbound_message import MAX_MESSAGE_BYTES
+from companion.inbound.ingester import Ingester
+from companion.inbound.local_sources import ingest_maildir
+from companion.tokens import make_token
+from plg_tui.core.groups import GroupSpec, create_group
+from plg_tui.core.home import init_home
+from plg_tui.vault.crypto import KdfParams
+from plg_tui.vault.keys import load_operations_keys
 
 SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "companion" / "messages"
 REPLIES = (

@@ -28,16 +28,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import aiosmtplib  # noqa: E402
+import aiosmtplib
 
-from companion.outbound.ledger import ledger_path  # noqa: E402
+from companion.outbound.ledger import ledger_path
 from companion.outbound.outbound_settings import load_outbound_settings
 from companion.outbound.outbox import send_due
 from companion.outbound.plan import compose_wire, load_group, new_message_id, plan_group
-from plg_tui.core.groups import GroupSpec, create_group, open_for_operations  # noqa: E402
-from plg_tui.core.home import init_home  # noqa: E402
-from plg_tui.core.settings import load_settings  # noqa: E402
-from plg_tui.vault.crypto import KdfParams  # noqa: E402
+from plg_tui.core.groups import GroupSpec, create_group, open_for_operations
+from plg_tui.core.home import init_home
+from plg_tui.core.settings import load_settings
+from plg_tui.vault.crypto import KdfParams
 
 SINK = r"""
 import sys, time, threading
@@ -178,7 +178,8 @@ def main() -> int:
         text=True,
     )
     try:
-        assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
+        assert sink.stdout is not None
+        assert sink.stdout.readline().strip() == "ready"
         with tempfile.TemporaryDirectory() as tmp:
             home = make_home(Path(tmp), args.members, port, args.connections)
             wires = prerendered(home)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tinydb import TinyDB  # noqa: E402
-from tinydb.storages import JSONStorage  # noqa: E402
+from tinydb import TinyDB
+from tinydb.storages import JSONStorage
 
-from plg_tui.vault import crypto  # noqa: E402
-from plg_tui.vault.keys import create_group_keys, unlock  # noqa: E402
-from plg_tui.vault.storage import open_db  # noqa: E402
+from plg_tui.vault import crypto
+from plg_tui.vault.keys import create_group_keys, unlock
+from plg_tui.vault.storage import open_db
 
 RECORDS = 2000
 APPENDS = 200

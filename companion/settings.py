@@ -226,7 +226,8 @@ def load_email_settings(settings: Mapping[str, Any]) -> EmailSettings:
     email = _section(settings, "email")
     from_addr = _string(email, "email", "from", required=True)
     reply_to = _string(email, "email", "reply_to", required=True)
-    assert from_addr is not None and reply_to is not None
+    assert from_addr is not None
+    assert reply_to is not None
     _check_address(from_addr, _where("email", "from"), display_name_allowed=True)
     _check_address(reply_to, _where("email", "reply_to"), display_name_allowed=False)
     if "+" in reply_to.partition("@")[0]:

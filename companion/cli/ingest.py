@@ -107,7 +107,7 @@ def _send_notices(
         return NoticeReport()
     try:
         return ingester.send_notices(email, smtp, all_groups=ingester.source != "stdin")
-    except Exception as err:  # noqa: BLE001 - an ack must never fail a stored reply
+    except Exception as err:  # an ack must never fail a stored reply
         _err(f"acknowledgements not sent this time ({type(err).__name__}); they are retried")
         return NoticeReport()
 
@@ -216,7 +216,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         try:
             home = resolve_home(args.home)
             return _ingest(home, load_settings(home), parse_now(args.now), "stdin")
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             _err(f"temporary failure, the MTA will retry: {_one_line(err)}")
             return EXIT_TEMPORARY
     home = resolve_home(args.home)

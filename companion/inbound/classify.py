@@ -39,7 +39,7 @@ _MESSAGE_ID = re.compile(r"<[^<>\s]{3,250}>")
 def _content_type(headers: Message) -> str:
     try:
         return headers.get_content_type()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "text/plain"
 
 
@@ -48,7 +48,7 @@ def is_delivery_report(headers: Message) -> bool:
         return False
     try:
         report_type = str(headers.get_param("report-type", "") or "").lower()
-    except Exception:  # noqa: BLE001
+    except Exception:
         report_type = ""
     return report_type in ("", "delivery-status")
 

@@ -174,7 +174,7 @@ class ImapMailbox:
         try:
             # LOGOUT without CLOSE: CLOSE would expunge messages others flagged \\Deleted
             conn.logout()
-        except Exception:  # noqa: BLE001 - already gone; nothing depends on a clean goodbye
+        except Exception:  # already gone; nothing depends on a clean goodbye
             with contextlib.suppress(Exception):
                 conn.shutdown()
 

@@ -63,7 +63,7 @@ def header_text(message: Message, name: str) -> str:
             continue
         try:
             decoded.append(str(email.header.make_header(email.header.decode_header(str(value)))))
-        except Exception:  # noqa: BLE001 - a hostile header must not stop the ingester
+        except Exception:  # a hostile header must not stop the ingester
             decoded.append(str(value))
     return " ".join(decoded).replace("\x00", "")
 
@@ -74,7 +74,7 @@ def addresses(message: Message, name: str) -> list[str]:
         return []
     try:
         pairs = email.utils.getaddresses([value])
-    except Exception:  # noqa: BLE001
+    except Exception:
         return []
     return [addr.strip().lower() for _name, addr in pairs if "@" in addr]
 
@@ -82,7 +82,7 @@ def addresses(message: Message, name: str) -> list[str]:
 def _decode_payload(part: Message) -> str:
     try:
         payload = part.get_payload(decode=True)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return ""
     if not isinstance(payload, bytes):
         return ""
@@ -122,7 +122,7 @@ def _is_attachment(part: Message) -> bool:
         return True
     try:
         return bool(part.get_filename())
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 

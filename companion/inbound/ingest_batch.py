@@ -88,7 +88,7 @@ def process(
                 result.errors += 1
                 result.left += 1
                 continue
-            except Exception as err:  # noqa: BLE001 - one bad message must not stop the rest
+            except Exception as err:  # one bad message must not stop the rest
                 ingester.log(
                     f"plg-companion: a message could not be handled ({type(err).__name__}); "
                     "it stays in place for the next run"

@@ -120,7 +120,7 @@ class Ingester:
         if len(raw) <= MAX_MESSAGE_BYTES:
             try:
                 message = parse_message(raw)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 message = None
         headers = message if message is not None else parse_headers(raw)
         if is_delivery_report(headers):
@@ -161,7 +161,7 @@ class Ingester:
             return self._quarantine(group, raw, headers, "message structure unreadable", sender)
         except (DiskWriteError, OSError):
             raise
-        except Exception:  # noqa: BLE001 - broken MIME must end in quarantine, not a crash
+        except Exception:  # broken MIME must end in quarantine, not a crash
             return self._quarantine(group, raw, headers, "message could not be read", sender)
 
         if len(text) <= _STOP_CHECK_CHARS and is_stop_request(text):
@@ -219,7 +219,7 @@ class Ingester:
     def _bounce(self, raw: bytes) -> Outcome:
         try:
             report = read_delivery_report(raw)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return Outcome("dropped", "unreadable delivery report")
         if not report.permanent:
             return Outcome("dropped", "delivery delayed notice")

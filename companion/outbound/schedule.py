@@ -74,7 +74,7 @@ def plan(
     session1: datetime,
     session2: datetime,
     recipients: Sequence[Recipient],
-    settings: ScheduleSettings = ScheduleSettings(),  # noqa: B008 - frozen, so sharing is safe
+    settings: ScheduleSettings = ScheduleSettings(),  # frozen, so sharing is safe
 ) -> list[PlannedMessage]:
     """Every message of the practice month for every recipient, ordered by send time."""
     _require_aware(session1, "session1")

@@ -108,9 +108,9 @@ def validate_pairs(groups: Sequence[Sequence[str]], members: Sequence[str]) -> l
         problems.append(f"at least {MIN_MEMBERS} members are needed to form pairs")
     on_roster = set(roster)
     placed = Counter(member for group in groups for member in group)
-    for member in placed:
-        if member not in on_roster:
-            problems.append(f"{member} is not a member of this group")
+    problems.extend(
+        f"{member} is not a member of this group" for member in placed if member not in on_roster
+    )
     for member in roster:
         if placed[member] == 0:
             problems.append(f"{member} has no partner")

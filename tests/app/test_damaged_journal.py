@@ -24,9 +24,11 @@ async def test_journal_screen_shows_the_rest_and_names_the_damaged_entry(make_ap
         await pilot.pause()
         assert isinstance(app.screen, JournalScreen)
         shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "JOURNAL-week-1" in shown and "JOURNAL-week-3" in shown
+        assert "JOURNAL-week-1" in shown
+        assert "JOURNAL-week-3" in shown
         assert "JOURNAL-week-2" not in shown
         assert "Could not be opened: e2.entry" in " ".join(shown.split())
         await pilot.press("escape")
-        assert app.is_running and app.return_code is None
+        assert app.is_running
+        assert app.return_code is None
     assert damaged.read_bytes() == before

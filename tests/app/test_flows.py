@@ -43,7 +43,8 @@ async def test_lobby_attendance_facilitator_and_agreement(make_app, open_vault):
             await pilot.press("down")
         assert model.missing_agreements() == []
         saved = open_vault().session_state("1")
-        assert saved["present"][EMAILS[2]] is False and saved["facilitator"] == EMAILS[1]
+        assert saved["present"][EMAILS[2]] is False
+        assert saved["facilitator"] == EMAILS[1]
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, AgendaScreen)
@@ -61,7 +62,8 @@ async def test_round_keys_redivision_overtime_and_bell(make_app, clock, open_vau
     async with app.run_test(size=SIZE) as pilot:
         await start_session(pilot)
         timer = app.controller.model.round
-        assert timer is not None and timer.phase_seconds == 8 * 60
+        assert timer is not None
+        assert timer.phase_seconds == 8 * 60
         slot = 96.0  # 8 minutes for five members
         assert "Ready" in label_text(app, "#speaker-state")
         await pilot.press("space")
@@ -87,7 +89,8 @@ async def test_round_keys_redivision_overtime_and_bell(make_app, clock, open_vau
         assert "Re-divided: 1:30 each" in label_text(app, "#division")
         # +1 min goes to the current speaker only; -1 min takes it back.
         await pilot.press("plus")
-        assert timer.slots[1].allotted == 150.0 and timer.slots[2].allotted == 90.0
+        assert timer.slots[1].allotted == 150.0
+        assert timer.slots[2].allotted == 90.0
         await pilot.press("minus")
         assert timer.slots[1].allotted == 90.0
         clock.advance(10)
@@ -95,7 +98,8 @@ async def test_round_keys_redivision_overtime_and_bell(make_app, clock, open_vau
         assert timer.slots[1].status is SpeakerStatus.SKIPPED
         assert [s.allotted for s in timer.slots[2:]] == [350 / 3] * 3
         await pilot.press("p")  # back to Grace, her 10 s kept
-        assert timer.current.member == EMAILS[1] and timer.current.used == 10.0
+        assert timer.current.member == EMAILS[1]
+        assert timer.current.used == 10.0
         await pilot.press("n")
         waiting_before = [s.member for s in timer.slots[3:]]
         await pilot.press("o")  # shuffle who is still waiting, not who spoke
@@ -119,13 +123,15 @@ async def test_phases_move_and_keys_follow_the_phase(make_app, clock):
         clock.advance(60)
         await pilot.press("right_square_bracket", "right_square_bracket")
         model = app.controller.model
-        assert model.phase_index == 2 and model.phase.kind == "open"
+        assert model.phase_index == 2
+        assert model.phase.kind == "open"
         assert screen.check_action("toggle_timer", ()) is False
         assert screen.check_action("previous_phase", ()) is True
         assert model.agenda.actual_seconds(0) == 60.0
         assert app.screen.query_one("#round-box").display is False
         await pilot.press("left_square_bracket")
-        assert model.phase_index == 1 and app.screen.query_one("#round-box").display is True
+        assert model.phase_index == 1
+        assert app.screen.query_one("#round-box").display is True
 
 
 async def test_capture_is_sealed_into_the_vault_at_once(make_app, group, open_vault):
@@ -142,11 +148,14 @@ async def test_capture_is_sealed_into_the_vault_at_once(make_app, group, open_va
         await pilot.pause()
         vault = open_vault()
         items = vault.items(kind="challenge", session="1")
-        assert len(items) == 1 and items[0].member == EMAILS[0]
+        assert len(items) == 1
+        assert items[0].member == EMAILS[0]
         opened = vault.open_item(items[0])
-        assert opened.text == marker and opened.warning is None
+        assert opened.text == marker
+        assert opened.warning is None
         raw = (group / "groups" / "team" / "group.db").read_bytes()
-        assert marker.encode() not in raw and b"MARKER" not in raw
+        assert marker.encode() not in raw
+        assert b"MARKER" not in raw
         # A parking-lot item for the whole group, from the same dialog.
         await pilot.press("escape")
         await pilot.press("c")
@@ -157,7 +166,8 @@ async def test_capture_is_sealed_into_the_vault_at_once(make_app, group, open_va
         await pilot.press("enter", "escape")
         await pilot.pause()
     parked = open_vault().items(kind="parking")
-    assert len(parked) == 1 and parked[0].member is None
+    assert len(parked) == 1
+    assert parked[0].member is None
     raw = (group / "groups" / "team" / "group.db").read_bytes()
     assert b"MARKER" not in raw
 
@@ -187,7 +197,8 @@ async def test_close_of_session_1_records_pairs_date_and_held(make_app, open_vau
         await pilot.pause()
     vault = open_vault()
     info = vault.info()
-    assert info.session1_held is True and info.session2 == "2026-12-30T15:00"
+    assert info.session1_held is True
+    assert info.session2 == "2026-12-30T15:00"
     assert vault.pairings()[-1].source == "session"
     assert vault.current_pairs() == [[EMAILS[0], EMAILS[3]], [EMAILS[1], EMAILS[2], EMAILS[4]]]
     assert vault.session_state("1")["stage"] == "done"
@@ -230,8 +241,12 @@ async def test_close_talk_time_chart_shows_each_member(make_app, clock):
         clock.advance(30)
         await go_to_close(pilot)
         chart = label_text(app, "#talk-time")
-    assert "Ada Lovelace" in chart and "1:30" in chart and "75%" in chart
-    assert "Grace Hopper" in chart and "0:30" in chart and "25%" in chart
+    assert "Ada Lovelace" in chart
+    assert "1:30" in chart
+    assert "75%" in chart
+    assert "Grace Hopper" in chart
+    assert "0:30" in chart
+    assert "25%" in chart
     assert "█" in chart
 
 
@@ -266,7 +281,8 @@ async def test_session_2_journal_needs_confirmation_rating_and_vote(
         await pilot.pause()
         assert isinstance(app.screen, JournalScreen)
         shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "JOURNAL-ada-week-2" in shown and "JOURNAL-grace" not in shown
+        assert "JOURNAL-ada-week-2" in shown
+        assert "JOURNAL-grace" not in shown
         await pilot.press("escape")
         await go_to_close(pilot)
         await pilot.press("4", "5", "5", "2", "u")  # the 2 was a typo
@@ -310,7 +326,8 @@ async def test_trust_session_ground_rules_and_close(make_app, group, open_vault)
             await pilot.press("right_square_bracket")
         await pilot.pause()
         rules = label_text(app, "#ground-rules")
-        assert "1. RULE-we finish on time" in rules and "2. RULE-ask before advising" in rules
+        assert "1. RULE-we finish on time" in rules
+        assert "2. RULE-ask before advising" in rules
         await pilot.press("f")
         await pilot.pause()
     vault = open_vault()
@@ -334,8 +351,10 @@ async def test_curtain_hides_everything_but_the_clock(make_app, clock):
         assert isinstance(app.screen, CurtainScreen)
         assert str(app.screen.query_one("#curtain-clock").value) == "1:15"
         text = " ".join(str(w.render()) for w in app.screen.query("Label"))
-        assert "Ada" not in text and "Check-in" not in text
-        assert not app.screen.query("SpeakerPanel") and not app.screen.query("PhaseList")
+        assert "Ada" not in text
+        assert "Check-in" not in text
+        assert not app.screen.query("SpeakerPanel")
+        assert not app.screen.query("PhaseList")
         assert not app._notifications  # no toast naming anyone stays on screen
         await pilot.press("b")
         assert isinstance(app.screen, AgendaScreen)
@@ -353,8 +372,11 @@ async def test_help_lists_the_screen_keys_and_palette_offers_them(make_app):
 
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "Next phase" in text and "Shuffle order" in text and "Curtain" in text
-        assert "(agenda.next_phase)" in text and "(app.curtain)" in text
+        assert "Next phase" in text
+        assert "Shuffle order" in text
+        assert "Curtain" in text
+        assert "(agenda.next_phase)" in text
+        assert "(app.curtain)" in text
         await pilot.press("escape")
         assert isinstance(app.screen, AgendaScreen)
         await pilot.press("right_square_bracket", "right_square_bracket")
@@ -412,12 +434,16 @@ async def test_resume_restores_phase_speaker_and_times_paused(make_app, clock, o
         assert isinstance(resumed.screen, AgendaScreen)
         model = resumed.controller.model
         timer = model.round
-        assert model.phase_index == 1 and timer.current.member == EMAILS[1]
-        assert not timer.running and timer.time_lost == 12.0
-        assert timer.current_used() == 25.0 and timer.slots[0].used == 40.0
+        assert model.phase_index == 1
+        assert timer.current.member == EMAILS[1]
+        assert not timer.running
+        assert timer.time_lost == 12.0
+        assert timer.current_used() == 25.0
+        assert timer.slots[0].used == 40.0
         assert "Paused on resume: 0:12 lost" in label_text(resumed, "#speaker-state")
         await pilot.press("space")
-        assert timer.running and "lost" not in label_text(resumed, "#speaker-state")
+        assert timer.running
+        assert "lost" not in label_text(resumed, "#speaker-state")
 
 
 async def test_without_resume_flag_the_app_asks(make_app, open_vault):

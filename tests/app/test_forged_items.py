@@ -38,5 +38,7 @@ async def test_a_journal_entry_moved_to_another_member_shows_as_damaged(make_app
         await pilot.pause()
         assert isinstance(app.screen, JournalScreen)
         shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
-    assert "JOURNAL-ada" in shown and "JOURNAL-grace" not in shown
-    assert "Could not be opened: e2.entry" in shown and "modified outside plg" in shown
+    assert "JOURNAL-ada" in shown
+    assert "JOURNAL-grace" not in shown
+    assert "Could not be opened: e2.entry" in shown
+    assert "modified outside plg" in shown

@@ -101,7 +101,8 @@ async def click_literal(pilot, text: str) -> None:
         if index >= 0:
             await pilot.click(offset=(cell_len(line[:index]) + 1, y))
             await pilot.pause()
-            assert pilot.app.is_running and pilot.app.return_code is None
+            assert pilot.app.is_running
+            assert pilot.app.return_code is None
             return
     raise AssertionError(f"{text!r} is not on screen")
 
@@ -113,7 +114,8 @@ async def test_hostile_names_on_session_1_screens(make_app, group):
         assert isinstance(app.screen, LobbyScreen)
         shown = screen_text(app)
         assert all(name in shown for name in SHOWN_NAMES), shown
-        assert MODULE_TITLE in shown and "\x1b" not in shown
+        assert MODULE_TITLE in shown
+        assert "\x1b" not in shown
         assert_no_quit_links(app)
         await click_literal(pilot, CLICK)
         await pilot.press("home")
@@ -123,7 +125,9 @@ async def test_hostile_names_on_session_1_screens(make_app, group):
         # Speaker panel, clock bar (facilitator), queue (first names), phase list and title.
         assert "[@click=app.quit]Ada Lovelace" in shown
         assert "Facilitator: [@click=app.quit]Ada Lovelace" in shown
-        assert "[/x]" in shown and "[/b]Check-in" in shown and "[@click=app.quit]Welcome." in shown
+        assert "[/x]" in shown
+        assert "[/b]Check-in" in shown
+        assert "[@click=app.quit]Welcome." in shown
         assert_no_quit_links(app)
         await click_literal(pilot, CLICK)
 
@@ -152,15 +156,19 @@ async def test_hostile_names_on_session_1_screens(make_app, group):
         await go_to_close(pilot)
         assert isinstance(app.screen, CloseSession1Screen)
         shown = screen_text(app)
-        assert MODULE_TITLE in shown and "[$accent]Mei [B]Chen\\" in shown and ESC_SHOWN in shown
+        assert MODULE_TITLE in shown
+        assert "[$accent]Mei [B]Chen\\" in shown
+        assert ESC_SHOWN in shown
         assert_no_quit_links(app)
         await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, DoneScreen)
         shown = screen_text(app)
-        assert "Practice partners:" in shown and "[b red]Grace Hopper" in shown
+        assert "Practice partners:" in shown
+        assert "[b red]Grace Hopper" in shown
         assert_no_quit_links(app)
-        assert app.is_running and app.return_code is None
+        assert app.is_running
+        assert app.return_code is None
 
 
 async def test_hostile_journal_and_session_2_close(make_app, group, keys):
@@ -180,7 +188,8 @@ async def test_hostile_journal_and_session_2_close(make_app, group, keys):
         assert isinstance(app.screen, JournalScreen)
         shown = screen_text(app)
         assert "[@click=app.quit]Ada Lovelace's practice journal" in shown
-        assert HOSTILE_SHOWN in shown and "\x1b" not in shown
+        assert HOSTILE_SHOWN in shown
+        assert "\x1b" not in shown
         assert_no_quit_links(app)
         await click_literal(pilot, "[@click=app.quit]quit")
         await pilot.press("escape")
@@ -190,7 +199,8 @@ async def test_hostile_journal_and_session_2_close(make_app, group, keys):
         await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, DoneScreen)
-        assert app.is_running and app.return_code is None
+        assert app.is_running
+        assert app.return_code is None
 
 
 async def test_hostile_ground_rule_on_trust_close(make_app, group):
@@ -201,7 +211,8 @@ async def test_hostile_ground_rule_on_trust_close(make_app, group):
         await go_to_close(pilot)
         assert isinstance(app.screen, CloseTrustScreen)
         shown = screen_text(app)
-        assert f"1. {HOSTILE_SHOWN}" in shown and ESC_SHOWN in shown
+        assert f"1. {HOSTILE_SHOWN}" in shown
+        assert ESC_SHOWN in shown
         assert_no_quit_links(app)
         await pilot.press("f")
         await pilot.pause()

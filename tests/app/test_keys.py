@@ -39,7 +39,8 @@ def test_every_screen_module_is_found() -> None:
 def test_every_key_is_a_binding_with_an_id_and_a_description(owner: type) -> None:
     for binding in own(owner):
         assert isinstance(binding, Binding), f"{owner.__name__}: {binding!r} is not a Binding"
-        assert binding.id and binding.description, f"{owner.__name__}: {binding.key}"
+        assert binding.id, f"{owner.__name__}: {binding.key}"
+        assert binding.description, f"{owner.__name__}: {binding.key}"
 
 
 def test_binding_ids_are_unique_so_a_remap_moves_one_key() -> None:

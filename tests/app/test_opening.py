@@ -56,11 +56,14 @@ async def test_lobby_paints_from_the_preview_and_applies_keys_pressed_while_open
         assert app.controller is not None
         model = app.controller.model
         first, second, third = (m.email for m in members[:3])
-        assert model.agreed[first] and model.agreed[second] and not model.agreed[third]
+        assert model.agreed[first]
+        assert model.agreed[second]
+        assert not model.agreed[third]
         assert model.facilitator == third
         assert OPENING not in str(app.screen.query_one("#lobby-title").render())
         saved = open_vault().session_state("1")
-        assert saved["agreed"][second] is True and saved["facilitator"] == third
+        assert saved["agreed"][second] is True
+        assert saved["facilitator"] == third
 
 
 async def test_a_failed_open_ends_the_app_with_the_error(group, clock, capsys):
@@ -79,7 +82,8 @@ async def test_a_failed_open_ends_the_app_with_the_error(group, clock, capsys):
 
 def test_demo_home_builds_the_demo_group_once_and_removes_it():
     with demo_home(datetime(2026, 12, 1, 9, 0)) as home:
-        assert home.home.is_dir() and not (home.home / "groups").exists()
+        assert home.home.is_dir()
+        assert not (home.home / "groups").exists()
         first = home.build()
         assert home.build() is first
         vault = GroupVault(first.home, first.keys)

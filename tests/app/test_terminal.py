@@ -143,7 +143,8 @@ def test_killed_session_resumes_paused_with_time_lost(
         time.sleep(0.1)
     saved = open_vault_factory().session_state("1")
     rounds = saved["rounds"]["0"]
-    assert saved["stage"] == "agenda" and rounds["current_index"] == 1
+    assert saved["stage"] == "agenda"
+    assert rounds["current_index"] == 1
     assert rounds["was_running"] is True
     ada_used = rounds["slots"][0]["used"]
     assert 1.0 <= ada_used <= 5.0
@@ -154,9 +155,11 @@ def test_killed_session_resumes_paused_with_time_lost(
         "again",
         lambda s: bool(re.search(r"Paused on resume: \d+:\d\d lost", s) and "✓ Ada" in s),
     )
-    assert "Grace Hopper" in text and "1/6  Check-in" in text
+    assert "Grace Hopper" in text
+    assert "1/6  Check-in" in text
     lost = re.search(r"Paused on resume: (\d+):(\d\d) lost", text)
-    assert lost is not None and seconds(lost) >= 1
+    assert lost is not None
+    assert seconds(lost) >= 1
     assert re.search(r"✓ Ada\s+done\s+0:0\d", text), text
     terminal.keys("again", "C-q")
 

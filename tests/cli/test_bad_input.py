@@ -193,7 +193,7 @@ CASES = {
         ("preview", "team", "--member", "ada@example.org", "--kind", "weekly"),
         1,
         "team/group.db is missing",
-    ),  # fmt: skip
+    ),
     "key file readable by others (plg)": Case(
         open_key_file, "plg", ("group", "show", "team"), 1, "permissions 644 let others read it"
     ),

@@ -38,8 +38,10 @@ def test_init_creates_home_and_commented_settings(tmp_path):
     result = run("--home", str(home), "init")
     assert result.returncode == 0, result.stderr
     settings = (home / "plg.toml").read_text()
-    assert "[smtp]" in settings and "# host" in settings
-    assert (home / "groups").is_dir() and (home / "keys").is_dir()
+    assert "[smtp]" in settings
+    assert "# host" in settings
+    assert (home / "groups").is_dir()
+    assert (home / "keys").is_dir()
 
 
 def test_home_falls_back_to_env(isolated_environment):
@@ -78,7 +80,8 @@ def test_gap_rule_and_override(roster_file):
         "--session1", SESSION1, "--session2", session_dates(gap_days=9)[1],
         env={"PLG_PASSPHRASE": PASS},
     )  # fmt: skip
-    assert result.returncode != 0 and "--allow-gap" in result.stderr
+    assert result.returncode != 0
+    assert "--allow-gap" in result.stderr
 
 
 def test_allow_past_records_a_group_that_already_met(roster_file, isolated_environment):
@@ -94,7 +97,8 @@ def test_allow_past_records_a_group_that_already_met(roster_file, isolated_envir
 
 def test_short_passphrase_refused(roster_file, isolated_environment):
     result = create(roster_file, passphrase="short")
-    assert result.returncode != 0 and "at least 10" in result.stderr
+    assert result.returncode != 0
+    assert "at least 10" in result.stderr
     assert not (isolated_environment / "groups" / "team").exists()
 
 
@@ -103,7 +107,8 @@ def test_no_passphrase_without_terminal(roster_file):
         "group", "create", "team", "--module", "giving-feedback", "--roster", str(roster_file),
         "--session1", SESSION1, "--session2", SESSION2,
     )  # fmt: skip
-    assert result.returncode != 0 and "--passphrase-file" in result.stderr
+    assert result.returncode != 0
+    assert "--passphrase-file" in result.stderr
 
 
 def test_passwd_with_files(roster_file, tmp_path):
@@ -114,7 +119,8 @@ def test_passwd_with_files(roster_file, tmp_path):
     wrong.write_text("not it at all\n")
     bad = run("group", "passwd", "team", "--passphrase-file", str(wrong),
               "--new-passphrase-file", str(new))  # fmt: skip
-    assert bad.returncode != 0 and "wrong passphrase" in bad.stderr
+    assert bad.returncode != 0
+    assert "wrong passphrase" in bad.stderr
     good = run("group", "passwd", "team", "--passphrase-file", str(old),
                "--new-passphrase-file", str(new))  # fmt: skip
     assert good.returncode == 0, good.stderr
@@ -123,7 +129,8 @@ def test_passwd_with_files(roster_file, tmp_path):
 def test_purge_needs_yes_and_shreds(roster_file, isolated_environment):
     assert create(roster_file).returncode == 0
     refused = run("group", "purge", "team")
-    assert refused.returncode != 0 and "--yes" in refused.stderr
+    assert refused.returncode != 0
+    assert "--yes" in refused.stderr
     assert (isolated_environment / "groups" / "team").exists()
     assert run("group", "purge", "team", "--yes").returncode == 0
     assert not (isolated_environment / "groups" / "team").exists()
@@ -154,7 +161,8 @@ def test_modules_list_one_per_line_id_first():
     lines = run("modules", "list").stdout.splitlines()
     assert len(lines) >= 12
     ids = [line.split("\t")[0] for line in lines]
-    assert "giving-feedback" in ids and "delegating" in ids
+    assert "giving-feedback" in ids
+    assert "delegating" in ids
     assert all(" " not in i for i in ids)
 
 
@@ -260,7 +268,8 @@ def test_a_group_folder_that_cannot_be_opened_is_listed_not_hidden(
     (isolated_environment / "groups" / "team" / "group.db").unlink()
     listed = run("group", "list")
     assert listed.stdout.startswith("team\tcannot open: ")
-    assert "group.db" in listed.stdout and "missing" in listed.stdout
+    assert "group.db" in listed.stdout
+    assert "missing" in listed.stdout
 
 
 def test_unknown_module_names_the_option_and_the_known_ids(roster_file):
@@ -276,13 +285,15 @@ def test_unknown_module_names_the_option_and_the_known_ids(roster_file):
 def test_a_guessable_passphrase_is_refused_at_create_and_passwd(roster_file, isolated_environment):
     weak = create(roster_file, passphrase="correct horse battery")
     assert weak.returncode != 0
-    assert "too easy to guess" in weak.stderr and "four or more random words" in weak.stderr
+    assert "too easy to guess" in weak.stderr
+    assert "four or more random words" in weak.stderr
     assert "Traceback" not in weak.stderr
     assert not (isolated_environment / "groups" / "team").exists()
     assert create(roster_file).returncode == 0
     env = {"PLG_PASSPHRASE": PASS, "PLG_NEW_PASSPHRASE": "Password2024!"}
     refused = run("group", "passwd", "team", env=env)
-    assert refused.returncode != 0 and "one of the commonest passwords" in refused.stderr
+    assert refused.returncode != 0
+    assert "one of the commonest passwords" in refused.stderr
     # the old passphrase still opens the group; unlocking never judges strength
     env = {"PLG_PASSPHRASE": PASS, "PLG_NEW_PASSPHRASE": "maple orbit cactus velvet"}
     assert run("group", "passwd", "team", env=env).returncode == 0

@@ -40,7 +40,8 @@ def test_purge_outside_the_data_home_is_refused(victim, isolated_environment, ho
     result = run("group", "purge", name, "--yes")
     assert result.returncode != 0
     # a long name is shortened in the message; its start is always there
-    assert RULE in result.stderr and f"group name '{name[:30]}" in result.stderr
+    assert RULE in result.stderr
+    assert f"group name '{name[:30]}" in result.stderr
     assert "Traceback" not in result.stderr
     assert _intact(victim)
 
@@ -69,7 +70,8 @@ def test_every_group_command_refuses_a_bad_name(args, isolated_environment):
 
 def test_create_refuses_a_bad_name_and_writes_nothing(roster_file, isolated_environment):
     result = create(roster_file, "../escaped")
-    assert result.returncode != 0 and RULE in result.stderr
+    assert result.returncode != 0
+    assert RULE in result.stderr
     assert not (isolated_environment / "escaped").exists()
     assert not (isolated_environment / "keys" / "../escaped.key").exists()
 
@@ -78,7 +80,8 @@ def test_purge_refuses_a_group_folder_that_is_a_link(victim, isolated_environmen
     run("init")
     (isolated_environment / "groups" / "evil").symlink_to(victim)
     result = run("group", "purge", "evil", "--yes")
-    assert result.returncode != 0 and "symbolic link" in result.stderr
+    assert result.returncode != 0
+    assert "symbolic link" in result.stderr
     assert (isolated_environment / "groups" / "evil").is_symlink()
     assert _intact(victim)
 
@@ -91,7 +94,8 @@ def test_purge_refuses_a_key_file_that_is_a_link(victim, roster_file, isolated_e
     linked.unlink()
     linked.symlink_to(victim / "precious.txt")
     result = run("group", "purge", "team", "--yes")
-    assert result.returncode != 0 and "symbolic link" in result.stderr
+    assert result.returncode != 0
+    assert "symbolic link" in result.stderr
     assert _intact(victim)  # never overwritten through the link
     # nothing of the group was touched either
     assert (isolated_environment / "groups" / "team" / "group.db").exists()
@@ -122,5 +126,6 @@ def test_a_misnamed_folder_is_listed_with_the_reason_and_never_opened(
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.startswith("team\tgiving-feedback")
     line = next(x for x in listed.stdout.splitlines() if x.startswith("Odd Name"))
-    assert RULE in line and "rename or remove the folder" in line
+    assert RULE in line
+    assert "rename or remove the folder" in line
     assert "\x1b" not in listed.stdout

@@ -62,7 +62,7 @@ class RecordingHandler:
     delay_after: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.peers.add(session.peer)
         with self.lock:
             reply = self.reject.get(address.lower()) or (
@@ -73,7 +73,7 @@ class RecordingHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         if self.delay:
             import asyncio
 
@@ -102,7 +102,7 @@ class RecordingHandler:
             return [m.message for m in self.messages]
 
 
-def _authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001
+def _authenticator(server, session, envelope, mechanism, auth_data):
     ok = (
         isinstance(auth_data, LoginPassword)
         and auth_data.login == SMTP_USER.encode()

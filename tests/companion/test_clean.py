@@ -127,7 +127,7 @@ def test_limit_counts_the_cleaned_text_not_the_quote() -> None:
 
 
 def test_negative_limit_is_rejected() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="max_chars must not be negative"):
         clean_reply("hello", max_chars=-1)
 
 

@@ -66,7 +66,8 @@ def test_missing_smtp_setting_is_a_clear_exit_2(home):
 def test_password_only_from_env_or_file(home, smtp_auth, tmp_path):
     write_settings(home, smtp_auth.toml())
     result = companion(home, "run", "--now", "2026-12-02T12:00Z")
-    assert result.returncode == 2 and "password_file" in result.stderr
+    assert result.returncode == 2
+    assert "password_file" in result.stderr
     secret = tmp_path / "smtp-password"
     secret.write_text("s3cret-Passw0rd\n")
     write_settings(home, smtp_auth.toml(password_file=secret))
@@ -96,7 +97,8 @@ def test_two_concurrent_runs_send_every_message_once(home, smtp_factory):
         "team: nothing due",
     ]
     counts = Counter((m.rcpt_tos[0], str(m.message["Subject"])) for m in server.handler.messages)
-    assert counts and set(counts.values()) == {1}
+    assert counts
+    assert set(counts.values()) == {1}
     # Pairings (valid until session 2) + week 2 where 09:00 local has passed; week 1 is stale.
     assert len(counts) == 4 + 3
 
@@ -152,20 +154,24 @@ def test_preview_renders_what_would_be_sent(home):
     html = companion(
         home, "preview", "team", "--member", "ada@example.org", "--kind", "reminder", "--html"
     )
-    assert html.stdout.startswith("<!DOCTYPE html>") and "https://meet.example.org/x" in html.stdout
+    assert html.stdout.startswith("<!DOCTYPE html>")
+    assert "https://meet.example.org/x" in html.stdout
     raw = companion(
         home, "preview", "team", "--member", "ada@example.org", "--kind", "reminder", "--raw"
     )
-    assert "Content-Type: text/calendar" in raw.stdout and "session-2.ics" in raw.stdout
+    assert "Content-Type: text/calendar" in raw.stdout
+    assert "session-2.ics" in raw.stdout
     bad = companion(home, "preview", "team", "--member", "nobody@example.org", "--kind", "weekly")
-    assert bad.returncode == 2 and "not a member" in bad.stderr
+    assert bad.returncode == 2
+    assert "not a member" in bad.stderr
 
 
 def test_cron_prints_a_crontab_line_for_this_home(home):
     result = companion(home, "cron")
     assert result.returncode == 0
     [line] = [x for x in result.stdout.splitlines() if x.startswith("*/15 * * * * ")]
-    assert f"--home {home}" in line and line.split(">>")[0].rstrip().endswith("run --quiet")
+    assert f"--home {home}" in line
+    assert line.split(">>")[0].rstrip().endswith("run --quiet")
     assert "OnCalendar=" in result.stdout
 
 
@@ -173,7 +179,8 @@ def test_status_before_any_run(home):
     write_settings(home)
     status = companion(home, "status", "--now", "2026-11-20T12:00Z")
     assert status.returncode == 0
-    assert "team: before session 1" in status.stdout and "last run: never" in status.stdout
+    assert "team: before session 1" in status.stdout
+    assert "last run: never" in status.stdout
     assert "due now 0, upcoming 24" in status.stdout
 
 

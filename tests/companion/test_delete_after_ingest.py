@@ -69,9 +69,11 @@ def test_every_handled_message_is_deleted_from_the_maildir(
     inbound.deliver(maildir, forged.replace(b"CAHx3kq5", b"forged"), "5.host")
     result = ingest_maildir(inbound.ingester(), maildir)
     assert result.counts == {"placed": 2, "dropped": 1, "bounced": 1, "quarantined": 1}
-    assert os.listdir(maildir / "new") == [] and os.listdir(maildir / "cur") == []
+    assert os.listdir(maildir / "new") == []
+    assert os.listdir(maildir / "cur") == []
     assert_no_words(maildir)
-    assert len(inbound.entries()) == 2 and len(inbound.quarantine()) == 1
+    assert len(inbound.entries()) == 2
+    assert len(inbound.quarantine()) == 1
 
 
 @pytest.mark.parametrize("dies", ["after sealing", "after committing"])
@@ -85,13 +87,16 @@ def test_a_run_killed_before_deleting_stores_and_acknowledges_once(
         killed.commit = lambda: die([])  # type: ignore[method-assign]
     with pytest.raises(Killed):
         process(killed, maildir_messages(maildir), die)
-    assert len(inbound.entries()) == 1 and os.listdir(maildir / "new") == ["1.host"]
+    assert len(inbound.entries()) == 1
+    assert os.listdir(maildir / "new") == ["1.host"]
 
     again = inbound.ingester(acknowledge=True)
     result = ingest_maildir(again, maildir)
-    assert result.counts == {"duplicate": 1} and result.handled == 1
+    assert result.counts == {"duplicate": 1}
+    assert result.handled == 1
     assert again.send_notices(EMAIL, smtp_server.settings()).sent == 1
-    assert os.listdir(maildir / "new") == [] and os.listdir(maildir / "cur") == []
+    assert os.listdir(maildir / "new") == []
+    assert os.listdir(maildir / "cur") == []
     assert len(inbound.entries()) == 1
     [ack] = smtp_server.handler.parsed()
     assert ack["Subject"] == "Saved: your journal entry for week 2"
@@ -111,7 +116,8 @@ def test_a_disk_failure_or_an_unreadable_key_file_leaves_the_message(
     inbox = inbound.home / "groups" / "team" / "inbox"
     inbox.write_bytes(b"")  # a file where the folder should be: the entry cannot be written
     full = ingest_maildir(inbound.ingester(), maildir)
-    assert full.temporary and os.listdir(maildir / "new") == ["1.host"]
+    assert full.temporary
+    assert os.listdir(maildir / "new") == ["1.host"]
     inbox.unlink()
     assert ingest_maildir(inbound.ingester(), maildir).counts == {"placed": 1}
     assert os.listdir(maildir / "new") == []
@@ -125,7 +131,8 @@ def test_stdin_asks_the_mta_to_retry_while_the_key_file_is_unreadable(inbound: I
     key_file.chmod(0o644)
     waiting = companion(inbound.home, "ingest", "-", stdin=inbound.render("gmail_reply.eml"))
     assert waiting.returncode == 75, waiting.stderr  # 1 would bounce the reply to the member
-    assert b"group team cannot be opened" in waiting.stderr and inbound.entries() == []
+    assert b"group team cannot be opened" in waiting.stderr
+    assert inbound.entries() == []
     key_file.chmod(0o600)
     stored = companion(inbound.home, "ingest", "-", stdin=inbound.render("gmail_reply.eml"))
     assert stored.returncode == 0, stored.stderr
@@ -158,7 +165,8 @@ def test_imap_a_run_killed_before_deleting_stores_and_acknowledges_once(
     killed = inbound.ingester(acknowledge=True)
     with ImapMailbox(settings_for(dovecot)) as mailbox, pytest.raises(Killed):
         process(killed, mailbox.messages(), die)
-    assert len(inbound.entries()) == 2 and len(dovecot.uids("INBOX")) == 2
+    assert len(inbound.entries()) == 2
+    assert len(dovecot.uids("INBOX")) == 2
     # a run that died between flagging one \Deleted and expunging it: that one is read too
     first = dovecot.uids("INBOX")[0]
     conn = dovecot.client()

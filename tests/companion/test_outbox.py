@@ -223,7 +223,8 @@ def test_4xx_until_the_end_of_the_run_is_deferred_and_sent_next_run(group_home, 
     report = run_at(group_home, datetime(2026, 10, 20, 16, tzinfo=UTC))
     assert report.exit_code == 75
     record = ledger(group_home).messages["pairing:0:ada@example.org"]
-    assert record.state == "deferred" and record.error.startswith("421")
+    assert record.state == "deferred"
+    assert record.error.startswith("421")
     smtp_server.handler.reject = {}
     assert run_at(group_home, datetime(2026, 10, 20, 17, tzinfo=UTC)).exit_code == 0
     record = ledger(group_home).messages["pairing:0:ada@example.org"]
@@ -253,7 +254,8 @@ def test_sending_left_by_a_crash_is_never_resent(group_home, smtp_server):
     weeklies = [
         m.rcpt_tos[0] for m in smtp_server.handler.messages if classify(m.message) == ("weekly", 1)
     ]
-    assert "ada@example.org" not in weeklies and "tomas@example.org" in weeklies
+    assert "ada@example.org" not in weeklies
+    assert "tomas@example.org" in weeklies
     assert ledger(group_home).messages["weekly:1:ada@example.org"].state == "sending"
 
 

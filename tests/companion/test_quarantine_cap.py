@@ -50,7 +50,8 @@ def test_beyond_the_caps_messages_are_deleted_and_counted(inbound: Inbound, tmp_
     second = ingest_maildir(inbound.ingester(quarantine_limits=limits), maildir)
     assert second.counts == {"quarantined": 1, "dropped": 2, "placed": 1}
     assert os.listdir(maildir / "new") == []
-    assert len(inbound.quarantine()) == 3 and len(inbound.entries()) == 1
+    assert len(inbound.quarantine()) == 3
+    assert len(inbound.entries()) == 1
     assert Ledger.read_only(inbound.home, inbound.keys).quarantine_dropped == 4
 
 
@@ -107,4 +108,5 @@ def test_a_bad_quarantine_setting_stops_the_ingest_before_anything_is_read(
     home = str(inbound.home)
     assert companion_main(["--home", home, "ingest", "--maildir", str(maildir)]) == 2
     assert "plg.toml [companion] quarantine_max_items" in capsys.readouterr().err
-    assert len(os.listdir(maildir / "new")) == 1 and inbound.entries() == []
+    assert len(os.listdir(maildir / "new")) == 1
+    assert inbound.entries() == []

@@ -68,10 +68,12 @@ def test_a_reply_from_a_real_client_lands_cleaned_and_sealed(inbound: Inbound, n
         2,
     )
     [entry] = inbound.entries()
-    assert entry["member"] == ADA and entry["week"] == 2
+    assert entry["member"] == ADA
+    assert entry["week"] == 2
     assert entry["received"] == NOW.isoformat(timespec="seconds")
     assert entry["attachments"] == (1 if name == "with_attachment.eml" else 0)
-    assert "sealed" in entry and "text" not in entry
+    assert "sealed" in entry
+    assert "text" not in entry
     assert inbound.texts() == [PLACED_SAMPLES[name]]
     assert inbound.quarantine() == []
 
@@ -117,7 +119,8 @@ def test_the_companion_cannot_read_an_entry_and_no_file_holds_the_text(inbound: 
 def test_out_of_office_replies_are_dropped(inbound: Inbound, name: str) -> None:
     outcome = inbound.ingester().receive(inbound.render(name))
     assert outcome.action == "dropped"
-    assert inbound.entries() == [] and inbound.quarantine() == []
+    assert inbound.entries() == []
+    assert inbound.quarantine() == []
 
 
 @pytest.mark.parametrize(
@@ -163,7 +166,8 @@ def test_a_bounce_marks_the_member_bouncing(inbound: Inbound) -> None:
     assert ledger.member(ADA).bounce_reason == "5.1.1"
     assert not ledger.may_send_to(ADA)
     assert ledger.may_send_to(GRACE)
-    assert inbound.entries() == [] and inbound.quarantine() == []
+    assert inbound.entries() == []
+    assert inbound.quarantine() == []
 
 
 def test_a_delay_notice_is_dropped_without_marking_anyone(inbound: Inbound) -> None:

@@ -169,7 +169,8 @@ def test_a_forged_bounce_changes_nothing(inbound: Inbound) -> None:
     }
     assert ledger_state(inbound) == before
     read = Ledger.read_only(inbound.home, inbound.keys)
-    assert read.may_send_to(ADA) and read.may_send_to(GRACE)
+    assert read.may_send_to(ADA)
+    assert read.may_send_to(GRACE)
 
 
 # -- DMARC ------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -98,7 +99,7 @@ def test_weekly_expiry_never_reaches_into_the_next_week_even_with_a_long_grace()
     long_grace = ScheduleSettings(grace=timedelta(days=10))
     planned = plan(DST_SESSION1, DST_SESSION2, [NY_MEMBER], long_grace)
     sent = weeklies(planned, NY_MEMBER.email)
-    for this_week, next_week in zip(sent, sent[1:], strict=False):
+    for this_week, next_week in itertools.pairwise(sent):
         assert this_week.expires_at == next_week.send_at
     # Week 4 has no planned successor: capped by the week-5 slot and by session 2.
     assert sent[-1].expires_at == min(utc(2026, 11, 18, 14), DST_SESSION2.astimezone(UTC))
@@ -381,7 +382,7 @@ def test_plan_rejects_bad_input() -> None:
 
 
 def test_unknown_time_zone_error_does_not_reveal_the_address() -> None:
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match="unknown time zone 'Nowhere/X'") as raised:
         plan(DST_SESSION1, DST_SESSION2, [Recipient("secret.person@example.com", "Nowhere/X")])
     assert "secret.person" not in str(raised.value)
 
@@ -541,7 +542,8 @@ def test_plan_properties(
     keys = [m.key for m in planned]
     assert len(keys) == len(set(keys))
     for message in planned:
-        assert message.send_at.tzinfo is UTC and message.expires_at.tzinfo is UTC
+        assert message.send_at.tzinfo is UTC
+        assert message.expires_at.tzinfo is UTC
         assert session1 < message.send_at < message.expires_at <= session2
         assert message.kind in KINDS
         assert (message.week == 0) == (message.kind != "weekly")
@@ -572,7 +574,7 @@ def test_plan_properties(
         sent.sort(key=lambda m: m.week)
         assert [m.week for m in sent] == list(range(1, len(sent) + 1))
         assert 3 <= len(sent) <= 4
-        for this_week, next_week in zip(sent, sent[1:], strict=False):
+        for this_week, next_week in itertools.pairwise(sent):
             assert this_week.send_at < next_week.send_at
             assert this_week.expires_at <= next_week.send_at
         assert len([m for m in planned if m.member == recipient.email and m.kind == "pairing"]) == 1

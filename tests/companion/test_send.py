@@ -76,7 +76,9 @@ async def test_451_then_250_is_retried_and_delivered_once(smtp_factory):
 async def test_4xx_until_retries_run_out_is_temporary(smtp_factory):
     server = smtp_factory("plain", handler=RecordingHandler(script=["452 4.3.1 full"] * 10))
     [result] = await deliver(server.settings(connections=1), messages(1), retries=2)
-    assert not result.ok and result.temporary and not result.uncertain
+    assert not result.ok
+    assert result.temporary
+    assert not result.uncertain
     assert result.reply.startswith("452")
     assert server.handler.data_commands == 3
     assert server.handler.messages == []
@@ -85,7 +87,8 @@ async def test_4xx_until_retries_run_out_is_temporary(smtp_factory):
 async def test_550_is_failed_with_the_server_reply_and_not_retried(smtp_factory):
     server = smtp_factory("plain", handler=RecordingHandler(script=["550 5.7.1 rejected"]))
     [result] = await deliver(server.settings(connections=1), messages(1))
-    assert not result.ok and not result.temporary
+    assert not result.ok
+    assert not result.temporary
     assert result.reply == "550 5.7.1 rejected"
     assert server.handler.data_commands == 1
 
@@ -95,7 +98,8 @@ async def test_recipient_refused_only_affects_that_message(smtp_factory):
     server = smtp_factory("plain", handler=handler)
     results = await deliver(server.settings(connections=2), messages(3))
     assert [r.ok for r in results] == [True, False, True]
-    assert results[1].reply.startswith("550 5.1.1") and not results[1].temporary
+    assert results[1].reply.startswith("550 5.1.1")
+    assert not results[1].temporary
     assert sorted(m.rcpt_tos[0] for m in handler.messages) == ["m0@example.org", "m2@example.org"]
 
 
@@ -109,7 +113,8 @@ async def test_pool_accepts_messages_while_running(smtp_server):
     async with SmtpPool(smtp_server.settings(connections=2)) as pool:
         first = pool.submit(messages(1, "a")[0])
         rest = await pool.send(messages(5, "b"))
-        assert (await first).ok and all(r.ok for r in rest)
+        assert (await first).ok
+        assert all(r.ok for r in rest)
     assert len(smtp_server.handler.messages) == 6
     assert pool.connections_opened <= 2
 

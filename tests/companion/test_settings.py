@@ -56,7 +56,8 @@ def test_email_settings():
     email = load_email_settings(
         {"email": {"from": "Peer Learning <plg@example.org>", "reply_to": "journal@example.org"}}
     )
-    assert email.from_domain == "example.org" and email.acknowledgements
+    assert email.from_domain == "example.org"
+    assert email.acknowledgements
     with pytest.raises(ConfigError, match=r"^plg.toml \[email\] from: missing"):
         load_email_settings({"email": {"reply_to": "j@example.org"}})
     with pytest.raises(ConfigError, match=r"\[email\] reply_to: must not contain '\+'"):
@@ -67,7 +68,8 @@ def test_email_settings():
 
 def test_schedule_settings():
     schedule = load_schedule_settings({"schedule": {"send_hour": 7, "grace_hours": 24}})
-    assert schedule.send_hour == 7 and schedule.grace == timedelta(hours=24)
+    assert schedule.send_hour == 7
+    assert schedule.grace == timedelta(hours=24)
     with pytest.raises(ConfigError, match=r"\[schedule\] quiet_end"):
         load_schedule_settings({"schedule": {"quiet_end": 24}})
 
@@ -88,7 +90,9 @@ def test_plaintext_smtp_elsewhere_needs_allow_plaintext(host):
         load_smtp_settings({"smtp": {"host": host, "security": "none"}}, env={})
     message = str(err.value)
     assert message.startswith('plg.toml [smtp] security: "none" sends every email')
-    assert host in message and "allow_plaintext = true" in message and '"starttls"' in message
+    assert host in message
+    assert "allow_plaintext = true" in message
+    assert '"starttls"' in message
     allowed = {"host": host, "security": "none", "allow_plaintext": True}
     assert load_smtp_settings({"smtp": allowed}, env={}).security == "none"
     with pytest.raises(ConfigError, match=r"\[smtp\] allow_plaintext: must be true or false"):

@@ -51,7 +51,8 @@ def test_a_maildir_batch_ends_where_each_message_belongs(inbound: Inbound, tmp_p
     assert result.counts == {"placed": 3, "dropped": 1, "bounced": 1}
     assert (result.handled, result.left, result.temporary) == (5, 0, None)
     # every handled message is deleted, whatever became of it
-    assert os.listdir(maildir / "new") == [] and os.listdir(maildir / "cur") == []
+    assert os.listdir(maildir / "new") == []
+    assert os.listdir(maildir / "cur") == []
     assert os.listdir(maildir / "tmp") == ["half-delivered"]
     assert len(inbound.entries()) == 3
     assert Ledger.read_only(inbound.home, inbound.keys).member(ADA).bouncing is True
@@ -83,7 +84,8 @@ def test_a_disk_failure_leaves_the_messages_in_new(inbound: Inbound, tmp_path: P
     inbox = inbound.home / "groups" / "team" / "inbox"
     inbox.write_bytes(b"")  # a file where the folder should be: every entry write fails
     result = ingest_maildir(inbound.ingester(), maildir)
-    assert result.temporary and "could not store" in result.temporary
+    assert result.temporary
+    assert "could not store" in result.temporary
     assert len(os.listdir(maildir / "new")) == 2
     inbox.unlink()
     result = ingest_maildir(inbound.ingester(), maildir)
@@ -117,7 +119,8 @@ def test_an_entry_is_acknowledged_once_by_email(inbound: Inbound, smtp_server: S
     [record] = [
         m for m in Ledger.read_only(inbound.home, inbound.keys).messages.values() if m.kind == "ack"
     ]
-    assert record.state == "sent" and record.message_id == ack["Message-ID"].strip()
+    assert record.state == "sent"
+    assert record.message_id == ack["Message-ID"].strip()
 
 
 def test_two_members_replies_with_one_message_id_are_both_stored_and_acknowledged(
@@ -148,7 +151,8 @@ def test_two_members_replies_with_one_message_id_are_both_stored_and_acknowledge
     assert again.receive(ada).action == "duplicate"
     again.commit()
     assert again.send_notices(EMAIL, smtp_server.settings()).sent == 0
-    assert len(inbound.entries()) == 2 and len(smtp_server.handler.parsed()) == 2
+    assert len(inbound.entries()) == 2
+    assert len(smtp_server.handler.parsed()) == 2
 
 
 def test_an_unreachable_smtp_server_defers_the_ack_and_a_later_run_sends_it(
@@ -180,7 +184,8 @@ def test_stop_gets_one_confirmation_and_then_silence(
     body = confirmation.get_body(("plain",)).get_content().replace("\r\n", " ").replace("\n", " ")
     assert "will send you no more tips, journal prompts or reminders" in body
     ledger = Ledger.read_only(inbound.home, inbound.keys)
-    assert ledger.member(ADA).opted_out is True and not ledger.may_send_to(ADA)
+    assert ledger.member(ADA).opted_out is True
+    assert not ledger.may_send_to(ADA)
 
 
 # -- the CLI: stdin from an MTA, maildir, quarantine ----------------------------------------------
@@ -297,7 +302,8 @@ def test_cli_maildir_and_quarantine_listing(inbound: Inbound, tmp_path: Path) ->
     assert listing.returncode == 0
     out = listing.stdout.decode()
     assert "team: 1 in quarantine" in out
-    assert "sender is not the member" in out and "grace@example.org" in out
+    assert "sender is not the member" in out
+    assert "grace@example.org" in out
     assert "2026-12-08T18:45:00+00:00" in out
     assert "Priya" not in out
 

@@ -166,14 +166,14 @@ def test_malformed_agenda_state_is_refused():
 
 
 def test_bad_plans_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one phase"):
         AgendaClock([], FakeClock(500.0))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be finite and >= 0"):
         AgendaClock([PhasePlan("x", -5)], FakeClock(500.0))
 
 
 @pytest.mark.parametrize(
-    "seconds, shown",
+    ("seconds", "shown"),
     [
         (725, "12:05"),
         (5400, "90:00"),
@@ -192,7 +192,7 @@ def test_format_mmss(seconds, shown):
 
 
 @pytest.mark.parametrize(
-    "seconds, shown",
+    ("seconds", "shown"),
     [
         (180, "+3:00 ahead"),
         (-130, "2:10 behind"),
@@ -207,7 +207,7 @@ def test_format_signed(seconds, shown):
 
 
 def test_formatters_refuse_non_finite_values():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be finite"):
         format_mmss(float("nan"))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be finite"):
         format_signed(float("inf"))

@@ -71,11 +71,13 @@ def test_each_module_agendas_have_the_required_parts(bundled: list[mod.Module]) 
             assert phases[0].kind == "round", f"{module.id} session {kind} starts with a check-in"
             assert phases[-1].kind == "round", f"{module.id} session {kind} ends with a close round"
         s1 = [phase.captures for phase in module.session1]
-        assert "challenge" in s1 and "commitment" in s1, module.id
+        assert "challenge" in s1, module.id
+        assert "commitment" in s1, module.id
         assert s1.index("challenge") < s1.index("commitment"), module.id
         assert any(phase.kind == "open" for phase in module.session1), module.id
         s2 = [phase.captures for phase in module.session2]
-        assert "reflection" in s2 and "commitment" in s2, module.id
+        assert "reflection" in s2, module.id
+        assert "commitment" in s2, module.id
         assert s2.index("reflection") < s2.index("commitment"), module.id
 
 
@@ -89,7 +91,8 @@ def test_content_lengths_match_the_schema(bundled: list[mod.Module]) -> None:
             assert 40 <= words(phase.script) <= 150, (module.id, phase.name, words(phase.script))
         for week in module.weeks:
             assert 60 <= words(week.tip) <= 140, (module.id, words(week.tip))
-            assert "<" not in week.tip and "**" not in week.tip, module.id
+            assert "<" not in week.tip, module.id
+            assert "**" not in week.tip, module.id
 
 
 def test_no_placeholder_text(bundled: list[mod.Module]) -> None:
@@ -145,7 +148,7 @@ def test_load_module_by_id_and_unknown_id_names_the_known_ones() -> None:
 
 
 def test_agenda_rejects_unknown_session_kind() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown session kind '3'"):
         load_module("delegating").agenda("3")
 
 
@@ -163,7 +166,8 @@ def test_home_modules_are_added_and_override_bundled(tmp_path: Path) -> None:
     (own / "our-own.toml").write_text(source.replace('id = "delegating"', 'id = "our-own"'))
     assert module_dirs(tmp_path) == [bundled_modules_dir(), own]
     ids = [module.id for module in list_modules(tmp_path)]
-    assert "our-own" in ids and ids.count("delegating") == 1
+    assert "our-own" in ids
+    assert ids.count("delegating") == 1
     assert load_module("delegating", tmp_path).title == "Our delegating"
     assert load_module("delegating").title == "Delegating without losing control"
 
@@ -449,7 +453,8 @@ def test_check_paths_accepts_single_files(tmp_path: Path) -> None:
     good = bundled_modules_dir() / "delegating.toml"
     bad = broken_copy(tmp_path, replace_once("minutes = 8\n", "minutes = 0\n"))
     problems = check_paths([good, bad])
-    assert problems and all(problem.path == bad for problem in problems)
+    assert problems
+    assert all(problem.path == bad for problem in problems)
 
 
 @pytest.mark.parametrize(

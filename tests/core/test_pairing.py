@@ -106,9 +106,17 @@ def test_twelve_members_with_dense_history_stay_fast():
     assert validate_pairs(pairs, members) == []
 
 
-@pytest.mark.parametrize("members", [[], ["a"], ["a", "a"], [f"m{i}" for i in range(13)]])
-def test_unusable_rosters_are_refused(members):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    ("members", "reason"),
+    [
+        ([], "needs 2 to 12 members"),
+        (["a"], "needs 2 to 12 members"),
+        (["a", "a"], "appears more than once"),
+        ([f"m{i}" for i in range(13)], "needs 2 to 12 members"),
+    ],
+)
+def test_unusable_rosters_are_refused(members, reason):
+    with pytest.raises(ValueError, match=reason):
         suggest_pairs(members)
 
 

@@ -53,8 +53,9 @@ def test_guessable_passphrases_are_refused_with_why_and_how(passphrase):
     with pytest.raises(PassphraseError) as err:
         check_new(passphrase)
     message = str(err.value)
-    assert "too easy to guess" in message and "bits" in message or "commonest" in message
-    assert "offline" in message and "four or more random words" in message
+    assert ("too easy to guess" in message and "bits" in message) or "commonest" in message
+    assert "offline" in message
+    assert "four or more random words" in message
     assert passphrase not in message
 
 

@@ -140,13 +140,14 @@ def test_every_problem_is_reported_at_once():
     with pytest.raises(RosterError) as caught:
         parse_roster(text, "r.csv", "UTC")
     assert len(caught.value.problems) == 2
-    assert "line 3" in caught.value.problems[0] and "line 4" in caught.value.problems[1]
+    assert "line 3" in caught.value.problems[0]
+    assert "line 4" in caught.value.problems[1]
 
 
 def test_not_utf8(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes(roster(A, B, "Zoë,z@example.org,,5,,,").encode("latin-1"))
-    with pytest.raises(RosterError, match="not UTF-8.*CSV UTF-8"):
+    with pytest.raises(RosterError, match=r"not UTF-8.*CSV UTF-8"):
         read_roster(path, "UTC")
 
 

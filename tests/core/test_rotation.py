@@ -57,5 +57,5 @@ def test_ties_go_to_roster_order():
 
 
 def test_unreadable_dates_are_an_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'last tuesday'"):
         suggest_facilitator(ROSTER, [("last tuesday", "ana@x.org")])

@@ -33,5 +33,5 @@ def test_the_companion_sections_come_from_the_same_loader_and_error(tmp_path):
 
 def test_text_that_is_not_utf8_is_a_clear_error(tmp_path):
     (tmp_path / "plg.toml").write_bytes(b"[keys]\nnext = '\xff'\n")
-    with pytest.raises(SettingsError, match="plg.toml: is not UTF-8 text"):
+    with pytest.raises(SettingsError, match=r"plg\.toml: is not UTF-8 text"):
         load_settings(tmp_path)

@@ -93,7 +93,7 @@ def test_finishing_early_gives_the_others_more():
 
 
 def test_skip_absent_member_shares_their_slot():
-    timer, clock = started_timer()
+    timer, _clock = started_timer()
     timer.skip()
     assert timer.slots[0].status is SpeakerStatus.SKIPPED
     assert timer.slots[0].used == 0.0
@@ -172,7 +172,7 @@ def test_previous_after_the_last_speaker_reopens_them_paused():
 
 
 def test_adjust_changes_only_the_current_speaker_and_never_goes_below_zero():
-    timer, clock = started_timer()
+    timer, _clock = started_timer()
     timer.adjust(60)
     assert [s.allotted for s in timer.slots] == [180.0, 120.0, 120.0, 120.0]
     assert timer.redivided()
@@ -258,11 +258,16 @@ def test_phase_remaining_and_talk_time_include_the_running_speaker():
 
 
 @pytest.mark.parametrize(
-    "members, phase",
-    [([], 100), (["ana", "ana"], 100), (["ana"], -1), (["ana"], math.inf)],
+    ("members", "phase", "reason"),
+    [
+        ([], 100, "at least one member"),
+        (["ana", "ana"], 100, "appears more than once"),
+        (["ana"], -1, "finite number >= 0"),
+        (["ana"], math.inf, "finite number >= 0"),
+    ],
 )
-def test_bad_construction_is_refused(members, phase):
-    with pytest.raises(ValueError):
+def test_bad_construction_is_refused(members, phase, reason):
+    with pytest.raises(ValueError, match=reason):
         RoundTimer(members, phase, FakeClock())
 
 

@@ -94,7 +94,7 @@ class StampingHandler(RecordingHandler):
     arrivals: list[Arrival] = field(default_factory=list)
     hold_after_accept: float = 0.0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         before = len(self.messages)
         reply = await super().handle_DATA(server, session, envelope)
         with self.lock:
@@ -404,7 +404,7 @@ def enospc_under(folder: Path) -> Iterator[list[str]]:
     root = str(Path(folder).resolve())
     refused: list[str] = []
 
-    def write(fd: int, data) -> int:  # noqa: ANN001
+    def write(fd: int, data) -> int:
         try:
             target = os.readlink(f"/proc/self/fd/{fd}")
         except OSError:

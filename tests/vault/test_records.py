@@ -38,7 +38,8 @@ def test_the_vault_hands_out_frozen_records(make_group) -> None:
     assert (item.kind, item.member, item.session) == ("challenge", ADA, "1")
     assert vault.open_item(item).text == "words"
     [pairing] = vault.pairings()
-    assert isinstance(pairing, Pairing) and pairing.groups == [[ADA, GRACE]]
+    assert isinstance(pairing, Pairing)
+    assert pairing.groups == [[ADA, GRACE]]
     with pytest.raises(AttributeError):
         info.module = "other"  # type: ignore[misc]
     vault.close()

@@ -105,7 +105,8 @@ def test_after_a_rekey_an_old_keyring_copy_opens_nothing_new(
         list(iter_entries(data_home, stale, INBOX))
     # a reply to an email sent before the re-key still routes
     parsed = parse_token(token)
-    assert parsed is not None and verify_token(ops, parsed, MEMBERS) == ADA
+    assert parsed is not None
+    assert verify_token(ops, parsed, MEMBERS) == ADA
 
 
 def plg(home: Path, *args: str) -> subprocess.CompletedProcess:
@@ -125,9 +126,9 @@ def test_passwd_says_what_it_does_not_protect_against_and_rekey_does(make_group,
 
     third = "velvet oxbow canyon drizzle lantern"
     env_swap = {**os.environ, "PLG_PASSPHRASE": NEW, "PLG_NEW_PASSPHRASE": third}
+    plg_command = shutil.which("plg", path=str(Path(sys.executable).parent)) or "plg"
     done = subprocess.run(
-        [shutil.which("plg", path=str(Path(sys.executable).parent)) or "plg"]
-        + ["--home", str(data_home), "group", "passwd", "team", "--rekey"],
+        [plg_command, "--home", str(data_home), "group", "passwd", "team", "--rekey"],
         capture_output=True,
         text=True,
         env=env_swap,
@@ -180,6 +181,7 @@ def test_a_kill_at_any_step_leaves_the_old_or_the_new_state(make_group, data_hom
         if done.returncode == 0:
             break
     # killed before the commit: old; from the commit on: new; and never back
-    assert states[0] == "old" and states[-1] == "new"
+    assert states[0] == "old"
+    assert states[-1] == "new"
     assert states == sorted(states, key=lambda s: s == "new")
     assert states.count("old") == 4  # started, databases, entries, keys staged

@@ -68,7 +68,7 @@ def test_an_old_group_db_and_a_removed_ledger_are_refused(make_group, data_home,
 
     stop(data_home, ADA, "2026-12-02T09:00:00+00:00")
     ledger_path(data_home, "team").unlink()
-    with pytest.raises(OlderThanSeen, match="ledger.db is missing, though generation 1 of it"):
+    with pytest.raises(OlderThanSeen, match=r"ledger\.db is missing, though generation 1 of it"):
         Ledger.read_only(data_home, load_operations_keys(data_home, "team"))
 
 

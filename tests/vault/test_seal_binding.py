@@ -91,8 +91,10 @@ def test_changed_metadata_makes_the_item_damaged_not_someone_elses_words(
     vault = reopened(ada_challenge)
     [item] = vault.items()
     opened = vault.open_item(item)
-    assert opened.standing == Standing.DAMAGED and opened.text is None
-    assert ADA_WORDS not in opened.shown and "damaged or altered" in opened.shown
+    assert opened.standing == Standing.DAMAGED
+    assert opened.text is None
+    assert ADA_WORDS not in opened.shown
+    assert "damaged or altered" in opened.shown
 
 
 def test_swapping_sealed_texts_between_members_is_caught(make_group, data_home: Path) -> None:
@@ -205,7 +207,8 @@ def test_a_journal_entry_moved_to_another_member_or_week_fails_to_open(
     with pytest.raises(DecryptError):
         open_entry(keys, INBOX, entry)
     opened = open_companion_entry(keys, INBOX, entry)
-    assert opened.standing == Standing.DAMAGED and "Ada's week 2" not in opened.shown
+    assert opened.standing == Standing.DAMAGED
+    assert "Ada's week 2" not in opened.shown
 
 
 def test_a_quarantined_message_is_bound_to_its_sender(make_group, data_home: Path) -> None:

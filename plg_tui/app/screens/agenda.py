@@ -3,8 +3,10 @@ in round phases, the speaker with a large countdown and the queue."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static
@@ -45,7 +47,7 @@ def phase_title(model: SessionModel) -> Content:
 
 
 class AgendaScreen(SessionScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_timer", "Start/Pause", id="round.toggle"),
         Binding("n", "next_speaker", "Next", id="round.next"),
         Binding("p", "previous_speaker", "Previous speaker", id="round.previous", show=False),

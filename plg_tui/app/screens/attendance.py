@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Label
 
@@ -12,7 +14,7 @@ from plg_tui.app.screens.base import SessionModal
 
 
 class AttendanceScreen(SessionModal):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_present", "Present/absent", id="attendance.present"),
         Binding("escape,l", "close", "Done", id="attendance.close"),
     ]

@@ -5,8 +5,10 @@ The text is sealed into the vault the moment Enter is pressed; it is never kept 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Select
 
@@ -19,7 +21,7 @@ GROUP = "__group__"
 
 
 class CaptureScreen(SessionModal):
-    BINDINGS = [Binding("escape", "close", "Done", id="capture.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Done", id="capture.close")]
 
     def __init__(self, kind: str, member: str | None) -> None:
         """`member` is whose item it is by default; None for the whole group."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Static
 
@@ -15,7 +17,7 @@ from plg_tui.core.groups import GroupError
 
 class CloseSession1Screen(SessionScreen):
     AUTO_FOCUS = None
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "resuggest", "Other pairs", id="close1.resuggest"),
         Binding("e", "edit_pairs", "Edit pairs", id="close1.edit_pairs"),
         Binding("d", "edit_date", "Edit date", id="close1.edit_date"),

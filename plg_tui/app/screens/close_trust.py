@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Static
 
@@ -14,7 +16,7 @@ from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 
 class CloseTrustScreen(SessionScreen):
     AUTO_FOCUS = None
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "finish", "Finish session", id="close_trust.finish"),
         Binding("escape", "back", "Back to agenda", id="close_trust.back"),
     ]

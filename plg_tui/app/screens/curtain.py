@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Middle
 from textual.widgets import Digits, Footer, Label
 
@@ -12,7 +14,9 @@ from plg_tui.core.agenda import format_mmss
 
 
 class CurtainScreen(SessionModal):
-    BINDINGS = [Binding("b,escape", "lift", "Lift curtain", id="curtain.lift")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b,escape", "lift", "Lift curtain", id="curtain.lift")
+    ]
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():

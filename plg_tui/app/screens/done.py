@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Static
 
@@ -14,7 +16,7 @@ from plg_tui.core.agenda import format_mmss
 
 
 class DoneScreen(SessionScreen):
-    BINDINGS = [Binding("q", "app.quit", "Quit", id="done.quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit", id="done.quit")]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="done-summary")

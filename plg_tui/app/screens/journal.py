@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
@@ -12,7 +14,9 @@ from plg_tui.app.screens.base import SessionModal
 
 
 class JournalScreen(SessionModal):
-    BINDINGS = [Binding("escape,j", "close", "Hide journal", id="journal.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,j", "close", "Hide journal", id="journal.close")
+    ]
 
     def __init__(self, member: str, name: str) -> None:
         super().__init__()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
 from plg_tui.app.display import cell, markup, plain
@@ -22,7 +23,7 @@ OPENING = "Opening the group…"
 
 
 class LobbyScreen(SessionScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_present", "Present/absent", id="lobby.present"),
         Binding("a", "toggle_agreement", "Tick agreement", id="lobby.agree"),
         Binding("f", "make_facilitator", "Facilitator", id="lobby.facilitator"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
@@ -13,7 +15,9 @@ from plg_tui.app.messages import PassphraseEntered
 
 
 class PassphraseScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.quit", "Quit", id="passphrase.quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.quit", "Quit", id="passphrase.quit")
+    ]
 
     def __init__(self, slug: str, error: str = "") -> None:
         super().__init__()
