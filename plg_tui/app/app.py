@@ -129,7 +129,7 @@ class PlgApp(SessionOpening):
     def on_mount(self) -> None:
         if self._remapped_keys:
             self.set_keymap(self._remapped_keys)
-        self.set_interval(self.tick_seconds, self._tick)
+        self.set_interval(self.tick_seconds, self.tick)
         if self.controller is not None:
             return  # opened for the default screen
         if self._open_keys is not None and self._keys is None:
@@ -176,7 +176,8 @@ class PlgApp(SessionOpening):
 
     # ---- the clock tick -----------------------------------------------------------------------
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
+        """Advance the session's clock-driven state and redraw every mounted session screen."""
         if self.controller is None:
             return
         if self.controller.tick():

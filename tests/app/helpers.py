@@ -19,6 +19,13 @@ class FakeClock(SharedFakeClock):
         super().__init__(1000.0, WALL_START)
 
 
+async def tick(pilot) -> None:
+    """One clock tick now, then let the screens repaint: after moving the fake clock a test
+    does not wait for the app's timer (on a loaded machine it may come late)."""
+    pilot.app.tick()
+    await pilot.pause()
+
+
 async def agree_all(pilot, count: int = 5) -> None:
     """In the lobby: tick the agreement for every member, top to bottom."""
     for _ in range(count):

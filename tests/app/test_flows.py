@@ -6,7 +6,7 @@ from plg_tui.app.screens.agenda import AgendaScreen
 from plg_tui.app.screens.lobby import LobbyScreen
 from plg_tui.app.widgets.speaker_panel import SpeakerPanel
 from plg_tui.core.speaker_slots import SpeakerStatus
-from tests.app.helpers import go_to_close, start_session
+from tests.app.helpers import go_to_close, start_session, tick
 
 SIZE = (100, 30)
 EMAILS = [
@@ -68,17 +68,17 @@ async def test_round_keys_redivision_overtime_and_bell(make_app, clock, open_vau
         assert "Ready" in label_text(app, "#speaker-state")
         await pilot.press("space")
         clock.advance(30)
-        await pilot.pause(0.3)
+        await tick(pilot)
         assert timer.remaining() == slot - 30
         assert "1:06 left" in label_text(app, "#speaker-state")
         clock.advance(slot - 30 - 20)
-        await pilot.pause(0.3)
+        await tick(pilot)
         assert "LAST MINUTE" in label_text(app, "#speaker-state")
         assert app.screen.query_one(SpeakerPanel).has_class("-last-minute")
         # Overtime: counts upward, the bell rings exactly once.
         clock.advance(20 + 24)
-        await pilot.pause(0.3)
-        await pilot.pause(0.3)
+        await tick(pilot)
+        await tick(pilot)
         assert label_text(app, "#speaker-state") == "OVERTIME +0:24"
         assert str(app.screen.query_one("#countdown").value) == "+0:24"
         assert len(bells) == 1
@@ -345,7 +345,7 @@ async def test_curtain_hides_everything_but_the_clock(make_app, clock):
         app.notify("Sealed the challenge for Ada Lovelace.")
         clock.advance(75)
         await pilot.press("b")
-        await pilot.pause(0.3)
+        await tick(pilot)
         from plg_tui.app.screens.curtain import CurtainScreen
 
         assert isinstance(app.screen, CurtainScreen)
@@ -425,7 +425,7 @@ async def test_resume_restores_phase_speaker_and_times_paused(make_app, clock, o
         clock.advance(40)
         await pilot.press("n")
         clock.advance(25)
-        await pilot.pause(0.3)
+        await tick(pilot)
         app.controller.save()  # what the periodic checkpoint writes
     clock.advance(12)  # the app was down for 12 s while Grace was speaking
     resumed = make_app(resume=True)
@@ -479,10 +479,10 @@ async def test_phase_title_counts_down_and_then_says_over(make_app, clock):
     async with app.run_test(size=SIZE) as pilot:
         await start_session(pilot)
         clock.advance(3 * 60)
-        await pilot.pause(0.3)
+        await tick(pilot)
         assert "1/6  Check-in · 8 min · 5:00 left" in label_text(app, "#phase-title")
         clock.advance(6 * 60 + 5)
-        await pilot.pause(0.3)
+        await tick(pilot)
         assert "1:05 OVER" in label_text(app, "#phase-title")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tests.app.helpers import go_to_close, start_session
+from tests.app.helpers import go_to_close, start_session, tick
 
 BIG = (100, 30)
 SMALL = (80, 24)
@@ -48,7 +48,7 @@ def round_in_progress(clock):
         clock.advance(100)  # Ada runs over her 96 s
         await pilot.press("n")
         clock.advance(45)
-        await pilot.pause(0.3)
+        await tick(pilot)
 
     return before
 
@@ -66,7 +66,7 @@ def test_agenda_overtime(snap_compare, make_app, clock):
         await start_session(pilot)
         await pilot.press("space")
         clock.advance(96 + 42)
-        await pilot.pause(0.3)
+        await tick(pilot)
 
     app = make_app()
     app.bell = lambda: None
@@ -80,7 +80,7 @@ def test_agenda_capture_phase(snap_compare, make_app, clock):
             clock.advance(120)
             await pilot.press("right_square_bracket")
         pilot.app.controller.capture("commitment", "ada@example.org", "sealed text")
-        await pilot.pause(0.3)
+        await tick(pilot)
 
     assert snap_compare(make_app(), terminal_size=BIG, run_before=before)
 
@@ -144,7 +144,7 @@ def test_curtain(snap_compare, make_app, clock):
         await start_session(pilot)
         clock.advance(12 * 60 + 5)
         await pilot.press("b")
-        await pilot.pause(0.3)
+        await tick(pilot)
 
     assert snap_compare(make_app(), terminal_size=BIG, run_before=before)
 

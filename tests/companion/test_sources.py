@@ -192,6 +192,10 @@ def test_stop_gets_one_confirmation_and_then_silence(
 
 
 def companion(home: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    """The real program, its clock set to the fixture's NOW (reply tokens expire: a run on
+    the wall clock would find them expired on a later day)."""
+    if args and args[0] in ("ingest", "run", "status") and "--now" not in args:
+        args = (*args, "--now", NOW.isoformat())
     return subprocess.run(
         [sys.executable, "-m", "companion.cli", "--home", str(home), *args],
         input=stdin,
