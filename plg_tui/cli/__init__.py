@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from plg_tui.cli import groups as group_commands
 from plg_tui.cli import journal as journal_commands
 from plg_tui.cli import modules as module_commands
+from plg_tui.cli import notes as notes_commands
 from plg_tui.cli import session as session_commands
 from plg_tui.cli.common import CLI_ERRORS, fail
 
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     module_commands.register(commands)
     session_commands.register(commands)
     journal_commands.register(commands)
+    notes_commands.register(commands)
     return parser
 
 
