@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import Any
 
 from plg_tui.cli.common import add_passphrase_option
 from plg_tui.core.home import resolve_home
 from plg_tui.core.passphrase import ENV_VAR, get_passphrase
-from plg_tui.core.settings import load_keymap
+from plg_tui.core.settings import load_keymap, load_settings
 from plg_tui.vocabulary import SessionKind
 
 
@@ -48,6 +49,7 @@ def cmd_session(args: argparse.Namespace) -> int:
     home = resolve_home(args.home)
     if not DataHome(home).group(args.slug).group_db.exists():
         raise GroupError(f"no group '{args.slug}' in {home} (see: plg group list)")
+    keymap = _checked_keymap(home)
     passphrase = None
     if args.passphrase_file or os.environ.get(ENV_VAR):
         passphrase = get_passphrase(args.passphrase_file)
@@ -59,10 +61,31 @@ def cmd_session(args: argparse.Namespace) -> int:
         kind=args.kind,
         passphrase=passphrase,
         resume=args.resume,
-        keymap=load_keymap(home),
+        keymap=keymap,
     )
     app.run()
     return app.return_code or 0
+
+
+def _checked_keymap(home: Path) -> dict[str, str]:
+    """plg.toml's [keys], refused when a remap takes a key another binding on a screen has."""
+    from plg_tui.app.keymap_check import keymap_collisions
+
+    keymap = load_keymap(home)
+    collisions = keymap_collisions(keymap)
+    if collisions:
+        settings = load_settings(home)
+        first = collisions[0]
+        raise settings.problem(
+            "keys",
+            first.remapped,
+            "\n".join(
+                f"key {c.key!r} for {c.remapped} is already {c.other}'s on the {c.screen} screen"
+                for c in collisions
+            )
+            + "\nchoose a key no other binding of those screens uses (see ? Help for the keys)",
+        )
+    return keymap
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:

@@ -59,7 +59,7 @@ SETTINGS_TEMPLATE = """\
 
 [keys]
 # Remap the session app's keys by binding id (press ? in the app to see them), e.g.
-# "agenda.next_phase" = "n"
+# "agenda.next_phase" = "g"      (a key no other binding of that screen has)
 # "app.curtain" = "ctrl+b,f12"
 
 [schedule]
