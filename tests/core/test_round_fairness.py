@@ -101,3 +101,20 @@ def test_deferred_and_floor_survive_a_resume():
     again = RoundTimer.from_dict(timer.to_dict(), clock)
     assert again.min_slot == 90.0
     assert again.slots[3].deferred
+
+
+def test_the_session_gives_its_rounds_the_configured_floor():
+    from plg_tui.core.module_model import Phase
+    from plg_tui.core.person import Person
+    from plg_tui.core.session import SessionModel
+
+    people = [Person(f"{m}@example.org", m.title()) for m in MEMBERS]
+    phase = Phase(name="Round", minutes=8, kind="round", script="")
+    model = SessionModel("1", [phase], people, FakeClock(), min_slot_seconds=90.0)
+    model.agreed = dict.fromkeys(model.agreed, True)
+    model.facilitator = people[0].key
+    model.begin()
+    assert model.round.min_slot == 90.0
+    model.pick_next_speaker(people[3].key)
+    assert model.current_speaker == people[3].key  # ana had not started: dee goes first
+    assert model.waiting_speakers == [p.key for p in people[:3]]
