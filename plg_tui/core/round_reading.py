@@ -60,6 +60,14 @@ class RoundReading:
         """Who is still to speak after the current speaker, in order."""
         return [] if self.finished else self.members[self._index + 1 :]
 
+    def not_yet_spoken(self) -> list[str]:
+        """Who has not had their turn: those waiting, and a current speaker yet to start."""
+        if self.finished:
+            return []
+        current = self._slots[self._index]
+        started = self._run_started is not None or current.used > 0
+        return self.members[self._index + (1 if started else 0) :]
+
     def skipped_members(self) -> list[str]:
         return [slot.member for slot in self._slots if slot.status is SpeakerStatus.SKIPPED]
 
