@@ -172,6 +172,9 @@ class SessionController:
     def skip_speaker(self) -> None:
         self._saved(self.model.skip_speaker)
 
+    def pick_next_speaker(self, member: str) -> None:
+        self._saved(lambda: self.model.pick_next_speaker(member))
+
     def add_speaker_minute(self) -> None:
         self._saved(self.model.add_speaker_minute)
 

@@ -92,11 +92,12 @@ class SessionOpening(ScreenRouting):
     def _open(self, keys: GroupKeys) -> None:
         from plg_tui.core.module_model import ModuleError
         from plg_tui.core.session_state import SessionStateError
+        from plg_tui.core.settings import SettingsError
         from plg_tui.vault.errors import VaultError
 
         try:
             controller = self._open_controller(keys)
-        except (VaultError, ModuleError, SessionStateError, ValueError) as error:
+        except (VaultError, ModuleError, SessionStateError, SettingsError, ValueError) as error:
             self._exit_with_error(error)
             return
         self.controller = controller

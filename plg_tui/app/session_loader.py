@@ -12,6 +12,7 @@ from plg_tui.core.module_model import Phase
 from plg_tui.core.person import Person
 from plg_tui.core.session import SessionModel
 from plg_tui.core.session_state import restore_session
+from plg_tui.core.settings import min_slot_seconds
 from plg_tui.vault.group import GroupVault
 from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.records import GroupInfo
@@ -52,10 +53,11 @@ def open_session(
     phases, title, prompts = _agenda(home, vault.info(), kind)
     people = [Person(m.email, m.name) for m in vault.members()]
     state = vault.session_state(kind) if resume else None
+    floor = min_slot_seconds(home)
     if state is not None:
-        model = restore_session(kind, phases, people, state, clock, wall)
+        model = restore_session(kind, phases, people, state, clock, wall, floor)
     else:
-        model = SessionModel(kind, phases, people, clock, wall)
+        model = SessionModel(kind, phases, people, clock, wall, floor)
     controller = SessionController(
         home, vault, kind, model, title, clock, wall, rng, resumed=state is not None
     )

@@ -15,7 +15,7 @@ from plg_tui.core.agenda import AgendaClock, PhasePlan
 from plg_tui.core.module_model import Phase
 from plg_tui.core.person import Person
 from plg_tui.core.session_close import SessionClose
-from plg_tui.core.timers import RoundTimer
+from plg_tui.core.timers import MIN_SLOT_SECONDS, RoundTimer
 from plg_tui.vocabulary import PhaseKind, SessionKind, Stage
 
 Clock = Callable[[], float]
@@ -40,6 +40,7 @@ class SessionModel(SessionClose):
         people: Sequence[Person],
         clock: Clock = time.monotonic,
         wall: Clock = time.time,
+        min_slot_seconds: float = MIN_SLOT_SECONDS,
     ) -> None:
         if kind not in tuple(SessionKind):
             raise ValueError(f"unknown session kind {kind!r}")
@@ -49,6 +50,7 @@ class SessionModel(SessionClose):
         self.phases = tuple(phases)
         self._clock = clock
         self._wall = wall
+        self.min_slot_seconds = min_slot_seconds
         self.stage = Stage.LOBBY
         self.present: dict[str, bool] = {p.key: True for p in self.people}
         self.agreed: dict[str, bool] = {p.key: False for p in self.people}
@@ -152,7 +154,11 @@ class SessionModel(SessionClose):
         phase = self.phases[index]
         if phase.kind == PhaseKind.ROUND and index not in self.rounds:
             self.rounds[index] = RoundTimer(
-                self.present_keys(), phase.minutes * 60.0, self._clock, self._wall
+                self.present_keys(),
+                phase.minutes * 60.0,
+                self._clock,
+                self._wall,
+                self.min_slot_seconds,
             )
 
     @property
@@ -244,6 +250,15 @@ class SessionModel(SessionClose):
 
     def skip_speaker(self) -> None:
         self._live_round().skip()
+
+    def pick_next_speaker(self, member: str) -> None:
+        self._live_round().pick_next(member)
+
+    @property
+    def waiting_speakers(self) -> list[str]:
+        """Who in the current round is still to speak after the current speaker."""
+        timer = self.round
+        return timer.waiting_members() if timer is not None else []
 
     def add_speaker_minute(self) -> None:
         self._live_round().adjust(MINUTE)

@@ -14,7 +14,7 @@ from plg_tui.core.agenda import AgendaClock
 from plg_tui.core.module_model import Phase
 from plg_tui.core.person import Person
 from plg_tui.core.session import STAGES, Clock, SessionModel
-from plg_tui.core.timers import RoundTimer
+from plg_tui.core.timers import MIN_SLOT_SECONDS, RoundTimer
 from plg_tui.vocabulary import Stage
 
 STATE_VERSION = 1
@@ -49,9 +49,10 @@ def restore_session(
     state: Mapping[str, Any],
     clock: Clock = time.monotonic,
     wall: Clock = time.time,
+    min_slot_seconds: float = MIN_SLOT_SECONDS,
 ) -> SessionModel:
     """Restore a saved session; timers come back paused with their lost time recorded."""
-    model = SessionModel(kind, phases, people, clock, wall)
+    model = SessionModel(kind, phases, people, clock, wall, min_slot_seconds)
     try:
         if state["version"] != STATE_VERSION:
             raise SessionStateError("saved session state has an unknown version")

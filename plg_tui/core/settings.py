@@ -62,6 +62,10 @@ SETTINGS_TEMPLATE = """\
 # "agenda.next_phase" = "g"      (a key no other binding of that screen has)
 # "app.curtain" = "ctrl+b,f12"
 
+[session]
+# min_slot_minutes = 1           # a re-divided speaking slot is never shorter (the round
+#                                # runs over instead); the equal slot if that is shorter
+
 [schedule]
 # send_hour = 9                  # local time of each member
 # quiet_start = 20               # no email from 20:00 ...
@@ -140,6 +144,15 @@ def load_settings(home: Path | DataHome) -> Settings:
     except tomllib.TOMLDecodeError as err:
         raise SettingsError(f"{path}: {err}", path=path) from None
     return Settings(path, tables, text)
+
+
+def min_slot_seconds(home: Path | DataHome) -> float:
+    """`[session] min_slot_minutes` (default 1) in seconds: the shortest re-divided slot."""
+    settings = load_settings(home)
+    value = settings.table("session").get("min_slot_minutes", 1)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 60:
+        raise settings.problem("session", "min_slot_minutes", "expected minutes from 0 to 60")
+    return float(value) * 60.0
 
 
 def load_keymap(home: Path | DataHome) -> dict[str, str]:

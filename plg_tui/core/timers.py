@@ -14,18 +14,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from plg_tui.core.speaker_slots import SpeakerSlot, SpeakerStatus, redivide
+from plg_tui.core.round_reading import RoundReading
+from plg_tui.core.speaker_slots import SpeakerSlot, SpeakerStatus, move_to, redivide
 
 Clock = Callable[[], float]
 WallClock = Callable[[], float]
 
-LAST_MINUTE_SECONDS = 60.0
+MIN_SLOT_SECONDS = 60.0
 _STATE_VERSION = 1
-# Allotments come from float division; differences smaller than this are rounding, not policy.
-_ALLOTMENT_TOLERANCE = 1e-6
 
 
-class RoundTimer:
+class RoundTimer(RoundReading):
     """Equal speaking slots for one round phase, re-divided whenever a speaker finishes.
 
     Invariant on the order: slots before the current index are DONE or SKIPPED, the current slot
@@ -38,6 +37,7 @@ class RoundTimer:
         phase_seconds: float,
         clock: Clock,
         wall: WallClock = time.time,
+        min_slot_seconds: float = MIN_SLOT_SECONDS,
     ) -> None:
         if not members:
             raise ValueError("a round needs at least one member")
@@ -49,88 +49,13 @@ class RoundTimer:
         self._wall = wall
         self.phase_seconds = float(phase_seconds)
         share = self.phase_seconds / len(members)
+        # Nobody's re-divided slot drops below this (or the equal slot, when that is smaller).
+        self.min_slot = min(max(0.0, min_slot_seconds), share)
         self._slots = [SpeakerSlot(member=m, allotted=share) for m in members]
         self._index = 0
         self._run_started: float | None = None
         # Set by from_dict: how long the timer was running while the app was down.
         self.time_lost = 0.0
-
-    # ---- reading -------------------------------------------------------------------------
-
-    @property
-    def members(self) -> list[str]:
-        return [slot.member for slot in self._slots]
-
-    @property
-    def order(self) -> list[str]:
-        return self.members
-
-    @property
-    def slots(self) -> list[SpeakerSlot]:
-        """Copies of the slots with the running speaker's used time brought up to now."""
-        now = self._clock()
-        copies = [replace(slot) for slot in self._slots]
-        if self._run_started is not None:
-            copies[self._index].used += now - self._run_started
-        return copies
-
-    @property
-    def current_index(self) -> int | None:
-        return None if self.finished else self._index
-
-    @property
-    def current(self) -> SpeakerSlot | None:
-        """A copy of the current speaker's slot (used brought up to now), or None when done."""
-        if self.finished:
-            return None
-        return self.slots[self._index]
-
-    @property
-    def running(self) -> bool:
-        return self._run_started is not None
-
-    @property
-    def finished(self) -> bool:
-        return self._index >= len(self._slots)
-
-    def current_used(self) -> float:
-        if self.finished:
-            return 0.0
-        return self._live_used(self._index, self._clock())
-
-    def remaining(self) -> float:
-        """Current speaker's allotment minus what they used; negative means overtime."""
-        if self.finished:
-            return 0.0
-        return self._slots[self._index].allotted - self.current_used()
-
-    def deadline(self) -> float | None:
-        """Monotonic time at which the current speaker's slot runs out, if the timer runs."""
-        if self._run_started is None:
-            return None
-        slot = self._slots[self._index]
-        return self._run_started + slot.allotted - slot.used
-
-    @property
-    def is_overtime(self) -> bool:
-        return not self.finished and self.remaining() < 0
-
-    @property
-    def in_last_minute(self) -> bool:
-        return not self.finished and 0 < self.remaining() <= LAST_MINUTE_SECONDS
-
-    def phase_remaining(self) -> float:
-        return self.phase_seconds - sum(self.talk_time().values())
-
-    def talk_time(self) -> dict[str, float]:
-        now = self._clock()
-        return {slot.member: self._live_used(i, now) for i, slot in enumerate(self._slots)}
-
-    def redivided(self) -> bool:
-        """Whether any slot differs from the original equal split (re-division or adjustment)."""
-        share = self.phase_seconds / len(self._slots)
-        tolerance = _ALLOTMENT_TOLERANCE * max(1.0, self.phase_seconds)
-        return any(abs(slot.allotted - share) > tolerance for slot in self._slots)
 
     # ---- controls ------------------------------------------------------------------------
 
@@ -153,10 +78,44 @@ class RoundTimer:
             self.start()
 
     def next(self) -> None:
-        self._finish_current(SpeakerStatus.DONE)
+        """The current speaker is done; one who never started is skipped, not "done 0:00"."""
+        if self.finished:
+            return
+        slot = self._slots[self._index]
+        if not self.running and slot.used == 0 and slot.status is SpeakerStatus.WAITING:
+            self.skip()
+        else:
+            self._finish_current(SpeakerStatus.DONE)
 
     def skip(self) -> None:
-        self._finish_current(SpeakerStatus.SKIPPED)
+        """Move the current speaker to the end of the queue; a second skip takes them out."""
+        if self.finished:
+            return
+        slot = self._slots[self._index]
+        if slot.deferred:
+            self._finish_current(SpeakerStatus.SKIPPED)
+            return
+        was_running = self.running
+        self.pause()
+        slot.status = SpeakerStatus.WAITING
+        slot.deferred = True
+        move_to(self._slots, slot.member, len(self._slots))
+        self._redivide(current_keeps=False)
+        self._enter_current(was_running)
+
+    def pick_next(self, member: str) -> None:
+        """ "You go next": a waiting member speaks after the current speaker, or instead of a
+        current speaker who has not started (who then goes right after them)."""
+        if member not in self.waiting_members():
+            raise ValueError("only a member still waiting can go next")
+        current = self._slots[self._index]
+        if self.running or current.used > 0:
+            move_to(self._slots, member, self._index + 1)
+            return
+        current.status = SpeakerStatus.WAITING
+        move_to(self._slots, member, self._index)
+        self._redivide(current_keeps=False)
+        self._enter_current(False)
 
     def previous(self) -> None:
         """Give the floor back to the speaker before; nobody's used time is lost.
@@ -180,6 +139,7 @@ class RoundTimer:
             return
         slot = self._slots[self._index]
         slot.allotted = max(0.0, slot.allotted + seconds)
+        self._redivide()
 
     def shuffle(self, rng: random.Random) -> None:
         """Reorder the members who are still waiting and have not spoken at all."""
@@ -214,6 +174,7 @@ class RoundTimer:
         return {
             "version": _STATE_VERSION,
             "phase_seconds": self.phase_seconds,
+            "min_slot": self.min_slot,
             "current_index": self._index,
             "slots": [
                 replace(slot, used=self._live_used(i, now)).to_dict()
@@ -235,7 +196,9 @@ class RoundTimer:
             if data["version"] != _STATE_VERSION:
                 raise ValueError("unsupported round timer state version")
             slots = [SpeakerSlot.from_dict(raw) for raw in data["slots"]]
-            timer = cls([slot.member for slot in slots], float(data["phase_seconds"]), clock, wall)
+            members = [slot.member for slot in slots]
+            min_slot = float(data.get("min_slot", MIN_SLOT_SECONDS))
+            timer = cls(members, float(data["phase_seconds"]), clock, wall, min_slot)
             index = int(data["current_index"])
             was_running = bool(data["was_running"])
             saved_wall = float(data["saved_wall"])
@@ -249,12 +212,6 @@ class RoundTimer:
         return timer
 
     # ---- internals -----------------------------------------------------------------------
-
-    def _live_used(self, index: int, now: float) -> float:
-        used = self._slots[index].used
-        if self._run_started is not None and index == self._index:
-            used += now - self._run_started
-        return used
 
     def _bank(self) -> None:
         """Move the running segment into the current slot's used time."""
@@ -272,7 +229,7 @@ class RoundTimer:
         self._run_started = None
         self._slots[self._index].status = status
         self._index += 1
-        self._redivide()
+        self._redivide(current_keeps=False)
         self._enter_current(was_running)
 
     def _enter_current(self, run: bool) -> None:
@@ -287,5 +244,7 @@ class RoundTimer:
         else:
             slot.status = SpeakerStatus.WAITING
 
-    def _redivide(self) -> None:
-        redivide(self._slots, self.phase_seconds)
+    def _redivide(self, *, current_keeps: bool = True) -> None:
+        redivide(
+            self._slots, self._index, self.phase_seconds, self.min_slot, current_keeps=current_keeps
+        )

@@ -39,8 +39,19 @@ async def start_session(pilot) -> None:
     await pilot.pause()
 
 
+async def next_phase(pilot) -> None:
+    """`]`, and yes when asked to leave a round whose members have not all spoken."""
+    from plg_tui.app.screens.confirm import ConfirmScreen
+
+    await pilot.press("right_square_bracket")
+    await pilot.pause()
+    if isinstance(pilot.app.screen, ConfirmScreen):
+        await pilot.press("y")
+        await pilot.pause()
+
+
 async def go_to_close(pilot) -> None:
     """From the agenda: next phase until the close screen opens."""
     for _ in range(len(pilot.app.controller.model.phases)):
-        await pilot.press("right_square_bracket")
+        await next_phase(pilot)
     await pilot.pause()

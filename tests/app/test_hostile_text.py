@@ -28,7 +28,7 @@ from plg_tui.app.screens.lobby import LobbyScreen
 from plg_tui.core.modules import bundled_modules_dir
 from plg_tui.vault.group import write_sealed_entry
 from plg_tui.vault.paths import INBOX
-from tests.app.helpers import PASSPHRASE, SLUG, go_to_close, start_session
+from tests.app.helpers import PASSPHRASE, SLUG, go_to_close, next_phase, start_session
 from tests.conftest import ROSTER_HEADER, ROSTER_ROWS
 
 SIZE = (120, 36)
@@ -137,7 +137,8 @@ async def test_hostile_names_on_session_1_screens(make_app, group):
         assert all(name in screen_text(app) for name in SHOWN_NAMES)
         await pilot.press("escape")
 
-        await pilot.press("right_square_bracket", "c")  # a challenge, with the module's prompt
+        await next_phase(pilot)
+        await pilot.press("c")  # a challenge, with the module's prompt
         await pilot.pause()
         assert isinstance(app.screen, CaptureScreen)
         assert "[@click=app.quit]Ada Lovelace" in screen_text(app)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tests.app.helpers import go_to_close, start_session, tick
+from tests.app.helpers import go_to_close, next_phase, start_session, tick
 
 BIG = (100, 30)
 SMALL = (80, 24)
@@ -78,7 +78,7 @@ def test_agenda_capture_phase(snap_compare, make_app, clock):
         await start_session(pilot)
         for _ in range(4):
             clock.advance(120)
-            await pilot.press("right_square_bracket")
+            await next_phase(pilot)
         pilot.app.controller.capture("commitment", "ada@example.org", "sealed text")
         await tick(pilot)
 
@@ -88,7 +88,8 @@ def test_agenda_capture_phase(snap_compare, make_app, clock):
 def test_capture_dialog(snap_compare, make_app):
     async def before(pilot):
         await start_session(pilot)
-        await pilot.press("right_square_bracket", "c")
+        await next_phase(pilot)
+        await pilot.press("c")
         await pilot.pause()
         still_cursors(pilot)
 

@@ -25,6 +25,7 @@ def test_init_writes_a_commented_settings_file_once(tmp_path):
         "imap": {},
         "companion": {},
         "keys": {},
+        "session": {},
         "schedule": {},
     }
     (home / "plg.toml").write_text('[smtp]\nhost = "mail"\n')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from companion.settings import ConfigError, load_smtp_settings
-from plg_tui.core.settings import SettingsError, load_keymap, load_settings
+from plg_tui.core.settings import SettingsError, load_keymap, load_settings, min_slot_seconds
 
 
 def test_a_bad_key_binding_names_file_table_key_and_line(tmp_path):
@@ -35,3 +35,19 @@ def test_text_that_is_not_utf8_is_a_clear_error(tmp_path):
     (tmp_path / "plg.toml").write_bytes(b"[keys]\nnext = '\xff'\n")
     with pytest.raises(SettingsError, match=r"plg\.toml: is not UTF-8 text"):
         load_settings(tmp_path)
+
+
+def test_the_slot_floor_is_one_minute_unless_the_session_table_says_otherwise(tmp_path):
+    assert min_slot_seconds(tmp_path) == 60.0
+    (tmp_path / "plg.toml").write_text("[session]\nmin_slot_minutes = 1.5\n")
+    assert min_slot_seconds(tmp_path) == 90.0
+
+
+@pytest.mark.parametrize("value", ['"1"', "-1", "nan", "inf", "true", "61"])
+def test_a_bad_slot_floor_names_file_table_key_and_line(tmp_path, value):
+    (tmp_path / "plg.toml").write_text(f"[session]\nmin_slot_minutes = {value}\n")
+    with pytest.raises(SettingsError) as caught:
+        min_slot_seconds(tmp_path)
+    assert str(caught.value) == (
+        f"{tmp_path / 'plg.toml'}:2 [session] min_slot_minutes: expected minutes from 0 to 60"
+    )

@@ -3,6 +3,7 @@ in round phases, the speaker with a large countdown and the queue."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -55,6 +56,7 @@ class AgendaScreen(SessionScreen):
         Binding("minus", "minus_minute", "−1 min", key_display="-", id="round.minus", show=False),
         Binding("s", "skip", "Skip", id="round.skip"),
         Binding("o", "shuffle", "Shuffle order", id="round.shuffle", show=False),
+        Binding("g", "pick_next", "You go next", id="agenda.pick_next", show=False),
         Binding("c", "capture", "Capture", id="agenda.capture"),
         Binding("j", "journal", "Journal", id="agenda.journal"),
         Binding(
@@ -140,6 +142,8 @@ class AgendaScreen(SessionScreen):
         model = controller.model
         if action in ROUND_ACTIONS:
             return model.round_open
+        if action == "pick_next":
+            return bool(model.waiting_speakers)
         if action == "previous_speaker":
             return model.has_previous_speaker
         if action == "previous_phase":
@@ -174,6 +178,20 @@ class AgendaScreen(SessionScreen):
         self.controller.skip_speaker()
         self.changed()
 
+    def action_pick_next(self) -> None:
+        from plg_tui.app.screens.pick_speaker import PickSpeakerScreen
+
+        model = self.controller.model
+
+        def picked(member: str | None) -> None:
+            if member is not None and member in model.waiting_speakers:
+                self.controller.pick_next_speaker(member)
+                self.notify(f"{model.name_of(member)} goes next.")
+            self.changed()
+
+        waiting = [(key, model.name_of(key)) for key in model.waiting_speakers]
+        self.app.push_screen(PickSpeakerScreen(waiting), picked)
+
     def action_shuffle(self) -> None:
         self.controller.shuffle_waiting()
         self.notify("The order of those still waiting was shuffled.")
@@ -182,13 +200,39 @@ class AgendaScreen(SessionScreen):
     # ---- phases and other screens -------------------------------------------------------------
 
     def action_next_phase(self) -> None:
+        self._leave_round(self._next_phase)
+
+    def action_previous_phase(self) -> None:
+        self._leave_round(self._previous_phase)
+
+    def _leave_round(self, leave: Callable[[], None]) -> None:
+        """Leave at once, unless members of this round have not spoken yet: then ask."""
+        from plg_tui.app.screens.confirm import ConfirmScreen
+
+        model = self.controller.model
+        timer = model.round
+        waiting = timer.not_yet_spoken() if timer is not None else []
+        if not waiting:
+            leave()
+            return
+        names = ", ".join(model.name_of(key) for key in waiting)
+
+        def answered(sure: bool | None) -> None:
+            if sure:
+                leave()
+
+        self.app.push_screen(
+            ConfirmScreen("Leave this round?", f"Not heard yet: {names}."), answered
+        )
+
+    def _next_phase(self) -> None:
         self.controller.next_phase()
         if self.controller.model.stage == "close":
             self.host.show_close()
         else:
             self.refresh_phase()
 
-    def action_previous_phase(self) -> None:
+    def _previous_phase(self) -> None:
         self.controller.previous_phase()
         self.refresh_phase()
 

@@ -24,9 +24,11 @@ def countdown_text(timer: RoundTimer) -> str:
     return format_mmss(remaining)
 
 
-def status_text(timer: RoundTimer) -> tuple[str, str]:
-    """(words, style class) for the current speaker's state."""
+def status_text(timer: RoundTimer, skipped: str = "") -> tuple[str, str]:
+    """(words, style class) for the current speaker's state; `skipped` names who was."""
     if timer.finished:
+        if skipped:
+            return f"Round complete · skipped: {skipped}", "-done"
         return "Round complete: everyone has spoken", "-done"
     remaining = timer.remaining()
     if remaining < 0:
@@ -50,7 +52,10 @@ def status_text(timer: RoundTimer) -> tuple[str, str]:
 
 
 def division_text(timer: RoundTimer) -> str:
-    parts = [f"Round left {format_mmss(max(timer.phase_remaining(), 0))}"]
+    parts = [f"Round left {format_mmss(timer.round_left())}"]
+    over = timer.over_by()
+    if over >= 1:
+        parts[0] += f" ({format_mmss(over)} over)"
     if timer.finished or not timer.redivided():
         return "\n".join(parts)
     # The share of those still to speak; the last of them has had no +/-1 minute of its own.
@@ -109,7 +114,8 @@ class SpeakerPanel(Vertical):
         name = model.name_of(current.member) if current else "Everyone has spoken"
         self.query_one("#speaker-name", Label).update(markup("[b]$name[/b]", name=name))
         self.query_one("#countdown", Digits).update(countdown_text(timer) if current else "0:00")
-        words, css = status_text(timer)
+        skipped = ", ".join(model.name_of(key) for key in timer.skipped_members())
+        words, css = status_text(timer, skipped)
         state = self.query_one("#speaker-state", Label)
         state.update(words)
         for cls in ("-overtime", "-last-minute", "-paused", "-done"):

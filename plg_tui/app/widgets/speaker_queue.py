@@ -34,7 +34,8 @@ def queue_lines(model: SessionModel, timer: RoundTimer) -> Content:
         if slot.status in (SpeakerStatus.DONE, SpeakerStatus.SKIPPED):
             timing = format_mmss(slot.used)
         else:
-            timing = format_mmss(slot.allotted)
+            # What is left of the slot: the unfinished lines add up to "Round left".
+            timing = format_mmss(slot.left)
         line = f"{marker} {name[:9]:<9} {word:<4} {timing:>5}"
         lines.append(markup("[reverse]$line[/reverse]" if index == current else "$line", line=line))
     return Content("\n").join(lines)
