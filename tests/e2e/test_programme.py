@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from companion.outbound.schedule import Recipient, ScheduleSettings, plan
+from tests.app.helpers import next_phase
 from tests.companion.conftest_imap import dovecot  # noqa: F401 - fixture
 from tests.companion.imap_server import CuttingProxy
 from tests.conftest import require_tool
@@ -190,7 +191,7 @@ async def run_session1(home: Path, findings: Findings, markers: list[str]) -> No
             clock.advance(60)
             await pilot.press("n")
         clock.advance(30)
-        await pilot.press("right_square_bracket")
+        await next_phase(pilot)
         assert model.phase.captures == "challenge"
         timer = model.round
         await pilot.press("space")
@@ -211,7 +212,7 @@ async def run_session1(home: Path, findings: Findings, markers: list[str]) -> No
         )
         while model.phase.captures != "commitment":
             clock.advance(60)
-            await pilot.press("right_square_bracket")
+            await next_phase(pilot)
         await pilot.press("c")
         await pilot.pause()
         for email in present:
@@ -227,8 +228,7 @@ async def run_session1(home: Path, findings: Findings, markers: list[str]) -> No
             if isinstance(app.screen, CloseSession1Screen):
                 break
             clock.advance(60)
-            await pilot.press("right_square_bracket")
-            await pilot.pause()
+            await next_phase(pilot)
         assert isinstance(app.screen, CloseSession1Screen)
         pairs = [list(g) for g in model.pairs]
         placed = sorted(e for g in pairs for e in g)
@@ -679,7 +679,9 @@ def session2_journal_on_screen(
     try:
         term.start("s2", f"{PLG} --home {home} session {SLUG} --kind 2")
         agree_and_start(term, "s2")
-        term.keys("s2", "]")
+        term.keys("s2", "]")  # nobody spoke in the check-in: leaving it asks first
+        term.wait_for("s2", lambda s: "Leave this round?" in s)
+        term.keys("s2", "y")
         term.wait_for("s2", lambda s: "Reflection round" in s)
         term.keys("s2", "Space")
         time.sleep(1.2)
