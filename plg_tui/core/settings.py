@@ -59,7 +59,7 @@ SETTINGS_TEMPLATE = """\
 
 [keys]
 # Remap the session app's keys by binding id (press ? in the app to see them), e.g.
-# "agenda.next_phase" = "g"      (a key no other binding of that screen has)
+# "agenda.next_phase" = "pagedown"      (a key no other binding of that screen has)
 # "app.curtain" = "ctrl+b,f12"
 
 [session]
