@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.netutil import free_port, make_certificate
+from tests.netutil import free_ports, make_certificate
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
@@ -122,7 +122,7 @@ def start_dovecot(
 ) -> Dovecot:
     folder.mkdir(parents=True, exist_ok=True)
     cert, key = make_certificate(folder)
-    imap_port, imaps_port = free_port(), free_port()
+    imap_port, imaps_port = free_ports(2)
     user = pwd.getpwuid(os.getuid()).pw_name
     group = grp.getgrgid(os.getgid()).gr_name
     # Dovecot's login processes refuse to run as root

@@ -158,7 +158,7 @@ def test_two_members_replies_with_one_message_id_are_both_stored_and_acknowledge
 def test_an_unreachable_smtp_server_defers_the_ack_and_a_later_run_sends_it(
     inbound: Inbound, smtp_server: SmtpServer
 ) -> None:
-    from tests.companion.imap_server import free_port
+    from tests.netutil import free_port
 
     ingester = inbound.ingester(acknowledge=True)
     assert ingester.receive(inbound.render("iphone_reply.eml")).action == "placed"
@@ -233,7 +233,7 @@ def test_stdin_stores_a_reply_and_exits_0(inbound: Inbound, smtp_server: SmtpSer
 
 
 def test_stdin_exits_0_when_the_ack_cannot_be_sent(inbound: Inbound) -> None:
-    from tests.companion.imap_server import free_port
+    from tests.netutil import free_port
 
     nobody_listens = f'[smtp]\nhost = "127.0.0.1"\nport = {free_port()}\nsecurity = "none"\n'
     write_settings(inbound, None, nobody_listens)

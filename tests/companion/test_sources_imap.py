@@ -13,7 +13,8 @@ from companion.inbound.imap_settings import ImapSettings, load_imap_settings
 from companion.inbound.imap_source import ImapMailbox, ingest_imap
 from companion.inbound.ingest_batch import SourceError
 from companion.settings import ConfigError
-from tests.companion.imap_server import CuttingProxy, free_port
+from tests.companion.imap_server import CuttingProxy
+from tests.netutil import free_port
 
 if TYPE_CHECKING:
     from tests.companion.conftest_imap import Inbound
