@@ -38,6 +38,8 @@ from plg_tui.core.groups import GroupSpec, create_group, open_for_operations
 from plg_tui.core.home import init_home
 from plg_tui.core.settings import load_settings
 from plg_tui.vault.crypto import KdfParams
+from plg_tui.vault.paths import DataHome
+from plg_tui.vault.records import Member
 
 SINK = r"""
 import sys, time, threading
@@ -84,15 +86,15 @@ def make_home(root: Path, members: int, port: int, connections: int) -> Path:
     # A real group has 3-6 members; one big roster exercises the batching in one ledger.
     vault.set_members(
         [
-            {
-                "name": f"Member Nümber {i}",
-                "email": f"member{i}@example.org",
-                "level": 5,
-                "title": "Manager",
-                "reports_to": f"boss{i}@example.org",
-                "department": "Dept",
-                "timezone": "UTC",
-            }
+            Member(
+                name=f"Member Nümber {i}",
+                email=f"member{i}@example.org",
+                level=5,
+                title="Manager",
+                reports_to=f"boss{i}@example.org",
+                department="Dept",
+                timezone="UTC",
+            )
             for i in range(members)
         ]
     )
@@ -143,10 +145,15 @@ async def raw_loop(messages, port: int, connections: int, *, as_bytes: bool) -> 
     return time.perf_counter() - start
 
 
+def fresh_ledger(home: Path) -> None:
+    """Start a run from no ledger: remove it and its generation record (else plg refuses the
+    missing ledger as a rollback)."""
+    ledger_path(home, "bench").unlink(missing_ok=True)
+    DataHome(home).group("bench").seen.unlink(missing_ok=True)
+
+
 async def companion_run(home: Path) -> tuple[float, int]:
-    path = ledger_path(home, "bench")
-    if path.exists():
-        path.unlink()
+    fresh_ledger(home)
     outbound = load_outbound_settings(load_settings(home))
     start = time.perf_counter()
     report = await send_due(home, outbound, WEEK1, out=lambda line: None)
@@ -228,9 +235,7 @@ async def companion_run_weekly_only(home: Path, keys) -> tuple[float, int]:
     """A run at week 1 with the pairing introductions already recorded as sent."""
     from companion.outbound.ledger import Ledger
 
-    path = ledger_path(home, "bench")
-    if path.exists():
-        path.unlink()
+    fresh_ledger(home)
     with Ledger.locked(home, keys) as ledger:
         for email in load_group(home, "bench").members:
             ledger.set_message(
