@@ -120,8 +120,9 @@ class RoundTimer(RoundReading):
     def previous(self) -> None:
         """Give the floor back to the speaker before; nobody's used time is lost.
 
-        No re-division here: the usual reason is a mis-pressed `next`, and the slots are
-        re-divided again when that speaker finishes.
+        The speaker brought back keeps their slot; those still waiting are re-divided at once,
+        so none of them is left below the floor (a `-1 min` just before could have emptied a
+        slot that is waiting again now).
         """
         if self._index == 0:
             return
@@ -131,6 +132,7 @@ class RoundTimer(RoundReading):
         if not self.finished:
             self._slots[self._index].status = SpeakerStatus.WAITING
         self._index -= 1
+        self._redivide()
         self._enter_current(was_running)
 
     def adjust(self, seconds: float) -> None:
