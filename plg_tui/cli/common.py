@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 
+from plg_tui.core.safe_text import printable
 from plg_tui.errors import PlgError
 
 
@@ -29,3 +31,15 @@ def add_passphrase_option(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="read the group passphrase from FILE (else $PLG_PASSPHRASE, else a prompt)",
     )
+
+
+def report_unopened(problems: Sequence[object], summary: str) -> int:
+    """After what could be shown was printed: name each thing that could not be opened, then
+    one summary line, on stderr; 1 if there was any, else 0."""
+    if not problems:
+        return 0
+    sys.stdout.flush()
+    for problem in problems:
+        print(f"plg: error: {printable(str(problem))}", file=sys.stderr)
+    print(f"plg: error: {summary}", file=sys.stderr)
+    return 1

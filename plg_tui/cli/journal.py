@@ -7,18 +7,15 @@ checks it before printing anything.
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from plg_tui.cli.common import CommandError, add_passphrase_option
+from plg_tui.cli.common import CommandError, add_passphrase_option, report_unopened
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable, printable_lines
 
 if TYPE_CHECKING:  # the vault (cryptography, tinydb) loads only when the command runs
     from zoneinfo import ZoneInfo
-
-    from plg_tui.vault.entries import DamagedEntry
 
 
 def register(commands: Any) -> None:
@@ -92,18 +89,11 @@ def cmd_journal(args: argparse.Namespace) -> int:
         print(heading)
         print("-" * min(len(heading), 72))
         print(printable_lines(entry.text))  # a reply may carry bidi overrides or stray escapes
-    return _report_damaged(damaged, shown=len(entries))
+    return report_unopened(damaged, _journal_summary(len(damaged), shown=len(entries)))
 
 
-def _report_damaged(damaged: list[DamagedEntry], shown: int) -> int:
-    """Name each entry that could not be opened, after the others were printed."""
-    if not damaged:
-        return 0
-    sys.stdout.flush()
-    for entry in damaged:
-        print(f"plg: error: {entry}", file=sys.stderr)
-    what = "entry" if len(damaged) == 1 else "entries"
+def _journal_summary(count: int, shown: int) -> str:
+    what = "entry" if count == 1 else "entries"
     others = "entry is" if shown == 1 else "entries are"
     rest = f"{shown} other {others} shown above" if shown else "no other entry to show"
-    print(f"plg: error: {len(damaged)} journal {what} could not be opened; {rest}", file=sys.stderr)
-    return 1
+    return f"{count} journal {what} could not be opened; {rest}"

@@ -10,12 +10,11 @@ parking lot, ground rules), which every member heard; other members' items are l
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from plg_tui.cli.common import CommandError, add_passphrase_option
+from plg_tui.cli.common import CommandError, add_passphrase_option, report_unopened
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable, printable_lines
 from plg_tui.vocabulary import CaptureKind, SessionKind
@@ -116,7 +115,9 @@ def cmd_notes(args: argparse.Namespace) -> int:
         return 0
     render = _markdown if args.format == "markdown" else _text
     print(render(args.slug, shown), end="")
-    return _report_damaged(damaged, len(shown))
+    what = "item" if len(damaged) == 1 else "items"
+    rest = f"{len(shown)} other shown above" if shown else "nothing else to show"
+    return report_unopened(damaged, f"{len(damaged)} {what} could not be opened; {rest}")
 
 
 def _collect(
@@ -193,16 +194,3 @@ def _markdown(slug: str, shown: list[ShownItem]) -> str:
             lines += ["", printable(f"**{item.author}** · {item.created}"), ""]
             lines += [printable_lines(item.text)]
     return "\n".join(lines) + "\n"
-
-
-def _report_damaged(damaged: list[str], shown: int) -> int:
-    """Name each item that could not be opened, after the others were printed."""
-    if not damaged:
-        return 0
-    sys.stdout.flush()
-    for line in damaged:
-        print(f"plg: error: {printable(line)}", file=sys.stderr)
-    what = "item" if len(damaged) == 1 else "items"
-    rest = f"{shown} other shown above" if shown else "nothing else to show"
-    print(f"plg: error: {len(damaged)} {what} could not be opened; {rest}", file=sys.stderr)
-    return 1
