@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from plg_tui.cli import group_members
 from plg_tui.cli.common import CommandError, add_passphrase_option
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable
@@ -68,6 +69,7 @@ def register(commands: Any) -> None:
     how.add_argument("--set", metavar="A:B,C:D:E", help="partners, emails joined by ':'")
     pairs.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     pairs.set_defaults(handler=cmd_pairs)
+    group_members.register(sub)
 
 
 def cmd_create(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.paths import GROUP_DB, DataHome
 from plg_tui.vault.records import (
     GROUP_INFO_FIELDS,
+    Departure,
     GroupInfo,
     Member,
     Pairing,
@@ -104,6 +105,16 @@ class GroupVault:
             return [Member.from_record(m) for m in self.db.table("members").all()]
         except RecordError as err:
             raise self._damaged("a member record", err) from None
+
+    def add_member(self, member: Member) -> None:
+        self.db.table("members").insert(member.to_record())
+
+    def departures(self) -> list[Departure]:
+        """Who left the group and when, oldest first."""
+        try:
+            return [Departure.from_record(d) for d in self.db.table("departures").all()]
+        except RecordError as err:
+            raise self._damaged("a departure record", err) from None
 
     def set_members(self, members: list[Member]) -> None:
         table = self.db.table("members")

@@ -100,6 +100,7 @@ class Member:
     reports_to: str = ""
     department: str = ""
     timezone: str = ""  # "" means the group's time zone
+    joined: str = ""  # ISO UTC time they were added after the group was formed; "" if founding
 
     @property
     def first_name(self) -> str:
@@ -120,7 +121,23 @@ class Member:
             reports_to=_text(record, "reports_to"),
             department=_text(record, "department"),
             timezone=_text(record, "timezone"),
+            joined=_text(record, "joined"),
         )
+
+    def to_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Departure:
+    """A member who left the group: who, and when (ISO UTC). Names stay out: the roster had them."""
+
+    email: str
+    at: str
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Departure:
+        return cls(email=_required_text(record, "email"), at=_text(record, "at"))
 
     def to_record(self) -> dict[str, Any]:
         return asdict(self)

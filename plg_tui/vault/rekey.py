@@ -76,8 +76,14 @@ def rekey(
     *,
     wait: float = IN_USE_WAIT_SECONDS,
     step: Callable[[str], None] | None = None,
+    edit_group_db: Callable[[dict[str, Any]], None] | None = None,
 ) -> GroupKeys:
-    """Re-key the group; `step(name)` is called between steps (crash tests)."""
+    """Re-key the group; `step(name)` is called between steps (crash tests).
+
+    `edit_group_db` changes group.db's tables (as TinyDB keeps them) in the same staged step,
+    so a change that must not outlive the old keys (a member leaving) and the re-key are
+    committed together or not at all; it raises to refuse, before anything is committed.
+    """
     step = step or (lambda name: None)
     files = DataHome(home).group(slug)
     folder = files.folder
@@ -99,7 +105,8 @@ def rekey(
         step("started")
         seen = SeenGenerations(files.seen, old.ops_key, old.group_id).all()
         for label in (GROUP_DB, LEDGER_DB):
-            _stage_database(folder / label, label, old, new, seen, staging)
+            edit = edit_group_db if label == GROUP_DB else None
+            _stage_database(folder / label, label, old, new, seen, staging, edit)
         step("databases staged")
         _stage_wal(files.ledger_wal, old, new, staging)
         for name in (INBOX, QUARANTINE):
@@ -117,7 +124,13 @@ def rekey(
 
 
 def _stage_database(
-    path: Path, label: str, old: GroupKeys, new: GroupKeys, seen: dict[str, int], staging: Staging
+    path: Path,
+    label: str,
+    old: GroupKeys,
+    new: GroupKeys,
+    seen: dict[str, int],
+    staging: Staging,
+    edit: Callable[[dict[str, Any]], None] | None = None,
 ) -> None:
     if not path.exists():
         return
@@ -127,6 +140,8 @@ def _stage_database(
             path, generation, seen[label], DataHome(staging.home).group(old.slug).seen
         )
     data = json.loads(plain)
+    if edit is not None:
+        edit(data)
     if label == GROUP_DB:
         items = data.get("items", {})
         data["items"] = {k: reseal(old, new, doc) for k, doc in items.items()}
