@@ -9,7 +9,7 @@ earlier deferred) acknowledgement or STOP confirmation at most once: a notice is
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -71,7 +71,7 @@ def send_notices(
             continue
         try:
             with Ledger.locked(home, group.keys, timeout=ledger_timeout) as ledger:
-                due, changed = claim_notices(ledger, now, smtp is not None)
+                due, changed = claim_notices(ledger, now, smtp is not None, set(group.names))
                 messages = []
                 for record in due:
                     message = build_notice(group, record, email_settings, now)
@@ -186,9 +186,11 @@ def has_notice_work(home: Path, keys: GroupKeys) -> bool:
 
 
 def claim_notices(
-    ledger: Ledger, now: datetime, can_send: bool
+    ledger: Ledger, now: datetime, can_send: bool, members: Collection[str] | None = None
 ) -> tuple[list[LedgerMessage], bool]:
-    """(deferred notices to send now, whether stale ones were marked `skipped`)."""
+    """(deferred notices to send now, whether stale ones were marked `skipped`).
+
+    A notice for someone no longer in `members` (they left the group) is skipped."""
     due = []
     changed = False
     for key, record in ledger.messages.items():
@@ -200,6 +202,9 @@ def claim_notices(
             queued = now
         if now - queued > NOTICE_RETRY_WINDOW:
             ledger.set_message(key, state="skipped", error="not sent in time")
+            changed = True
+        elif members is not None and record.member.lower() not in members:
+            ledger.set_message(key, state="skipped", error="member left the group")
             changed = True
         elif record.kind == "ack" and not ledger.may_send_to(record.member):
             ledger.set_message(key, state="skipped", error="member paused emails")

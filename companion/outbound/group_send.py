@@ -9,7 +9,7 @@ so a crash leaves only the in-flight messages uncertain and never sends one twic
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -19,7 +19,7 @@ from typing import Any
 from companion.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
 from companion.outbound.compose import WireMessage
 from companion.outbound.ledger import Ledger
-from companion.outbound.ledger_records import LedgerRun
+from companion.outbound.ledger_records import LedgerRun, MessageState
 from companion.outbound.outbound_settings import OutboundSettings
 from companion.outbound.plan import GroupContext, compose_wire, new_message_id, plan_group
 from companion.outbound.schedule import PlannedMessage, partition
@@ -27,6 +27,7 @@ from companion.outbound.smtp import SmtpPool
 from companion.outbound.smtp_session import DeliveryResult, TemporaryFailure
 from companion.settings import ConfigError, SmtpSettings
 
+LEFT_THE_GROUP = "member left the group"
 # One ledger save (a rewrite + fsync of the encrypted file) per this many messages.
 LEDGER_BATCH = 100
 
@@ -75,6 +76,24 @@ def hold_reason(group: GroupContext, ledger: Ledger, planned: PlannedMessage) ->
     if planned.kind == "pairing" and not group.partners_of(planned.member):
         return "wait"  # sent once pairs are recorded, until session 2
     return None
+
+
+def cancel_for_leavers(ledger: Ledger, members: Collection[str], at: str) -> int:
+    """Mark what still waits to be retried for someone no longer on the roster as skipped.
+
+    Nothing new is planned for them (the plan follows the roster); this catches the deferred
+    messages and notices queued before they left. Returns how many were cancelled.
+    """
+    leaving = [
+        key
+        for key, record in ledger.messages.items()
+        if record.member
+        and record.member.lower() not in members
+        and record.state == MessageState.DEFERRED
+    ]
+    for key in leaving:
+        ledger.set_message(key, state=MessageState.SKIPPED, error=LEFT_THE_GROUP, at=at)
+    return len(leaving)
 
 
 def _apply_result(ledger: Ledger, key: str, result: DeliveryResult, at: str) -> str:
@@ -129,6 +148,7 @@ async def send_group(
     at = _iso(now)
     planned = plan_group(group, outbound.schedule)
     with Ledger.locked(home, group.keys, timeout=outbound.lock_timeout) as ledger:
+        outcome.skipped += cancel_for_leavers(ledger, group.members, at)
         done = {key for key, record in ledger.messages.items() if record.state != "deferred"}
         due, stale, _future = partition(planned, now, done)
         for message in stale:

@@ -58,7 +58,10 @@ class GroupContext:
         return self.members[email].timezone or self.info.timezone
 
     def recipients(self) -> list[Recipient]:
-        return [Recipient(email, self.timezone_of(email)) for email in self.members]
+        return [
+            Recipient(email, self.timezone_of(email), joined_at(member))
+            for email, member in self.members.items()
+        ]
 
     def partners_of(self, email: str) -> list[dict[str, str]]:
         if self._partner_index is None:
@@ -81,6 +84,17 @@ class GroupContext:
     @property
     def call_link(self) -> str:
         return stored_call_link(self.slug, self.info)
+
+
+def joined_at(member: Member) -> datetime | None:
+    """When a member added later joined (aware); None for a founding member or a bad value."""
+    if not member.joined:
+        return None
+    try:
+        joined = datetime.fromisoformat(member.joined)
+    except ValueError:
+        return None
+    return joined if joined.tzinfo is not None else None
 
 
 def stored_call_link(slug: str, info: GroupInfo) -> str:
@@ -174,6 +188,22 @@ def message_context(group: GroupContext, planned: PlannedMessage) -> dict[str, A
         "session2_short": f"{s2:%a} {s2.day} {s2:%b}, {s2:%H:%M}",
         "call_link": group.call_link,
         "reflection_questions": list(group.module.reflection_questions),
+        **(_welcome_context(group, planned, timezone) if planned.kind == "welcome" else {}),
+    }
+
+
+def _welcome_context(group: GroupContext, planned: PlannedMessage, timezone: str) -> dict[str, Any]:
+    """Who the group is (first names only) and its next session, for a newcomer's welcome."""
+    others = [first_name(m.name or e) for e, m in group.members.items() if e != planned.member]
+    upcoming = ""
+    if not group.info.session1_held and planned.send_at < group.session1:
+        upcoming = f"Session 1 is on {local_datetime_text(group.session1, timezone)}."
+    elif not group.info.session2_held and planned.send_at < group.session2:
+        upcoming = f"Session 2 is on {local_datetime_text(group.session2, timezone)}."
+    return {
+        "group_first_names": others,
+        "next_session": upcoming,
+        "in_practice_month": planned.send_at >= group.session1 or group.info.session1_held,
     }
 
 

@@ -8,22 +8,25 @@ so a 09:00 weekly email stays at 09:00 local across daylight-saving changes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-KINDS = ("pairing", "weekly", "reminder")
+KINDS = ("welcome", "pairing", "weekly", "reminder")
 WEEKS_IN_PRACTICE_MONTH = 4
 LAST_PRACTICE_WEEK_SHOWN = 5
 # A reminder landing this close to session 2 is more noise than help.
 REMINDER_MIN_LEAD = timedelta(hours=1)
 PAIRING_DELAY_AFTER_SESSION1 = timedelta(hours=2)
+# A welcome that could not go out within this long after someone joined is stale.
+WELCOME_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True)
 class Recipient:
     email: str
     timezone: str  # IANA name, e.g. "Europe/Berlin"
+    joined: datetime | None = None  # aware; set for a member added after the group formed
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class ScheduleSettings:
 class PlannedMessage:
     member: str  # the recipient's email address
     kind: str  # one of KINDS
-    week: int  # 1..4 for weekly, 0 for pairing and reminder
+    week: int  # 1..4 for weekly, 0 for welcome, pairing and reminder
     send_at: datetime  # aware, UTC
     expires_at: datetime  # aware, UTC; from then on the message is stale and never sent
 
@@ -92,13 +95,17 @@ def plan(
     planned: list[PlannedMessage] = []
     for recipient in recipients:
         zone = _zone(recipient.timezone)
+        own: list[PlannedMessage] = []
         pairing = _plan_pairing(recipient.email, zone, session1, session2, settings)
         if pairing is not None:
-            planned.append(pairing)
-        planned.extend(_plan_weeklies(recipient.email, zone, session1, session2, settings))
+            own.append(pairing)
+        own.extend(_plan_weeklies(recipient.email, zone, session1, session2, settings))
         reminder = _plan_reminder(recipient.email, zone, session1, session2, settings)
         if reminder is not None:
-            planned.append(reminder)
+            own.append(reminder)
+        if recipient.joined is not None:
+            own = _plan_newcomer(own, recipient, zone, settings)
+        planned.extend(own)
     planned.sort(key=lambda m: (m.send_at, KINDS.index(m.kind), m.week, m.member))
     return planned
 
@@ -145,6 +152,25 @@ def partition(
         else:
             stale.append(message)
     return due, stale, future
+
+
+def _plan_newcomer(
+    own: list[PlannedMessage], recipient: Recipient, zone: tzinfo, settings: ScheduleSettings
+) -> list[PlannedMessage]:
+    """A member who joined later: a welcome, then only what was still ahead when they joined.
+
+    Their partner introduction, when it was due before they joined, goes out with the welcome.
+    """
+    assert recipient.joined is not None
+    _require_aware(recipient.joined, "joined")
+    welcome_at = _out_of_quiet_hours(recipient.joined, zone, settings)
+    kept = [PlannedMessage(recipient.email, "welcome", 0, welcome_at, welcome_at + WELCOME_WINDOW)]
+    for message in own:
+        if message.kind == "pairing" and message.send_at < welcome_at:
+            kept.append(replace(message, send_at=welcome_at))
+        elif message.send_at >= recipient.joined:
+            kept.append(message)
+    return kept
 
 
 def _plan_pairing(

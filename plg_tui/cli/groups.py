@@ -91,7 +91,9 @@ def cmd_create(args: argparse.Namespace) -> int:
         allow_past=args.allow_past,
         call_link=args.call_link,
     )
-    vault = create_group(home, spec, lambda: get_passphrase(args.passphrase_file, new=True))
+    vault = create_group(
+        home, spec, lambda: get_passphrase(args.passphrase_file, new=True), warn=_warn
+    )
     members = vault.members()
     vault.close()
     print(f"created group '{spec.slug}' with {len(members)} members in {home}")
@@ -127,6 +129,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn(line: str) -> None:
+    print(f"plg: warning: {printable(line)}", file=sys.stderr)
+
+
 def _say(line: str) -> None:
     """Print one line whose parts came from outside plg (roster, module): no escapes pass."""
     print(printable(line))
@@ -134,6 +140,7 @@ def _say(line: str) -> None:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from plg_tui.core.groups import describe, open_for_operations
+    from plg_tui.core.membership import size_note
 
     home = resolve_home(args.home)
     vault = open_for_operations(home, args.slug)
@@ -148,6 +155,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     if info.call_link:
         _say(f"call      {info.call_link}")
     _say("members")
+    flag = size_note(len(group.members))
+    if flag:
+        _say(f"  FLAG: {flag}")
     for m in group.members:
         extra = ", ".join(x for x in (m.title, m.department) if x)
         _say(f"  {m.name} <{m.email}>  level {m.level}  {m.timezone}  {extra}")

@@ -115,8 +115,13 @@ def create_group(
     passphrase: str | Callable[[], str],
     kdf: KdfParams = DEFAULT_KDF,
     now: datetime | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> GroupVault:
-    """Check everything, then ask for the passphrase (if a callable), then create the group."""
+    """Check everything, then ask for the passphrase (if a callable), then create the group.
+
+    `warn` hears what is accepted but deserves a word (a roster without a time zone column,
+    EST-style zones), before the passphrase is asked for.
+    """
     from plg_tui.core.module_model import ModuleError
     from plg_tui.core.modules import UnknownModuleError, load_module
 
@@ -159,6 +164,14 @@ def create_group(
         problems.extend(err.problems)
     if problems:
         raise GroupError("\n".join(problems))
+    if warn is not None:
+        from plg_tui.core.roster_warnings import roster_warnings, timezone_warning
+
+        zone_warning = timezone_warning(spec.timezone, "--timezone")
+        for line in ([zone_warning] if zone_warning else []) + roster_warnings(
+            spec.roster, spec.timezone
+        ):
+            warn(line)
     if callable(passphrase):
         passphrase = passphrase()
     try:
