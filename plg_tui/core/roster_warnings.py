@@ -95,16 +95,23 @@ def roster_warnings(path: Path, group_timezone: str) -> list[str]:
         return []
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if not rows:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except (StopIteration, csv.Error):
         return []
-    header = [h.strip().lower() for h in rows[0]]
     warnings = missing_column_warnings(header, str(path), group_timezone)
-    if "timezone" in header:
-        column = header.index("timezone")
-        for line, row in enumerate(rows[1:], 2):
+    if "timezone" not in header:
+        return warnings
+    column, line_before = header.index("timezone"), reader.line_num
+    try:
+        for row in reader:
+            # a quoted field may span lines; the row is named by the line it starts on
+            line, line_before = line_before + 1, reader.line_num
             zone = row[column].strip() if column < len(row) else ""
             warning = timezone_warning(zone, f"{path} line {line}")
             if warning:
                 warnings.append(warning)
+    except csv.Error:
+        pass  # read_roster has already refused such a file
     return warnings
