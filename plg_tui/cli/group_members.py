@@ -131,7 +131,8 @@ def cmd_remove_member(args: argparse.Namespace) -> int:
 
 
 def cmd_add_member(args: argparse.Namespace) -> int:
-    from plg_tui.core.membership import Newcomer, add_member, size_note
+    from plg_tui.core.membership import size_note
+    from plg_tui.core.newcomer import Newcomer, add_member
     from plg_tui.core.roster_warnings import timezone_warning
 
     home = resolve_home(args.home)

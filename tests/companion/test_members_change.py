@@ -12,7 +12,8 @@ from companion.outbound.resume import resume_emails
 from companion.outbound.schedule import ScheduleSettings
 from plg_tui.app.session_loader import open_session
 from plg_tui.core.groups import open_for_operations
-from plg_tui.core.membership import MembershipError, Newcomer, add_member, remove_member
+from plg_tui.core.membership import MembershipError, remove_member
+from plg_tui.core.newcomer import Newcomer, add_member
 from plg_tui.vault.errors import WrongPassphrase
 from plg_tui.vault.group import GroupVault
 from plg_tui.vault.keys import load_operations_keys, unlock
