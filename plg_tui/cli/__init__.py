@@ -10,6 +10,7 @@ from plg_tui.cli import groups as group_commands
 from plg_tui.cli import journal as journal_commands
 from plg_tui.cli import modules as module_commands
 from plg_tui.cli import notes as notes_commands
+from plg_tui.cli import report as report_commands
 from plg_tui.cli import session as session_commands
 from plg_tui.cli.common import CLI_ERRORS, fail
 
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     session_commands.register(commands)
     journal_commands.register(commands)
     notes_commands.register(commands)
+    report_commands.register(commands)
     return parser
 
 
