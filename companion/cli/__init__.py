@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from companion.cli import cron, ingest, preview, sending, status
+from companion.cli import check, cron, ingest, preview, sending, status
 from companion.cli.common import PROG, UsageError, print_error
 from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_TEMPORARY
 from companion.settings import ConfigError
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.register(commands)
     cron.register(commands)
     ingest.register(commands)
+    check.register(commands)
     return parser
 
 
