@@ -29,7 +29,7 @@ def add_passphrase_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--passphrase-file",
         metavar="FILE",
-        help="read the group passphrase from FILE (else $PLG_PASSPHRASE, else a prompt)",
+        help="read the group passphrase from FILE (default: $PLG_PASSPHRASE, else a prompt)",
     )
 
 
