@@ -92,3 +92,11 @@ def test_output_piped_into_head_ends_quietly(argv: list[str], data_home: Path) -
     assert b"BrokenPipe" not in err
     assert b"Exception ignored" not in err
     assert b"error" not in err.lower()
+
+
+def test_the_readme_names_the_cron_interval_plg_companion_cron_uses() -> None:
+    (cron,) = [sub for path, sub in PARSERS if path == "plg-companion cron"]
+    (every,) = [a for a in cron._actions if a.dest == "every"]
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"every {every.default} minutes" in readme
+    assert "every hour" not in readme
