@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the system programs the test suite drives for real, and only those missing:
-# tmux (the TUI in a real terminal), Dovecot (a real IMAP server) and faketime (the suite
-# once more with the wall clock moved). Does nothing when they are present.
+# tmux (the TUI in a real terminal), Dovecot (a real IMAP server), faketime (the suite
+# once more with the wall clock moved) and chromium (the HTML report in a real browser).
+# Does nothing when they are present.
 set -e
 missing=""
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
@@ -11,6 +12,7 @@ if ! [ -x /usr/sbin/dovecot ] && ! command -v dovecot >/dev/null 2>&1; then
   dovecot_missing=yes
 fi
 command -v faketime >/dev/null 2>&1 || missing="$missing faketime"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 [ -z "$missing" ] && exit 0
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

@@ -13,10 +13,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from companion.cli import cron, ingest, members, preview, sending, status
+from companion.cli import check, cron, ingest, members, preview, sending, status
 from companion.cli.common import PROG, UsageError, print_error
 from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_TEMPORARY
 from companion.settings import ConfigError
+from plg_tui.core.command_line import describe_commands, quiet_when_reader_leaves
 from plg_tui.core.groups import GroupError
 from plg_tui.core.module_model import ModuleError
 from plg_tui.core.settings import SettingsError
@@ -36,10 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
     cron.register(commands)
     ingest.register(commands)
     members.register(commands)
+    check.register(commands)
+    describe_commands(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return quiet_when_reader_leaves(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -53,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # the reader left: quiet_when_reader_leaves ends quietly
     except OSError as err:
         if os.environ.get("PLG_DEBUG"):
             raise

@@ -16,7 +16,13 @@ from plg_tui.vault.paths import DataHome
 
 def register(commands: Any) -> None:
     cron = commands.add_parser("cron", help="print a crontab line (and a systemd timer)")
-    cron.add_argument("--every", type=int, default=15, metavar="MINUTES", help="default 15")
+    cron.add_argument(
+        "--every",
+        type=int,
+        default=15,
+        metavar="MINUTES",
+        help="run every MINUTES minutes, a divisor of 60 (default: 15)",
+    )
     cron.set_defaults(handler=cmd_cron)
 
 

@@ -62,10 +62,12 @@ def register(commands: Any) -> None:
         help="'-': one message on stdin (from an MTA pipe); exit 75 asks the MTA to retry",
     )
     ingest.add_argument(
-        "--maildir", metavar="DIR", help="read DIR/new and DIR/cur, delete what was handled"
+        "--maildir",
+        metavar="DIR",
+        help="read DIR/new and DIR/cur, delete what was handled (default: [imap])",
     )
     ingest.add_argument("--imap", action="store_true", help="read the [imap] mailbox (default)")
-    ingest.add_argument("--now", help="act as if it were this time (ISO 8601)")
+    ingest.add_argument("--now", help="act as if it were this time, ISO 8601 (default: now)")
     ingest.add_argument(
         "-v", "--verbose", action="store_true", help="one line per message (no content)"
     )

@@ -18,14 +18,14 @@ from plg_tui.core.settings import load_settings
 
 def register(commands: Any) -> None:
     preview = commands.add_parser("preview", help="render one message exactly as it is sent")
-    preview.add_argument("slug")
-    preview.add_argument("--member", required=True, metavar="EMAIL")
-    preview.add_argument("--kind", required=True, choices=KINDS)
+    preview.add_argument("slug", help="the group")
+    preview.add_argument("--member", required=True, metavar="EMAIL", help="the recipient")
+    preview.add_argument("--kind", required=True, choices=KINDS, help="which message")
     preview.add_argument("--week", type=int, default=None, help="1..4 for weekly (default 1)")
     how = preview.add_mutually_exclusive_group()
     how.add_argument("--html", action="store_true", help="print the HTML alternative")
     how.add_argument("--raw", action="store_true", help="print the whole MIME message")
-    preview.add_argument("--now", help="render as of this time (ISO 8601)")
+    preview.add_argument("--now", help="render as of this time, ISO 8601 (default: now)")
     preview.set_defaults(handler=cmd_preview)
 
 

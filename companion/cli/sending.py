@@ -21,15 +21,29 @@ from plg_tui.core.settings import load_settings
 
 
 def register(commands: Any) -> None:
-    for name, help_text in (
-        ("run", "send what is due (and ingest replies, when configured)"),
-        ("send", "send what is due (the sending half of run)"),
+    for name, help_text, description in (
+        (
+            "run",
+            "send what is due (and ingest replies, when configured)",
+            "Send every group's practice-month emails that are due now (each at most once, "
+            "quiet hours kept), then read replies from [imap] when it is configured. This is "
+            "what cron runs (see: plg-companion cron).",
+        ),
+        (
+            "send",
+            "send what is due (the sending half of run)",
+            "Send every group's practice-month emails that are due now (each at most once, "
+            "quiet hours kept); replies are not read.",
+        ),
     ):
-        command = commands.add_parser(name, help=help_text)
-        command.add_argument("--now", help="act as if it were this time (ISO 8601)")
+        command = commands.add_parser(name, help=help_text, description=description)
+        command.add_argument("--now", help="act as if it were this time, ISO 8601 (default: now)")
         command.add_argument("--dry-run", action="store_true", help="print, send nothing")
         command.add_argument(
-            "--group", action="append", metavar="SLUG", help="only this group (repeatable)"
+            "--group",
+            action="append",
+            metavar="SLUG",
+            help="only this group (repeatable; default: every group)",
         )
         command.add_argument(
             "--quiet", action="store_true", help="print only when something happened"

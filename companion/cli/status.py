@@ -23,8 +23,8 @@ from plg_tui.vault.paths import DataHome
 
 def register(commands: Any) -> None:
     status = commands.add_parser("status", help="per group: stage and delivery counts")
-    status.add_argument("slug", nargs="?")
-    status.add_argument("--now", help="as of this time (ISO 8601)")
+    status.add_argument("slug", nargs="?", help="one group (default: every group)")
+    status.add_argument("--now", help="as of this time, ISO 8601 (default: now)")
     status.set_defaults(handler=cmd_status)
 
 

@@ -10,8 +10,10 @@ from plg_tui.cli import groups as group_commands
 from plg_tui.cli import journal as journal_commands
 from plg_tui.cli import modules as module_commands
 from plg_tui.cli import notes as notes_commands
+from plg_tui.cli import report as report_commands
 from plg_tui.cli import session as session_commands
 from plg_tui.cli.common import CLI_ERRORS, fail
+from plg_tui.core.command_line import describe_commands, quiet_when_reader_leaves
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,13 +23,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--home", help="data home (default: $PLG_HOME, else the user data dir)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    init = commands.add_parser("init", help="create the data home and a commented plg.toml")
+    init = commands.add_parser(
+        "init",
+        help="create the data home and a commented plg.toml",
+        description="Create the data home (--home, else $PLG_HOME, else the user data folder) "
+        "with a commented plg.toml to edit, and make its folders private. Changes nothing "
+        "that is already there.",
+    )
     init.set_defaults(handler=cmd_init)
     group_commands.register(commands)
     module_commands.register(commands)
     session_commands.register(commands)
     journal_commands.register(commands)
     notes_commands.register(commands)
+    report_commands.register(commands)
+    describe_commands(parser)
     return parser
 
 
@@ -46,6 +56,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return quiet_when_reader_leaves(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

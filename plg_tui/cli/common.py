@@ -29,7 +29,15 @@ def add_passphrase_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--passphrase-file",
         metavar="FILE",
-        help="read the group passphrase from FILE (else $PLG_PASSPHRASE, else a prompt)",
+        help="read the group passphrase from FILE (default: $PLG_PASSPHRASE, else a prompt)",
+    )
+
+
+def add_new_passphrase_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--new-passphrase-file",
+        metavar="FILE",
+        help="read the new passphrase from FILE (default: $PLG_NEW_PASSPHRASE, else a prompt)",
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from plg_tui.cli.common import add_passphrase_option
+from plg_tui.cli.common import add_new_passphrase_option, add_passphrase_option
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable
 
@@ -22,11 +22,7 @@ def register(sub: Any) -> None:
     remove.add_argument("slug", help="the group's short name")
     remove.add_argument("email", help="the leaving member's email address")
     add_passphrase_option(remove)
-    remove.add_argument(
-        "--new-passphrase-file",
-        metavar="FILE",
-        help="read the new passphrase from FILE (else $PLG_NEW_PASSPHRASE, else a prompt)",
-    )
+    add_new_passphrase_option(remove)
     remove.add_argument(
         "--dry-run", action="store_true", help="show what would change; change nothing"
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from plg_tui.cli import group_members
-from plg_tui.cli.common import CommandError, add_passphrase_option
+from plg_tui.cli.common import CommandError, add_new_passphrase_option, add_passphrase_option
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable
 
@@ -21,28 +21,40 @@ def register(commands: Any) -> None:
     create.add_argument("slug", help="short name, e.g. eng-managers-q1")
     create.add_argument("--module", required=True, help="module id (see: plg modules list)")
     create.add_argument("--roster", required=True, type=Path, help="roster CSV file")
-    create.add_argument("--session1", required=True, metavar="YYYY-MM-DDTHH:MM")
-    create.add_argument("--session2", required=True, metavar="YYYY-MM-DDTHH:MM")
-    create.add_argument("--timezone", default="UTC", help="the group's time zone (Area/City)")
-    create.add_argument("--allow-level-spread", action="store_true")
-    create.add_argument("--allow-gap", action="store_true")
+    create.add_argument(
+        "--session1", required=True, metavar="YYYY-MM-DDTHH:MM", help="session 1, local time"
+    )
+    create.add_argument(
+        "--session2", required=True, metavar="YYYY-MM-DDTHH:MM", help="session 2, local time"
+    )
+    create.add_argument(
+        "--timezone", default="UTC", help="the group's time zone, Area/City (default: UTC)"
+    )
+    create.add_argument(
+        "--allow-level-spread", action="store_true", help="accept levels more than 1 apart"
+    )
+    create.add_argument(
+        "--allow-gap", action="store_true", help="accept sessions other than 3-4 weeks apart"
+    )
     create.add_argument(
         "--allow-past", action="store_true", help="accept a session 1 that is already past"
     )
-    create.add_argument("--call-link", default="", help="video call link for invitations")
+    create.add_argument(
+        "--call-link", default="", help="video call link for invitations (default: none)"
+    )
     add_passphrase_option(create)
     create.set_defaults(handler=cmd_create)
 
     sub.add_parser("list", help="all groups, one a line").set_defaults(handler=cmd_list)
 
     show = sub.add_parser("show", help="roster, dates, stage (no passphrase, nothing said)")
-    show.add_argument("slug")
+    show.add_argument("slug", help="the group")
     show.set_defaults(handler=cmd_show)
 
     passwd = sub.add_parser("passwd", help="change a group's passphrase")
-    passwd.add_argument("slug")
+    passwd.add_argument("slug", help="the group")
     add_passphrase_option(passwd)
-    passwd.add_argument("--new-passphrase-file", metavar="FILE")
+    add_new_passphrase_option(passwd)
     passwd.add_argument(
         "--rekey",
         action="store_true",
@@ -53,20 +65,22 @@ def register(commands: Any) -> None:
     repair = sub.add_parser(
         "repair-keys", help="rewrite the companion's key file from the keyring (passphrase)"
     )
-    repair.add_argument("slug")
+    repair.add_argument("slug", help="the group")
     add_passphrase_option(repair)
     repair.set_defaults(handler=cmd_repair_keys)
 
     purge = sub.add_parser("purge", help="destroy a group's keys and files for good")
-    purge.add_argument("slug")
+    purge.add_argument("slug", help="the group")
     purge.add_argument("--yes", action="store_true", help="confirm; this cannot be undone")
     purge.set_defaults(handler=cmd_purge)
 
     pairs = sub.add_parser("pairs", help="record practice partners for the month")
-    pairs.add_argument("slug")
+    pairs.add_argument("slug", help="the group")
     how = pairs.add_mutually_exclusive_group(required=True)
     how.add_argument("--auto", action="store_true", help="suggest pairs (a trio when odd)")
-    how.add_argument("--set", metavar="A:B,C:D:E", help="partners, emails joined by ':'")
+    how.add_argument(
+        "--set", metavar="A:B,C:D:E", help="partners, emails joined by ':' (default: --auto)"
+    )
     pairs.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     pairs.set_defaults(handler=cmd_pairs)
     group_members.register(sub)

@@ -26,7 +26,9 @@ def register(commands: Any) -> None:
         "oldest first. Needs the group passphrase: nobody else can read them.",
     )
     journal.add_argument("slug", help="the group")
-    journal.add_argument("--member", metavar="EMAIL", help="only this member's entries")
+    journal.add_argument(
+        "--member", metavar="EMAIL", help="only this member's entries (default: all)"
+    )
     add_passphrase_option(journal)
     journal.set_defaults(handler=cmd_journal)
 

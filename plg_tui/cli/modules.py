@@ -16,10 +16,12 @@ def register(commands: Any) -> None:
     sub = modules.add_subparsers(dest="modules_command", metavar="ACTION", required=True)
     sub.add_parser("list", help="one module a line, its id first").set_defaults(handler=cmd_list)
     show = sub.add_parser("show", help="a module's content")
-    show.add_argument("id")
+    show.add_argument("id", help="the module's id (see: plg modules list)")
     show.set_defaults(handler=cmd_show)
     check = sub.add_parser("check", help="validate module files (default: all known)")
-    check.add_argument("paths", nargs="*", type=Path)
+    check.add_argument(
+        "paths", nargs="*", type=Path, help="module files (default: every module plg knows)"
+    )
     check.set_defaults(handler=cmd_check)
 
 

@@ -46,9 +46,15 @@ def register(commands: Any) -> None:
         "With --member: that member's items and the whole group's. Needs the passphrase.",
     )
     notes.add_argument("slug", help="the group")
-    notes.add_argument("--session", choices=[str(s) for s in SessionKind], help="one session")
-    notes.add_argument("--member", metavar="EMAIL", help="one member's items (and the group's)")
-    notes.add_argument("--format", choices=["text", "markdown"], default="text")
+    notes.add_argument(
+        "--session", choices=[str(s) for s in SessionKind], help="one session (default: all)"
+    )
+    notes.add_argument(
+        "--member", metavar="EMAIL", help="one member's items and the group's (default: all)"
+    )
+    notes.add_argument(
+        "--format", choices=["text", "markdown"], default="text", help="(default: text)"
+    )
     add_passphrase_option(notes)
     notes.set_defaults(handler=cmd_notes)
 

@@ -27,7 +27,9 @@ def register(commands: Any) -> None:
     )
     session.add_argument("slug", help="the group (see: plg group list)")
     session.add_argument(
-        "--kind", choices=[kind.value for kind in SessionKind], help="which session to run"
+        "--kind",
+        choices=[kind.value for kind in SessionKind],
+        help="which session to run (default: one in progress, else the next not held)",
     )
     session.add_argument(
         "--resume", action="store_true", help="continue where a stopped session was"
@@ -38,6 +40,8 @@ def register(commands: Any) -> None:
     demo = commands.add_parser(
         "demo",
         help="a complete session 1 with five fictional managers (nothing is kept)",
+        description="Try the session app without a group: a full session 1 with five "
+        "fictional managers, in a throwaway data home that is removed when you quit.",
     )
     demo.set_defaults(handler=cmd_demo)
 
