@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 import unicodedata
@@ -62,6 +63,28 @@ def has_control_chars(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
 
 
+def misspelt_columns(header: list[str]) -> list[tuple[str, str]]:
+    """Unknown columns that look like a known one the header lacks, with the one they resemble.
+
+    Other unknown columns are ignored (a roster exported from HR carries many), but a typo such
+    as `timzone` would silently give everyone the group's time zone, so it is refused.
+    """
+    absent = [c for c in COLUMNS if c not in header]
+    found = []
+    for column in header:
+        if column and column not in COLUMNS:
+            close = difflib.get_close_matches(column.replace(" ", "_"), absent, n=1, cutoff=0.75)
+            if close:
+                found.append((column, close[0]))
+    return found
+
+
+def ignored_columns(header: list[str]) -> list[str]:
+    """Columns plg does not read and that resemble none it does: ignored with a note."""
+    misspelt = {column for column, _ in misspelt_columns(header)}
+    return [c for c in header if c and c not in COLUMNS and c not in misspelt]
+
+
 def valid_email(address: str) -> bool:
     return len(address) <= 254 and bool(_EMAIL.match(address))
 
@@ -118,11 +141,10 @@ def parse_roster(
                 f"expected columns: {','.join(COLUMNS)}"
             ]
         )
-    unknown = [h for h in header if h and h not in COLUMNS]
-    if unknown:
+    for column, meant in misspelt_columns(header):
         problems.append(
-            f"{source} line 1: unknown column(s) {', '.join(unknown)}; "
-            f"expected columns: {','.join(COLUMNS)}"
+            f"{source} line 1: column '{column}' looks like a misspelt '{meant}'; rename it "
+            f"to '{meant}' (columns plg reads: {','.join(COLUMNS)})"
         )
     members: list[Member] = []
     line_before = reader.line_num

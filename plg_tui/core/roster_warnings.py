@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from plg_tui.core.roster import COLUMNS, ignored_columns
+
 # The areas of the current Area/City names (the tz database's own regions).
 AREAS = frozenset(
     {
@@ -70,8 +72,13 @@ def timezone_warning(name: str, where: str) -> str | None:
 
 
 def missing_column_warnings(header: Iterable[str], source: str, group_timezone: str) -> list[str]:
-    columns = {h.strip().lower() for h in header}
+    columns = [h.strip().lower() for h in header]
     warnings = []
+    ignored = ignored_columns(columns)
+    if ignored:
+        warnings.append(
+            f"{source}: column(s) {', '.join(ignored)} ignored: plg reads only {','.join(COLUMNS)}"
+        )
     if "timezone" not in columns:
         warnings.append(
             f"{source}: no 'timezone' column: everyone gets the group's time zone "

@@ -208,3 +208,26 @@ def test_a_field_over_128_kib_is_named_not_a_csv_error(case, text, expected):
         parse_roster(text, "roster.csv", "UTC")
     message = str(caught.value)
     assert message == f"roster.csv {expected} is too long (over 128 KiB); is this the right file?"
+
+
+def test_an_extra_column_from_hr_is_ignored_with_a_note():
+    from plg_tui.core.roster_warnings import missing_column_warnings
+
+    header = HEADER + ",employee_id,cost centre"
+    rows = [f"{row},E{i},CC{i}" for i, row in enumerate((A, B, C))]
+    members = parse_roster(roster(*rows, header=header), "r.csv", "Europe/Berlin")
+    assert [m.email for m in members] == [
+        "ada@example.org",
+        "grace@example.org",
+        "linus@example.org",
+    ]
+    (note,) = missing_column_warnings(header.split(","), "r.csv", "Europe/Berlin")
+    assert "employee_id, cost centre ignored" in note
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("timzone", "timezone"), ("reports to", "reports_to")])
+def test_a_misspelt_column_is_refused_naming_the_one_it_resembles(typo, meant):
+    header = HEADER.replace(meant, typo)
+    with pytest.raises(RosterError) as caught:
+        parse_roster(roster(A, B, C, header=header), "r.csv", "Europe/Berlin")
+    assert f"r.csv line 1: column '{typo}' looks like a misspelt '{meant}'" in str(caught.value)
