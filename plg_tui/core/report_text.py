@@ -80,7 +80,8 @@ def _summary_table(report: ProgrammeReport) -> list[str]:
 def _totals_lines(t: ProgrammeTotals) -> list[str]:
     stages = ", ".join(f"{stage} {count}" for stage, count in t.stages) or "none"
     lines = [
-        f"Programme: {t.groups} groups, {t.members} members",
+        f"Programme: {t.groups} group{'' if t.groups == 1 else 's'}, "
+        f"{t.members} member{'' if t.members == 1 else 's'}",
         f"  stages         {stages}",
         f"  sessions held  {bar(t.sessions_held, t.sessions_planned)} "
         f"{t.sessions_held} of {t.sessions_planned}",
