@@ -47,12 +47,21 @@ def _session_of(group: GroupContext, ref: str) -> DatedSession:
     raise ValueError(f"no session {ref} in this group")
 
 
-def _invited(ledger: Mapping[str, LedgerMessage], ref: str) -> set[str]:
-    prefix = f"{INVITATION}:{ref}."
+def _still_invited(ledger: Mapping[str, LedgerMessage], ref: str) -> set[str]:
+    """Members whose calendar holds the session: an invitation reached them after (a higher
+    SEQUENCE than) any cancellation did."""
+    latest: dict[tuple[str, str], int] = {}
+    for kind in (INVITATION, CANCELLATION):
+        prefix = f"{kind}:{ref}."
+        for key, record in ledger.items():
+            if key.startswith(prefix) and record.state in _DELIVERED:
+                sequence = int(key[len(prefix) :].split(":", 1)[0])
+                slot = (kind, record.member.lower())
+                latest[slot] = max(latest.get(slot, -1), sequence)
     return {
-        record.member.lower()
-        for key, record in ledger.items()
-        if key.startswith(prefix) and record.state in _DELIVERED
+        member
+        for kind, member in latest
+        if kind == INVITATION and latest[(kind, member)] >= latest.get((CANCELLATION, member), -1)
     }
 
 
@@ -77,7 +86,7 @@ def plan_invitations(
                 planned.append(
                     PlannedMessage(email, INVITATION, 0, send_at, begins, ref, session.sequence)
                 )
-        invited = _invited(ledger, ref)
+        invited = _still_invited(ledger, ref)
         for email in cancel_for:
             if email in invited:
                 send_at = _send_at(group, email, now, schedule)

@@ -117,11 +117,12 @@ def plan_reschedule(
     if problems:
         raise GroupError("\n".join(problems))
     updated = [m.kind for m in moves if m.old]  # a first date is an invitation, not an update
+    first = {m.kind for m in moves if not m.old}
     if new_link is not None:
         updated += [
             kind
             for kind, when in final.items()
-            if kind not in updated and not held(info, kind) and when > now
+            if kind not in updated and kind not in first and not held(info, kind) and when > now
         ]
     sequences = dict(info.invitation_sequences or {})
     for kind in updated:
