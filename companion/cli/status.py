@@ -11,9 +11,10 @@ from companion.cli.common import parse_now
 from companion.exit_codes import EXIT_FAILED, EXIT_OK
 from companion.outbound.ledger import Ledger
 from companion.outbound.ledger_records import LedgerMessage
+from companion.outbound.messages import plan_messages
 from companion.outbound.outbox import GROUP_PROBLEMS
-from companion.outbound.plan import load_group, plan_group
-from companion.outbound.schedule import ScheduleSettings, partition, stage
+from companion.outbound.plan import load_group
+from companion.outbound.schedule import CALENDAR_KINDS, ScheduleSettings, partition, stage
 from companion.settings import load_schedule_settings
 from plg_tui.core.home import group_slugs, misnamed_group_folders, resolve_home
 from plg_tui.core.safe_text import printable
@@ -69,7 +70,7 @@ def group_status_lines(
 ) -> list[str]:
     group = load_group(home, slug)
     ledger = Ledger.read_only(home, group.keys)
-    planned = plan_group(group, schedule)
+    planned = plan_messages(group, schedule, now, ledger.messages)
     held = {k for k, r in ledger.messages.items() if r.state != "deferred"}
     due, _stale, future = partition(planned, now, held)
     due = [m for m in due if ledger.may_send_to(m.member)]
@@ -78,6 +79,8 @@ def group_status_lines(
     where = stage(group.session1, group.session2, now, session1_held=group.info.session1_held)
     if group.info.session2_held:
         where = "after session 2"
+    if group.info.ended:
+        where = f"ended {group.info.ended[:10]} (nothing more is sent but cancellations)"
     lines = [
         f"{slug}: {where} (session 1 {group.info.session1}, session 2 "
         f"{group.info.session2}, {group.info.timezone})",
@@ -132,4 +135,6 @@ def _what(record: LedgerMessage) -> str:
         return f"pairing introduction to {member}"
     if kind == "reminder":
         return f"session-2 reminder to {member}"
+    if kind in CALENDAR_KINDS:
+        return f"{kind} ({record.key.split(':')[1]}) to {member}"
     return f"{kind} to {member}"

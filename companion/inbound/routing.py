@@ -22,6 +22,7 @@ from pathlib import Path
 from companion.inbound.inbound_message import addresses, header_text
 from companion.outbound.ledger import Ledger
 from companion.outbound.ledger_records import LedgerMessage
+from companion.outbound.schedule import CALENDAR_KINDS
 from companion.tokens import DEFAULT_REPLY_DAYS, find_tokens, parse_token, verify_token
 from companion.tokens import reply_until as reply_window_end
 from plg_tui.core.groups import session_times
@@ -74,6 +75,7 @@ class _Sent:
     week: int
     reply_until: str  # ISO date; "" in records written before replies expired
     return_path: str  # the envelope sender it went out with; "" in older records
+    kind: str = ""
 
 
 def message_ids(text: str, limit: int = MAX_THREAD_IDS) -> list[str]:
@@ -168,6 +170,8 @@ class GroupDirectory:
                 group = self.group(sent.slug)
                 if group is None or sent.member not in group.names:
                     continue
+                if sent.kind in CALENDAR_KINDS:
+                    continue  # an answer to an invitation is a calendar response, no journal
                 until = self._reply_until(group, sent)
                 expired = until is None or now.astimezone(UTC).date() > until
                 return Route(group, sent.member, sent.week, False, expired)
@@ -236,5 +240,10 @@ class GroupDirectory:
 
 def _sent_of(slug: str, record: LedgerMessage) -> _Sent:
     return _Sent(
-        slug, record.member.lower(), record.week or 0, record.reply_until, record.return_path
+        slug,
+        record.member.lower(),
+        record.week or 0,
+        record.reply_until,
+        record.return_path,
+        record.kind,
     )

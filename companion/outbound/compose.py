@@ -173,6 +173,15 @@ def _attachment_part(attachment: Attachment) -> bytes:
     ).encode() + encoded
 
 
+def _calendar_part(method: str, ics: str) -> bytes:
+    # base64 keeps the calendar's own CRLF line folding exactly as icalendar wrote it
+    encoded = base64.encodebytes(ics.encode("utf-8")).replace(b"\n", b"\r\n")
+    return (
+        f'Content-Type: text/calendar; charset="utf-8"; method={method}\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    ).encode() + encoded
+
+
 def _multipart(subtype: str, parts: list[bytes]) -> tuple[str, bytes]:
     # "=_" can never occur in quoted-printable or base64 content, so the boundary is safe.
     boundary = f"=_plg_{os.urandom(12).hex()}"
@@ -197,8 +206,15 @@ def build_wire(
     message_id: str | None = None,
     attachments: Iterable[Attachment] = (),
     date: datetime | None = None,
+    calendar: tuple[str, str] | None = None,
+    reply_token: bool = True,
 ) -> WireMessage:
-    """The message as bytes, written directly (the email package's header objects are slow)."""
+    """The message as bytes, written directly (the email package's header objects are slow).
+
+    `calendar` is (iTIP method, VCALENDAR text): it becomes the last alternative after text
+    and HTML, which is where Outlook and Gmail look for an invitation to accept or decline.
+    Without `reply_token` there is no Reply-To: replies go to From (the ORGANIZER).
+    """
     token = make_token(keys, to_addr, week, reply_until)
     from_name, from_address = _split_from(email.from_addr)
     domain = from_address.rpartition("@")[2]
@@ -212,17 +228,22 @@ def build_wire(
         "Subject: " + Header(subject_text, charset, header_name="Subject").encode(linesep="\r\n"),
         f"Date: {format_datetime((date or datetime.now(UTC)).astimezone(UTC))}",
         f"Message-ID: {message_id}",
-        f"Reply-To: {_mailbox(from_name, plus_address(email.reply_to, token))}",
+        *(
+            [f"Reply-To: {_mailbox(from_name, plus_address(email.reply_to, token))}"]
+            if reply_token
+            else []
+        ),
         "Auto-Submitted: auto-generated",
         "X-Auto-Response-Suppress: OOF, AutoReply",
         f"List-Unsubscribe: <mailto:{unsubscribe}?subject=STOP>",
         "MIME-Version: 1.0",
     ]
     body_part = _qp_part("text/plain", text)
-    if html:
-        alternative_type, alternative = _multipart(
-            "alternative", [body_part, _qp_part("text/html", html)]
-        )
+    alternatives = [_qp_part("text/html", html)] if html else []
+    if calendar is not None:
+        alternatives.append(_calendar_part(*calendar))
+    if alternatives:
+        alternative_type, alternative = _multipart("alternative", [body_part, *alternatives])
         body_part = f"Content-Type: {alternative_type}\r\n\r\n".encode() + alternative
     extra = [_attachment_part(a) for a in attachments]
     if extra:

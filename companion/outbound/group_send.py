@@ -20,8 +20,9 @@ from companion.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
 from companion.outbound.compose import WireMessage
 from companion.outbound.ledger import Ledger
 from companion.outbound.ledger_records import LedgerRun, MessageState
+from companion.outbound.messages import compose_message, plan_messages
 from companion.outbound.outbound_settings import OutboundSettings
-from companion.outbound.plan import GroupContext, compose_wire, new_message_id, plan_group
+from companion.outbound.plan import GroupContext, new_message_id
 from companion.outbound.schedule import PlannedMessage, partition
 from companion.outbound.smtp import SmtpPool
 from companion.outbound.smtp_session import DeliveryResult, TemporaryFailure
@@ -90,6 +91,8 @@ def cancel_for_leavers(ledger: Ledger, members: Collection[str], at: str) -> int
         if record.member
         and record.member.lower() not in members
         and record.state == MessageState.DEFERRED
+        # a cancellation is what a leaver is still owed: it withdraws their invitations
+        and record.kind != "cancellation"
     ]
     for key in leaving:
         ledger.set_message(key, state=MessageState.SKIPPED, error=LEFT_THE_GROUP, at=at)
@@ -146,9 +149,10 @@ async def send_group(
 ) -> GroupOutcome:
     outcome = GroupOutcome(group.slug)
     at = _iso(now)
-    planned = plan_group(group, outbound.schedule)
     with Ledger.locked(home, group.keys, timeout=outbound.lock_timeout) as ledger:
         outcome.skipped += cancel_for_leavers(ledger, group.members, at)
+        # inside the lock: cancellations go to whom the ledger says was invited
+        planned = plan_messages(group, outbound.schedule, now, ledger.messages)
         done = {key for key, record in ledger.messages.items() if record.state != "deferred"}
         due, stale, _future = partition(planned, now, done)
         for message in stale:
@@ -189,12 +193,15 @@ async def send_group(
 
 def _planned_fields(message: PlannedMessage) -> dict[str, Any]:
     """What the ledger keeps about a planned message besides its state."""
-    return {
+    fields: dict[str, Any] = {
         "member": message.member,
         "kind": message.kind,
         "week": message.week,
         "send_at": _iso(message.send_at),
     }
+    if message.session:
+        fields.update(session=message.session, sequence=message.sequence)
+    return fields
 
 
 def _record(ledger: Ledger, message: PlannedMessage, *, at: str, **fields: Any) -> None:
@@ -234,7 +241,7 @@ async def _send_batches(
                 group, outbound.email, message
             )
             try:
-                email_message = compose_wire(
+                email_message = compose_message(
                     group, outbound.email, message, message_id=message_id, now=now
                 )
             except (ValueError, TypeError) as err:

@@ -18,16 +18,11 @@ from datetime import datetime
 from pathlib import Path
 
 from companion.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
-from companion.outbound.compose import render_subject
 from companion.outbound.group_send import GroupOutcome, PoolHolder, hold_reason, send_group
 from companion.outbound.ledger import Ledger, LedgerBusy
+from companion.outbound.messages import plan_messages, subject_of
 from companion.outbound.outbound_settings import OutboundSettings
-from companion.outbound.plan import (
-    load_group,
-    local_datetime_text,
-    message_context,
-    plan_group,
-)
+from companion.outbound.plan import load_group, local_datetime_text
 from companion.outbound.schedule import PlannedMessage, partition
 from companion.outbound.smtp_session import TemporaryFailure
 from plg_tui.core.groups import GroupError
@@ -112,7 +107,8 @@ def dry_run(
             group = load_group(home, slug, modules)
             ledger = Ledger.read_only(home, group.keys)
             done = {k for k, r in ledger.messages.items() if r.state != "deferred"}
-            due, stale, _future = partition(plan_group(group, outbound.schedule), now, done)
+            planned = plan_messages(group, outbound.schedule, now, ledger.messages)
+            due, stale, _future = partition(planned, now, done)
         except GROUP_PROBLEMS as problem:
             outcome.error = _first_line(problem)
             outcome.exit_code = EXIT_FAILED
@@ -126,7 +122,7 @@ def dry_run(
             reason = hold_reason(group, ledger, message)
             if reason is None:
                 local = local_datetime_text(message.send_at, group.timezone_of(message.member))
-                subject = render_subject(message.kind, **message_context(group, message))
+                subject = subject_of(group, message)
                 out(f"{slug}: would send {_describe(message)}: {subject!r} (due {local})")
                 outcome.sent += 1
             elif reason == "wait":
@@ -145,4 +141,8 @@ def _describe(message: PlannedMessage) -> str:
         what = "pairing introduction"
     elif message.kind == "reminder":
         what = "session-2 reminder"
+    elif message.session:
+        session = message.session.split("-", 1)[-1]
+        label = "trust-building session" if session == "trust" else f"session {session}"
+        what = f"{message.kind} for {label} (sequence {message.sequence})"
     return f"{what} to {message.member}"

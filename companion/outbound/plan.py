@@ -14,10 +14,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from companion.outbound.calendar_invite import session2_invitation
 from companion.outbound.compose import (
     SESSION_MINUTES,
-    Attachment,
     WireMessage,
     build_wire,
     first_name,
@@ -39,6 +37,7 @@ from plg_tui.core.module_model import Module
 from plg_tui.core.modules import load_module
 from plg_tui.core.roster import has_control_chars
 from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.invitees import withdrawn_invitees
 from plg_tui.vault.records import GroupInfo, Member, Pairing
 
 
@@ -52,6 +51,8 @@ class GroupContext:
     module: Module
     session1: datetime  # aware, group time zone
     session2: datetime
+    # removed members who may hold invitations to cancel (lower-cased email -> record)
+    withdrawn: dict[str, Member] = field(default_factory=dict)
     _partner_index: dict[str, list[str]] | None = field(default=None, repr=False)
 
     def timezone_of(self, email: str) -> str:
@@ -118,6 +119,7 @@ def load_group(home: Path, slug: str, modules: dict[str, Module] | None = None) 
         members = {m.email.lower(): m for m in vault.members()}
         pairs = vault.current_pairs()
         pairings = vault.pairings()
+        withdrawn = {m.email.lower(): m for m in withdrawn_invitees(vault)}
     finally:
         vault.close()
     stored_call_link(slug, info)  # before anything is planned or composed
@@ -128,7 +130,9 @@ def load_group(home: Path, slug: str, modules: dict[str, Module] | None = None) 
     session1, session2 = session_times(info)
     session1 = _held_start(info, pairings, session1)
     pairs = [[e.lower() for e in g] for g in pairs] if pairs else None
-    return GroupContext(slug, vault.keys, info, members, pairs, module, session1, session2)
+    return GroupContext(
+        slug, vault.keys, info, members, pairs, module, session1, session2, withdrawn
+    )
 
 
 def _held_start(info: GroupInfo, pairings: list[Pairing], session1: datetime) -> datetime:
@@ -151,6 +155,9 @@ def _held_start(info: GroupInfo, pairings: list[Pairing], session1: datetime) ->
 
 
 def plan_group(group: GroupContext, schedule: ScheduleSettings) -> list[PlannedMessage]:
+    """The practice month; nothing once the group ended (invitations are planned apart)."""
+    if group.info.ended:
+        return []
     return plan(group.session1, group.session2, group.recipients(), schedule)
 
 
@@ -231,18 +238,6 @@ def compose_wire(
     """The planned message exactly as it goes to the SMTP server."""
     context = message_context(group, planned)
     text, html = render(planned.kind, **context)
-    attachments: list[Attachment] = []
-    if planned.kind == "reminder":
-        attachments.append(
-            session2_invitation(
-                group_id=group.keys.group_id,
-                domain=email.from_domain,
-                title=f"{group.module.title}: session 2",
-                start=group.session2,
-                call_link=group.call_link,
-                stamp=now,
-            )
-        )
     return build_wire(
         email=email,
         keys=group.keys,
@@ -254,7 +249,6 @@ def compose_wire(
         text=text,
         html=html or None,
         message_id=message_id,
-        attachments=attachments,
         date=now,
     )
 

@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 KINDS = ("welcome", "pairing", "weekly", "reminder")
+# One email per member per session revision: a REQUEST (first or updated) or a CANCEL.
+CALENDAR_KINDS = ("invitation", "cancellation")
 WEEKS_IN_PRACTICE_MONTH = 4
 LAST_PRACTICE_WEEK_SHOWN = 5
 # A reminder landing this close to session 2 is more noise than help.
@@ -57,9 +59,14 @@ class PlannedMessage:
     week: int  # 1..4 for weekly, 0 for welcome, pairing and reminder
     send_at: datetime  # aware, UTC
     expires_at: datetime  # aware, UTC; from then on the message is stale and never sent
+    session: str = ""  # calendar kinds: the session ("trust", "1", "2") with its cycle, "c1-2"
+    sequence: int = 0  # calendar kinds: the iCalendar SEQUENCE it carries
 
     @property
     def key(self) -> str:
+        if self.kind in CALENDAR_KINDS:
+            # a move is a new revision and so a new message, sent once like every other
+            return f"{self.kind}:{self.session}.{self.sequence}:{self.member}"
         return f"{self.kind}:{self.week}:{self.member}"
 
 
@@ -163,7 +170,7 @@ def _plan_newcomer(
     """
     assert recipient.joined is not None
     _require_aware(recipient.joined, "joined")
-    welcome_at = _out_of_quiet_hours(recipient.joined, zone, settings)
+    welcome_at = out_of_quiet_hours(recipient.joined, zone, settings)
     kept = [PlannedMessage(recipient.email, "welcome", 0, welcome_at, welcome_at + WELCOME_WINDOW)]
     for message in own:
         if message.kind == "pairing" and message.send_at < welcome_at:
@@ -180,7 +187,7 @@ def _plan_pairing(
     session2: datetime,  # UTC
     settings: ScheduleSettings,
 ) -> PlannedMessage | None:
-    send_at = _out_of_quiet_hours(session1 + PAIRING_DELAY_AFTER_SESSION1, zone, settings)
+    send_at = out_of_quiet_hours(session1 + PAIRING_DELAY_AFTER_SESSION1, zone, settings)
     if send_at >= session2:
         return None
     return PlannedMessage(member, "pairing", 0, send_at, session2)
@@ -233,7 +240,7 @@ def _send_time(settings: ScheduleSettings) -> time:
     return time(settings.send_hour, settings.send_minute)
 
 
-def _out_of_quiet_hours(instant: datetime, zone: tzinfo, settings: ScheduleSettings) -> datetime:
+def out_of_quiet_hours(instant: datetime, zone: tzinfo, settings: ScheduleSettings) -> datetime:
     """The instant in UTC, or the next local quiet_end:00 at or after it if it is in quiet hours."""
     local = instant.astimezone(zone)
     if not in_quiet_hours(local.hour, settings):

@@ -98,8 +98,9 @@ def cmd_remove_member(args: argparse.Namespace) -> int:
     else:
         _say(f"removed {who} from '{removal.slug}'; {count} members remain")
     _say(
-        f"  emails: {leaver.first_name} gets no further emails: from its next run the "
-        "companion plans none for them and cancels any still waiting to be retried"
+        f"  emails: {leaver.first_name} gets one last email per session still ahead, a "
+        "calendar cancellation; from its next run the companion plans nothing else for them "
+        "and cancels what is still waiting to be retried"
     )
     partners = removal.partners
     if partners.still_together:

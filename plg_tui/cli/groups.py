@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from plg_tui.cli import group_members
+from plg_tui.cli import group_lifecycle, group_members
 from plg_tui.cli.common import CommandError, add_new_passphrase_option, add_passphrase_option
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable
@@ -84,6 +84,7 @@ def register(commands: Any) -> None:
     pairs.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     pairs.set_defaults(handler=cmd_pairs)
     group_members.register(sub)
+    group_lifecycle.register(sub)
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -163,6 +164,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     info = group.info
     _say(f"group     {info.slug}")
     _say(f"module    {info.module} — {info.module_title}")
+    if info.trust:
+        _say(f"trust     {info.trust} ({info.timezone})")
     _say(f"session 1 {info.session1} ({info.timezone})")
     _say(f"session 2 {info.session2} ({info.timezone})")
     _say(f"stage     {group.stage}")

@@ -84,6 +84,8 @@ def session_times(info: GroupInfo) -> tuple[datetime, datetime]:
 
 
 def stage(info: GroupInfo, now: datetime) -> str:
+    if info.ended:
+        return f"ended {info.ended[:10]}"
     s1, s2 = session_times(info)
     if info.session2_held or now >= s2:
         return "after session 2"

@@ -61,6 +61,10 @@ class GroupInfo:
     trust_held: bool = False
     module_rating: dict[str, int] | None = None  # {"count": n, "sum": s}, set by session 2
     next_topic_votes: dict[str, int] | None = None  # module id -> votes, set by session 2
+    trust: str = ""  # the trust-building session, local time like session1; "" if none
+    ended: str = ""  # ISO time `plg group end` ended the group; "" while it runs
+    # session kind -> how often its date or call link changed: the invitations' SEQUENCE
+    invitation_sequences: dict[str, int] | None = None
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> GroupInfo:
@@ -80,6 +84,9 @@ class GroupInfo:
             trust_held=bool(record.get("trust_held")),
             module_rating=_tally(record.get("module_rating")),
             next_topic_votes=_tally(record.get("next_topic_votes")),
+            trust=_text(record, "trust"),
+            ended=_text(record, "ended"),
+            invitation_sequences=_tally(record.get("invitation_sequences")),
         )
 
     def to_record(self) -> dict[str, Any]:

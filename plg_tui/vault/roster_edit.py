@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from plg_tui.vault.errors import VaultError
+from plg_tui.vault.invitees import WITHDRAWN_TABLE, withdrawn_record
 from plg_tui.vault.records import Departure, Pairing
 
 
@@ -31,7 +32,11 @@ def member_leaves(
         found = [k for k, doc in members.items() if str(doc.get("email", "")).lower() == email]
         if not found:
             raise VaultError(f"{email} is not a member of this group (any more); nothing changed")
+        withdrawn = data.setdefault(WITHDRAWN_TABLE, {})
         for key in found:
+            # kept so the companion can cancel the invitations they were sent
+            if not any(doc.get("email") == email for doc in withdrawn.values()):
+                _insert(data, WITHDRAWN_TABLE, withdrawn_record(members[key], at))
             del members[key]
         _insert(data, "departures", Departure(email=email, at=at).to_record())
         if pairs is not None:

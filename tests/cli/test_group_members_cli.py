@@ -48,7 +48,7 @@ def test_remove_member_rekeys_and_says_what_happens_next(
     dry = run("group", "remove-member", "team", ADA, "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "dry run, nothing changed: would remove Ada Lovelace <ada@example.org>" in dry.stdout
-    assert "Ada gets no further emails" in dry.stdout
+    assert "Ada gets one last email per session still ahead, a calendar cancellation" in dry.stdout
     unlock(home, "team", PASS)  # the dry run asked for nothing and changed nothing
     release_in_use()
 

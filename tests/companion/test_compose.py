@@ -5,34 +5,44 @@ from __future__ import annotations
 import os
 import re
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from icalendar import Calendar
 
-from companion.outbound.calendar_invite import session2_invitation
-from companion.outbound.compose import build_email, header_text, render
+from companion.outbound.calendar_invite import (
+    CalendarMethod,
+    SessionEvent,
+    session_calendar,
+    session_uid,
+)
+from companion.outbound.compose import build_email, build_wire, header_text, render
 from companion.settings import EmailSettings
 from companion.tokens import find_tokens, parse_token, verify_token
 from plg_tui.vault.group_keys import GroupKeys
+from tests.calendar_checks import check_invitation
 
 EMAIL = EmailSettings(from_addr="Peer Learning <plg@example.org>", reply_to="journal@example.org")
 KEYS = GroupKeys("team", "group-id-1", os.urandom(32), b"\x01" * 32)
 MEMBERS = ["ada@example.org", "grace@example.org"]
 
 
+MAKE_DEFAULTS: dict[str, Any] = dict(
+    email=EMAIL,
+    keys=KEYS,
+    to_name="Ada Lovelace",
+    to_addr="ada@example.org",
+    week=2,
+    reply_until=date(2027, 1, 28),
+    subject="Week 2",
+    text="Hello\n",
+    html="<p>Hello</p>",
+    date=datetime(2026, 12, 9, 9, tzinfo=UTC),
+)
+
+
 def make(**overrides):
-    values = dict(
-        email=EMAIL,
-        keys=KEYS,
-        to_name="Ada Lovelace",
-        to_addr="ada@example.org",
-        week=2,
-        reply_until=date(2027, 1, 28),
-        subject="Week 2",
-        text="Hello\n",
-        html="<p>Hello</p>",
-        date=datetime(2026, 12, 9, 9, tzinfo=UTC),
-    )
+    values = dict(MAKE_DEFAULTS)
     values.update(overrides)
     return build_email(**values)
 
@@ -153,24 +163,27 @@ def test_html_is_autoescaped_and_text_is_not():
     assert "Feedback &lt;b&gt;" in html
 
 
-def test_session2_invitation_is_a_valid_calendar_with_the_call_link():
+def test_a_session_invitation_is_a_valid_request_beside_text_and_html():
     start = datetime(2026, 12, 29, 13, tzinfo=UTC)
-    attachment = session2_invitation(
-        group_id="gid",
-        domain="example.org",
-        title="Giving feedback: session 2",
+    event = SessionEvent(
+        uid=session_uid("gid", 1, "2", "example.org"),
+        sequence=0,
+        title="Giving feedback: session 2\r\nATTENDEE:mailto:eve@evil.example",
         start=start,
         call_link="https://meet.example.org/abc",
-        stamp=datetime(2026, 12, 27, 9, tzinfo=UTC),
+        organizer_name="Peer Learning",
+        organizer_email="plg@example.org",
+        attendee_name='Ada "the Countess" Lovelace\nX-EVIL:1',
+        attendee_email="ada@example.org",
+        description="Session 2 of your peer learning group.",
     )
-    calendar = Calendar.from_ical(attachment.data)
-    [event] = list(calendar.walk("VEVENT"))
-    assert event.decoded("dtstart") == start
-    assert (event.decoded("dtend") - start).total_seconds() == 90 * 60
-    assert str(event["location"]) == "https://meet.example.org/abc"
-    assert str(event["uid"]) == "session2-gid@example.org"
-    message = make(attachments=[attachment])
-    [part] = list(message.iter_attachments())
-    assert part.get_content_type() == "text/calendar"
-    assert part.get_filename() == "session-2.ics"
-    assert part.get_param("method") == "PUBLISH"
+    ics = session_calendar(event, CalendarMethod.REQUEST, datetime(2026, 12, 27, 9, tzinfo=UTC))
+    [vevent] = list(Calendar.from_ical(ics).walk("VEVENT"))
+    assert "X-EVIL" not in vevent
+    assert str(vevent["ATTENDEE"]) == "mailto:ada@example.org"  # one attendee, not two
+    defaults = {k: v for k, v in MAKE_DEFAULTS.items() if k != "week"}
+    wire = build_wire(**defaults, week=0, calendar=("REQUEST", ics), reply_token=False)
+    invitation = check_invitation(wire.as_email())
+    assert invitation.uid == "plg-gid-c1-s2@example.org"
+    assert (invitation.start, invitation.sequence) == (start, 0)
+    assert invitation.location == "https://meet.example.org/abc"

@@ -17,8 +17,14 @@ from plg_tui.core.newcomer import Newcomer, add_member
 from plg_tui.vault.errors import WrongPassphrase
 from plg_tui.vault.group import GroupVault
 from plg_tui.vault.keys import load_operations_keys, unlock
-
-from .test_outbox import ZONES, group_home, ledger, record_pairs, run_at  # noqa: F401
+from tests.companion.test_outbox import (  # noqa: F401 - fixtures
+    ZONES,
+    fresh_group_home,
+    group_home,
+    ledger,
+    record_pairs,
+    run_at,
+)
 
 OLD = "correct horse battery"  # make_group's passphrase
 NEW = "plinth marmot quiver tundra solstice"
@@ -37,6 +43,10 @@ def kind_of(message) -> tuple[str, int]:
         return "pairing", 0
     if subject.startswith("Session 2"):
         return "reminder", 0
+    if subject.startswith("Cancelled: "):
+        return "cancellation", 0
+    if subject.startswith("Invitation: "):
+        return "invitation", 0
     raise AssertionError(subject)
 
 
@@ -86,7 +96,12 @@ def test_removed_mid_month_get_nothing_more_partners_repaired_and_group_rekeyed(
     before = len(smtp_server.handler.messages)
     run_until(group_home, left_at, datetime(2026, 11, 18, tzinfo=UTC))
     after = received(smtp_server, before)
-    assert not [x for x in after if x[0] in (ADA, LINUS)]
+    # the leavers hear once more: session 2 (still ahead) is taken out of their calendars
+    assert sorted(x for x in after if x[0] in (ADA, LINUS)) == [
+        (ADA, ("cancellation", 0)),
+        (LINUS, ("cancellation", 0)),
+    ]
+    assert not [x for x in after if x[0] not in (ADA, LINUS) and x[1][0] == "cancellation"]
     assert {(GRACE, ("weekly", 3)), (GRACE, ("weekly", 4)), (GRACE, ("reminder", 0))} <= set(after)
     record = ledger(group_home).messages[f"ack-0123456789abcdef:2:{ADA}"]
     assert (record.state, record.error) == ("skipped", "member left the group")
@@ -142,6 +157,7 @@ def test_newcomer_mid_month_gets_a_welcome_and_only_the_weeks_ahead(
         if m.rcpt_tos[0] == NIA
     ]
     assert sorted(k for k, _ in to_nia) == [
+        ("invitation", 0),  # session 2, the one session still ahead
         ("pairing", 0),
         ("reminder", 0),
         ("weekly", 3),

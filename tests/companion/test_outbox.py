@@ -54,7 +54,25 @@ def email_toml(server) -> str:
 
 
 @pytest.fixture
-def group_home(data_home: Path, make_group, smtp_server, tmp_path: Path):
+def group_home(fresh_group_home: Path, smtp_server):
+    """The group with its session invitations already delivered (they go out on the first
+    runs, before the practice month these tests follow), so each test sees only the month."""
+    deliver_invitations(fresh_group_home, smtp_server)
+    return fresh_group_home
+
+
+def deliver_invitations(home: Path, smtp_server) -> None:
+    # 06:00 UTC is daytime in Berlin and Tokyo, 12:00 UTC in New York (quiet hours 20-08)
+    for hour in (6, 12):
+        assert run_at(home, datetime(2026, 10, 18, hour, tzinfo=UTC)).exit_code == 0
+    subjects = [str(m.message["Subject"]) for m in smtp_server.handler.messages]
+    assert len(subjects) == 10
+    assert all(s.startswith("Invitation: ") for s in subjects)
+    smtp_server.handler.messages.clear()
+
+
+@pytest.fixture
+def fresh_group_home(data_home: Path, make_group, smtp_server, tmp_path: Path):
     roster = tmp_path / "roster5.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     make_group(
@@ -93,6 +111,8 @@ def classify(message) -> tuple[str, int]:
         return "pairing", 0
     if subject.startswith("Session 2"):
         return "reminder", 0
+    if subject.startswith("Invitation: "):
+        return "invitation", 1 if ", session 1, " in subject else 2
     raise AssertionError(f"unexpected subject {subject!r}")
 
 
@@ -115,12 +135,19 @@ def expected_schedule() -> dict[tuple[str, str, int], datetime]:
         for week, day in enumerate(["2026-10-21", "2026-10-28", "2026-11-04", "2026-11-11"], 1):
             expected[(member, "weekly", week)] = local(day, 9, zone)
         expected[(member, "reminder", 0)] = local("2026-11-15", 9, zone)
+        # invitations: the first run (19 Oct 00:00 UTC) outside the member's quiet hours
+        first_run = {"Europe/Berlin": 6, "America/New_York": 12, "Asia/Tokyo": 0}[zone]
+        for session in (1, 2):
+            expected[(member, "invitation", session)] = datetime(
+                2026, 10, 19, first_run, tzinfo=UTC
+            )
     return expected
 
 
 def test_a_simulated_month_hour_by_hour_sends_everything_once_at_local_times(
-    group_home, smtp_server
+    fresh_group_home, smtp_server
 ):
+    group_home = fresh_group_home
     record_pairs(group_home)
     module = load_module("giving-feedback", group_home)
     now = datetime(2026, 10, 19, 0, tzinfo=UTC)
@@ -151,8 +178,6 @@ def test_a_simulated_month_hour_by_hour_sends_everything_once_at_local_times(
             others = set(ZONES) - partners - {member}
             assert not any(o.encode() in received.data for o in others), "another member leaked"
             if kind == "reminder":
-                [ics] = list(message.iter_attachments())
-                assert ics.get_content_type() == "text/calendar"
                 assert "https://meet.example.org/team" in body
         seen = len(smtp_server.handler.messages)
         now += timedelta(hours=1)
@@ -161,7 +186,8 @@ def test_a_simulated_month_hour_by_hour_sends_everything_once_at_local_times(
     assert set(arrived) == set(expected)  # everything expected, nothing else
     for key, when in expected.items():
         assert arrived[key] == when.astimezone(UTC), key
-    assert ledger(group_home).counts()["sent"] == len(expected) == 30
+    # the 30 emails of the practice month and an invitation per member for each session
+    assert ledger(group_home).counts()["sent"] == len(expected) == 30 + 10
 
 
 def test_a_missed_run_catches_up_within_grace_and_skips_what_is_stale(group_home, smtp_server):
@@ -301,7 +327,8 @@ def test_changed_session_dates_move_the_future_and_never_resend(group_home, smtp
     assert len(smtp_server.handler.messages) == 15
 
 
-def test_dry_run_prints_and_changes_nothing(group_home, smtp_server):
+def test_dry_run_prints_and_changes_nothing(fresh_group_home, smtp_server):
+    group_home = fresh_group_home
     record_pairs(group_home)
     lines: list[str] = []
     outbound = load_outbound_settings(load_settings(group_home), need_smtp=False)

@@ -11,6 +11,7 @@ from companion.inbound.ingester import Ingester
 from companion.outbound.ledger import Ledger
 from companion.tokens import find_tokens
 from tests.companion.test_outbox import (  # noqa: F401 - fixtures
+    fresh_group_home,
     group_home,
     ledger,
     record_pairs,
@@ -222,3 +223,23 @@ def test_what_we_send_is_found_again_by_its_message_id(group_home: Path, smtp_se
     at = datetime(2026, 10, 29, 8, tzinfo=UTC)
     outcome = Ingester(group_home, now=at, acknowledge=False, log=lambda line: None).receive(reply)
     assert (outcome.action, outcome.member, outcome.week) == ("placed", ADA, 2)
+
+
+def test_an_answer_to_an_invitation_is_never_placed_as_a_journal_entry(
+    fresh_group_home: Path,  # noqa: F811
+    smtp_server,
+) -> None:
+    run_at(fresh_group_home, datetime(2026, 10, 18, 6, tzinfo=UTC))
+    invitation = next(
+        m
+        for m in smtp_server.handler.parsed()
+        if str(m["Subject"]).startswith("Invitation") and "ada@example.org" in str(m["To"])
+    )
+    reply = (
+        f"From: Ada <ada@example.org>\nTo: plg@example.org\nSubject: Accepted: session 1\n"
+        f"Message-ID: <r2@example.org>\nIn-Reply-To: {invitation['Message-ID']}\n\n"
+        "I will be there; here is what I think of my manager.\n"
+    ).encode()
+    at = datetime(2026, 10, 18, 8, tzinfo=UTC)
+    ingester = Ingester(fresh_group_home, now=at, acknowledge=False, log=lambda line: None)
+    assert ingester.receive(reply).action != "placed"

@@ -29,6 +29,7 @@ import pytest
 
 from companion.outbound.schedule import Recipient, ScheduleSettings, plan
 from tests.app.helpers import next_phase
+from tests.calendar_checks import check_invitation
 from tests.companion.conftest_imap import dovecot  # noqa: F401 - fixture
 from tests.companion.imap_server import CuttingProxy
 from tests.conftest import require_tool
@@ -128,6 +129,8 @@ def kind_of(arrival: Arrival) -> tuple[str, int]:
         return "ack", int(m.group(1) or 0)
     if subject.startswith("Paused:"):
         return "stop_confirm", 0
+    if m := re.match(r"Invitation: .*, session (\d),", subject):
+        return "invitation", int(m.group(1))
     return "unknown:" + subject, 0
 
 
@@ -538,6 +541,21 @@ def test_a_whole_programme_with_faults(
             date_header == arrival.at,
             f"{label}: Date header {date_header} is not the send time {arrival.at}",
         )
+    # New since the invitations: each member's calendar invitation for session 2, once, on the
+    # companion's first run (session 1 had been held before it first ran, so none for it).
+    for member in BY_EMAIL:
+        invitations = by_key.get((member, "invitation", 2), [])
+        if findings.expect(len(invitations) == 1, f"{member}: {len(invitations)} invitations"):
+            invitation = check_invitation(invitations[0].message)  # type: ignore[arg-type]
+            findings.expect(
+                invitation.start == SESSION2.astimezone(UTC) and invitation.sequence == 0,
+                f"{member}: the invitation is for {invitation.start}, SEQUENCE "
+                f"{invitation.sequence}",
+            )
+    findings.expect(
+        not [k for k in by_key if k[1] == "invitation" and k[2] != 2],
+        "an invitation for a session already held",
+    )
     for member, weeks in GENUINE.items():
         for week in weeks:
             acks = by_key.get((member, "ack", week), [])
