@@ -15,6 +15,16 @@ from plg_tui.vault.group import GroupVault
 from plg_tui.vault.records import SealedItem
 from plg_tui.vocabulary import CaptureKind, ParkingMark, SessionKind
 
+# An item longer than this is cut on the shared screen (plg notes prints it whole).
+SHOWN_CHARS = 2000
+
+
+def clipped(text: str) -> str:
+    if len(text) <= SHOWN_CHARS:
+        return text
+    rest = len(text) - SHOWN_CHARS
+    return f"{text[:SHOWN_CHARS]}… ({rest} more characters: plg notes prints it whole)"
+
 
 class GroupWords:
     def __init__(self, vault: GroupVault, kind: str) -> None:
@@ -23,8 +33,11 @@ class GroupWords:
         self._session1: dict[str, SessionOneWords] = {}
         self._session1_members: set[str | None] | None = None
 
+    def _open(self, item: SealedItem) -> str:
+        return clipped(self.vault.open_item(item).shown)
+
     def _shown(self, items: list[SealedItem]) -> list[str]:
-        return [self.vault.open_item(item).shown for item in items]
+        return [self._open(item) for item in items]
 
     # ---- the lobby ----------------------------------------------------------------------
 
@@ -48,7 +61,7 @@ class GroupWords:
         for item in review_items(items, decisions, self.kind):
             decision = decisions.get(item.id)
             mark = decision.mark if decision is not None and decision.session == self.kind else None
-            review.append((item.id, self.vault.open_item(item).shown, mark))
+            review.append((item.id, self._open(item), mark))
         return review
 
     def mark_parking(self, item_id: str, mark: ParkingMark) -> None:

@@ -59,6 +59,10 @@ class ScreenRouting(App[int]):
             "trust": CloseTrustScreen,
         }
         self.push_screen(screens[self.controller.kind]())
+        if self.controller.words.parking_review():
+            from plg_tui.app.screens.parking_review import ParkingReviewScreen
+
+            self.push_screen(ParkingReviewScreen())  # the close begins with the parking lot
 
     def back_to_agenda(self) -> None:
         from plg_tui.app.screens.agenda import AgendaScreen
