@@ -33,8 +33,9 @@ def recap_lines(recap: SessionRecap) -> Content:
         markup("[b]Time per phase[/b] (planned / actual)"),
     ]
     cells = [_phase_cell(phase) for phase in recap.phases]
-    for left in range(0, len(cells), 2):
-        lines.append(plain("  " + "   ".join(cells[left : left + 2])))
+    lines.extend(
+        plain("  " + "   ".join(cells[left : left + 2])) for left in range(0, len(cells), 2)
+    )
     counts = [
         f"{count} {CAPTURE_NOUNS[kind]}{'' if count == 1 else 's'}"
         for kind, count in recap.captured
