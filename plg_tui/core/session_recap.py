@@ -48,9 +48,8 @@ def next_steps(kind: SessionKind, info: GroupInfo, next_facilitator: str) -> tup
         )
     elif kind is SessionKind.ONE:
         steps = (
-            "The companion emails each pair or trio an introduction to their practice partners, "
-            "then each week a tip and a journaling prompt (reply to it to keep a journal), and "
-            "a reminder before session 2.",
+            "The companion introduces each pair or trio to their practice partners by email.",
+            "Each week: a tip and a journaling prompt; a reminder comes before session 2.",
             f"Session 2 on {_when(info.session2, info.timezone)}.",
             suggestion,
         )

@@ -294,7 +294,7 @@ async def test_done_screen_recap_counts_times_and_next_steps_never_words(
     assert "2 challenges, 1 parking-lot item" in recap
     assert "SECRET" not in recap
     assert "Session 2 on 2026-12-29 14:00 (Europe/Berlin)" in recap
-    assert "introduction to their practice partners" in recap
+    assert "introduces each pair or trio to their practice partners" in recap
     # Ada facilitated today: the rotation suggests the next one who never did.
     assert "Suggested next facilitator (rotation): Grace Hopper." in recap
 
