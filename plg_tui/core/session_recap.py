@@ -40,6 +40,7 @@ def next_steps(kind: SessionKind, info: GroupInfo, next_facilitator: str) -> tup
     suggestion = ""
     if next_facilitator:
         suggestion = f"Suggested next facilitator (rotation): {next_facilitator}."
+    steps: tuple[str, ...]
     if kind is SessionKind.TRUST:
         steps = (
             f"Session 1 on {_when(info.session1, info.timezone)}.",
