@@ -354,3 +354,16 @@ async def test_ground_rules_checklist_ticks_the_group_once_rules_exist(make_app)
         checklist = text_of(app.screen.query_one(CaptureChecklist))
         assert "✓ sealed   the whole group" in checklist
         assert "not yet" not in checklist
+
+
+async def test_a_huge_item_is_cut_on_the_shared_screen(make_app, open_vault):
+    ids = seed(open_vault, ("parking", "PK" + "x" * (1 << 20), None, "trust"))
+    vault = open_vault()
+    vault.mark_parking(next(iter(ids.values())), ParkingMark.NEXT, "trust")
+    vault.close()
+    app = make_app(kind="1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = text_of(app.screen.query_one(LobbyReadout))
+        assert "more characters: plg notes prints it whole" in shown
+        assert len(shown) < 4000
