@@ -56,3 +56,15 @@ class CaptureKind(StrEnum):
 PHASE_CAPTURE_KINDS: tuple[CaptureKind, ...] = tuple(
     kind for kind in CaptureKind if kind is not CaptureKind.PARKING
 )
+
+
+class ParkingMark(StrEnum):
+    """What the close of a session decided for a parking-lot item."""
+
+    NEXT = "next"  # carried: read out in the next session's lobby
+    DONE = "done"  # dealt with
+    DROP = "drop"  # let go
+
+    @property
+    def label(self) -> str:
+        return {"next": "next session", "done": "done", "drop": "drop"}[self.value]

@@ -12,14 +12,20 @@ import random
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plg_tui.app.capture_labels import CAPTURE_LABELS
+from plg_tui.app.group_words import GroupWords
+from plg_tui.core.module_model import Technique
 from plg_tui.core.session import SessionModel
 from plg_tui.core.session_state import session_state
 from plg_tui.vault.entries import read_journal
 from plg_tui.vault.group import GroupVault
 from plg_tui.vault.records import GroupInfo, JournalEntry
 from plg_tui.vocabulary import SessionKind, Stage
+
+if TYPE_CHECKING:
+    from plg_tui.core.session_recap import SessionRecap
 
 Clock = Callable[[], float]
 
@@ -52,6 +58,8 @@ class SessionController:
         self._last_save = clock()
         # Shown with a phase that captures this kind (the module's questions, never answers).
         self.prompts: dict[str, str] = {}
+        self.techniques: tuple[Technique, ...] = ()  # the module's, shown in "The techniques"
+        self.words = GroupWords(vault, kind)
         self._captured: dict[str, set[str | None]] = {}
         self._item_count = 0
         for item in vault.items(session=kind):
@@ -102,6 +110,12 @@ class SessionController:
 
         journal = read_journal(self.home, self.vault.keys, member)
         return journal.entries, [damaged.path.name for damaged in journal.damaged]
+
+    def recap(self) -> SessionRecap:
+        """The done screen's summary: counts and times, never anyone's words."""
+        from plg_tui.core.session_recap import recap_of
+
+        return recap_of(self.model, self.vault)
 
     def vote_options(self) -> list[tuple[str, str]]:
         from plg_tui.core.modules import list_modules
@@ -193,6 +207,10 @@ class SessionController:
     def back_to_agenda(self) -> None:
         self._saved(self.model.back_to_agenda)
 
+    def agree_recall(self, member: str) -> None:
+        """`member` agreed aloud to show their session-1 words (for the rest of this session)."""
+        self._saved(lambda: self.model.recall_consent.add(member))
+
     def capture(self, kind: str, member: str | None, text: str) -> str:
         """Seal one item into the vault now; returns its id."""
         if kind not in CAPTURE_LABELS:
@@ -272,5 +290,6 @@ class SessionController:
             )
         else:
             self.vault.update_info(trust_held=True)
+        self.words.carry_unmarked()
         model.finish()
         self.save()

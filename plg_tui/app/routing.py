@@ -59,6 +59,15 @@ class ScreenRouting(App[int]):
             "trust": CloseTrustScreen,
         }
         self.push_screen(screens[self.controller.kind]())
+        if self.controller.words.parking_review():
+            from plg_tui.app.screens.parking_review import ParkingReviewScreen
+
+            # The close begins with the parking lot. Coming back, Textual's auto-focus would
+            # put the focus in the close's first field, where its single-letter keys are off.
+            def unfocus(_: None) -> None:
+                self.call_after_refresh(lambda: self.screen.set_focus(None))
+
+            self.push_screen(ParkingReviewScreen(), unfocus)
 
     def back_to_agenda(self) -> None:
         from plg_tui.app.screens.agenda import AgendaScreen

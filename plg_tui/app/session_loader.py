@@ -8,7 +8,7 @@ from pathlib import Path
 
 from plg_tui.app.controller import Clock, SessionController
 from plg_tui.core.groups import default_kind
-from plg_tui.core.module_model import Phase
+from plg_tui.core.module_model import Phase, Technique
 from plg_tui.core.person import Person
 from plg_tui.core.session import SessionModel
 from plg_tui.core.session_state import restore_session
@@ -50,7 +50,7 @@ def open_session(
     """Open the unlocked group; resume its saved state for this kind when asked to."""
     vault = GroupVault(home, keys)
     kind = resolve_kind(vault, kind)
-    phases, title, prompts = _agenda(home, vault.info(), kind)
+    phases, title, prompts, techniques = _agenda(home, vault.info(), kind)
     people = [Person(m.email, m.name) for m in vault.members()]
     state = vault.session_state(kind) if resume else None
     floor = min_slot_seconds(home)
@@ -62,6 +62,7 @@ def open_session(
         home, vault, kind, model, title, clock, wall, rng, resumed=state is not None
     )
     controller.prompts = prompts
+    controller.techniques = techniques
     if state is None:
         model.facilitator = controller.suggest_facilitator()
     return controller
@@ -69,16 +70,17 @@ def open_session(
 
 def _agenda(
     home: Path, info: GroupInfo, kind: str
-) -> tuple[tuple[Phase, ...], str, dict[str, str]]:
-    """The agenda, its title, and the prompts shown with capture phases (by capture kind)."""
+) -> tuple[tuple[Phase, ...], str, dict[str, str], tuple[Technique, ...]]:
+    """The agenda, its title, the prompts shown with capture phases (by capture kind), and the
+    module's techniques."""
     from plg_tui.core.modules import load_module, load_trust_session
 
     if kind == "trust":
         trust = load_trust_session(home)
-        return trust.phases, trust.title, {}
+        return trust.phases, trust.title, {}, ()
     module = load_module(info.module, home)
     prompts = {
         "challenge": module.challenge_prompt,
         "reflection": "\n".join(f"• {q}" for q in module.reflection_questions),
     }
-    return module.agenda(kind), module.title, prompts
+    return module.agenda(kind), module.title, prompts, module.techniques

@@ -37,6 +37,11 @@ class Phase:
     script: str
     captures: str | None = None
 
+    @property
+    def presents_techniques(self) -> bool:
+        """The phase that walks the group through the module's techniques ("The techniques")."""
+        return "technique" in self.name.lower()
+
 
 @dataclass(frozen=True)
 class Technique:

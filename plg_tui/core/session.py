@@ -60,6 +60,7 @@ class SessionModel(SessionClose):
         )
         self.rounds: dict[int, RoundTimer] = {}
         self.facilitation_recorded = False
+        self.recall_consent: set[str] = set()  # agreed to show their session-1 words (session 2)
 
     # ---- people -----------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ def session_state(model: SessionModel) -> dict[str, Any]:
         "session2_date": model.session2_date,
         "ratings": {"count": model.rating_count, "sum": model.rating_sum},
         "votes": dict(model.votes),
+        "recall_consent": sorted(model.recall_consent),
     }
 
 
@@ -78,6 +79,7 @@ def restore_session(
         model.rating_count = int(state["ratings"]["count"])
         model.rating_sum = int(state["ratings"]["sum"])
         model.votes = {str(k): int(v) for k, v in state["votes"].items()}
+        model.recall_consent = {str(k) for k in state.get("recall_consent", ()) if k in known}
     except SessionStateError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as error:

@@ -26,6 +26,7 @@ from plg_tui.vault.records import (
     GroupInfo,
     Member,
     Pairing,
+    ParkingDecision,
     RecordError,
     SealedItem,
 )
@@ -37,6 +38,7 @@ from plg_tui.vault.sealed import (
     open_session_item,
 )
 from plg_tui.vault.storage import decode_file, encode_file, open_db
+from plg_tui.vocabulary import ParkingMark
 
 
 def seen_generations(home: Path, keys: GroupKeys) -> SeenGenerations:
@@ -181,6 +183,19 @@ class GroupVault:
 
     def record_facilitation(self, member: str, kind: str) -> None:
         self.db.table("facilitations").insert({"at": now_iso(), "member": member, "kind": kind})
+
+    # -- the parking lot's review: marks only, the items themselves stay sealed ------------
+    def parking_decisions(self) -> dict[str, ParkingDecision]:
+        """The latest mark of each reviewed parking-lot item, by item id."""
+        try:
+            found = [ParkingDecision.from_record(d) for d in self.db.table("parking").all()]
+        except RecordError as err:
+            raise self._damaged("a parking-lot mark", err) from None
+        return {decision.item: decision for decision in found}
+
+    def mark_parking(self, item_id: str, mark: ParkingMark, session: str) -> None:
+        decision = ParkingDecision(item_id, ParkingMark(mark), str(session), now_iso())
+        self.db.table("parking").upsert(decision.to_record(), Query().item == item_id)
 
 
 # -- inbox: journal entries written by the companion, read by the group ------------------

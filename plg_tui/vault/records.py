@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from plg_tui.vocabulary import ParkingMark
+
 
 class RecordError(ValueError):
     """A stored record lacks a field plg always writes, or holds the wrong type in it."""
@@ -211,6 +213,32 @@ class Pairing:
 
     def to_record(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class ParkingDecision:
+    """The latest mark of one parking-lot item (by its id), and the session that gave it."""
+
+    item: str
+    mark: ParkingMark
+    session: str
+    at: str
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> ParkingDecision:
+        try:
+            mark = ParkingMark(_required_text(record, "mark"))
+        except ValueError as err:
+            raise RecordError(f"a parking-lot mark is not one of next, done, drop: {err}") from None
+        return cls(
+            item=_required_text(record, "item"),
+            mark=mark,
+            session=_required_text(record, "session"),
+            at=_text(record, "at"),
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        return {"item": self.item, "mark": str(self.mark), "session": self.session, "at": self.at}
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,16 @@ def test_agenda_capture_phase(snap_compare, make_app, clock):
     assert snap_compare(make_app(), terminal_size=BIG, run_before=before)
 
 
+def test_agenda_techniques_phase(snap_compare, make_app):
+    async def before(pilot):
+        await start_session(pilot)
+        await next_phase(pilot)
+        await next_phase(pilot)
+        await pilot.press("full_stop")
+
+    assert snap_compare(make_app(), terminal_size=BIG, run_before=before)
+
+
 def test_capture_dialog(snap_compare, make_app):
     async def before(pilot):
         await start_session(pilot)

@@ -17,10 +17,13 @@ from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionScreen
 from plg_tui.app.widgets.capture_checklist import CaptureChecklist
 from plg_tui.app.widgets.phase_list import PhaseList
+from plg_tui.app.widgets.session1_recall import SessionOneRecall
 from plg_tui.app.widgets.session_clock import SessionClock
 from plg_tui.app.widgets.speaker_panel import SpeakerPanel
 from plg_tui.app.widgets.speaker_queue import SpeakerQueue
+from plg_tui.app.widgets.technique_pages import TechniquePages
 from plg_tui.core.agenda import format_mmss
+from plg_tui.core.recall import recall_needs_consent
 from plg_tui.core.session import SessionModel
 from plg_tui.vocabulary import CaptureKind
 
@@ -59,6 +62,7 @@ class AgendaScreen(SessionScreen):
         Binding("g", "pick_next", "You go next", id="agenda.pick_next", show=False),
         Binding("c", "capture", "Capture", id="agenda.capture"),
         Binding("j", "journal", "Journal", id="agenda.journal"),
+        Binding("v", "recall", "Show session 1", id="agenda.recall"),
         Binding(
             "right_square_bracket",
             "next_phase",
@@ -86,8 +90,10 @@ class AgendaScreen(SessionScreen):
                 with Horizontal(id="round-box"):
                     yield SpeakerPanel(id="speaker")
                     yield SpeakerQueue(id="queue")
+                yield SessionOneRecall(id="recall")
                 with VerticalScroll(id="script-box"):
                     yield Static("", id="script")
+                yield TechniquePages(id="techniques")
                 yield CaptureChecklist(id="checklist")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -107,6 +113,11 @@ class AgendaScreen(SessionScreen):
         self.query_one("#script", Static).update(script)
         self.query_one("#round-box").display = phase.kind == "round"
         self.query_one(CaptureChecklist).display = phase.kind == "capture"
+        pages = self.query_one(TechniquePages)
+        pages.display = phase.presents_techniques
+        if phase.presents_techniques:
+            pages.show(self.controller.techniques)
+            pages.focus()
         self.set_class(phase.kind == "round", "-round")
         self.refresh_bindings()
         self.tick()
@@ -123,6 +134,7 @@ class AgendaScreen(SessionScreen):
         if timer is not None:
             self.query_one(SpeakerPanel).show(model, timer)
             self.query_one(SpeakerQueue).show(model, timer)
+        self.query_one(SessionOneRecall).follow(model, controller.words)
         if model.phase.kind == "capture":
             kind = model.capture_kind
             self.query_one(CaptureChecklist).show(
@@ -150,6 +162,8 @@ class AgendaScreen(SessionScreen):
             return model.has_previous_phase
         if action == "journal":
             return model.journal_available
+        if action == "recall":
+            return recall_needs_consent(model)
         return True
 
     # ---- round keys -------------------------------------------------------------------------
@@ -263,6 +277,11 @@ class AgendaScreen(SessionScreen):
             ),
             answered,
         )
+
+    def action_recall(self) -> None:
+        from plg_tui.app.screens.recall_consent import ask_recall_consent
+
+        ask_recall_consent(self, self.changed)
 
     def action_lobby(self) -> None:
         from plg_tui.app.screens.attendance import AttendanceScreen

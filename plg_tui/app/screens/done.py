@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 
 from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionScreen
+from plg_tui.app.widgets.session_recap import SessionRecapPanel
 from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 from plg_tui.core.agenda import format_mmss
 
@@ -20,6 +21,7 @@ class DoneScreen(SessionScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="done-summary")
+        yield SessionRecapPanel(self.controller.recap(), id="session-recap")
         yield TalkTimeChart(id="talk-time")
         yield Footer(compact=True)
 

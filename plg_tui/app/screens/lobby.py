@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from plg_tui.app.display import cell, markup, plain
 from plg_tui.app.screens.base import SessionScreen
+from plg_tui.app.widgets.lobby_readout import LobbyReadout
 from plg_tui.vocabulary import SessionKind
 
 AGREEMENT = (
@@ -36,6 +37,7 @@ class LobbyScreen(SessionScreen):
         yield DataTable(id="roster", cursor_type="row", zebra_stripes=False)
         yield Static(AGREEMENT, id="agreement")
         yield Static("", id="lobby-status")
+        yield LobbyReadout(id="lobby-readout")
         yield Footer(compact=True)
 
     def __init__(self) -> None:
@@ -54,9 +56,11 @@ class LobbyScreen(SessionScreen):
             for key, name in self.host.roster_preview:
                 table.add_row(cell(name), "", "", "", key=key)
             self.query_one("#lobby-title", Static).update(OPENING)
+            self.query_one(LobbyReadout).display = False
         else:
             self._add_rows()
             self.refresh_view()
+            self._show_readout()
         table.focus()
 
     def _add_rows(self) -> None:
@@ -74,10 +78,19 @@ class LobbyScreen(SessionScreen):
             table.clear()
             self._add_rows()
         self.refresh_view()
+        self._show_readout()
         for action, key in pending:
             if self.controller.model.stage != "lobby":
                 break
             action(key)
+
+    def _show_readout(self) -> None:
+        """Read once: the ground rules and the carried parking lot do not change here."""
+        controller = self.controller
+        words = controller.words
+        self.query_one(LobbyReadout).show(
+            controller.kind, controller.vault.slug, words.ground_rules(), words.carried_parking()
+        )
 
     def refresh_view(self) -> None:
         controller = self.controller

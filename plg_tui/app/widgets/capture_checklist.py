@@ -7,10 +7,16 @@ from textual.widgets import Static
 
 from plg_tui.app.display import markup
 from plg_tui.core.session import SessionModel
+from plg_tui.vocabulary import CaptureKind
 
 
 def checklist_lines(model: SessionModel, label: str, done: set[str | None]) -> Content:
     lines = [markup("[b]$label[/b]: press c to capture, it is sealed at once", label=label)]
+    if CaptureKind(model.capture_kind).for_whole_group:
+        # Ground rules and notes belong to the group: one tick for everyone, once any exist.
+        mark = "✓ sealed " if None in done else "· not yet"
+        lines.append(markup("  $mark  the whole group", mark=mark))
+        return Content("\n").join(lines)
     for key in model.present_keys():
         mark = "✓ sealed " if key in done else "· not yet"
         lines.append(markup("  $mark  $name", mark=mark, name=model.name_of(key)))
