@@ -192,13 +192,16 @@ class PlgApp(SessionOpening):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "curtain":
-            return self.controller is not None and self.controller.model.stage != "lobby"
+            return self.controller is not None
         return True
 
     def action_curtain(self) -> None:
+        """Draw the curtain; F12 or Ctrl+B (priority keys) on the curtain lift it again."""
         from plg_tui.app.screens.curtain import CurtainScreen
 
-        if not isinstance(self.screen, CurtainScreen):
+        if isinstance(self.screen, CurtainScreen):
+            self.screen.action_lift()
+        else:
             self.push_screen(CurtainScreen())
 
     def action_help(self) -> None:

@@ -235,9 +235,10 @@ class SessionController:
         groups, problems = self.model.parse_pairs(text)
         return problems or self.set_pairs(groups)
 
-    def set_session2_date(self, value: str) -> None:
-        """Raises GroupError naming what is wrong with the date; saved when it is right."""
-        self._saved(lambda: self.model.set_session2_date(value, self.timezone))
+    def set_session2_date(self, value: str, *, allow_gap: bool = False) -> None:
+        """Raises GroupError naming what is wrong with the date (Session2GapError when only the
+        21-35 day rule is broken: `allow_gap` once the facilitator confirmed); saved when set."""
+        self._saved(lambda: self.model.set_session2_date(value, self.timezone, allow_gap=allow_gap))
 
     @property
     def timezone(self) -> str:
@@ -246,11 +247,27 @@ class SessionController:
     def add_rating(self, value: int) -> None:
         self._saved(lambda: self.model.add_rating(value))
 
-    def undo_last_rating(self) -> None:
-        self._saved(self.model.undo_last_rating)
+    def correct_rating(self, old: int, new: int) -> None:
+        self._saved(lambda: self.model.correct_rating(old, new))
 
     def add_vote(self, module_id: str) -> None:
         self._saved(lambda: self.model.add_vote(module_id))
+
+    def remove_vote(self, module_id: str) -> None:
+        self._saved(lambda: self.model.remove_vote(module_id))
+
+    def undo_last_tally(self) -> str:
+        """Take back the latest rating or vote; "rating" or "vote", for the toast."""
+        what = self.model.undo_last_tally()
+        self.save()
+        return what
+
+    def clear_tallies(self) -> None:
+        self._saved(self.model.clear_tallies)
+
+    def admit(self, member: str) -> None:
+        """A latecomer agreed aloud: present, and at the end of the running round's queue."""
+        self._saved(lambda: self.model.admit(member))
 
     def close(self) -> None:
         """Record what the close decided and mark the session held."""

@@ -20,6 +20,16 @@ NOT_IN_PALETTE = frozenset({"command_palette", "quit"})
 APP_BINDINGS: list[BindingType] = [
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     Binding("b", "curtain", "Curtain", id="app.curtain"),
+    # Text fields take `b`: these two reach the curtain from a capture box too.
+    Binding(
+        "f12,ctrl+b",
+        "curtain",
+        "Curtain (also while typing)",
+        key_display="F12",
+        id="app.curtain_anywhere",
+        priority=True,
+        show=False,
+    ),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
 ]
 

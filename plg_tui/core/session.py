@@ -46,7 +46,7 @@ class SessionModel(SessionClose):
             raise ValueError(f"unknown session kind {kind!r}")
         if not phases:
             raise ValueError("a session needs at least one phase")
-        super().__init__(kind, people)
+        super().__init__(kind, people, wall)
         self.phases = tuple(phases)
         self._clock = clock
         self._wall = wall
@@ -78,6 +78,9 @@ class SessionModel(SessionClose):
     def present_keys(self) -> list[str]:
         return [p.key for p in self.people if self.present.get(p.key)]
 
+    def present_count(self) -> int:
+        return len(self.present_keys())
+
     def toggle_present(self, key: str) -> None:
         self.present[key] = not self.present.get(key, False)
         if not self.present[key]:
@@ -86,10 +89,25 @@ class SessionModel(SessionClose):
                 self.facilitator = None
 
     def toggle_attendance(self, key: str) -> None:
-        """Mid-session: someone arrives late or has to leave (applies from the next round)."""
-        if self.present.get(key) and len(self.present_keys()) <= MINIMUM_PRESENT:
-            raise ValueError("At least two members must stay present.")
-        self.present[key] = not self.present.get(key, False)
+        """Mid-session: someone has to leave (they stay in this round's queue, where s skips
+        them) or arrives late: only once they agreed to confidentiality (see `admit`)."""
+        if self.present.get(key):
+            if len(self.present_keys()) <= MINIMUM_PRESENT:
+                raise ValueError("At least two members must stay present.")
+            self.present[key] = False
+            return
+        if not self.agreed.get(key):
+            raise ValueError(f"{self.name_of(key)} has not agreed to confidentiality yet.")
+        self.admit(key)
+
+    def admit(self, key: str) -> None:
+        """A latecomer who just said "I agree" aloud: present, agreed, and at the end of the
+        queue of a round still running."""
+        self.person(key)  # KeyError for someone not on the roster
+        self.present[key] = True
+        self.agreed[key] = True
+        if self.round_open:
+            self._live_round().add_member(key)
 
     def set_facilitator(self, key: str) -> None:
         if not self.present.get(key):
