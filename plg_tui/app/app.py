@@ -17,8 +17,9 @@ from textual.theme import Theme
 
 from plg_tui.app.crash import redacted_traceback
 from plg_tui.app.display import sanitised
+from plg_tui.app.guards import SessionGuards
 from plg_tui.app.keys import APP_BINDINGS, palette_commands, screen_keys
-from plg_tui.app.opening import SessionOpening
+from plg_tui.app.opening import already_held
 from plg_tui.app.screens.base import SessionModal, SessionScreen
 from plg_tui.app.themes import HIGH_CONTRAST
 
@@ -26,13 +27,14 @@ from plg_tui.app.themes import HIGH_CONTRAST
 # demo paints its lobby before any of them is loaded (see bench/startup.py).
 if TYPE_CHECKING:
     from plg_tui.app.session_host import SessionHost
+    from plg_tui.core.session_lock import SessionLocked
     from plg_tui.vault.group_keys import GroupKeys
 
 Clock = Callable[[], float]
 TICK_SECONDS = 0.2
 
 
-class PlgApp(SessionOpening):
+class PlgApp(SessionGuards):
     """The session app; screens reach it as a `SessionHost` (see session_host.py)."""
 
     CSS_PATH = "app.tcss"
@@ -58,6 +60,7 @@ class PlgApp(SessionOpening):
         open_keys: Callable[[], GroupKeys] | None = None,
         roster_preview: Sequence[tuple[str, str]] = (),
         keymap: Mapping[str, str] | None = None,
+        lock_host: str | None = None,
     ) -> None:
         """`open_keys` (the demo) makes the keys in a worker after the lobby is painted from
         `roster_preview` ((key, name) of each member, in roster order); lobby keys pressed
@@ -77,6 +80,9 @@ class PlgApp(SessionOpening):
         self._open_keys = open_keys
         self.roster_preview = tuple(roster_preview)
         self._remapped_keys = dict(keymap or {})  # binding id -> keys, from plg.toml [keys]
+        self._locked: SessionLocked | None = None  # another app held the group at start
+        if lock_host is not None:
+            self.lock_host = lock_host
         self._start_with_theme(HIGH_CONTRAST)
 
     def _start_with_theme(self, theme: Theme) -> None:
@@ -104,13 +110,18 @@ class PlgApp(SessionOpening):
         from plg_tui.app.screens.lobby import LobbyScreen
 
         if self._open_keys is not None and self._keys is None and not self.resume:
-            return LobbyScreen()  # opening: filled in by _open_in_background
+            return LobbyScreen()  # the demo, in a data home of its own: filled in by a worker
+        self._locked = self._take_lock()
+        if self._locked is not None:
+            return super().get_default_screen()  # on_mount says who holds the group
         if self._keys is not None and not self.resume:
             try:
                 controller = self._open_controller(self._keys)
             except Exception:  # reported properly by on_mount's second attempt
                 return super().get_default_screen()
-            if not controller.has_saved_progress():
+            if not controller.has_saved_progress() and not already_held(
+                controller.info(), controller.kind
+            ):
                 self.controller = controller
                 self._keys = None
                 return LobbyScreen()
@@ -134,6 +145,12 @@ class PlgApp(SessionOpening):
             return  # opened for the default screen
         if self._open_keys is not None and self._keys is None:
             return  # the lobby paints first; on_ready opens the session
+        if self._locked is not None:
+            self._show_locked(self._locked)
+            return
+        self._begin_opening()
+
+    def _begin_opening(self) -> None:
         if self._keys is not None:
             self._open(self._keys)
         else:

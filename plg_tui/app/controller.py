@@ -119,6 +119,13 @@ class SessionController:
         self.vault.save_session_state(self.kind, session_state(self.model))
         self._last_save = self.clock()
 
+    def pause_and_save(self) -> None:
+        """A clean quit: a running speaker timer stops where it is, so a resume loses nothing."""
+        timer = self.model.round
+        if timer is not None:
+            timer.pause()
+        self.save()
+
     def checkpoint_due(self) -> bool:
         return self.clock() - self._last_save >= CHECKPOINT_SECONDS
 
@@ -261,9 +268,6 @@ class SessionController:
         what = self.model.undo_last_tally()
         self.save()
         return what
-
-    def clear_tallies(self) -> None:
-        self._saved(self.model.clear_tallies)
 
     def admit(self, member: str) -> None:
         """A latecomer agreed aloud: present, and at the end of the running round's queue."""

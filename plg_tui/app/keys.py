@@ -15,7 +15,7 @@ from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import Screen
 
 # Not offered as palette commands: the palette itself, and quitting (ctrl+q is always there).
-NOT_IN_PALETTE = frozenset({"command_palette", "quit"})
+NOT_IN_PALETTE = frozenset({"command_palette", "quit", "request_quit"})
 
 APP_BINDINGS: list[BindingType] = [
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
@@ -30,7 +30,8 @@ APP_BINDINGS: list[BindingType] = [
         priority=True,
         show=False,
     ),
-    Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+    # Asks first, then saves where the session is (see guards.py).
+    Binding("ctrl+q", "request_quit", "Quit", id="app.quit", priority=True, show=False),
 ]
 
 

@@ -181,9 +181,3 @@ class SessionClose:
             return "rating"
         self.remove_vote(str(value))
         return "vote"
-
-    def clear_tallies(self) -> None:
-        """Every rating and vote taken back (possible after a resume too)."""
-        self.rating_count = self.rating_sum = 0
-        self.votes = {}
-        self.tally_log = []
