@@ -78,6 +78,7 @@ class PlgApp(SessionGuards):
         self._keys = keys
         self._passphrase = passphrase
         self._open_keys = open_keys
+        self.throwaway = open_keys is not None
         self.roster_preview = tuple(roster_preview)
         self._remapped_keys = dict(keymap or {})  # binding id -> keys, from plg.toml [keys]
         self._locked: SessionLocked | None = None  # another app held the group at start

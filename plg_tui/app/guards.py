@@ -36,6 +36,7 @@ class SessionGuards(SessionOpening):
     # Printed by `plg session` once the terminal is back: how to resume after a quit.
     farewell: str | None = None
     read_only = False
+    throwaway = False  # the demo: its data home is removed when it ends, nothing to resume
     _quit_question: ModalScreen[bool] | None = None
 
     # ---- the session lock -----------------------------------------------------------------
@@ -107,12 +108,14 @@ class SessionGuards(SessionOpening):
             return
         if self._quit_question is not None and self.screen is self._quit_question:
             return
-        command = resume_command(self.home, self.slug, controller.kind)
-        question = ConfirmScreen(
-            "Quit the session app?",
-            f"The session is saved where it is (a running speaker timer is paused). "
-            f"To resume it: {command}",
+        command = None if self.throwaway else resume_command(self.home, self.slug, controller.kind)
+        detail = (
+            "The demo's group is thrown away."
+            if command is None
+            else "The session is saved where it is (a running speaker timer is paused). "
+            f"To resume it: {command}"
         )
+        question = ConfirmScreen("Quit the session app?", detail)
         self._quit_question = question
 
         def answered(quit_now: bool | None) -> None:
@@ -122,9 +125,10 @@ class SessionGuards(SessionOpening):
 
         self.push_screen(question, answered)
 
-    def _quit_saved(self, command: str) -> None:
+    def _quit_saved(self, command: str | None) -> None:
         controller = self.controller
         assert controller is not None
         controller.pause_and_save()
-        self.farewell = f"The session is saved. To resume it: {command}"
+        if command is not None:
+            self.farewell = f"The session is saved. To resume it: {command}"
         self.exit(0)

@@ -276,3 +276,22 @@ async def test_a_latecomer_agrees_first_then_joins_the_running_round_last(make_a
         assert model.round.current.member == EMAILS[0]  # the speaker goes on
     saved = open_vault().session_state("1")
     assert saved["rounds"]["0"]["slots"][-1]["member"] == LINUS
+
+
+async def test_the_demo_asks_too_but_names_no_resume_command(group, keys, clock):
+    import asyncio
+
+    from plg_tui.app.app import PlgApp
+
+    app = PlgApp(group, SLUG, kind="1", open_keys=lambda: keys, clock=clock, wall=clock.wall)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(500):
+            if app.controller is not None:
+                break
+            await asyncio.sleep(0.01)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert "thrown away" in str(app.screen.query_one("#confirm-detail").render())
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.farewell is None

@@ -142,3 +142,27 @@ async def test_the_lock_is_removed_when_the_app_crashes(make_app, group):
         await crash()
     assert seen_while_running == [True]
     assert not lock_path(group).exists()
+
+
+async def test_a_hostile_lock_file_is_shown_inert_and_junk_names_nobody(make_app, group):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait(timeout=10)
+    hostile = {"host": "\x1b]52;c;SGVsbG8=\x07evil[/b]", "pid": dead.pid, "started": WALL_START}
+    lock_path(group).write_text(json.dumps(hostile))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SessionLockedScreen)
+        text = screen_text(app)
+        assert "\x1b" not in text
+        assert "␛]52;c;SGVsbG8=␇evil[/b]" in text  # shown as written, inert
+        assert "cannot tell from here" in text  # another host: the facilitator decides
+        await pilot.press("q")
+        await pilot.pause()
+    assert json.loads(lock_path(group).read_text()) == hostile  # left as it was
+    lock_path(group).write_bytes(b"\xff" * (1 << 20))  # a MiB of junk names nobody
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LobbyScreen)
+    assert not lock_path(group).exists()
