@@ -60,7 +60,6 @@ class PlgApp(SessionGuards):
         open_keys: Callable[[], GroupKeys] | None = None,
         roster_preview: Sequence[tuple[str, str]] = (),
         keymap: Mapping[str, str] | None = None,
-        lock_host: str | None = None,
     ) -> None:
         """`open_keys` (the demo) makes the keys in a worker after the lobby is painted from
         `roster_preview` ((key, name) of each member, in roster order); lobby keys pressed
@@ -82,8 +81,6 @@ class PlgApp(SessionGuards):
         self.roster_preview = tuple(roster_preview)
         self._remapped_keys = dict(keymap or {})  # binding id -> keys, from plg.toml [keys]
         self._locked: SessionLocked | None = None  # another app held the group at start
-        if lock_host is not None:
-            self.lock_host = lock_host
         self._start_with_theme(HIGH_CONTRAST)
 
     def _start_with_theme(self, theme: Theme) -> None:

@@ -29,9 +29,8 @@ def resume_command(home: Path, slug: str, kind: str) -> str:
 
 
 class SessionGuards(SessionOpening):
-    """Set by `PlgApp.__init__`: whether this app may hold the group's session lock."""
+    """The lock held while the app runs, and the quit question; `PlgApp` sets `throwaway`."""
 
-    lock_host: str = socket.gethostname()
     session_lock: SessionLock | None = None
     # Printed by `plg session` once the terminal is back: how to resume after a quit.
     farewell: str | None = None
@@ -51,11 +50,13 @@ class SessionGuards(SessionOpening):
         path = DataHome(self.home).group(self.slug).session_lock
         if not path.parent.is_dir():
             return None  # no group there: opening it says so
-        holder = LockHolder(self.lock_host, os.getpid(), self.wall())
+        holder = LockHolder(socket.gethostname(), os.getpid(), self.wall())
         try:
             self.session_lock = acquire(path, holder, take_over=take_over)
         except SessionLocked as locked:
             return locked
+        except OSError:
+            return None  # an unwritable group folder: opening the group reports it
         return None
 
     def release_lock(self) -> None:
