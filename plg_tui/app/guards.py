@@ -104,7 +104,12 @@ class SessionGuards(SessionOpening):
         from plg_tui.vocabulary import Stage
 
         controller = self.controller
-        if self.read_only or controller is None or controller.model.stage == Stage.DONE:
+        if (
+            self.read_only
+            or self.undecided  # nothing opened yet: the saved state stays as it is
+            or controller is None
+            or controller.model.stage == Stage.DONE
+        ):
             self.exit(0)
             return
         if self._quit_question is not None and self.screen is self._quit_question:

@@ -37,6 +37,8 @@ class SessionOpening(ScreenRouting):
     home: Path
     slug: str
     kind: str | None
+    # Asking whether to resume or re-run: nothing of this session may be saved before the answer.
+    undecided = False
     resume: bool
     clock: Clock
     wall: Clock
@@ -128,8 +130,10 @@ class SessionOpening(ScreenRouting):
 
         assert self.controller is not None
         label, kind = self.controller.label, self.controller.kind
+        self.undecided = True
 
         def answered(again: bool | None) -> None:
+            self.undecided = False
             if again:
                 self.show_stage()
             else:
@@ -162,8 +166,10 @@ class SessionOpening(ScreenRouting):
 
         assert self.controller is not None
         label, kind = self.controller.label, self.controller.kind
+        self.undecided = True
 
         def answered(resume: bool | None) -> None:
+            self.undecided = False
             if resume:
                 self.resume = True
                 self.controller = self._open_controller(keys, kind)

@@ -207,6 +207,15 @@ async def test_rerunning_a_held_session_2_warns_before_anything_is_overwritten(
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert question(app) == "Session 2 of this group was already held. Run it again?"
+        await pilot.press("ctrl+q")  # quitting before the answer saves nothing either
+        await pilot.pause()
+        if app.is_running and question(app) == "Quit the session app?":
+            await pilot.press("y")
+            await pilot.pause()
+    assert open_vault().session_state("2") == before
+    app = make_app(kind="2")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
     assert open_vault().session_state("2") == before
