@@ -17,8 +17,9 @@ from textual.theme import Theme
 
 from plg_tui.app.crash import redacted_traceback
 from plg_tui.app.display import sanitised
+from plg_tui.app.guards import SessionGuards
 from plg_tui.app.keys import APP_BINDINGS, palette_commands, screen_keys
-from plg_tui.app.opening import SessionOpening
+from plg_tui.app.opening import already_held
 from plg_tui.app.screens.base import SessionModal, SessionScreen
 from plg_tui.app.themes import HIGH_CONTRAST
 
@@ -26,13 +27,14 @@ from plg_tui.app.themes import HIGH_CONTRAST
 # demo paints its lobby before any of them is loaded (see bench/startup.py).
 if TYPE_CHECKING:
     from plg_tui.app.session_host import SessionHost
+    from plg_tui.core.session_lock import SessionLocked
     from plg_tui.vault.group_keys import GroupKeys
 
 Clock = Callable[[], float]
 TICK_SECONDS = 0.2
 
 
-class PlgApp(SessionOpening):
+class PlgApp(SessionGuards):
     """The session app; screens reach it as a `SessionHost` (see session_host.py)."""
 
     CSS_PATH = "app.tcss"
@@ -75,8 +77,10 @@ class PlgApp(SessionOpening):
         self._keys = keys
         self._passphrase = passphrase
         self._open_keys = open_keys
+        self.throwaway = open_keys is not None
         self.roster_preview = tuple(roster_preview)
         self._remapped_keys = dict(keymap or {})  # binding id -> keys, from plg.toml [keys]
+        self._locked: SessionLocked | None = None  # another app held the group at start
         self._start_with_theme(HIGH_CONTRAST)
 
     def _start_with_theme(self, theme: Theme) -> None:
@@ -104,13 +108,18 @@ class PlgApp(SessionOpening):
         from plg_tui.app.screens.lobby import LobbyScreen
 
         if self._open_keys is not None and self._keys is None and not self.resume:
-            return LobbyScreen()  # opening: filled in by _open_in_background
+            return LobbyScreen()  # the demo, in a data home of its own: filled in by a worker
+        self._locked = self._take_lock()
+        if self._locked is not None:
+            return super().get_default_screen()  # on_mount says who holds the group
         if self._keys is not None and not self.resume:
             try:
                 controller = self._open_controller(self._keys)
             except Exception:  # reported properly by on_mount's second attempt
                 return super().get_default_screen()
-            if not controller.has_saved_progress():
+            if not controller.has_saved_progress() and not already_held(
+                controller.info(), controller.kind
+            ):
                 self.controller = controller
                 self._keys = None
                 return LobbyScreen()
@@ -134,6 +143,12 @@ class PlgApp(SessionOpening):
             return  # opened for the default screen
         if self._open_keys is not None and self._keys is None:
             return  # the lobby paints first; on_ready opens the session
+        if self._locked is not None:
+            self._show_locked(self._locked)
+            return
+        self._begin_opening()
+
+    def _begin_opening(self) -> None:
         if self._keys is not None:
             self._open(self._keys)
         else:
@@ -192,13 +207,16 @@ class PlgApp(SessionOpening):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "curtain":
-            return self.controller is not None and self.controller.model.stage != "lobby"
+            return self.controller is not None
         return True
 
     def action_curtain(self) -> None:
+        """Draw the curtain; F12 or Ctrl+B (priority keys) on the curtain lift it again."""
         from plg_tui.app.screens.curtain import CurtainScreen
 
-        if not isinstance(self.screen, CurtainScreen):
+        if isinstance(self.screen, CurtainScreen):
+            self.screen.action_lift()
+        else:
             self.push_screen(CurtainScreen())
 
     def action_help(self) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plg_tui.app.capture_labels import CAPTURE_LABELS
+from plg_tui.app.close_commands import CloseCommands
 from plg_tui.app.group_words import GroupWords
 from plg_tui.core.module_model import Technique
 from plg_tui.core.session import SessionModel
@@ -33,7 +34,7 @@ Clock = Callable[[], float]
 CHECKPOINT_SECONDS = 5.0
 
 
-class SessionController:
+class SessionController(CloseCommands):
     def __init__(
         self,
         home: Path,
@@ -133,6 +134,13 @@ class SessionController:
         self.vault.save_session_state(self.kind, session_state(self.model))
         self._last_save = self.clock()
 
+    def pause_and_save(self) -> None:
+        """A clean quit: a running speaker timer stops where it is, so a resume loses nothing."""
+        timer = self.model.round
+        if timer is not None:
+            timer.pause()
+        self.save()
+
     def checkpoint_due(self) -> bool:
         return self.clock() - self._last_save >= CHECKPOINT_SECONDS
 
@@ -221,75 +229,3 @@ class SessionController:
         self._captured.setdefault(kind, set()).add(member)
         self._item_count += 1
         return item_id
-
-    # ---- the close ----------------------------------------------------------------------
-
-    def suggest_pairs(self) -> list[list[str]]:
-        """Partners for the whole group (a member absent today practises too), few repeats."""
-        from plg_tui.core.pairing import suggest_pairs
-
-        history = [record.groups for record in self.vault.pairings()]
-        flat = [group for groups in history for group in groups]
-        roster = [person.key for person in self.model.people]
-        return [list(g) for g in suggest_pairs(roster, flat, self.rng)]
-
-    def draft_pairs(self) -> None:
-        """Suggest partners when none are drafted yet (a resumed close keeps its own)."""
-        if not self.model.pairs:
-            self.resuggest_pairs()
-
-    def resuggest_pairs(self) -> None:
-        self.set_pairs(self.suggest_pairs())
-
-    def set_pairs(self, groups: list[list[str]]) -> list[str]:
-        """The problems with `groups`; saved as the partners only when there are none."""
-        problems = self.model.set_pairs(groups)
-        if not problems:
-            self.save()
-        return problems
-
-    def set_pairs_from_text(self, text: str) -> list[str]:
-        """Pairs typed by name ("Amara + Bruno, Chiara + Dev + Elena"); the problems, if any."""
-        groups, problems = self.model.parse_pairs(text)
-        return problems or self.set_pairs(groups)
-
-    def set_session2_date(self, value: str) -> None:
-        """Raises GroupError naming what is wrong with the date; saved when it is right."""
-        self._saved(lambda: self.model.set_session2_date(value, self.timezone))
-
-    @property
-    def timezone(self) -> str:
-        return self.info().timezone
-
-    def add_rating(self, value: int) -> None:
-        self._saved(lambda: self.model.add_rating(value))
-
-    def undo_last_rating(self) -> None:
-        self._saved(self.model.undo_last_rating)
-
-    def add_vote(self, module_id: str) -> None:
-        self._saved(lambda: self.model.add_vote(module_id))
-
-    def close(self) -> None:
-        """Record what the close decided and mark the session held."""
-        model = self.model
-        problems = model.close_problems()
-        if problems:
-            raise ValueError("; ".join(problems))
-        if self.kind == "1":
-            if model.pairs:
-                self.vault.record_pairing(model.pairs, "session")
-            if model.session2_date and model.session2_date != self.info().session2:
-                self.vault.update_info(session2=model.session2_date)
-            self.vault.update_info(session1_held=True)
-        elif self.kind == SessionKind.TWO:
-            self.vault.update_info(
-                session2_held=True,
-                module_rating={"count": model.rating_count, "sum": model.rating_sum},
-                next_topic_votes=dict(model.votes),
-            )
-        else:
-            self.vault.update_info(trust_held=True)
-        self.words.carry_unmarked()
-        model.finish()
-        self.save()

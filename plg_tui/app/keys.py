@@ -15,12 +15,23 @@ from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import Screen
 
 # Not offered as palette commands: the palette itself, and quitting (ctrl+q is always there).
-NOT_IN_PALETTE = frozenset({"command_palette", "quit"})
+NOT_IN_PALETTE = frozenset({"command_palette", "quit", "request_quit"})
 
 APP_BINDINGS: list[BindingType] = [
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     Binding("b", "curtain", "Curtain", id="app.curtain"),
-    Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+    # Text fields take `b`: these two reach the curtain from a capture box too.
+    Binding(
+        "f12,ctrl+b",
+        "curtain",
+        "Curtain (also while typing)",
+        key_display="F12",
+        id="app.curtain_anywhere",
+        priority=True,
+        show=False,
+    ),
+    # Asks first, then saves where the session is (see guards.py).
+    Binding("ctrl+q", "request_quit", "Quit", id="app.quit", priority=True, show=False),
 ]
 
 

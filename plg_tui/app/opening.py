@@ -16,6 +16,19 @@ if TYPE_CHECKING:
     from plg_tui.app.controller import Clock, SessionController
     from plg_tui.app.messages import PassphraseEntered
     from plg_tui.vault.group_keys import GroupKeys
+    from plg_tui.vault.records import GroupInfo
+
+
+# What finishing a held session again replaces.
+RERUN_LOSSES = {
+    "trust": "its saved state; the ground rules captured stay sealed",
+    "1": "the practice partners and session 2's date",
+    "2": "the module's rating and the next-topic votes",
+}
+
+
+def already_held(info: GroupInfo, kind: str) -> bool:
+    return {"trust": info.trust_held, "1": info.session1_held, "2": info.session2_held}[kind]
 
 
 class SessionOpening(ScreenRouting):
@@ -24,6 +37,8 @@ class SessionOpening(ScreenRouting):
     home: Path
     slug: str
     kind: str | None
+    # Asking whether to resume or re-run: nothing of this session may be saved before the answer.
+    undecided = False
     resume: bool
     clock: Clock
     wall: Clock
@@ -104,7 +119,34 @@ class SessionOpening(ScreenRouting):
         if not self.resume and controller.has_saved_progress():
             self._ask_resume(keys)
             return
+        if already_held(controller.info(), controller.kind):
+            self._ask_rerun()
+            return
         self.show_stage()
+
+    def _ask_rerun(self) -> None:
+        """Running a held session again would replace what its close recorded: ask first."""
+        from plg_tui.app.screens.confirm import ConfirmScreen
+
+        assert self.controller is not None
+        label, kind = self.controller.label, self.controller.kind
+        self.undecided = True
+
+        def answered(again: bool | None) -> None:
+            self.undecided = False
+            if again:
+                self.show_stage()
+            else:
+                self.exit(0, message=cell(f"{label} was left as it was held; nothing changed."))
+
+        self.push_screen(
+            ConfirmScreen(
+                f"{label} of this group was already held. Run it again?",
+                f"Finishing it again replaces what its close recorded ({RERUN_LOSSES[kind]}). "
+                "n quits and changes nothing.",
+            ),
+            answered,
+        )
 
     def _open_controller(self, keys: GroupKeys, kind: str | None = None) -> SessionController:
         from plg_tui.app.session_loader import open_session
@@ -124,8 +166,10 @@ class SessionOpening(ScreenRouting):
 
         assert self.controller is not None
         label, kind = self.controller.label, self.controller.kind
+        self.undecided = True
 
         def answered(resume: bool | None) -> None:
+            self.undecided = False
             if resume:
                 self.resume = True
                 self.controller = self._open_controller(keys, kind)

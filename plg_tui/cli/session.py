@@ -68,7 +68,19 @@ def cmd_session(args: argparse.Namespace) -> int:
         resume=args.resume,
         keymap=keymap,
     )
-    app.run()
+    import signal
+
+    # A closed terminal window ends the app through its clean-up: the group's lock goes too.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on_signal)
+    try:
+        app.run()
+    finally:
+        app.release_lock()
+    if app.farewell:
+        from plg_tui.app.display import sanitised
+
+        print(sanitised(app.farewell))
     return app.return_code or 0
 
 

@@ -7,7 +7,6 @@ and addresses from the roster, never anything a member said: that is sealed by t
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Collection, Sequence
 
@@ -15,6 +14,7 @@ from plg_tui.core.agenda import AgendaClock, PhasePlan
 from plg_tui.core.module_model import Phase
 from plg_tui.core.person import Person
 from plg_tui.core.session_close import SessionClose
+from plg_tui.core.session_round import RoundCommands
 from plg_tui.core.timers import MIN_SLOT_SECONDS, RoundTimer
 from plg_tui.vocabulary import PhaseKind, SessionKind, Stage
 
@@ -25,10 +25,9 @@ STAGES = ("lobby", "agenda", "close", "done")
 # Items that belong to the whole group rather than to one member.
 GROUP_KINDS = ("notes", "parking", "ground_rules")
 MINIMUM_PRESENT = 2
-MINUTE = 60.0
 
 
-class SessionModel(SessionClose):
+class SessionModel(RoundCommands, SessionClose):
     """Everything a session changes, with the operations the facilitator's keys perform: each
     keeps its rule (who may agree, who must stay present, which speaker or phase comes next)
     and raises ValueError, in words to show, when the rule says no."""
@@ -46,7 +45,7 @@ class SessionModel(SessionClose):
             raise ValueError(f"unknown session kind {kind!r}")
         if not phases:
             raise ValueError("a session needs at least one phase")
-        super().__init__(kind, people)
+        super().__init__(kind, people, wall)
         self.phases = tuple(phases)
         self._clock = clock
         self._wall = wall
@@ -79,6 +78,9 @@ class SessionModel(SessionClose):
     def present_keys(self) -> list[str]:
         return [p.key for p in self.people if self.present.get(p.key)]
 
+    def present_count(self) -> int:
+        return len(self.present_keys())
+
     def toggle_present(self, key: str) -> None:
         self.present[key] = not self.present.get(key, False)
         if not self.present[key]:
@@ -87,10 +89,22 @@ class SessionModel(SessionClose):
                 self.facilitator = None
 
     def toggle_attendance(self, key: str) -> None:
-        """Mid-session: someone arrives late or has to leave (applies from the next round)."""
-        if self.present.get(key) and len(self.present_keys()) <= MINIMUM_PRESENT:
+        """Mid-session: someone leaves (s skips them in this round) or, having agreed, is back."""
+        if not self.present.get(key):
+            if not self.agreed.get(key):
+                raise ValueError(f"{self.name_of(key)} has not agreed to confidentiality yet.")
+            self.admit(key)
+        elif len(self.present_keys()) <= MINIMUM_PRESENT:
             raise ValueError("At least two members must stay present.")
-        self.present[key] = not self.present.get(key, False)
+        else:
+            self.present[key] = False
+
+    def admit(self, key: str) -> None:
+        """A latecomer who said "I agree": present, and last in the queue of a running round."""
+        self.present[self.person(key).key] = True
+        self.agreed[key] = True
+        if self.round_open:
+            self._live_round().add_member(key)
 
     def set_facilitator(self, key: str) -> None:
         if not self.present.get(key):
@@ -207,68 +221,10 @@ class SessionModel(SessionClose):
                 totals[key] = totals.get(key, 0.0) + seconds
         return totals
 
-    # ---- the current round's speaker timer ------------------------------------------------
-
-    def _live_round(self) -> RoundTimer:
-        timer = self.round
-        if timer is None:
-            raise ValueError("not a round phase")
-        return timer
-
-    @property
-    def round_open(self) -> bool:
-        """A round phase whose speakers have not all had their turn."""
-        timer = self.round
-        return timer is not None and not timer.finished
-
-    @property
-    def has_previous_speaker(self) -> bool:
-        timer = self.round
-        return timer is not None and timer.current_index != 0
-
-    @property
-    def current_speaker(self) -> str | None:
-        timer = self.round
-        current = timer.current if timer is not None else None
-        return current.member if current is not None else None
-
     @property
     def journal_available(self) -> bool:
         """Session 2's round on practice: the speaker's journal may be shown, if they agree."""
         return self.kind == "2" and self.round_open
-
-    def toggle_timer(self) -> None:
-        timer = self._live_round()
-        timer.toggle()
-        if timer.running:
-            timer.time_lost = 0.0  # seen again: the resume notice has done its job
-
-    def next_speaker(self) -> None:
-        self._live_round().next()
-
-    def previous_speaker(self) -> None:
-        self._live_round().previous()
-
-    def skip_speaker(self) -> None:
-        self._live_round().skip()
-
-    def pick_next_speaker(self, member: str) -> None:
-        self._live_round().pick_next(member)
-
-    @property
-    def waiting_speakers(self) -> list[str]:
-        """Who in the current round is still to speak after the current speaker."""
-        timer = self.round
-        return timer.waiting_members() if timer is not None else []
-
-    def add_speaker_minute(self) -> None:
-        self._live_round().adjust(MINUTE)
-
-    def remove_speaker_minute(self) -> None:
-        self._live_round().adjust(-MINUTE)
-
-    def shuffle_waiting(self, rng: random.Random) -> None:
-        self._live_round().shuffle(rng)
 
     # ---- captures -------------------------------------------------------------------------
 

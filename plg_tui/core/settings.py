@@ -60,7 +60,7 @@ SETTINGS_TEMPLATE = """\
 [keys]
 # Remap the session app's keys by binding id (press ? in the app to see them), e.g.
 # "agenda.next_phase" = "pagedown"      (a key no other binding of that screen has)
-# "app.curtain" = "ctrl+b,f12"
+# "app.curtain" = "b,f9"               (F12 and Ctrl+B also work from text fields)
 
 [session]
 # min_slot_minutes = 1           # a re-divided speaking slot is never shorter (the round

@@ -117,6 +117,19 @@ class RoundTimer(RoundReading):
         self._redivide(current_keeps=False)
         self._enter_current(False)
 
+    def add_member(self, member: str) -> None:
+        """A latecomer joins at the end of the queue; those still waiting are re-divided.
+
+        Someone already in the round (back from a call they had to take) keeps their place.
+        """
+        if self.finished:
+            raise ValueError("this round is over; they join the next one")
+        if any(slot.member == member for slot in self._slots):
+            return
+        self._slots.append(SpeakerSlot(member=member, allotted=0.0))
+        current = self._slots[self._index]
+        self._redivide(current_keeps=self.running or current.used > 0)
+
     def previous(self) -> None:
         """Give the floor back to the speaker before; nobody's used time is lost.
 

@@ -31,6 +31,7 @@ INBOX = "inbox"  # journal entries the companion placed
 QUARANTINE = "quarantine"  # replies it could not place
 ENTRY_FOLDERS = (INBOX, QUARANTINE)
 STAGING = ".rekey"
+SESSION_LOCK = "session.lock"  # one session app per group at a time
 
 
 class BadGroupName(VaultError):
@@ -114,6 +115,11 @@ class GroupFiles:
         if folder_name not in ENTRY_FOLDERS:
             raise ValueError(f"{folder_name!r} is not an entry folder")
         return self.folder / folder_name
+
+    @property
+    def session_lock(self) -> Path:
+        """Who runs the group's session app now: host, pid and start (JSON, no secrets)."""
+        return self.folder / SESSION_LOCK
 
     @property
     def staging(self) -> Path:

@@ -343,7 +343,9 @@ async def test_trust_session_ground_rules_and_close(make_app, group, open_vault)
 async def test_curtain_hides_everything_but_the_clock(make_app, clock):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("b")  # not in the lobby: nothing to hide yet
+        await pilot.press("b")  # the lobby names who is here: it can be hidden too
+        assert type(app.screen).__name__ == "CurtainScreen"
+        await pilot.press("b")
         assert isinstance(app.screen, LobbyScreen)
         await start_session(pilot)
         app.notify("Sealed the challenge for Ada Lovelace.")

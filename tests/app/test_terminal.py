@@ -117,6 +117,8 @@ def test_demo_runs_a_round_and_the_countdown_moves(terminal: Terminal, tmp_path:
     )
     assert "Amara Okafor" in later
     terminal.keys("demo", "C-q")
+    terminal.wait_for("demo", lambda s: "Quit the session app?" in s)
+    terminal.keys("demo", "y")
     deadline = time.monotonic() + 10
     while terminal.alive("demo") and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -150,6 +152,11 @@ def test_killed_session_resumes_paused_with_time_lost(
     assert 1.0 <= ada_used <= 5.0
 
     terminal.start("again", f"{PLG} session {SLUG} --resume")
+    # the killed app could not remove its lock: the new one offers to take over
+    terminal.wait_for("again", lambda s: "open elsewhere" in s)
+    terminal.keys("again", "t")
+    terminal.wait_for("again", lambda s: "Take over this group's session?" in s)
+    terminal.keys("again", "y")
     # wait for the whole resumed screen: a capture can land between two partial repaints
     text = terminal.wait_for(
         "again",
@@ -161,7 +168,7 @@ def test_killed_session_resumes_paused_with_time_lost(
     assert lost is not None
     assert seconds(lost) >= 1
     assert re.search(r"✓ Ada\s+done\s+0:0\d", text), text
-    terminal.keys("again", "C-q")
+    terminal.keys("again", "C-q", "y")
 
 
 def test_demo_home_is_removed_when_the_terminal_goes_away(terminal: Terminal, tmp_path: Path):

@@ -270,17 +270,19 @@ def test_session_two_date_is_checked_in_the_group_time_zone(clock):
     with pytest.raises(GroupError):
         model.set_session2_date("next Tuesday", "Europe/Rome")
     assert model.session2_date is None
-    model.set_session2_date("2031-03-04T14:00", "Europe/Rome")
+    model.set_session2_date("2031-03-04T14:00", "Europe/Rome", allow_gap=True)
     assert model.session2_date == "2031-03-04T14:00"
 
 
-def test_only_the_latest_rating_can_be_taken_back_and_it_is_never_saved(clock):
+def test_each_rating_can_be_taken_back_in_turn_and_the_order_is_never_saved(clock):
     model = session_one(clock)
     model.add_rating(2)
     model.add_rating(5)
-    model.undo_last_rating()
+    assert model.undo_last_tally() == "rating"
     assert (model.rating_count, model.rating_sum) == (1, 2)
-    with pytest.raises(ValueError, match="no rating to take back"):
-        model.undo_last_rating()
+    model.undo_last_tally()
+    assert (model.rating_count, model.rating_sum) == (0, 0)
+    with pytest.raises(ValueError, match="no rating or vote to take back"):
+        model.undo_last_tally()
     model.add_rating(4)
-    assert "last_rating" not in json.dumps(session_state(model))
+    assert "tally_log" not in json.dumps(session_state(model))

@@ -713,6 +713,11 @@ def session2_journal_on_screen(
             time.sleep(0.1)
 
         term.start("again", f"{PLG} --home {home} session {SLUG} --resume")
+        # the killed app could not remove its lock: the new one offers to take over
+        term.wait_for("again", lambda s: "open elsewhere" in s)
+        term.keys("again", "t")
+        term.wait_for("again", lambda s: "Take over this group's session?" in s)
+        term.keys("again", "y")
         text = term.wait_for("again", lambda s: "Paused on resume" in s, timeout=30)
         findings.expect(
             "Reflection round" in text and second.name in text,
@@ -731,6 +736,8 @@ def session2_journal_on_screen(
         for noise in ("Gesendet:", "Von:", "schrieb", "> "):
             findings.expect(noise not in shown, f"session 2 journal shows quoted text {noise!r}")
         term.keys("again", "Escape", "C-q")
+        term.wait_for("again", lambda s: "Quit the session app?" in s)
+        term.keys("again", "y")
         deadline = time.monotonic() + 10
         while term.alive("again") and time.monotonic() < deadline:
             time.sleep(0.1)

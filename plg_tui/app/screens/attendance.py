@@ -22,7 +22,8 @@ class AttendanceScreen(SessionModal):
     def compose(self) -> ComposeResult:
         with Vertical(id="attendance-dialog"):
             yield Label(
-                "[b]Attendance[/b] · applies to the next round; in this round use s to skip"
+                "[b]Attendance[/b] · a latecomer joins this round at the end of the queue; "
+                "someone who leaves is skipped with s"
             )
             yield DataTable(id="attendance", cursor_type="row")
         yield Footer(compact=True)
@@ -43,10 +44,33 @@ class AttendanceScreen(SessionModal):
             table.update_cell(person.key, "present", "✓ present" if present else "✗ absent")
 
     def action_toggle_present(self) -> None:
+        from plg_tui.app.screens.confirm import ConfirmScreen
+
         table = self.query_one(DataTable)
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        member = str(row_key.value)
+        model = self.controller.model
+        if not model.present.get(member) and not model.agreed.get(member):
+            name = model.name_of(member)
+
+            def answered(agreed: bool | None) -> None:
+                if agreed:
+                    self.controller.admit(member)
+                    joined = " and joins this round at the end of the queue"
+                    self.notify(f"{name} is here{joined if model.round_open else ''}.")
+                self._refresh()
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"Has {name} agreed to confidentiality?",
+                    "What is said in this group stays in this group; we share what we learned, "
+                    'never who said what. Ask them to say "I agree" aloud first.',
+                ),
+                answered,
+            )
+            return
         try:
-            self.controller.toggle_attendance(str(row_key.value))
+            self.controller.toggle_attendance(member)
         except ValueError as error:
             self.notify(str(error), severity="warning")
             return

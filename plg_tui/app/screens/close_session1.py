@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -11,8 +12,10 @@ from textual.widgets import Footer, Input, Label, Static
 
 from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionScreen
+from plg_tui.app.screens.confirm import ConfirmScreen
 from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 from plg_tui.core.groups import GroupError
+from plg_tui.core.session_close import Session2GapError
 
 
 class CloseSession1Screen(SessionScreen):
@@ -99,25 +102,58 @@ class CloseSession1Screen(SessionScreen):
             if not problems:
                 event.input.display = False
                 self.set_focus(None)
-        elif event.input.id == "date-input" and self._check_date():
-            self.set_focus(None)
+        elif event.input.id == "date-input":
+            self._settle_date(lambda: self.set_focus(None))
 
-    def _check_date(self) -> bool:
+    def _settle_date(self, then: Callable[[], None]) -> None:
+        """Check the typed date and call `then` once it is set; outside 21-35 days, only after
+        the facilitator confirms (a date already confirmed is not asked about again)."""
         value = self.query_one("#date-input", Input).value.strip()
+        confirmed = value == self.controller.model.session2_date
         status = self.query_one("#date-status", Label)
         try:
-            self.controller.set_session2_date(value)
+            self.controller.set_session2_date(value, allow_gap=confirmed)
+        except Session2GapError as error:
+
+            def answered(keep: bool | None) -> None:
+                if keep and self._set_date(value, allow_gap=True):
+                    then()
+
+            status.update(plain(str(error)))
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"Keep session 2 on {value.replace('T', ' ')}?",
+                    f"{error}. y keeps it anyway; n lets you change it (d).",
+                ),
+                answered,
+            )
+            return
         except GroupError as error:
             status.update(plain(str(error)))
+            self.notify(str(error), title="Session 2's date", severity="warning")
+            return
+        self._show_date(value)
+        then()
+
+    def _set_date(self, value: str, *, allow_gap: bool) -> bool:
+        try:
+            self.controller.set_session2_date(value, allow_gap=allow_gap)
+        except GroupError as error:
+            self.query_one("#date-status", Label).update(plain(str(error)))
             return False
-        timezone = self.controller.timezone
-        status.update(plain(f"✓ session 2 on {value.replace('T', ' ')} ({timezone})"))
+        self._show_date(value)
         return True
 
+    def _show_date(self, value: str) -> None:
+        timezone = self.controller.timezone
+        self.query_one("#date-status", Label).update(
+            plain(f"✓ session 2 on {value.replace('T', ' ')} ({timezone})")
+        )
+
     def action_finish(self) -> None:
-        if not self._check_date():
-            self.notify("Check session 2's date first.", severity="warning")
-            return
+        self._settle_date(self._finish)
+
+    def _finish(self) -> None:
         try:
             self.controller.close()
         except ValueError as error:

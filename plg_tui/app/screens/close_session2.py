@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -21,7 +22,9 @@ class CloseSession2Screen(SessionScreen):
             Binding(str(n), f"rate({n})", f"Rate {n}", id=f"close2.rate{n}", show=n in (1, 5))
             for n in range(1, 6)
         ),
-        Binding("u", "undo_rating", "Undo rating", id="close2.undo", show=False),
+        Binding("c", "correct_rating", "Correct a rating", id="close2.correct", show=False),
+        Binding("x", "remove_vote", "Take back a vote", id="close2.remove_vote", show=False),
+        Binding("u", "undo", "Undo", id="close2.undo"),
         Binding("f", "finish", "Finish session", id="close2.finish"),
         Binding("escape", "back", "Back to agenda", id="close2.back"),
     ]
@@ -32,12 +35,15 @@ class CloseSession2Screen(SessionScreen):
             with Vertical(id="rating-box"):
                 yield Static(
                     "[b]Rate the module[/b], anonymously: members send their 1-5 to the "
-                    "facilitator privately, who presses 1-5 for each. Only the count and "
-                    "the average are kept."
+                    "facilitator privately, who presses 1-5 for each (one per member; "
+                    "u undoes, c corrects one). Only the count and the average are kept."
                 )
                 yield Static("", id="rating")
             with Vertical(id="vote-box"):
-                yield Static("[b]Next topic[/b]: Enter adds a vote to the highlighted module")
+                yield Static(
+                    "[b]Next topic[/b]: Enter adds a vote to the highlighted module, "
+                    "x takes one back"
+                )
                 yield OptionList(id="votes")
         yield TalkTimeChart(id="talk-time")
         yield Footer(compact=True)
@@ -56,9 +62,12 @@ class CloseSession2Screen(SessionScreen):
     def _show(self) -> None:
         model = self.controller.model
         average = model.rating_average
-        text = markup("$count rating(s)", count=model.rating_count)
+        present = model.present_count()
+        text = markup("$count of $present rated", count=model.rating_count, present=present)
         if average is not None:
             text += markup(", average [b]$average[/b] of 5", average=f"{average:.1f}")
+        voted = sum(model.votes.values())
+        text += markup(" · $voted of $present voted", voted=voted, present=present)
         self.query_one("#rating", Static).update(text)
         options = self.query_one(OptionList)
         highlighted = options.highlighted
@@ -80,26 +89,62 @@ class CloseSession2Screen(SessionScreen):
         self.query_one(TalkTimeChart).show(self.controller.model)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "undo_rating":
-            return self.controller.model.last_rating is not None
+        model = self.controller.model
+        if action == "undo":
+            return model.can_undo_tally
+        if action == "correct_rating":
+            return model.rating_count > 0
         return True
 
-    def action_rate(self, value: int) -> None:
-        self.controller.add_rating(value)
+    def _changed(self) -> None:
         self.refresh_bindings()
         self._show()
 
-    def action_undo_rating(self) -> None:
-        if self.controller.model.last_rating is None:
+    def _tally(self, change: Callable[[], object]) -> None:
+        try:
+            change()
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
             return
-        self.controller.undo_last_rating()
-        self.refresh_bindings()
-        self._show()
+        self._changed()
+
+    def action_rate(self, value: int) -> None:
+        self._tally(lambda: self.controller.add_rating(value))
+
+    def action_undo(self) -> None:
+        if not self.controller.model.can_undo_tally:
+            return
+        what = self.controller.undo_last_tally()
+        self.notify(f"The last {what} was taken back.")
+        self._changed()
+
+    def action_correct_rating(self) -> None:
+        from plg_tui.app.screens.pick_rating import PickRatingScreen
+
+        def old_picked(old: int | None) -> None:
+            if old is None:
+                return
+
+            def new_picked(new: int | None) -> None:
+                if new is not None:
+                    self._tally(lambda: self.controller.correct_rating(old, new))
+
+            self.app.push_screen(PickRatingScreen(f"The {old} becomes which rating?"), new_picked)
+
+        self.app.push_screen(PickRatingScreen("Which rating is corrected?"), old_picked)
+
+    def action_remove_vote(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        module_id = options.get_option_at_index(options.highlighted).id
+        if module_id:
+            self._tally(lambda: self.controller.remove_vote(module_id))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.controller.add_vote(event.option.id)
-            self._show()
+        module_id = event.option.id
+        if module_id:
+            self._tally(lambda: self.controller.add_vote(module_id))
 
     def action_finish(self) -> None:
         self.controller.close()

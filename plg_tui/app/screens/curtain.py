@@ -22,7 +22,7 @@ class CurtainScreen(SessionModal):
         with Middle(), Center():
             yield Label("Session clock", id="curtain-label")
             yield Digits("0:00", id="curtain-clock")
-            yield Label("Privacy curtain: press b to return", id="curtain-hint")
+            yield Label("Privacy curtain: press b or F12 to return", id="curtain-hint")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

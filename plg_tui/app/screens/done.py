@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 
 from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionScreen
+from plg_tui.app.widgets.rating_summary import RatingSummary
 from plg_tui.app.widgets.session_recap import SessionRecapPanel
 from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 from plg_tui.core.agenda import format_mmss
@@ -22,6 +23,7 @@ class DoneScreen(SessionScreen):
     def compose(self) -> ComposeResult:
         yield Static("", id="done-summary")
         yield SessionRecapPanel(self.controller.recap(), id="session-recap")
+        yield RatingSummary(id="rating-summary")
         yield TalkTimeChart(id="talk-time")
         yield Footer(compact=True)
 
@@ -41,10 +43,6 @@ class DoneScreen(SessionScreen):
             lines.append(plain(f"Practice partners: {pairs}"))
             if model.session2_date:
                 lines.append(plain(f"Session 2: {model.session2_date.replace('T', ' ')}"))
-        if controller.kind == "2" and model.rating_average is not None:
-            lines.append(
-                plain(f"Module rating: {model.rating_average:.1f} of 5 from {model.rating_count}")
-            )
         lines.append(plain("Press q to quit."))
         self.query_one("#done-summary", Static).update(Content("\n").join(lines))
         self.query_one(TalkTimeChart).show(model)
