@@ -193,7 +193,31 @@ class PlgApp(SessionOpening):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "curtain":
             return self.controller is not None and self.controller.model.stage != "lobby"
+        if action == "presenter":
+            return self._presenter_applies()
         return True
+
+    def _presenter_applies(self) -> bool:
+        """Presenter mode is for a round's timer: on the agenda of a round phase, or to leave."""
+        if self.controller is None or self.controller.model.stage == "lobby":
+            return False
+        from plg_tui.app.screens.agenda import AgendaScreen
+        from plg_tui.app.screens.presenter import PresenterScreen
+
+        if isinstance(self.screen, PresenterScreen):
+            return True
+        return self.controller.model.round is not None and isinstance(self.screen, AgendaScreen)
+
+    def action_presenter(self) -> None:
+        from plg_tui.app.screens.presenter import PresenterScreen
+
+        if isinstance(self.screen, PresenterScreen):
+            self.pop_screen()
+            self.screen.refresh_bindings()
+            if isinstance(self.screen, SessionScreen):
+                self.screen.tick()
+        else:
+            self.push_screen(PresenterScreen())
 
     def action_curtain(self) -> None:
         from plg_tui.app.screens.curtain import CurtainScreen

@@ -1,0 +1,160 @@
+"""Presenter mode: the speaker and the time fill the shared screen, readable in a thumbnail."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from plg_tui.app.screens.agenda import AgendaScreen
+from plg_tui.app.screens.curtain import CurtainScreen
+from plg_tui.app.screens.lobby import LobbyScreen
+from plg_tui.app.screens.presenter import PresenterScreen
+from plg_tui.app.widgets.big_countdown import BigCountdown, Ink, big_lines
+from tests.app.helpers import next_phase, start_session, tick
+
+BLOCKS = range(0x2500, 0x25A0)  # box drawing, block elements
+
+
+def screen_rows(app) -> list[str]:
+    """The terminal as the app last drew it, one string per row."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def digit_extent(rows: list[str]) -> tuple[int, int]:
+    """(rows, columns) spanned by box-drawing and block characters on the screen."""
+    inked = [(y, x) for y, row in enumerate(rows) for x, ch in enumerate(row) if ord(ch) in BLOCKS]
+    assert inked, "no block digits on the screen:\n" + "\n".join(rows)
+    ys = [y for y, _ in inked]
+    xs = [x for _, x in inked]
+    return max(ys) - min(ys) + 1, max(xs) - min(xs) + 1
+
+
+async def presenter(pilot) -> PresenterScreen:
+    await start_session(pilot)
+    await pilot.press("z")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, PresenterScreen)
+    return screen
+
+
+def state_words(pilot) -> str:
+    return str(pilot.app.screen.query_one("#presenter-state").render())
+
+
+async def test_z_opens_presenter_mode_and_z_again_returns(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await presenter(pilot)
+        assert "Ada Lovelace" in "\n".join(screen_rows(app))
+        await pilot.press("z")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaScreen)
+
+
+async def test_presenter_mode_only_where_a_round_timer_runs(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("z")
+        await pilot.pause()
+        assert isinstance(app.screen, LobbyScreen)
+        await start_session(pilot)
+        for _ in range(2):  # to "The techniques", an open phase
+            clock.advance(60)
+            await next_phase(pilot)
+        await pilot.press("z")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaScreen)
+
+
+async def test_digits_fill_a_large_window(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await presenter(pilot)
+        rows, columns = digit_extent(screen_rows(app))
+        assert rows >= 45 / 3
+        assert columns >= 160 / 2
+
+
+async def test_digits_at_80x24_are_larger_than_textual_digits(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await presenter(pilot)
+        rows, columns = digit_extent(screen_rows(app))
+        # Digits draws "1:36" 3 rows tall and 3 columns a digit (10 wide in all)
+        assert rows > 3 * 2
+        assert columns > 40
+
+
+async def test_last_minute_and_overtime_are_said_in_words_and_pattern(make_app, clock):
+    app = make_app()
+    app.bell = lambda: None
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await presenter(pilot)
+        await pilot.press("space")
+        digits = screen.query_one(BigCountdown)
+        assert digits.ink is Ink.SOLID
+        clock.advance(96 - 30)  # Ada's slot is 96 s
+        await tick(pilot)
+        assert "LAST MINUTE" in state_words(pilot)
+        assert digits.ink is Ink.HATCHED
+        assert Ink.HATCHED.value in "".join(screen_rows(app))
+        clock.advance(42)
+        await tick(pilot)
+        assert "OVERTIME +0:12" in state_words(pilot)
+        assert digits.ink is Ink.CROSSED
+        assert digits.text == "+0:12"
+        assert Ink.CROSSED.value in "".join(screen_rows(app))
+
+
+async def test_presenter_ticks_live_and_takes_the_round_keys(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await presenter(pilot)
+        digits = screen.query_one(BigCountdown)
+        assert digits.text == "1:36"
+        await pilot.press("space")
+        clock.advance(6)
+        await tick(pilot)
+        assert digits.text == "1:30"
+        await pilot.press("plus")
+        await pilot.pause()
+        assert digits.text == "2:30"
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Grace Hopper" in "\n".join(screen_rows(app))
+
+
+async def test_curtain_covers_presenter_mode_and_lifts_back_to_it(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await presenter(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, CurtainScreen)
+        assert "Ada Lovelace" not in "\n".join(screen_rows(app))
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, PresenterScreen)
+
+
+async def test_hostile_name_is_shown_as_written(make_app, group):
+    from plg_tui.vault.group import GroupVault
+    from plg_tui.vault.keys import unlock
+    from tests.app.helpers import PASSPHRASE, SLUG
+
+    vault = GroupVault(group, unlock(group, SLUG, PASSPHRASE))
+    members = vault.members()
+    members[0] = replace(members[0], name="[b]Ada[/b] \x1b[31m[@click=app.quit]")
+    vault.set_members(members)
+    vault.close()
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await presenter(pilot)
+        assert "[b]Ada[/b] ␛[31m[@click=app.quit]" in "\n".join(screen_rows(app))
+
+
+def test_big_lines_scale_and_ink():
+    lines = big_lines("1:36", 100, 21, Ink.CROSSED)
+    assert len(lines) == 21
+    assert {ch for line in lines for ch in line} == {" ", Ink.CROSSED.value}
+    assert all(len(line) <= 100 for line in lines)
