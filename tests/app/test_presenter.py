@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from plg_tui.app.screens.agenda import AgendaScreen
 from plg_tui.app.screens.curtain import CurtainScreen
 from plg_tui.app.screens.lobby import LobbyScreen
 from plg_tui.app.screens.presenter import PresenterScreen
+from plg_tui.app.sound_cue import MACOS_SOUND, Player, SoundCue, find_player
 from plg_tui.app.widgets.big_countdown import BigCountdown, Ink, big_lines
+from plg_tui.core.settings import SettingsError, SoundSettings, sound_settings
 from tests.app.helpers import next_phase, start_session, tick
 
 BLOCKS = range(0x2500, 0x25A0)  # box drawing, block elements
@@ -158,3 +162,104 @@ def test_big_lines_scale_and_ink():
     assert len(lines) == 21
     assert {ch for line in lines for ch in line} == {" ", Ink.CROSSED.value}
     assert all(len(line) <= 100 for line in lines)
+
+
+# ---- the audible cue --------------------------------------------------------------------------
+
+
+def write_settings(home, text: str) -> None:
+    (home / "plg.toml").write_text(text, encoding="utf-8")
+
+
+def notes(app) -> list[str]:
+    return [note.message for note in app._notifications]
+
+
+def test_sound_is_off_unless_plg_toml_turns_it_on(group):
+    assert sound_settings(group) == SoundSettings(enabled=False, command=())
+    write_settings(group, '[sound]\nenabled = true\ncommand = "paplay --volume 30000"\n')
+    assert sound_settings(group) == SoundSettings(True, ("paplay", "--volume", "30000"))
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('[sound]\nenabled = "yes"\n', "[sound] enabled: expected true or false"),
+        ("[sound]\nenabled = true\ncommand = [1]\n", "[sound] command: expected the player"),
+        ("sound = 3\n", "[sound]: must be a table"),
+    ],
+)
+def test_a_bad_sound_setting_names_the_file_line_and_key(group, text, named):
+    write_settings(group, text)
+    with pytest.raises(SettingsError) as caught:
+        sound_settings(group)
+    assert named in str(caught.value)
+    assert "plg.toml" in str(caught.value)
+
+
+def test_no_player_on_the_machine_means_no_cue():
+    cue = SoundCue(SoundSettings(enabled=True), which=lambda _name: None)
+    assert not cue.on
+    assert cue.note == "Sound cue off: no audio player found (paplay, aplay or afplay)."
+    assert find_player(SoundSettings(True), lambda name: f"/usr/bin/{name}", "darwin") == Player(
+        ("/usr/bin/afplay", MACOS_SOUND), b""
+    )
+
+
+async def last_minute_of_the_first_speaker(pilot, clock) -> None:
+    await start_session(pilot)
+    await pilot.press("space")
+    clock.advance(96 - 50)
+    await tick(pilot)
+
+
+async def test_cue_is_quiet_and_says_nothing_by_default(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await last_minute_of_the_first_speaker(pilot, clock)
+        assert app._sound is not None
+        assert not app._sound.on
+        assert not [note for note in notes(app) if note.startswith("Sound")]
+
+
+async def test_enabled_without_a_player_says_so_in_one_line(make_app, clock, group, monkeypatch):
+    monkeypatch.setenv("PATH", str(group / "no-players-here"))
+    write_settings(group, "[sound]\nenabled = true\n")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await last_minute_of_the_first_speaker(pilot, clock)
+        said = [note for note in notes(app) if note.startswith("Sound")]
+        assert said == ["Sound cue off: no audio player found (paplay, aplay or afplay)."]
+
+
+async def test_the_player_gets_a_tone_when_the_last_minute_starts_and_time_is_up(
+    make_app, clock, group, tmp_path
+):
+    heard = tmp_path / "heard"
+    heard.mkdir()
+    script = f'cat > "{heard}/$(date +%s%N).wav"'
+    write_settings(group, f'[sound]\nenabled = true\ncommand = ["/bin/sh", "-c", \'{script}\']\n')
+    app = make_app()
+    app.bell = lambda: None
+    async with app.run_test(size=(100, 30)) as pilot:
+        await last_minute_of_the_first_speaker(pilot, clock)
+        await app.workers.wait_for_complete()
+        clock.advance(60)
+        await tick(pilot)
+        await tick(pilot)  # the cue plays once per event, not on every tick
+        await app.workers.wait_for_complete()
+        tones = sorted(heard.iterdir())
+        assert len(tones) == 2
+        assert all(tone.read_bytes()[:4] == b"RIFF" for tone in tones)
+
+
+async def test_a_player_without_an_audio_device_goes_quiet_with_a_note(make_app, clock, group):
+    write_settings(group, '[sound]\nenabled = true\ncommand = ["/bin/sh", "-c", "exit 1"]\n')
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await last_minute_of_the_first_speaker(pilot, clock)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Sound cue off: no audio device answered (sh exited 1)." in notes(app)
+        assert app._sound is not None
+        assert not app._sound.on
