@@ -13,6 +13,7 @@ from plg_tui.app.screens.presenter import PresenterScreen
 from plg_tui.app.sound_cue import MACOS_SOUND, Player, SoundCue, find_player
 from plg_tui.app.widgets.big_countdown import BigCountdown, Ink, big_lines
 from plg_tui.core.settings import SettingsError, SoundSettings, sound_settings
+from tests.app.block_digits import read_block_digits
 from tests.app.helpers import next_phase, start_session, tick
 
 BLOCKS = range(0x2500, 0x25A0)  # box drawing, block elements
@@ -263,3 +264,10 @@ async def test_a_player_without_an_audio_device_goes_quiet_with_a_note(make_app,
         assert "Sound cue off: no audio device answered (sh exited 1)." in notes(app)
         assert app._sound is not None
         assert not app._sound.on
+
+
+@pytest.mark.parametrize("text", ["1:36", "12:34", "+0:12", "8:00", "59:59"])
+@pytest.mark.parametrize("size", [(156, 35), (76, 14), (30, 7)])
+def test_block_digits_read_back_as_drawn(text, size):
+    """The tmux test reads the countdown back from the terminal; here the reader is checked."""
+    assert read_block_digits("\n".join(big_lines(text, *size, Ink.HATCHED))) == text
