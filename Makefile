@@ -33,6 +33,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/vault.py
+	$(PY) bench/keys.py
 
 lock: $(STAMP)
 	$(PY) -m pip install --quiet uv

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], float]
 TICK_SECONDS = 0.2
+PRESENTER = "presenter"  # the installed presenter-mode screen
 
 
 class PlgApp(SessionOpening):
@@ -251,12 +252,14 @@ class PlgApp(SessionOpening):
         from plg_tui.app.screens.presenter import PresenterScreen
 
         if isinstance(self.screen, PresenterScreen):
-            self.pop_screen()
-            self.screen.refresh_bindings()
+            self.pop_screen()  # Textual refreshes the keys when the stack changes
             if isinstance(self.screen, SessionScreen):
                 self.screen.tick()
-        else:
-            self.push_screen(PresenterScreen())
+            return
+        # Installed once and kept: toggling back and forth does not compose it again.
+        if not self.is_screen_installed(PRESENTER):
+            self.install_screen(PresenterScreen(), PRESENTER)
+        self.push_screen(PRESENTER)
 
     def action_curtain(self) -> None:
         from plg_tui.app.screens.curtain import CurtainScreen

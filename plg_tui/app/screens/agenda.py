@@ -132,7 +132,7 @@ class AgendaScreen(SessionScreen):
             )
 
     def changed(self) -> None:
-        self.refresh_bindings()
+        self.refresh_keys()
         self.tick()
 
     # ---- which keys apply -------------------------------------------------------------------

@@ -70,7 +70,9 @@ class PresenterScreen(SessionScreen):
         yield Static("", id="presenter-next")
         yield Footer(compact=True, show_command_palette=False)
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        # Kept installed between uses: what it shows is brought up to date at every return
+        # (Textual refreshes the keys itself when the screen stack changes).
         self.tick()
 
     def tick(self) -> None:
@@ -108,7 +110,7 @@ class PresenterScreen(SessionScreen):
         return True
 
     def _changed(self) -> None:
-        self.refresh_bindings()
+        self.refresh_keys()
         self.tick()
 
     def action_toggle_timer(self) -> None:
