@@ -271,3 +271,21 @@ async def test_a_player_without_an_audio_device_goes_quiet_with_a_note(make_app,
 def test_block_digits_read_back_as_drawn(text, size):
     """The tmux test reads the countdown back from the terminal; here the reader is checked."""
     assert read_block_digits("\n".join(big_lines(text, *size, Ink.HATCHED))) == text
+
+
+async def test_a_huge_name_leaves_the_digits_on_screen(make_app, group):
+    from plg_tui.vault.group import GroupVault
+    from plg_tui.vault.keys import unlock
+    from tests.app.helpers import PASSPHRASE, SLUG
+
+    vault = GroupVault(group, unlock(group, SLUG, PASSPHRASE))
+    members = vault.members()
+    members[0] = replace(members[0], name="Ada " * 250_000)  # 1 MiB
+    vault.set_members(members)
+    vault.close()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await presenter(pilot)
+        rows, columns = digit_extent(screen_rows(app))
+        assert rows > 6
+        assert columns > 40

@@ -30,6 +30,7 @@ class PresenterScreen(SessionScreen):
     PresenterScreen #presenter-name {
         width: 100%;
         height: auto;
+        max-height: 4;  /* a very long name must not push the digits off the screen */
         padding: 1 1 0 1;
         text-align: center;
         text-style: bold;
