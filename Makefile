@@ -34,6 +34,7 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/vault.py
 	$(PY) bench/report.py
+	$(PY) bench/keys.py
 
 lock: $(STAMP)
 	$(PY) -m pip install --quiet uv

@@ -27,6 +27,7 @@ from plg_tui.app.themes import HIGH_CONTRAST
 # demo paints its lobby before any of them is loaded (see bench/startup.py).
 if TYPE_CHECKING:
     from plg_tui.app.session_host import SessionHost
+    from plg_tui.app.sound_cue import SoundCue
     from plg_tui.core.session_lock import SessionLocked
     from plg_tui.vault.group_keys import GroupKeys
 
@@ -81,6 +82,7 @@ class PlgApp(SessionGuards):
         self.roster_preview = tuple(roster_preview)
         self._remapped_keys = dict(keymap or {})  # binding id -> keys, from plg.toml [keys]
         self._locked: SessionLocked | None = None  # another app held the group at start
+        self._sound: SoundCue | None = None  # read from plg.toml [sound] once the session opens
         self._start_with_theme(HIGH_CONTRAST)
 
     def _start_with_theme(self, theme: Theme) -> None:
@@ -195,20 +197,66 @@ class PlgApp(SessionGuards):
         """Advance the session's clock-driven state and redraw every mounted session screen."""
         if self.controller is None:
             return
+        sound = self._sound_cue()
         if self.controller.tick():
             self.bell()
+            self._play(sound)
+        elif sound.on and sound.last_minute_started(
+            self.controller.model.phase_index, self.controller.model.round
+        ):
+            self._play(sound)
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen | SessionModal) and screen.is_mounted:
                 # A screen still composing or already closing is drawn by the next tick.
                 with suppress(NoMatches):
                     screen.tick()
 
+    def _sound_cue(self) -> SoundCue:
+        if self._sound is None:
+            from plg_tui.app.sound_cue import SoundCue
+            from plg_tui.core.settings import sound_settings
+
+            # `plg session` has checked the setting before the terminal was taken.
+            self._sound = SoundCue(sound_settings(self.home))
+            if self._sound.note:
+                self.notify(self._sound.note, title="Sound")
+        return self._sound
+
+    def _play(self, sound: SoundCue) -> None:
+        """Play the cue in a thread, so neither the clock nor a key waits for the speakers."""
+        from plg_tui.app.sound_cue import play
+
+        player = sound.player
+        if player is None:
+            return
+
+        def run() -> None:
+            reason = play(player)
+            if reason is not None:
+                self.call_from_thread(self._sound_failed, reason)
+
+        self.run_worker(run, thread=True, group="sound", exit_on_error=False)
+
+    def _sound_failed(self, reason: str) -> None:
+        if self._sound is not None and self._sound.on:
+            self._sound.failed(reason)
+            self.notify(reason, title="Sound")
+
     # ---- app-wide keys ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "curtain":
             return self.controller is not None
+        if action == "presenter":
+            from plg_tui.app.screens.presenter import presenter_applies
+
+            return presenter_applies(self)
         return True
+
+    def action_presenter(self) -> None:
+        from plg_tui.app.screens.presenter import toggle_presenter
+
+        toggle_presenter(self)
 
     def action_curtain(self) -> None:
         """Draw the curtain; F12 or Ctrl+B (priority keys) on the curtain lift it again."""

@@ -20,6 +20,7 @@ NOT_IN_PALETTE = frozenset({"command_palette", "quit", "request_quit"})
 APP_BINDINGS: list[BindingType] = [
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     Binding("b", "curtain", "Curtain", id="app.curtain"),
+    Binding("z", "presenter", "Presenter", id="app.presenter"),
     # Text fields take `b`: these two reach the curtain from a capture box too.
     Binding(
         "f12,ctrl+b",

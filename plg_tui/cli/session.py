@@ -10,7 +10,12 @@ from typing import Any
 from plg_tui.cli.common import add_passphrase_option
 from plg_tui.core.home import resolve_home
 from plg_tui.core.passphrase import ENV_VAR, get_passphrase
-from plg_tui.core.settings import load_keymap, load_settings, min_slot_seconds
+from plg_tui.core.settings import (
+    load_keymap,
+    load_settings,
+    min_slot_seconds,
+    sound_settings,
+)
 from plg_tui.vocabulary import SessionKind
 
 
@@ -60,6 +65,7 @@ def cmd_session(args: argparse.Namespace) -> int:
     from plg_tui.app.app import PlgApp
 
     min_slot_seconds(home)  # a bad [session] setting stops here, before the terminal is taken
+    sound_settings(home)  # and a bad [sound] one
     app = PlgApp(
         home,
         args.slug,

@@ -66,6 +66,13 @@ SETTINGS_TEMPLATE = """\
 # min_slot_minutes = 1           # a re-divided speaking slot is never shorter (the round
 #                                # runs over instead); the equal slot if that is shorter
 
+[sound]
+# A short tone through the shared computer's speakers when a speaker's last minute starts
+# and when their time is up (the terminal bell is not heard in a video call). Off unless:
+# enabled = true
+# command = ["paplay"]           # the player to run (the tone comes on its standard input);
+#                                # default: paplay, aplay or afplay, whichever is installed
+
 [schedule]
 # send_hour = 9                  # local time of each member
 # quiet_start = 20               # no email from 20:00 ...
@@ -165,3 +172,28 @@ def load_keymap(home: Path | DataHome) -> dict[str, str]:
         if not isinstance(keys, str) or not keys.strip():
             raise settings.problem("keys", binding_id, 'expected keys as text, e.g. "n"')
     return {str(k): v.strip() for k, v in table.items()}
+
+
+@dataclass(frozen=True)
+class SoundSettings:
+    """`[sound]`: whether the session app plays a tone, and with which player command."""
+
+    enabled: bool = False
+    command: tuple[str, ...] = ()  # empty: the platform's player
+
+
+def sound_settings(home: Path | DataHome) -> SoundSettings:
+    """`[sound] enabled` (default false) and `command` (a list of words, or one string)."""
+    settings = load_settings(home)
+    table = settings.table("sound")
+    enabled = table.get("enabled", False)
+    if not isinstance(enabled, bool):
+        raise settings.problem("sound", "enabled", "expected true or false")
+    command = table.get("command", [])
+    if isinstance(command, str):
+        command = command.split()
+    if not isinstance(command, list) or not all(
+        isinstance(word, str) and word and "\0" not in word for word in command
+    ):
+        raise settings.problem("sound", "command", 'expected the player\'s words, e.g. ["paplay"]')
+    return SoundSettings(enabled, tuple(command))

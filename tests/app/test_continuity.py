@@ -101,7 +101,7 @@ async def test_session2_shows_session1_words_only_after_the_member_agrees(make_a
         await pilot.pause()
         assert app.controller.model.current_speaker == GRACE
         shown = text_of(app.screen.query_one(SessionOneRecall))
-        assert "Grace Hopper in session 1: no challenge or commitment was recorded." in shown
+        assert "Session 1: nothing recorded for Grace Hopper." in shown
         assert "CH-ADA" not in shown
         await pilot.press("v")
         await pilot.pause()

@@ -1,4 +1,5 @@
-"""Snapshots of every screen at 100x30 (the lobby and the agenda also at 80x24).
+"""Snapshots of every screen at 100x30 (lobby, agenda and close screens also at 80x24,
+presenter mode at 160x45 and 80x24).
 
 Deterministic: a fake clock and wall, the fixture roster, seeded randomness.
 Update with: .venv/bin/python -m pytest tests/app --snapshot-update (and look at the SVGs).
@@ -174,3 +175,95 @@ def test_journal_confirmation(snap_compare, make_app):
         await pilot.press("j")
 
     assert snap_compare(make_app(kind="2"), terminal_size=BIG, run_before=before)
+
+
+# ---- presenter mode, the remaining screens at 100x30, the close screens at 80x24 ----------------
+
+LARGE = (160, 45)
+
+
+def presenter_in_last_minute(clock):
+    async def before(pilot):
+        await start_session(pilot)
+        await pilot.press("space")
+        clock.advance(96 - 42)
+        await pilot.press("z")
+        await tick(pilot)
+
+    return before
+
+
+def test_presenter_large_terminal(snap_compare, make_app, clock):
+    assert snap_compare(make_app(), terminal_size=LARGE, run_before=presenter_in_last_minute(clock))
+
+
+def test_presenter_small_terminal(snap_compare, make_app, clock):
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=presenter_in_last_minute(clock))
+
+
+def test_presenter_overtime(snap_compare, make_app, clock):
+    async def before(pilot):
+        await start_session(pilot)
+        await pilot.press("space", "z")
+        clock.advance(96 + 42)
+        await tick(pilot)
+
+    app = make_app()
+    app.bell = lambda: None
+    assert snap_compare(app, terminal_size=BIG, run_before=before)
+
+
+def test_attendance(snap_compare, make_app):
+    async def before(pilot):
+        await start_session(pilot)
+        await pilot.press("l")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=BIG, run_before=before)
+
+
+def test_pick_next_speaker(snap_compare, make_app):
+    async def before(pilot):
+        await start_session(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=BIG, run_before=before)
+
+
+def test_leave_round_confirmation(snap_compare, make_app):
+    async def before(pilot):
+        await start_session(pilot)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=BIG, run_before=before)
+
+
+def test_close_session_1_small_terminal(snap_compare, make_app, clock):
+    async def before(pilot):
+        await start_session(pilot)
+        clock.advance(120)
+        await go_to_close(pilot)
+        still_cursors(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=before)
+
+
+def test_close_session_2_small_terminal(snap_compare, make_app, clock):
+    async def before(pilot):
+        await start_session(pilot)
+        clock.advance(60)
+        await go_to_close(pilot)
+        await pilot.press("4", "5", "enter")
+
+    assert snap_compare(make_app(kind="2"), terminal_size=SMALL, run_before=before)
+
+
+def test_close_trust_small_terminal(snap_compare, make_app):
+    async def before(pilot):
+        await start_session(pilot)
+        pilot.app.controller.capture("ground_rules", None, "We finish on time")
+        await go_to_close(pilot)
+
+    assert snap_compare(make_app(kind="trust"), terminal_size=SMALL, run_before=before)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.app.block_digits import read_block_digits
 from tests.app.helpers import PASSPHRASE, SLUG
 from tests.conftest import require_tool
 
@@ -125,6 +126,29 @@ def test_demo_runs_a_round_and_the_countdown_moves(terminal: Terminal, tmp_path:
     assert not terminal.alive("demo")
     # The throwaway data home is gone.
     assert list((tmp_path / "e2e-tmp").glob("plg-demo-*")) == []
+
+
+def test_demo_presenter_mode_shows_a_countdown_that_moves(terminal: Terminal):
+    terminal.start("demo", f"{PLG} demo")
+    agree_and_start(terminal, "demo")
+    terminal.keys("demo", "Space", "z")
+    digits = re.compile(r"(\d+):(\d\d)")
+
+    def countdown(screen: str) -> int | None:
+        match = digits.fullmatch(read_block_digits(screen) or "")
+        return seconds(match) if match else None
+
+    first_screen = terminal.wait_for("demo", lambda s: countdown(s) is not None)
+    first = countdown(first_screen)
+    assert first is not None
+    assert first <= 96
+    assert "Amara Okafor" in first_screen
+    assert "speaking" in first_screen
+    later = terminal.wait_for("demo", lambda s: (countdown(s) or first) <= first - 2)
+    assert "Amara Okafor" in later
+    terminal.keys("demo", "z")
+    terminal.wait_for("demo", lambda s: "Session clock" in s and "Queue" in s)
+    terminal.keys("demo", "C-q")
 
 
 def test_killed_session_resumes_paused_with_time_lost(

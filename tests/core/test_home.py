@@ -26,6 +26,7 @@ def test_init_writes_a_commented_settings_file_once(tmp_path):
         "companion": {},
         "keys": {},
         "session": {},
+        "sound": {},
         "schedule": {},
     }
     (home / "plg.toml").write_text('[smtp]\nhost = "mail"\n')

@@ -51,6 +51,7 @@ def phase_title(model: SessionModel) -> Content:
 
 
 class AgendaScreen(SessionScreen):
+    _zone = ""  # the group's time zone, for the projected end
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_timer", "Start/Pause", id="round.toggle"),
         Binding("n", "next_speaker", "Next", id="round.next"),
@@ -98,6 +99,7 @@ class AgendaScreen(SessionScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self._zone = self.controller.timezone  # read once: the clock bar is drawn every tick
         self.refresh_phase()
 
     # ---- drawing --------------------------------------------------------------------------
@@ -108,8 +110,8 @@ class AgendaScreen(SessionScreen):
         phase = model.phase
         script = plain(phase.script)
         prompt = self.controller.prompts.get(phase.captures or "")
-        if prompt:
-            script += markup("\n\n[b]On screen for everyone:[/b]\n$prompt", prompt=prompt)
+        if prompt:  # first: the group reads it (at 80x24 below the script it was scrolled off)
+            script = markup("[b]On screen for everyone:[/b]\n$prompt\n\n", prompt=prompt) + script
         self.query_one("#script", Static).update(script)
         self.query_one("#round-box").display = phase.kind == "round"
         self.query_one(CaptureChecklist).display = phase.kind == "capture"
@@ -127,7 +129,7 @@ class AgendaScreen(SessionScreen):
         model = controller.model
         self.query_one("#phase-title", Static).update(phase_title(model))
         self.query_one(SessionClock).show(
-            model, f"{controller.label} · {controller.title}", controller.wall
+            model, f"{controller.label} · {controller.title}", controller.wall, self._zone
         )
         self.query_one(PhaseList).show(model)
         timer = model.round
@@ -142,7 +144,7 @@ class AgendaScreen(SessionScreen):
             )
 
     def changed(self) -> None:
-        self.refresh_bindings()
+        self.refresh_keys()
         self.tick()
 
     # ---- which keys apply -------------------------------------------------------------------

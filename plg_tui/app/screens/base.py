@@ -35,7 +35,20 @@ class _SessionAccess:
 
 
 class SessionScreen(_SessionAccess, Screen[None]):
-    pass
+    _key_states: tuple[tuple[str, bool], ...] = ()
+
+    def refresh_keys(self) -> None:
+        """`refresh_bindings`, only when a key in the footer came or went: the footer is rebuilt
+        on each refresh, which on the agenda cost more than the rest of a key press. (The help
+        screen and the palette read the keys afresh each time they open.)"""
+        states = tuple(
+            (key, active.enabled)
+            for key, active in self.active_bindings.items()
+            if active.binding.show
+        )
+        if states != self._key_states:
+            self._key_states = states
+            self.refresh_bindings()
 
 
 class SessionModal(_SessionAccess, ModalScreen[None]):

@@ -41,12 +41,16 @@ class HelpScreen(ModalScreen[None]):
             )
             for key, description, binding_id in self.keys
         )
-        with Vertical(id="help-dialog"):
+        # The whole dialog scrolls, focused: at 80x24 the keys do not fit under the intro.
+        with VerticalScroll(id="help-dialog"):
             yield Static("[b]Help[/b]", id="help-title")
             yield Static(INTRO, id="help-intro")
-            with VerticalScroll(id="help-keys"):
+            with Vertical(id="help-keys"):
                 yield Static(rows)
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#help-dialog").focus()
 
     def action_close(self) -> None:
         self.dismiss()

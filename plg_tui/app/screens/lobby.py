@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from plg_tui.app.display import cell, markup, plain
 from plg_tui.app.screens.base import SessionScreen
+from plg_tui.app.toasts import withdraw
 from plg_tui.app.widgets.lobby_readout import LobbyReadout
 from plg_tui.vocabulary import SessionKind
 
@@ -19,8 +20,9 @@ AGREEMENT = (
     "We share what we learned, never who said what. Each present member says "
     '[b]"I agree"[/b] aloud; the facilitator ticks them with [b]a[/b].'
 )
-DO_NOT_RECORD = "● PLEASE DO NOT RECORD THIS CALL ●  Recording, transcripts and AI note-takers off."
+DO_NOT_RECORD = "● PLEASE DO NOT RECORD THIS CALL ●  Recording, transcripts, AI note-takers: off"
 OPENING = "Opening the group…"
+NOT_YET = "Not yet"  # the title of the toast saying why the session cannot start
 
 
 class LobbyScreen(SessionScreen):
@@ -38,7 +40,8 @@ class LobbyScreen(SessionScreen):
         yield Static(AGREEMENT, id="agreement")
         yield Static("", id="lobby-status")
         yield LobbyReadout(id="lobby-readout")
-        yield Footer(compact=True)
+        # No palette hint: at 80 columns it would push "? Help" off the footer.
+        yield Footer(compact=True, show_command_palette=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -135,6 +138,7 @@ class LobbyScreen(SessionScreen):
         else:
             status.update("Ready. Press [b]s[/b] to start the session clock.")
             status.set_class(False, "-waiting")
+            withdraw(self.app, NOT_YET)
 
     def _selected(self) -> str | None:
         table = self.query_one(DataTable)
@@ -185,6 +189,6 @@ class LobbyScreen(SessionScreen):
         try:
             self.controller.begin()
         except ValueError as error:
-            self.notify(str(error), title="Not yet", severity="warning")
+            self.notify(str(error), title=NOT_YET, severity="warning")
             return
         self.host.show_agenda()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.content import Content
 from textual.widgets import Static
 
@@ -13,7 +15,8 @@ KIND_LABEL = {"open": "talk", "round": "round", "capture": "capture"}
 
 
 def phase_lines(model: SessionModel, width: int = 32) -> Content:
-    """One line per phase (plus its kind when there is room): marker, name, planned, actual."""
+    """Per phase: marker, name, planned, actual; with room, a long name wraps onto the lines
+    below ("Our feedback ch…" hid which phase is next) and the phase's kind follows."""
     current = model.phase_index if model.stage != "lobby" else -1
     name_width = max(6, min(17, width - 13))
     roomy = width >= 30
@@ -26,11 +29,18 @@ def phase_lines(model: SessionModel, width: int = 32) -> Content:
             marker = "✓"
         else:
             marker = " "
-        name = phase.name if len(phase.name) < name_width else phase.name[: name_width - 2] + "…"
+        if roomy:
+            name, *rest = textwrap.wrap(phase.name, name_width) or [""]
+        else:  # too narrow to wrap whole words: the name is cut
+            name = phase.name
+            if len(name) >= name_width:
+                name = name[: name_width - 2] + "…"
+            rest = []
         planned = f"{phase.minutes:>2}m"
         shown = format_mmss(actual) if actual > 0 or index == current else "–"
         line = f"{marker} {name:<{name_width}}{planned:>4} {shown:>6}"
         lines.append(markup("[reverse]$line[/reverse]" if index == current else "$line", line=line))
+        lines.extend(markup("  $more", more=more) for more in rest)
         if roomy:
             lines.append(
                 markup("    [dim]$kind[/dim]", kind=KIND_LABEL.get(phase.kind, phase.kind))

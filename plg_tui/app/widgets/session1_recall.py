@@ -15,9 +15,7 @@ from plg_tui.core.session import SessionModel
 def recall_lines(name: str, words: SessionOneWords | None, has_words: bool) -> Content:
     """`words` is None until the member agreed."""
     if not has_words:
-        return markup(
-            "[b]$name in session 1[/b]: no challenge or commitment was recorded.", name=name
-        )
+        return markup("Session 1: nothing recorded for [b]$name[/b].", name=name)
     if words is None:
         return markup(
             "[b]$name in session 1[/b]: challenge and commitment hidden. "
@@ -40,6 +38,10 @@ class SessionOneRecall(Static):
         border: round $primary;
         padding: 0 1;
     }
+    SessionOneRecall.-nothing-recorded {
+        border: none;
+        padding: 0 2;
+    }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -51,6 +53,8 @@ class SessionOneRecall(Static):
         state = (member, words is not None, has_words)
         if state != self._shown:
             self._shown = state
+            # one plain line when there is nothing to show: the questions need the rows
+            self.set_class(not has_words, "-nothing-recorded")
             self.update(recall_lines(name, words, has_words))
 
     def follow(self, model: SessionModel, words: GroupWords) -> None:
