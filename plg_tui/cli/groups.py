@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from plg_tui.cli import group_members
+from plg_tui.cli import group_cycles, group_members
 from plg_tui.cli.common import CommandError, add_new_passphrase_option, add_passphrase_option
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable
@@ -84,6 +84,7 @@ def register(commands: Any) -> None:
     pairs.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     pairs.set_defaults(handler=cmd_pairs)
     group_members.register(sub)
+    group_cycles.register(sub)
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -159,6 +160,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     home = resolve_home(args.home)
     vault = open_for_operations(home, args.slug)
     group = describe(vault)
+    cycles = group_cycles.cycle_lines(vault)
     vault.close()
     info = group.info
     _say(f"group     {info.slug}")
@@ -166,6 +168,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     _say(f"session 1 {info.session1} ({info.timezone})")
     _say(f"session 2 {info.session2} ({info.timezone})")
     _say(f"stage     {group.stage}")
+    for line in cycles:
+        _say(line)
     if info.call_link:
         _say(f"call      {info.call_link}")
     _say("members")

@@ -33,6 +33,7 @@ from plg_tui.vocabulary import SessionKind
 SLUG = SLUG_PATTERN
 MAX_CALL_LINK = 2000
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
+Now = datetime | None  # None: the real clock
 
 
 class GroupError(PlgError):
@@ -109,6 +110,24 @@ def default_kind(info: GroupInfo, in_progress: Sequence[str] = ()) -> SessionKin
     return None
 
 
+def date_problems(
+    session1: str, session2: str, timezone: str, *, allow_gap: bool, allow_past: bool, now: Now
+) -> list[str]:
+    """What is wrong with a cycle's session dates (`plg group create` and `next` share it)."""
+    try:
+        s1 = parse_local(session1, timezone, "--session1")
+        s2 = parse_local(session2, timezone, "--session2")
+    except GroupError as err:
+        return [str(err)]
+    problems = check_session_gap(s1, s2, allow_gap)
+    if not allow_past and s1 < (now or datetime.now(UTC)):
+        problems.append(
+            f"--session1 {session1} ({timezone}) is in the past: no invitation or "
+            "reminder for it can go out (add --allow-past to record a group that already met)"
+        )
+    return problems
+
+
 def create_group(
     home: Path,
     spec: GroupSpec,
@@ -145,17 +164,10 @@ def create_group(
         problems.append(f"--module: {err}")
     except ModuleError as err:
         problems.append(str(err))
-    try:
-        s1 = parse_local(spec.session1, spec.timezone, "--session1")
-        s2 = parse_local(spec.session2, spec.timezone, "--session2")
-        problems.extend(check_session_gap(s1, s2, spec.allow_gap))
-        if not spec.allow_past and s1 < (now or datetime.now(UTC)):
-            problems.append(
-                f"--session1 {spec.session1} ({spec.timezone}) is in the past: no invitation or "
-                "reminder for it can go out (add --allow-past to record a group that already met)"
-            )
-    except GroupError as err:
-        problems.append(str(err))
+    dates = (spec.session1, spec.session2, spec.timezone)
+    problems.extend(
+        date_problems(*dates, allow_gap=spec.allow_gap, allow_past=spec.allow_past, now=now)
+    )
     try:
         members = read_roster(
             spec.roster, spec.timezone, allow_level_spread=spec.allow_level_spread

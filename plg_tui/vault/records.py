@@ -61,6 +61,9 @@ class GroupInfo:
     trust_held: bool = False
     module_rating: dict[str, int] | None = None  # {"count": n, "sum": s}, set by session 2
     next_topic_votes: dict[str, int] | None = None  # module id -> votes, set by session 2
+    cycle: int = 1  # which module of the group's life this is; `plg group next` adds one
+    cycle_started: str = ""  # ISO UTC time `plg group next` started it; "" for cycle 1
+    trust: str = ""  # the trust-building session, local time as session1; "" if none planned
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> GroupInfo:
@@ -80,10 +83,21 @@ class GroupInfo:
             trust_held=bool(record.get("trust_held")),
             module_rating=_tally(record.get("module_rating")),
             next_topic_votes=_tally(record.get("next_topic_votes")),
+            cycle=cycle_of(record),
+            cycle_started=_text(record, "cycle_started"),
+            trust=_text(record, "trust"),
         )
 
     def to_record(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def cycle_of(record: Mapping[str, Any]) -> int:
+    """The cycle a stored record belongs to; records written before cycles existed are cycle 1."""
+    value = record.get("cycle")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    return 1
 
 
 GROUP_INFO_FIELDS = frozenset(f.name for f in fields(GroupInfo))
@@ -170,6 +184,10 @@ class SealedItem:
         )
 
     @property
+    def cycle(self) -> int:
+        return cycle_of(self.stored)
+
+    @property
     def sealed(self) -> Any:
         """The sealed text as stored (base64 text in an item plg wrote)."""
         return self.stored.get("sealed")
@@ -190,6 +208,7 @@ class Pairing:
     created: str
     groups: list[list[str]]
     source: str  # "session", "set" or "auto"
+    cycle: int = 1
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Pairing:
@@ -200,6 +219,7 @@ class Pairing:
             created=_text(record, "created"),
             groups=[[str(e) for e in g] for g in groups if isinstance(g, list)],
             source=_text(record, "source"),
+            cycle=cycle_of(record),
         )
 
     def to_record(self) -> dict[str, Any]:
@@ -217,6 +237,7 @@ class JournalEntry:
     written: str  # the Date header, ISO, when it had one
     truncated: bool
     text: str
+    cycle: int = 1
 
     @classmethod
     def from_record(cls, meta: Mapping[str, Any], text: str) -> JournalEntry:
@@ -228,6 +249,7 @@ class JournalEntry:
             written=str(meta.get("written") or ""),
             truncated=bool(meta.get("truncated")),
             text=text,
+            cycle=cycle_of(meta),
         )
 
 
