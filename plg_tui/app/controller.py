@@ -100,7 +100,7 @@ class SessionController:
         """A member's practice-journal entries, and the file names of entries that could not
         be opened (one damaged file hides nothing else); call only after the member agreed."""
 
-        journal = read_journal(self.home, self.vault.keys, member)
+        journal = read_journal(self.home, self.vault.keys, member, self.vault.cycle)
         return journal.entries, [damaged.path.name for damaged in journal.damaged]
 
     def vote_options(self) -> list[tuple[str, str]]:
