@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from companion.outbound.ledger import Ledger
 from companion.outbound.ledger_records import MessageState
-from companion.outbound.plan import load_group, plan_group
 from companion.outbound.outbound_settings import load_outbound_settings
+from companion.outbound.plan import load_group, plan_group
 from plg_tui.core.cycles import NextCycleSpec, plan_next_cycle, start_next_cycle
 from plg_tui.core.groups import open_for_operations
 from plg_tui.core.settings import load_settings
@@ -104,8 +104,8 @@ def test_a_ledger_written_before_cycles_is_honoured_after_the_upgrade(
     with Ledger.locked(group_home, keys) as old:
         for message in planned:  # exactly the records the companion wrote before cycles
             key = f"{message.kind}:{message.week}:{message.member}"
-            old.set_message(key, member=message.member, kind=message.kind, week=message.week,
-                            send_at=message.send_at.isoformat(), state="sent", at="2026-10-21")  # fmt: skip
+            fields = {"member": message.member, "kind": message.kind, "week": message.week}
+            old.set_message(key, **fields, state="sent", at="2026-10-21T09:00:00+00:00")
         old.save()
     before = {k: r.state for k, r in ledger(group_home).messages.items()}
     for when in (
@@ -129,8 +129,8 @@ def test_a_ledger_written_before_cycles_is_honoured_after_the_upgrade(
 
 
 def test_pairs_of_cycle_one_are_history_for_cycle_two(group_home):  # noqa: F811
-    record_pairs(group_home, [["ada@example.org", "grace@example.org"],
-                              ["linus@example.org", "tomas@example.org", "mei@example.org"]])  # fmt: skip
+    trio = ["linus@example.org", "tomas@example.org", "mei@example.org"]
+    record_pairs(group_home, [["ada@example.org", "grace@example.org"], trio])
     pairs = start_cycle_two(group_home, datetime(2026, 11, 20, 10, tzinfo=UTC))
     assert not any({"ada@example.org", "grace@example.org"} <= set(g) for g in pairs)
     vault = open_for_operations(group_home, "team")
