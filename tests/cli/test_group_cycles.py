@@ -202,3 +202,17 @@ def test_earlier_cycle_notes_and_journal_stay_readable_and_apart(group: Path, tm
     too_far = run("notes", "team", "--cycle", "3", "--passphrase-file", str(secret))
     assert too_far.returncode == 1
     assert "--cycle 3: the group has cycles 1 to 2" in too_far.stderr
+
+
+def test_report_shows_the_cycle_and_earlier_modules(group: Path):
+    assert "cycle " not in run("report", "team").stdout
+    assert next_cycle().returncode == 0
+    text = run("report", "team")
+    assert text.returncode == 0, text.stderr
+    assert "team — " in text.stdout
+    assert "cycle          2 (earlier modules: giving-feedback)" in text.stdout
+    csv = run("report", "team", "--format", "csv").stdout.splitlines()
+    header, row = csv[0].split(","), csv[1].split(",")
+    assert row[header.index("cycle")] == "2"
+    assert row[header.index("earlier_modules")] == "giving-feedback"
+    assert row[header.index("module")] == "delegating"
