@@ -178,6 +178,7 @@ class Ingester:
         meta = {
             "member": route.member,
             "week": route.week,
+            "cycle": group.cycle,
             "received": self.now.isoformat(timespec="seconds"),
             "written": written_at(headers),
             "message_hash": source_hash,

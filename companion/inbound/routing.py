@@ -53,6 +53,7 @@ class Group:
     keys: GroupKeys
     names: dict[str, str]  # email (lower-case) -> display name
     session2: datetime | None = None  # None: group.db has no readable session 2
+    cycle: int = 1  # the group's current cycle: a journal entry placed now belongs to it
 
     @property
     def slug(self) -> str:
@@ -125,7 +126,7 @@ class GroupDirectory:
             session2: datetime | None = session_times(info)[1]
         except (PlgError, KeyError, ValueError, TypeError):
             session2 = None
-        return Group(keys, names, session2)
+        return Group(keys, names, session2, info.cycle)
 
     def groups_of_member(self, sender: str) -> list[Group]:
         found = []

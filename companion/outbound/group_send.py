@@ -198,6 +198,7 @@ def _planned_fields(message: PlannedMessage) -> dict[str, Any]:
         "kind": message.kind,
         "week": message.week,
         "send_at": _iso(message.send_at),
+        "cycle": message.cycle,
     }
     if message.session:
         fields.update(session=message.session, sequence=message.sequence)

@@ -32,7 +32,8 @@ def _text(raw: dict[str, Any], name: str) -> str:
 class LedgerMessage:
     """One message the companion planned, sent, or queued as a notice."""
 
-    key: str  # "<kind>:<week>:<member>" for planned mail, "ack-<id>:<week>:<member>" for acks
+    # "[c<cycle>:]<kind>:<week>:<member>" for planned mail, "ack-<id>:<week>:<member>" for acks
+    key: str
     state: MessageState
     member: str = ""
     kind: str = ""
@@ -47,10 +48,12 @@ class LedgerMessage:
     reply: str = ""
     reply_until: str = ""  # replies that lost their token are accepted until this day
     return_path: str = ""
+    cycle: int = 1  # the group's cycle; records written before cycles existed are cycle 1
 
     @classmethod
     def from_record(cls, raw: dict[str, Any]) -> LedgerMessage:
         week = raw.get("week")
+        cycle = raw.get("cycle")
         return cls(
             key=str(raw["key"]),
             state=MessageState(raw["state"]),
@@ -67,6 +70,7 @@ class LedgerMessage:
             reply=_text(raw, "reply"),
             reply_until=_text(raw, "reply_until"),
             return_path=_text(raw, "return_path"),
+            cycle=cycle if isinstance(cycle, int) and not isinstance(cycle, bool) else 1,
         )
 
     @property

@@ -60,7 +60,7 @@ class GroupContext:
 
     def recipients(self) -> list[Recipient]:
         return [
-            Recipient(email, self.timezone_of(email), joined_at(member))
+            Recipient(email, self.timezone_of(email), joined_in_cycle(member, self.info))
             for email, member in self.members.items()
         ]
 
@@ -96,6 +96,21 @@ def joined_at(member: Member) -> datetime | None:
     except ValueError:
         return None
     return joined if joined.tzinfo is not None else None
+
+
+def joined_in_cycle(member: Member, info: GroupInfo) -> datetime | None:
+    """When a member joined, if they joined during this cycle; None for one who was there when
+    it started (a newcomer of cycle 1 starts cycle 2 like everyone else: no second welcome)."""
+    joined = joined_at(member)
+    if joined is None or info.cycle <= 1:
+        return joined
+    try:
+        started = datetime.fromisoformat(info.cycle_started)
+    except ValueError:
+        return joined
+    if started.tzinfo is None or joined > started:
+        return joined
+    return None
 
 
 def stored_call_link(slug: str, info: GroupInfo) -> str:
@@ -143,7 +158,7 @@ def _held_start(info: GroupInfo, pairings: list[Pairing], session1: datetime) ->
     """
     if not info.session1_held:
         return session1
-    closed = [p.created for p in pairings if p.source == "session"]
+    closed = [p.created for p in pairings if p.source == "session" and p.cycle == info.cycle]
     try:
         closed_at = datetime.fromisoformat(closed[-1]) if closed and closed[-1] else None
     except ValueError:
@@ -158,7 +173,7 @@ def plan_group(group: GroupContext, schedule: ScheduleSettings) -> list[PlannedM
     """The practice month; nothing once the group ended (invitations are planned apart)."""
     if group.info.ended:
         return []
-    return plan(group.session1, group.session2, group.recipients(), schedule)
+    return plan(group.session1, group.session2, group.recipients(), schedule, group.info.cycle)
 
 
 # -- composing -------------------------------------------------------------------------------

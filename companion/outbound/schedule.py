@@ -61,13 +61,25 @@ class PlannedMessage:
     expires_at: datetime  # aware, UTC; from then on the message is stale and never sent
     session: str = ""  # calendar kinds: the session ("trust", "1", "2") with its cycle, "c1-2"
     sequence: int = 0  # calendar kinds: the iCalendar SEQUENCE it carries
+    cycle: int = 1  # the group's cycle (`GroupInfo.cycle`): each cycle has its own month
 
     @property
     def key(self) -> str:
         if self.kind in CALENDAR_KINDS:
-            # a move is a new revision and so a new message, sent once like every other
+            # a move is a new revision and so a new message, sent once like every other;
+            # `session` names the cycle already
             return f"{self.kind}:{self.session}.{self.sequence}:{self.member}"
-        return f"{self.kind}:{self.week}:{self.member}"
+        return cycle_key(self.cycle, f"{self.kind}:{self.week}:{self.member}")
+
+
+def cycle_key(cycle: int, key: str) -> str:
+    """The ledger key of a message of `cycle`: at most once per cycle, not once per group.
+
+    Cycle 1 keeps the spelling every ledger written before cycles existed holds
+    ("weekly:1:ada@example.org"), so an upgrade sends nothing again; later cycles' keys start
+    with their number ("c2:weekly:1:ada@example.org").
+    """
+    return key if cycle <= 1 else f"c{cycle}:{key}"
 
 
 def in_quiet_hours(hour: int, settings: ScheduleSettings) -> bool:
@@ -85,6 +97,7 @@ def plan(
     session2: datetime,
     recipients: Sequence[Recipient],
     settings: ScheduleSettings = ScheduleSettings(),  # frozen, so sharing is safe
+    cycle: int = 1,
 ) -> list[PlannedMessage]:
     """Every message of the practice month for every recipient, ordered by send time."""
     _require_aware(session1, "session1")
@@ -112,7 +125,7 @@ def plan(
             own.append(reminder)
         if recipient.joined is not None:
             own = _plan_newcomer(own, recipient, zone, settings)
-        planned.extend(own)
+        planned.extend(replace(message, cycle=cycle) for message in own)
     planned.sort(key=lambda m: (m.send_at, KINDS.index(m.kind), m.week, m.member))
     return planned
 

@@ -109,7 +109,7 @@ class SessionController(CloseCommands):
         """A member's practice-journal entries, and the file names of entries that could not
         be opened (one damaged file hides nothing else); call only after the member agreed."""
 
-        journal = read_journal(self.home, self.vault.keys, member)
+        journal = read_journal(self.home, self.vault.keys, member, self.vault.cycle)
         return journal.entries, [damaged.path.name for damaged in journal.damaged]
 
     def recap(self) -> SessionRecap:

@@ -33,7 +33,10 @@ def resolve_kind(vault: GroupVault, kind: str | None) -> str:
         return kind
     chosen = default_kind(vault.info(), sessions_in_progress(vault))
     if chosen is None:
-        raise ValueError("both sessions of this group were held; name one with --kind")
+        raise ValueError(
+            "both sessions of this cycle were held; start the next with plg group next, "
+            "or name one with --kind"
+        )
     return chosen
 
 

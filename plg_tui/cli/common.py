@@ -51,3 +51,13 @@ def report_unopened(problems: Sequence[object], summary: str) -> int:
         print(f"plg: error: {printable(str(problem))}", file=sys.stderr)
     print(f"plg: error: {summary}", file=sys.stderr)
     return 1
+
+
+def checked_cycle(asked: int | None, current: int) -> int:
+    """The cycle `--cycle N` names, or the group's current one when it names none."""
+    if asked is None:
+        return current
+    if not 1 <= asked <= current:
+        have = "only cycle 1" if current == 1 else f"cycles 1 to {current}"
+        raise CommandError(f"--cycle {asked}: the group has {have} (default: the current one)")
+    return asked

@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
         "reschedule",
         help="move sessions not yet held or change the call link; members get updated invitations",
     )
-    reschedule.add_argument("slug")
+    reschedule.add_argument("slug", help="the group")
     reschedule.add_argument(
         "--trust", metavar="YYYY-MM-DDTHH:MM", help=f"the trust-building session, {DATE_HELP}"
     )
@@ -50,7 +50,7 @@ def register(sub: Any) -> None:
     end = sub.add_parser(
         "end", help="end a group's programme: no more emails, cancellations for sessions ahead"
     )
-    end.add_argument("slug")
+    end.add_argument("slug", help="the group")
     end.add_argument(
         "--dry-run", action="store_true", help="show what would happen; change nothing"
     )

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from plg_tui.cli import group_lifecycle, group_members
+from plg_tui.cli import group_cycles, group_lifecycle, group_members
 from plg_tui.cli.common import CommandError, add_new_passphrase_option, add_passphrase_option
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable
@@ -85,6 +85,7 @@ def register(commands: Any) -> None:
     pairs.set_defaults(handler=cmd_pairs)
     group_members.register(sub)
     group_lifecycle.register(sub)
+    group_cycles.register(sub)
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -160,6 +161,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     home = resolve_home(args.home)
     vault = open_for_operations(home, args.slug)
     group = describe(vault)
+    cycles = group_cycles.cycle_lines(vault)
     vault.close()
     info = group.info
     _say(f"group     {info.slug}")
@@ -169,6 +171,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     _say(f"session 1 {info.session1} ({info.timezone})")
     _say(f"session 2 {info.session2} ({info.timezone})")
     _say(f"stage     {group.stage}")
+    for line in cycles:
+        _say(line)
     if info.call_link:
         _say(f"call      {info.call_link}")
     _say("members")
@@ -226,7 +230,7 @@ def cmd_repair_keys(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from plg_tui.core.groups import check_purgeable, purge_group
+    from plg_tui.core.group_purge import check_purgeable, purge_group
 
     home = resolve_home(args.home)
     check_purgeable(home, args.slug)  # before asking: a bad name is refused, not confirmed

@@ -10,7 +10,12 @@ import argparse
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from plg_tui.cli.common import CommandError, add_passphrase_option, report_unopened
+from plg_tui.cli.common import (
+    CommandError,
+    add_passphrase_option,
+    checked_cycle,
+    report_unopened,
+)
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable, printable_lines
 
@@ -28,6 +33,9 @@ def register(commands: Any) -> None:
     journal.add_argument("slug", help="the group")
     journal.add_argument(
         "--member", metavar="EMAIL", help="only this member's entries (default: all)"
+    )
+    journal.add_argument(
+        "--cycle", type=int, metavar="N", help="an earlier cycle's entries (default: the current)"
     )
     add_passphrase_option(journal)
     journal.set_defaults(handler=cmd_journal)
@@ -68,7 +76,8 @@ def cmd_journal(args: argparse.Namespace) -> int:
             zone: ZoneInfo | None = ZoneInfo(vault.info().timezone)
         except (ZoneInfoNotFoundError, ValueError):
             zone = None
-        journal = read_journal(home, keys, member)
+        cycle = checked_cycle(args.cycle, vault.info().cycle)
+        journal = read_journal(home, keys, member, cycle)
         entries, damaged = journal.entries, journal.damaged
     finally:
         vault.close()

@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from plg_tui.cli.common import CommandError, add_passphrase_option, report_unopened
+from plg_tui.cli.common import (
+    CommandError,
+    add_passphrase_option,
+    checked_cycle,
+    report_unopened,
+)
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable, printable_lines
 from plg_tui.vocabulary import CaptureKind, SessionKind
@@ -34,6 +39,7 @@ KIND_TITLES: dict[str, str] = {
     CaptureKind.PARKING: "Parking lot",
 }
 SESSION_ORDER = list(SessionKind)
+CARRIED_KINDS = (CaptureKind.GROUND_RULES, CaptureKind.PARKING)
 KIND_ORDER = list(CaptureKind)
 
 
@@ -55,13 +61,16 @@ def register(commands: Any) -> None:
     notes.add_argument(
         "--format", choices=["text", "markdown"], default="text", help="(default: text)"
     )
+    notes.add_argument(
+        "--cycle", type=int, metavar="N", help="an earlier cycle's notes (default: the current)"
+    )
     add_passphrase_option(notes)
     notes.set_defaults(handler=cmd_notes)
 
 
 @dataclass(frozen=True)
 class ShownItem:
-    session: str | None
+    session: str  # the heading it is shown under: "Session 1", "Carried from cycle 1"
     kind: str
     author: str  # "Name <email>" or "Whole group"
     created: str
@@ -109,7 +118,8 @@ def cmd_notes(args: argparse.Namespace) -> int:
     passphrase = get_passphrase(args.passphrase_file)
     vault = GroupVault(home, unlock(home, args.slug, passphrase))
     try:
-        shown, damaged = _collect(vault, args.session, args.member)
+        cycle = checked_cycle(args.cycle, vault.info().cycle)
+        shown, damaged = _collect(vault, args.session, args.member, cycle)
     finally:
         vault.close()
     if not shown and not damaged:
@@ -127,7 +137,7 @@ def cmd_notes(args: argparse.Namespace) -> int:
 
 
 def _collect(
-    vault: GroupVault, session: str | None, member_arg: str | None
+    vault: GroupVault, session: str | None, member_arg: str | None, cycle: int
 ) -> tuple[list[ShownItem], list[str]]:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -141,7 +151,7 @@ def _collect(
         zone = None
     shown: list[ShownItem] = []
     damaged: list[str] = []
-    for item in sorted(vault.items(session=session), key=_order):
+    for item in _chosen(vault, session, cycle):
         whole_group = item.member is None
         if member is not None and not whole_group and item.member != member:
             continue
@@ -150,21 +160,45 @@ def _collect(
             if whole_group
             else f"{names.get(item.member or '', item.member)} <{item.member}>"
         )
-        where = f"{_session_title(item.session)}, {_kind_title(item.kind)}, {author}"
+        where = f"{_heading(item, cycle)}, {_kind_title(item.kind)}, {author}"
         opened = vault.open_item(item)
         if opened.text is None:
             damaged.append(f"{where}, {_local(item.created, zone)}: {opened.warning}")
             continue
         shown.append(
-            ShownItem(item.session, item.kind, author, _local(item.created, zone), opened.shown)
+            ShownItem(
+                _heading(item, cycle), item.kind, author, _local(item.created, zone), opened.shown
+            )
         )
     return shown, damaged
+
+
+def _chosen(vault: GroupVault, session: str | None, cycle: int) -> list[SealedItem]:
+    """The cycle's items, and with the current cycle's the ground rules and parking lot that
+    earlier cycles left (they stay the group's), shown first."""
+    from plg_tui.vault.group import ALL_CYCLES
+
+    items = sorted(vault.items(session=session, cycle=cycle), key=_order)
+    if session is not None or cycle != vault.info().cycle:
+        return items
+    carried = [
+        item
+        for item in vault.items(cycle=ALL_CYCLES)
+        if item.cycle < cycle and item.kind in CARRIED_KINDS
+    ]
+    return sorted(carried, key=lambda i: (i.cycle, _order(i))) + items
+
+
+def _heading(item: SealedItem, cycle: int) -> str:
+    if item.cycle != cycle:
+        return f"Carried from cycle {item.cycle}"
+    return _session_title(item.session)
 
 
 def _grouped(shown: list[ShownItem]) -> list[tuple[str, str, list[ShownItem]]]:
     groups: list[tuple[str, str, list[ShownItem]]] = []
     for item in shown:
-        session, kind = _session_title(item.session), _kind_title(item.kind)
+        session, kind = item.session, _kind_title(item.kind)
         if groups and groups[-1][0] == session and groups[-1][1] == kind:
             groups[-1][2].append(item)
         else:

@@ -30,10 +30,11 @@ from plg_tui.core.report import (
     UnreadableGroup,
     sorted_votes,
 )
+from plg_tui.vault.cycles import earlier_cycles
 from plg_tui.vault.errors import VaultError
 from plg_tui.vault.group import GroupVault, iter_entries
 from plg_tui.vault.paths import INBOX
-from plg_tui.vault.records import GroupInfo, Member, entry_member
+from plg_tui.vault.records import GroupInfo, Member, cycle_of, entry_member
 from plg_tui.vocabulary import SessionKind
 
 # Notices answer one member's reply (acknowledgement, STOP confirmation): not practice mail.
@@ -91,13 +92,15 @@ def _facilitators(vault: GroupVault) -> tuple[int, int]:
     return len(who), len(set(who))
 
 
-def _delivery(home: Path, vault: GroupVault, members: Sequence[Member]) -> Delivery:
+def _delivery(home: Path, vault: GroupVault, members: Sequence[Member], cycle: int = 1) -> Delivery:
     ledger_file = vault.files.ledger_db
     if not ledger_file.exists():
         return Delivery()
     ledger = Ledger.read_only(home, vault.keys)
     counted: dict[MessageState, int] = dict.fromkeys(MessageState, 0)
     for record in ledger.messages.values():
+        if record.cycle != cycle:
+            continue  # an earlier cycle's practice month
         if record.kind not in _NOTICE_KINDS and not record.key.startswith("ack"):
             counted[record.state] += 1
     roster = {m.email for m in members}
@@ -112,13 +115,17 @@ def _delivery(home: Path, vault: GroupVault, members: Sequence[Member]) -> Deliv
     )
 
 
-def _participation(home: Path, vault: GroupVault, members: Sequence[Member]) -> Participation:
+def _participation(
+    home: Path, vault: GroupVault, members: Sequence[Member], cycle: int = 1
+) -> Participation:
     roster = {m.email for m in members}
     weeks: dict[int, set[str]] = {}
     replied: set[str] = set()
     for meta in iter_entries(home, vault.keys, INBOX):
         member = entry_member(meta)
         week = meta.get("week")
+        if cycle_of(meta) != cycle:
+            continue  # an earlier cycle's journal
         if member not in roster:
             continue  # someone who left: not counted against today's roster
         replied.add(member)
@@ -159,10 +166,12 @@ def group_report(home: Path, slug: str, *, names: bool, now: datetime) -> GroupR
             sessions=sessions,
             facilitations=facilitations,
             facilitators=facilitators,
-            delivery=_delivery(home, vault, members),
-            participation=_participation(home, vault, members),
+            delivery=_delivery(home, vault, members, info.cycle),
+            participation=_participation(home, vault, members, info.cycle),
             rating=_rating(info),
             votes=sorted_votes((info.next_topic_votes or {}).items()),
+            cycle=info.cycle,
+            earlier_modules=tuple(c.module for c in earlier_cycles(vault)),
         )
     finally:
         vault.close()

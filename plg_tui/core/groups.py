@@ -16,9 +16,10 @@ from plg_tui.core.roster import (
     valid_timezone,
 )
 from plg_tui.errors import PlgError
+from plg_tui.vault.atomic import remove_tree
 from plg_tui.vault.crypto import KdfParams
 from plg_tui.vault.errors import VaultError
-from plg_tui.vault.group import GroupVault, now_iso, remove_tree
+from plg_tui.vault.group import GroupVault, now_iso
 from plg_tui.vault.keys import (
     DEFAULT_KDF,
     create_group_keys,
@@ -33,6 +34,7 @@ from plg_tui.vocabulary import SessionKind
 SLUG = SLUG_PATTERN
 MAX_CALL_LINK = 2000
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
+Now = datetime | None  # None: the real clock
 
 
 class GroupError(PlgError):
@@ -111,6 +113,24 @@ def default_kind(info: GroupInfo, in_progress: Sequence[str] = ()) -> SessionKin
     return None
 
 
+def date_problems(
+    session1: str, session2: str, timezone: str, *, allow_gap: bool, allow_past: bool, now: Now
+) -> list[str]:
+    """What is wrong with a cycle's session dates (`plg group create` and `next` share it)."""
+    try:
+        s1 = parse_local(session1, timezone, "--session1")
+        s2 = parse_local(session2, timezone, "--session2")
+    except GroupError as err:
+        return [str(err)]
+    problems = check_session_gap(s1, s2, allow_gap)
+    if not allow_past and s1 < (now or datetime.now(UTC)):
+        problems.append(
+            f"--session1 {session1} ({timezone}) is in the past: no invitation or "
+            "reminder for it can go out (add --allow-past to record a group that already met)"
+        )
+    return problems
+
+
 def create_group(
     home: Path,
     spec: GroupSpec,
@@ -147,17 +167,10 @@ def create_group(
         problems.append(f"--module: {err}")
     except ModuleError as err:
         problems.append(str(err))
-    try:
-        s1 = parse_local(spec.session1, spec.timezone, "--session1")
-        s2 = parse_local(spec.session2, spec.timezone, "--session2")
-        problems.extend(check_session_gap(s1, s2, spec.allow_gap))
-        if not spec.allow_past and s1 < (now or datetime.now(UTC)):
-            problems.append(
-                f"--session1 {spec.session1} ({spec.timezone}) is in the past: no invitation or "
-                "reminder for it can go out (add --allow-past to record a group that already met)"
-            )
-    except GroupError as err:
-        problems.append(str(err))
+    dates = (spec.session1, spec.session2, spec.timezone)
+    problems.extend(
+        date_problems(*dates, allow_gap=spec.allow_gap, allow_past=spec.allow_past, now=now)
+    )
     try:
         members = read_roster(
             spec.roster, spec.timezone, allow_level_spread=spec.allow_level_spread
@@ -194,7 +207,7 @@ def create_group(
         )
         vault.set_members([m.to_record() for m in members])
     except BaseException:
-        _remove_group_files(home, spec.slug)
+        remove_group_files(home, spec.slug)
         raise
     return vault
 
@@ -245,46 +258,11 @@ def list_groups(home: Path) -> list[tuple[str, GroupDescription | str]]:
     return result
 
 
-def _remove_group_files(home: Path, slug: str) -> None:
+def remove_group_files(home: Path, slug: str) -> None:
+    """Every file of the group: the key copies shredded first (create undoes itself so too)."""
     files = DataHome(home).group(slug)
     for path in [files.key_file, files.keyring, files.seen]:
         shred_file(path)
     remove_tree(files.folder)
     for lock in [files.in_use, files.seen_lock]:
         lock.unlink(missing_ok=True)
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path.resolve().is_relative_to(root.resolve())
-
-
-def check_purgeable(home: Path, slug: str) -> None:
-    """Refuse (GroupError, nothing touched) anything but an existing group inside `home`.
-
-    Purge deletes recursively and overwrites key files, so a link must never lead it
-    elsewhere: the group folder, its keyring and its key file must be what they seem.
-    """
-    files = DataHome(home).group(slug)
-    folder, ring, keyfile = files.folder, files.keyring, files.key_file
-    refuse = f"refusing to purge '{slug}'"
-    for path, kind in ((folder, "folder"), (ring, "file"), (keyfile, "file")):
-        if path.is_symlink():
-            raise GroupError(
-                f"{refuse}: {path} is a symbolic link; plg purges only its own files inside "
-                f"{home}. Nothing was removed; look at the link and remove it yourself"
-            )
-        if path.exists() and (path.is_dir() != (kind == "folder")):
-            raise GroupError(f"{refuse}: {path} is not a {kind}; nothing was removed")
-    if not folder.exists() and not keyfile.exists():
-        raise GroupError(f"no group '{slug}' in {home} (see: plg group list); nothing was removed")
-    for path in (folder, keyfile):
-        if path.exists() and not _inside(path, home):
-            raise GroupError(f"{refuse}: {path} leads outside {home}; nothing was removed")
-
-
-def purge_group(home: Path, slug: str) -> None:
-    """Crypto-shred: destroy both copies of the keys first, then remove every file."""
-    check_purgeable(home, slug)
-    # no waiting for other processes: what they still hold cannot open anything once the
-    # keys are gone, and a write of theirs fails on the removed folder
-    _remove_group_files(home, slug)

@@ -98,6 +98,8 @@ class GroupReport:
     participation: Participation
     rating: Rating | None  # None before session 2's close
     votes: tuple[tuple[str, int], ...]  # next-topic votes, most first
+    cycle: int = 1  # the group's current cycle; the sessions, emails and journal counted are its
+    earlier_modules: tuple[str, ...] = ()  # the modules of cycles 1, 2, ... before this one
 
     @property
     def sessions_planned(self) -> int:

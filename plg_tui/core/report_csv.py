@@ -42,6 +42,8 @@ COLUMNS = (
     "rating_count",
     "rating_average",
     "next_topic_votes",
+    "cycle",
+    "earlier_modules",
 )
 NAME_COLUMNS = tuple(f"{name}_present_names" for name in ("trust", "session1", "session2"))
 _SESSION_COLUMN = {
@@ -67,6 +69,8 @@ def _group_row(g: GroupReport, with_names: bool) -> dict[str, object]:
         "group": g.slug,
         "module": g.module,
         "module_title": g.module_title,
+        "cycle": g.cycle,
+        "earlier_modules": "; ".join(g.earlier_modules),
         "stage": g.stage,
         "members": g.members,
         "sessions_planned": g.sessions_planned,

@@ -99,9 +99,18 @@ def _totals_lines(t: ProgrammeTotals) -> list[str]:
     return lines
 
 
+def cycle_lines(g: GroupReport) -> list[str]:
+    """The cycle line, for a group past its first module only."""
+    if g.cycle <= 1 and not g.earlier_modules:
+        return []
+    earlier = ", ".join(g.earlier_modules) or "none recorded"
+    return [f"  cycle          {g.cycle} (earlier modules: {earlier})"]
+
+
 def _group_lines(g: GroupReport, with_names: bool) -> list[str]:
     lines = [
         f"{g.slug} — {g.module_title} ({g.module}), {g.timezone}",
+        *cycle_lines(g),
         f"  stage          {g.stage}",
         f"  members        {g.members}",
         f"  sessions       {g.sessions_held} of {g.sessions_planned} held",

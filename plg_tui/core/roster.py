@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 import unicodedata
@@ -13,11 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from plg_tui.core.roster_columns import COLUMNS, REQUIRED, misspelt_columns
 from plg_tui.errors import PlgError
 from plg_tui.vault.records import Member as MemberRecord
 
-COLUMNS = ("name", "email", "title", "level", "reports_to", "department", "timezone")
-REQUIRED = ("name", "email", "level")
 MIN_MEMBERS, MAX_MEMBERS = 3, 6
 MIN_GAP_DAYS, MAX_GAP_DAYS = 21, 35
 # The csv module's own limit (131072 characters): no roster field comes near it.
@@ -61,28 +59,6 @@ class RosterError(PlgError):
 
 def has_control_chars(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
-
-
-def misspelt_columns(header: list[str]) -> list[tuple[str, str]]:
-    """Unknown columns that look like a known one the header lacks, with the one they resemble.
-
-    Other unknown columns are ignored (a roster exported from HR carries many), but a typo such
-    as `timzone` would silently give everyone the group's time zone, so it is refused.
-    """
-    absent = [c for c in COLUMNS if c not in header]
-    found = []
-    for column in header:
-        if column and column not in COLUMNS:
-            close = difflib.get_close_matches(column.replace(" ", "_"), absent, n=1, cutoff=0.75)
-            if close:
-                found.append((column, close[0]))
-    return found
-
-
-def ignored_columns(header: list[str]) -> list[str]:
-    """Columns plg does not read and that resemble none it does: ignored with a note."""
-    misspelt = {column for column, _ in misspelt_columns(header)}
-    return [c for c in header if c and c not in COLUMNS and c not in misspelt]
 
 
 def valid_email(address: str) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from plg_tui.core.roster import COLUMNS, ignored_columns
+from plg_tui.core.roster_columns import COLUMNS, ignored_columns
 
 # The areas of the current Area/City names (the tz database's own regions).
 AREAS = frozenset(

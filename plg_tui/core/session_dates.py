@@ -14,8 +14,8 @@ from plg_tui.core.groups import parse_local
 from plg_tui.vault.records import GroupInfo
 from plg_tui.vocabulary import SessionKind
 
-# Later cycles (plg group next) number their sessions on; the UID carries the cycle so a new
-# cycle's session 1 is a new calendar event, never an update of the last one.
+# The UID carries the cycle (plg group next), so a new cycle's session 1 is a new calendar
+# event, never an update of the last one.
 FIRST_CYCLE = 1
 
 
@@ -64,6 +64,7 @@ def dated_sessions(info: GroupInfo) -> list[DatedSession]:
                 local=local,
                 held=held(info, kind),
                 sequence=sequence_of(info, kind),
+                cycle=info.cycle,
             )
         )
     return sessions

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from plg_tui.vault.errors import DiskWriteError
+from plg_tui.vault.errors import DiskWriteError, VaultError
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -100,3 +100,21 @@ def exclusive_lock(path: Path, *, blocking: bool = True) -> Iterator[None]:
         _locks.held.pop(lock_path, None)
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a folder and what is in it; a link inside is removed, never followed."""
+    if path.is_symlink():
+        raise VaultError(f"{path} is a symbolic link; plg removes only its own folders")
+    if not path.exists():
+        return
+    for root, dirs, files in os.walk(path, topdown=False):
+        for name in files:
+            os.unlink(os.path.join(root, name))
+        for name in dirs:
+            inner = os.path.join(root, name)
+            if os.path.islink(inner):
+                os.unlink(inner)
+            else:
+                os.rmdir(inner)
+    os.rmdir(path)

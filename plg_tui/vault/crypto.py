@@ -147,6 +147,8 @@ class SealContext:
     session: str | None = None
     week: int | None = None
     created: str = ""
+    # None for what was written before cycles existed (cycle 1): their bound data stays as it was
+    cycle: int | None = None
 
     def associated_data(self) -> bytes:
         # A JSON list is unambiguous whatever the fields contain ("|" in a name, None vs "").
@@ -160,6 +162,8 @@ class SealContext:
             self.week,
             self.created,
         ]
+        if self.cycle is not None:
+            fields.append(self.cycle)
         return json.dumps(fields, ensure_ascii=True, separators=(",", ":")).encode()
 
     def legacy_associated_data(self) -> bytes:

@@ -18,7 +18,7 @@ from plg_tui.vault.errors import VaultError
 from plg_tui.vault.group import open_entry
 from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.paths import INBOX, DataHome
-from plg_tui.vault.records import JournalEntry, entry_member
+from plg_tui.vault.records import JournalEntry, cycle_of, entry_member
 from plg_tui.vault.storage import decode_file
 
 # What a damaged, truncated or hand-edited entry raises once its outer layer is open.
@@ -95,8 +95,11 @@ class Journal:
     damaged: list[DamagedEntry]
 
 
-def read_journal(home: Path, keys: GroupKeys, member: str | None = None) -> Journal:
-    """The practice journal, or one member's part of it, oldest entry first.
+def read_journal(
+    home: Path, keys: GroupKeys, member: str | None = None, cycle: int | None = None
+) -> Journal:
+    """The practice journal, or one member's part of it, oldest entry first; one cycle's
+    entries when `cycle` is given (entries written before cycles existed are cycle 1's).
 
     Only the wanted member's sealed texts are opened. A batch read after an outage shares one
     received time; the Date header (`written`) orders it, then the entry id.
@@ -104,6 +107,8 @@ def read_journal(home: Path, keys: GroupKeys, member: str | None = None) -> Jour
     wanted_member = member.strip().lower() if member is not None else None
 
     def wanted(meta: dict[str, Any]) -> bool:
+        if cycle is not None and cycle_of(meta) != cycle:
+            return False
         return wanted_member is None or entry_member(meta) == wanted_member
 
     opened = read_entries(home, keys, INBOX, wanted)

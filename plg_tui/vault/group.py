@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
+from tinydb.table import Document
 
 from plg_tui.vault import crypto
 from plg_tui.vault.atomic import atomic_write
@@ -29,6 +29,7 @@ from plg_tui.vault.records import (
     ParkingDecision,
     RecordError,
     SealedItem,
+    cycle_of,
 )
 from plg_tui.vault.sealed import (
     OpenedItem,
@@ -39,6 +40,8 @@ from plg_tui.vault.sealed import (
 )
 from plg_tui.vault.storage import decode_file, encode_file, open_db
 from plg_tui.vocabulary import ParkingMark
+
+ALL_CYCLES = 0  # `GroupVault.items(cycle=ALL_CYCLES)`: items of every cycle
 
 
 def seen_generations(home: Path, keys: GroupKeys) -> SeenGenerations:
@@ -61,19 +64,27 @@ class GroupVault:
         self.keys = keys
         self.files = DataHome(home).group(keys.slug)
         self.dir = self.files.folder
-        self.db: TinyDB = open_db(
-            self.files.group_db, keys.ops_key, keys.group_id, GROUP_DB, seen_generations(home, keys)
-        )
+        self.db: TinyDB = self._open_db()
+
+    def _open_db(self) -> TinyDB:
+        keys = self.keys
+        seen = seen_generations(self.home, keys)
+        return open_db(self.files.group_db, keys.ops_key, keys.group_id, GROUP_DB, seen)
 
     @property
     def slug(self) -> str:
         return self.keys.slug
 
+    @property
+    def cycle(self) -> int:
+        """The group's current cycle (`GroupInfo.cycle`): what is written now belongs to it."""
+        return self.info().cycle
+
     def close(self) -> None:
         self.db.close()
 
     # -- the group record -------------------------------------------------------------
-    def _damaged(self, what: str, err: RecordError) -> DamagedFile:
+    def damaged(self, what: str, err: RecordError) -> DamagedFile:
         return DamagedFile(self.files.group_db, f"{what}: {err}")
 
     def info(self) -> GroupInfo:
@@ -88,7 +99,7 @@ class GroupVault:
         try:
             return GroupInfo.from_record(docs[0])
         except RecordError as err:
-            raise self._damaged("the group record", err) from None
+            raise self.damaged("the group record", err) from None
 
     def write_info(self, info: GroupInfo) -> None:
         table = self.db.table("group")
@@ -106,7 +117,7 @@ class GroupVault:
         try:
             return [Member.from_record(m) for m in self.db.table("members").all()]
         except RecordError as err:
-            raise self._damaged("a member record", err) from None
+            raise self.damaged("a member record", err) from None
 
     def add_member(self, member: Member) -> None:
         self.db.table("members").insert(member.to_record())
@@ -116,7 +127,7 @@ class GroupVault:
         try:
             return [Departure.from_record(d) for d in self.db.table("departures").all()]
         except RecordError as err:
-            raise self._damaged("a departure record", err) from None
+            raise self.damaged("a departure record", err) from None
 
     def set_members(self, members: list[Member]) -> None:
         table = self.db.table("members")
@@ -134,6 +145,7 @@ class GroupVault:
             "member": member,
             "session": None if session is None else str(session),
             "created": now_iso(),
+            "cycle": self.cycle,
         }
         context = item_context(self.keys.group_id, item)
         sealed = self.keys.seal(context, text)
@@ -143,12 +155,18 @@ class GroupVault:
         )
         return str(item["id"])
 
-    def items(self, kind: str | None = None, session: str | None = None) -> list[SealedItem]:
+    def items(
+        self, kind: str | None = None, session: str | None = None, cycle: int | None = None
+    ) -> list[SealedItem]:
+        """Sealed items of one cycle (default: the current one; ALL_CYCLES: every cycle)."""
+        wanted = self.cycle if cycle is None else cycle
         found = [SealedItem.from_record(i) for i in self.db.table("items").all()]
         return [
             i
             for i in found
-            if (kind is None or i.kind == kind) and (session is None or i.session == session)
+            if (kind is None or i.kind == kind)
+            and (session is None or i.session == session)
+            and (wanted == ALL_CYCLES or i.cycle == wanted)
         ]
 
     def open_item(self, item: SealedItem) -> OpenedItem:
@@ -160,23 +178,43 @@ class GroupVault:
         try:
             return [Pairing.from_record(p) for p in self.db.table("pairings").all()]
         except RecordError as err:
-            raise self._damaged("a pairing record", err) from None
+            raise self.damaged("a pairing record", err) from None
 
     def current_pairs(self) -> list[list[str]] | None:
-        records = self.pairings()
+        """The current cycle's partners (pairs of earlier cycles are history), or None."""
+        cycle = self.cycle
+        records = [p for p in self.pairings() if p.cycle == cycle]
         return records[-1].groups if records else None
 
     def record_pairing(self, groups: list[list[str]], source: str) -> None:
-        pairing = Pairing(created=now_iso(), groups=[list(g) for g in groups], source=source)
+        pairing = Pairing(
+            created=now_iso(), groups=[list(g) for g in groups], source=source, cycle=self.cycle
+        )
         self.db.table("pairings").insert(pairing.to_record())
 
-    def session_state(self, kind: str) -> dict[str, Any] | None:
-        """The saved state of a session (`SessionModel.to_state`), or None."""
-        found = self.db.table("sessions").get(Query().kind == str(kind))
-        return dict(found) if isinstance(found, Mapping) else None
+    def _session_docs(self, kind: str, cycle: int) -> list[Document]:
+        found = self.db.table("sessions").search(Query().kind == str(kind))
+        return [doc for doc in found if cycle_of(doc) == cycle]
+
+    def session_state(self, kind: str, cycle: int | None = None) -> dict[str, Any] | None:
+        """The saved state of a session of a cycle (default: the current one), or None."""
+        found = self._session_docs(kind, self.cycle if cycle is None else cycle)
+        return dict(found[0]) if found else None
 
     def save_session_state(self, kind: str, state: dict[str, Any]) -> None:
-        self.db.table("sessions").upsert({**state, "kind": str(kind)}, Query().kind == str(kind))
+        cycle = self.cycle
+        record = {**state, "kind": str(kind), "cycle": cycle}
+        table = self.db.table("sessions")
+        ids = [doc.doc_id for doc in self._session_docs(kind, cycle)]
+        if ids:
+            table.update(record, doc_ids=ids)
+        else:
+            table.insert(record)
+
+    def reopen(self) -> None:
+        """A fresh handle on group.db, after its data was written below TinyDB's tables."""
+        self.db.close()
+        self.db = self._open_db()
 
     def facilitations(self) -> list[tuple[str, str]]:
         return [(f["at"], f["member"]) for f in self.db.table("facilitations").all()]
@@ -190,7 +228,7 @@ class GroupVault:
         try:
             found = [ParkingDecision.from_record(d) for d in self.db.table("parking").all()]
         except RecordError as err:
-            raise self._damaged("a parking-lot mark", err) from None
+            raise self.damaged("a parking-lot mark", err) from None
         return {decision.item: decision for decision in found}
 
     def mark_parking(self, item_id: str, mark: ParkingMark, session: str) -> None:
@@ -247,21 +285,3 @@ def open_entry(keys: GroupKeys, folder_name: str, entry: dict[str, Any]) -> str:
     if opened.text is None:
         raise DecryptError("entry does not match its member, week or time")
     return opened.text
-
-
-def remove_tree(path: Path) -> None:
-    """Remove a folder and what is in it; a link inside is removed, never followed."""
-    if path.is_symlink():
-        raise VaultError(f"{path} is a symbolic link; plg removes only its own folders")
-    if not path.exists():
-        return
-    for root, dirs, files in os.walk(path, topdown=False):
-        for name in files:
-            os.unlink(os.path.join(root, name))
-        for name in dirs:
-            inner = os.path.join(root, name)
-            if os.path.islink(inner):
-                os.unlink(inner)
-            else:
-                os.rmdir(inner)
-    os.rmdir(path)

@@ -23,4 +23,4 @@ def withdrawn_invitees(vault: GroupVault) -> list[Member]:
     try:
         return [Member.from_record(r) for r in vault.db.table(WITHDRAWN_TABLE).all()]
     except RecordError as err:
-        raise vault._damaged("a withdrawn invitee record", err) from None
+        raise vault.damaged("a withdrawn invitee record", err) from None

@@ -67,6 +67,8 @@ class GroupInfo:
     ended: str = ""  # ISO time `plg group end` ended the group; "" while it runs
     # session kind -> how often its date or call link changed: the invitations' SEQUENCE
     invitation_sequences: dict[str, int] | None = None
+    cycle: int = 1  # which module of the group's life this is; `plg group next` adds one
+    cycle_started: str = ""  # ISO UTC time `plg group next` started it; "" for cycle 1
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> GroupInfo:
@@ -89,10 +91,20 @@ class GroupInfo:
             trust=_text(record, "trust"),
             ended=_text(record, "ended"),
             invitation_sequences=_tally(record.get("invitation_sequences")),
+            cycle=cycle_of(record),
+            cycle_started=_text(record, "cycle_started"),
         )
 
     def to_record(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def cycle_of(record: Mapping[str, Any]) -> int:
+    """The cycle a stored record belongs to; records written before cycles existed are cycle 1."""
+    value = record.get("cycle")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    return 1
 
 
 GROUP_INFO_FIELDS = frozenset(f.name for f in fields(GroupInfo))
@@ -179,6 +191,10 @@ class SealedItem:
         )
 
     @property
+    def cycle(self) -> int:
+        return cycle_of(self.stored)
+
+    @property
     def sealed(self) -> Any:
         """The sealed text as stored (base64 text in an item plg wrote)."""
         return self.stored.get("sealed")
@@ -199,6 +215,7 @@ class Pairing:
     created: str
     groups: list[list[str]]
     source: str  # "session", "set" or "auto"
+    cycle: int = 1
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Pairing:
@@ -209,6 +226,7 @@ class Pairing:
             created=_text(record, "created"),
             groups=[[str(e) for e in g] for g in groups if isinstance(g, list)],
             source=_text(record, "source"),
+            cycle=cycle_of(record),
         )
 
     def to_record(self) -> dict[str, Any]:
@@ -252,6 +270,7 @@ class JournalEntry:
     written: str  # the Date header, ISO, when it had one
     truncated: bool
     text: str
+    cycle: int = 1
 
     @classmethod
     def from_record(cls, meta: Mapping[str, Any], text: str) -> JournalEntry:
@@ -263,6 +282,7 @@ class JournalEntry:
             written=str(meta.get("written") or ""),
             truncated=bool(meta.get("truncated")),
             text=text,
+            cycle=cycle_of(meta),
         )
 
 

@@ -65,6 +65,13 @@ def _week(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _cycle(value: Any) -> int | None:
+    """The stored cycle as bound; a stored value of the wrong type is bound as it stands."""
+    if value is None:
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else -1
+
+
 def item_context(group_id: str, item: Mapping[str, Any]) -> SealContext:
     """The context of a session item stored in group.db's `items` table."""
     return SealContext(
@@ -74,6 +81,7 @@ def item_context(group_id: str, item: Mapping[str, Any]) -> SealContext:
         member=_text(item.get("member")),
         session=_text(item.get("session")),
         created=str(item.get("created", "")),
+        cycle=_cycle(item.get("cycle")),
     )
 
 
@@ -88,6 +96,7 @@ def entry_context(
         member=_text(meta.get("member", meta.get("sender"))),
         week=_week(meta.get("week")),
         created=str(meta.get("received", meta.get("date", ""))),
+        cycle=_cycle(meta.get("cycle")),
     )
 
 

@@ -618,6 +618,15 @@ def test_a_whole_programme_with_faults(
     session2_journal_on_screen(home, tmp_path, findings, entries)
     scene.scan("after session 2")
 
+    # 4b. the second cycle: a vote, a leaver, a newcomer, module 2's month (issue 12) --------
+    from tests.e2e.second_cycle import run_second_cycle
+
+    markers += run_second_cycle(
+        home, SLUG, inputs, keys, ABSENT, STOPPER, MEMBERS, findings.expect,
+        run_program, PLG, handler, clock, kind_of,
+    )  # fmt: skip
+    scene.scan("after the second cycle", dovecot.mail_root)
+
     # 5. purge (real program) --------------------------------------------------------------
     done = run_program(PLG, "--home", str(home), "group", "purge", SLUG, "--yes")
     findings.expect(done.returncode == 0, f"purge failed: {done.stderr}")

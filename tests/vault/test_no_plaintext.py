@@ -5,7 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from plg_tui.core.groups import GroupSpec, create_group, purge_group
+from plg_tui.core.group_purge import purge_group
+from plg_tui.core.groups import GroupSpec, create_group
 from plg_tui.vault.group import GroupVault, write_sealed_entry
 from plg_tui.vault.keys import load_operations_keys, unlock
 from tests.conftest import all_bytes_under
