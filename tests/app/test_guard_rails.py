@@ -123,9 +123,11 @@ async def test_session2_date_follows_the_gap_rule_is_in_the_future_and_reaches_t
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, DoneScreen)
-    info_date = load_group(group, SLUG).session2
-    assert info_date.strftime("%Y-%m-%dT%H:%M") == local_date(14)
-    assert str(info_date.tzinfo) == "Europe/Berlin"
+    moved = load_group(group, SLUG)
+    assert moved.session2.strftime("%Y-%m-%dT%H:%M") == local_date(14)
+    assert str(moved.session2.tzinfo) == "Europe/Berlin"
+    # as `plg group reschedule` does: everyone's calendar gets an update (SEQUENCE 1)
+    assert (moved.info.invitation_sequences or {}).get("2") == 1
 
 
 async def test_a_date_inside_the_rule_is_taken_without_a_question(make_app, open_vault):
@@ -138,6 +140,21 @@ async def test_a_date_inside_the_rule_is_taken_without_a_question(make_app, open
         await pilot.pause()
         assert isinstance(app.screen, DoneScreen)
     assert open_vault().info().session2 == local_date(30)
+
+
+async def test_after_help_closes_the_close_screens_keys_still_work(make_app, open_vault):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_session(pilot)
+        await go_to_close(pilot)
+        app.screen.query_one("#date-input").value = local_date(30)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("escape")  # back from help: no hidden field takes the keys
+        await pilot.pause()
+        await pilot.press("d", "enter", "f")
+        await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
 
 
 # ---- ratings and votes ----------------------------------------------------------------------

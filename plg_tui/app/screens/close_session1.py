@@ -19,7 +19,7 @@ from plg_tui.core.session_close import Session2GapError
 
 
 class CloseSession1Screen(SessionScreen):
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""  # nothing: a hidden field must not take the keys after a pop-up
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "resuggest", "Other pairs", id="close1.resuggest"),
         Binding("e", "edit_pairs", "Edit pairs", id="close1.edit_pairs"),

@@ -15,7 +15,7 @@ from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 
 
 class CloseTrustScreen(SessionScreen):
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""  # nothing: a hidden field must not take the keys after a pop-up
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "finish", "Finish session", id="close_trust.finish"),
         Binding("escape", "back", "Back to agenda", id="close_trust.back"),
