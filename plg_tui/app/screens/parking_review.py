@@ -16,7 +16,8 @@ from plg_tui.app.screens.base import SessionModal
 from plg_tui.vocabulary import ParkingMark
 
 # The table shows the start of each item; the highlighted one is shown whole below it.
-PREVIEW_CHARS = 70
+# 60 characters and the decision column fit the dialog at 100 columns with no sideways scroll.
+PREVIEW_CHARS = 60
 UNMARKED = "· not marked"
 
 
@@ -38,6 +39,9 @@ class ParkingReviewScreen(SessionModal):
         border: heavy $primary;
         background: $background;
         padding: 1 2;
+    }
+    #parking-dialog > Label {
+        width: 100%;
     }
     #parking-items {
         height: auto;

@@ -19,7 +19,7 @@ class PickRatingScreen(ModalScreen[int | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            Binding(str(n), f"pick({n})", str(n), id=f"pick_rating.{n}", show=n in (1, 5))
+            Binding(str(n), f"pick({n})", f"Rating {n}", id=f"pick_rating.{n}", show=n in (1, 5))
             for n in range(1, 6)
         ),
         Binding("escape", "pick(0)", "Cancel", id="pick_rating.cancel"),

@@ -26,6 +26,9 @@ class SessionLockedScreen(Screen[str | None]):
         border: heavy $warning;
         padding: 1 2;
     }
+    #locked-dialog > Label {
+        width: 100%;
+    }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "choose('view')", "View read-only", id="locked.view"),
