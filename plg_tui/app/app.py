@@ -248,6 +248,8 @@ class PlgApp(SessionGuards):
         if action == "curtain":
             return self.controller is not None
         if action == "presenter":
+            if self.controller is None or self.controller.model.stage == "lobby":
+                return False  # and the lobby's first paint needs no presenter code
             from plg_tui.app.screens.presenter import presenter_applies
 
             return presenter_applies(self)

@@ -6,17 +6,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from plg_tui.cli import groups as group_commands
-from plg_tui.cli import journal as journal_commands
-from plg_tui.cli import modules as module_commands
-from plg_tui.cli import notes as notes_commands
-from plg_tui.cli import report as report_commands
-from plg_tui.cli import session as session_commands
 from plg_tui.cli.common import CLI_ERRORS, fail
 from plg_tui.core.command_line import describe_commands, quiet_when_reader_leaves
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from plg_tui.cli import groups as group_commands
+    from plg_tui.cli import journal as journal_commands
+    from plg_tui.cli import modules as module_commands
+    from plg_tui.cli import notes as notes_commands
+    from plg_tui.cli import report as report_commands
+    from plg_tui.cli import session as session_commands
+
     parser = argparse.ArgumentParser(
         prog="plg",
         description="Peer learning groups for managers: set up groups, run sessions.",
@@ -60,8 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    if words == ["demo"]:
+        # The command a newcomer runs first starts without every other command's parser.
+        from plg_tui.cli.session import cmd_demo
+
+        args = argparse.Namespace(command="demo", home=None, handler=cmd_demo)
+    else:
+        args = build_parser().parse_args(words)
     try:
         return int(args.handler(args) or 0)
     except CLI_ERRORS as err:

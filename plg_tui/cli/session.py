@@ -8,15 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from plg_tui.cli.common import add_passphrase_option
-from plg_tui.core.home import resolve_home
 from plg_tui.core.passphrase import ENV_VAR, get_passphrase
-from plg_tui.core.settings import (
-    load_keymap,
-    load_settings,
-    min_slot_seconds,
-    sound_settings,
-)
 from plg_tui.vocabulary import SessionKind
+
+# The home and settings modules are imported by `plg session` only: `plg demo` paints its
+# lobby sooner without them (bench/startup.py).
 
 
 def register(commands: Any) -> None:
@@ -53,6 +49,8 @@ def register(commands: Any) -> None:
 
 def cmd_session(args: argparse.Namespace) -> int:
     from plg_tui.core.groups import GroupError
+    from plg_tui.core.home import resolve_home
+    from plg_tui.core.settings import min_slot_seconds, sound_settings
     from plg_tui.vault.paths import DataHome
 
     home = resolve_home(args.home)
@@ -93,6 +91,7 @@ def cmd_session(args: argparse.Namespace) -> int:
 def _checked_keymap(home: Path) -> dict[str, str]:
     """plg.toml's [keys], refused when a remap takes a key another binding on a screen has."""
     from plg_tui.app.keymap_check import keymap_collisions
+    from plg_tui.core.settings import load_keymap, load_settings
 
     keymap = load_keymap(home)
     collisions = keymap_collisions(keymap)
