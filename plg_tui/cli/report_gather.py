@@ -30,6 +30,8 @@ from plg_tui.core.report import (
     UnreadableGroup,
     sorted_votes,
 )
+from plg_tui.core.session_dates import held as session_held
+from plg_tui.core.session_dates import stored_date
 from plg_tui.vault.cycles import earlier_cycles
 from plg_tui.vault.errors import VaultError
 from plg_tui.vault.group import GroupVault, iter_entries
@@ -41,29 +43,13 @@ from plg_tui.vocabulary import SessionKind
 _NOTICE_KINDS = frozenset({"ack", "stop_confirm"})
 
 
-def _planned(info: GroupInfo, kind: SessionKind) -> str:
-    if kind is SessionKind.ONE:
-        return info.session1
-    if kind is SessionKind.TWO:
-        return info.session2
-    return ""
-
-
-def _held(info: GroupInfo, kind: SessionKind) -> bool:
-    return {
-        SessionKind.TRUST: info.trust_held,
-        SessionKind.ONE: info.session1_held,
-        SessionKind.TWO: info.session2_held,
-    }[kind]
-
-
 def _session(
     vault: GroupVault, info: GroupInfo, members: Sequence[Member], kind: SessionKind, names: bool
 ) -> SessionAttendance | None:
     state = vault.session_state(kind) or {}
-    held = _held(info, kind)
-    if kind is SessionKind.TRUST and not held and not state:
-        return None  # the trust-building session is optional: absent unless it happened
+    held = session_held(info, kind)
+    if kind is SessionKind.TRUST and not held and not state and not info.trust:
+        return None  # the trust-building session is optional: absent unless planned or held
     roster = {m.email: m.shown_name for m in members}
     raw_present = state.get("present")
     present: list[str] | None = None
@@ -73,7 +59,7 @@ def _session(
     return SessionAttendance(
         kind=str(kind),
         label=kind.label,
-        planned=_planned(info, kind),
+        planned=stored_date(info, kind),
         held=held,
         roster=len(members),
         present=None if present is None else len(present),

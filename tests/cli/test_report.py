@@ -217,3 +217,16 @@ def test_text_bars() -> None:
     assert bar(0, 0, 4) == "░░░░"
     assert bar(1, 100, 4) == "█░░░"
     assert bar(5, 5, 4) == "████"
+
+
+def test_a_scheduled_trust_session_is_reported_as_planned(make_group, data_home: Path) -> None:
+    vault = make_group("team")
+    vault.update_info(trust="2026-11-10T15:00")
+    vault.close()
+    (group,) = programme_report(data_home, names=False, now=NOW).groups
+    trust = group.sessions[0]
+    assert (trust.label, trust.planned, trust.held) == (
+        "Trust-building session",
+        "2026-11-10T15:00",
+        False,
+    )
