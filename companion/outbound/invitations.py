@@ -4,7 +4,8 @@ An invitation is due on the first run after its session's date (or revision) was
 only by the member's quiet hours, and stale once the session begins. Moving a session gives
 it a higher SEQUENCE and so a new message key: the update is sent once, like everything
 else. When the group ends, or a member is removed, every member who was sent an invitation
-for a session still ahead gets a CANCEL for it.
+for a session still ahead gets a CANCEL for it; so does everyone invited to an earlier cycle's
+session that the next cycle dropped (`plg group next` before it was held).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from companion.outbound.plan import GroupContext, local_datetime_text
 from companion.outbound.schedule import PlannedMessage, ScheduleSettings, out_of_quiet_hours
 from companion.settings import EmailSettings
 from companion.tokens import reply_until
-from plg_tui.core.session_dates import DatedSession, dated_sessions
+from plg_tui.core.session_dates import DatedSession, dated_sessions, dropped_sessions
 from plg_tui.vault.records import Member
 from plg_tui.vocabulary import SessionKind
 
@@ -40,11 +41,32 @@ def session_ref(session: DatedSession) -> str:
     return f"c{session.cycle}-{session.kind}"
 
 
+def _dropped(group: GroupContext) -> list[DatedSession]:
+    return [s for c in group.earlier for s in dropped_sessions(c, group.info.timezone)]
+
+
 def _session_of(group: GroupContext, ref: str) -> DatedSession:
-    for session in dated_sessions(group.info):
+    for session in dated_sessions(group.info) + _dropped(group):
         if session_ref(session) == ref:
             return session
     raise ValueError(f"no session {ref} in this group")
+
+
+def _module_title(group: GroupContext, cycle: int) -> str:
+    for record in group.earlier:
+        if record.cycle == cycle and record.cycle != group.info.cycle:
+            return record.module_title or record.module
+    return group.module.title
+
+
+def _last_invited_sequence(ledger: Mapping[str, LedgerMessage], ref: str) -> int:
+    """The highest SEQUENCE an invitation to the session went out with (-1: none). A member
+    still invited holds no cancellation above it, so one more tops what their calendar has."""
+    prefix, found = f"{INVITATION}:{ref}.", -1
+    for key, record in ledger.items():
+        if key.startswith(prefix) and record.state in _DELIVERED:
+            found = max(found, int(key[len(prefix) :].split(":", 1)[0]))
+    return found
 
 
 def _still_invited(ledger: Mapping[str, LedgerMessage], ref: str) -> set[str]:
@@ -95,6 +117,34 @@ def plan_invitations(
                         email, CANCELLATION, 0, send_at, begins, ref, session.sequence + 1
                     )
                 )
+    return planned + _plan_dropped(group, schedule, now, ledger)
+
+
+def _plan_dropped(
+    group: GroupContext,
+    schedule: ScheduleSettings,
+    now: datetime,
+    ledger: Mapping[str, LedgerMessage],
+) -> list[PlannedMessage]:
+    """A CANCEL for each earlier cycle's session still ahead and never held, to everyone whose
+    calendar holds it. Its SEQUENCE tops the last one sent, which settles once the ledger has
+    the cancellation too: the key is stable, so it goes out once."""
+    planned: list[PlannedMessage] = []
+    for session in _dropped(group):
+        if session.start <= now:
+            continue
+        ref = session_ref(session)
+        invited = _still_invited(ledger, ref)
+        if not invited:
+            continue
+        sequence = _last_invited_sequence(ledger, ref) + 1
+        begins = session.start.astimezone(UTC)
+        for email in sorted(invited):
+            if email in group.members or email in group.withdrawn:
+                send_at = _send_at(group, email, now, schedule)
+                planned.append(
+                    PlannedMessage(email, CANCELLATION, 0, send_at, begins, ref, sequence)
+                )
     return planned
 
 
@@ -124,13 +174,14 @@ def invitation_context(group: GroupContext, planned: PlannedMessage) -> dict[str
     local = session.start.astimezone(ZoneInfo(zone))
     return {
         "first_name": first_name(member.name or planned.member),
-        "module_title": group.module.title,
+        "module_title": _module_title(group, session.cycle),
         "session_label": _label(session.kind),
         "when_local": local_datetime_text(session.start, zone),
         "when_short": f"{local:%a} {local.day} {local:%b}, {local:%H:%M}",
         "call_link": group.call_link,
         "updated": planned.sequence > 0,
         "ended": bool(group.info.ended),
+        "dropped": session.cycle != group.info.cycle,
     }
 
 
@@ -151,7 +202,7 @@ def compose_calendar_wire(
     event = SessionEvent(
         uid=session_uid(group.keys.group_id, session.cycle, str(session.kind), email.from_domain),
         sequence=planned.sequence,
-        title=f"{group.module.title}: {_label(session.kind)}",
+        title=f"{_module_title(group, session.cycle)}: {_label(session.kind)}",
         start=session.start,
         call_link=group.call_link,
         organizer_name=organizer_name,

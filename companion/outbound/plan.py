@@ -36,6 +36,8 @@ from plg_tui.core.groups import GroupError, open_for_operations, session_times
 from plg_tui.core.module_model import Module
 from plg_tui.core.modules import load_module
 from plg_tui.core.roster import has_control_chars
+from plg_tui.vault.cycle_record import CycleRecord
+from plg_tui.vault.cycles import earlier_cycles
 from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.invitees import withdrawn_invitees
 from plg_tui.vault.records import GroupInfo, Member, Pairing
@@ -53,6 +55,8 @@ class GroupContext:
     session2: datetime
     # removed members who may hold invitations to cancel (lower-cased email -> record)
     withdrawn: dict[str, Member] = field(default_factory=dict)
+    # the cycles before this one: sessions they dropped may still sit in members' calendars
+    earlier: list[CycleRecord] = field(default_factory=list)
     _partner_index: dict[str, list[str]] | None = field(default=None, repr=False)
 
     def timezone_of(self, email: str) -> str:
@@ -135,6 +139,7 @@ def load_group(home: Path, slug: str, modules: dict[str, Module] | None = None) 
         pairs = vault.current_pairs()
         pairings = vault.pairings()
         withdrawn = {m.email.lower(): m for m in withdrawn_invitees(vault)}
+        earlier = earlier_cycles(vault)
     finally:
         vault.close()
     stored_call_link(slug, info)  # before anything is planned or composed
@@ -146,7 +151,7 @@ def load_group(home: Path, slug: str, modules: dict[str, Module] | None = None) 
     session1 = _held_start(info, pairings, session1)
     pairs = [[e.lower() for e in g] for g in pairs] if pairs else None
     return GroupContext(
-        slug, vault.keys, info, members, pairs, module, session1, session2, withdrawn
+        slug, vault.keys, info, members, pairs, module, session1, session2, withdrawn, earlier
     )
 
 

@@ -192,8 +192,17 @@ def _warnings(plan: NextCycle, now: datetime) -> list[str]:
     if not previous.session2_held and now < session_times(previous)[1]:
         warnings.append(
             f"session 2 of cycle {previous.cycle} ({previous.session2}) was not held yet: it is "
-            "dropped, with its reminder and the rest of its practice month"
+            "dropped, with its reminder and the rest of its practice month; the companion "
+            "cancels its calendar invitation for every member who was sent it"
         )
+    if previous.trust and not previous.trust_held:
+        trust = parse_local(previous.trust, previous.timezone, "trust")
+        if now < trust:
+            warnings.append(
+                f"the trust-building session of cycle {previous.cycle} ({previous.trust}) was "
+                "not held yet: it is dropped; the companion cancels its calendar invitation "
+                "for every member who was sent it"
+            )
     flag = size_note(len(plan.members))
     if flag:
         warnings.append(flag)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from plg_tui.core.groups import parse_local
+from plg_tui.vault.cycle_record import CycleRecord
 from plg_tui.vault.records import GroupInfo
 from plg_tui.vocabulary import SessionKind
 
@@ -68,3 +69,27 @@ def dated_sessions(info: GroupInfo) -> list[DatedSession]:
             )
         )
     return sessions
+
+
+def dropped_sessions(record: CycleRecord, timezone: str) -> list[DatedSession]:
+    """An earlier cycle's sessions that were never held; those still ahead when the next cycle
+    started were dropped by it, and their invitations are withdrawn."""
+    dates = {SessionKind.TRUST: record.trust, SessionKind.ONE: record.session1}
+    dates[SessionKind.TWO] = record.session2
+    held_then = {
+        SessionKind.TRUST: record.trust_held,
+        SessionKind.ONE: record.session1_held,
+        SessionKind.TWO: record.session2_held,
+    }
+    return [
+        DatedSession(
+            kind=kind,
+            start=parse_local(local, timezone, f"cycle {record.cycle} session {kind}"),
+            local=local,
+            held=False,
+            sequence=0,  # what was sent is in the ledger, which says the last SEQUENCE
+            cycle=record.cycle,
+        )
+        for kind, local in dates.items()
+        if local and not held_then[kind]
+    ]

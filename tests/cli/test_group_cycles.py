@@ -75,9 +75,17 @@ def test_next_is_refused_before_session_1_and_allowed_once_it_was_held(
     vault = operations(isolated_environment)
     vault.update_info(session1_held=True)  # the session app closed session 1 early
     vault.close()
+    # session 2 of cycle 1 is still ahead: dropped, and its invitation is to be withdrawn
+    dropped = f"session 2 of cycle 1 ({second}) was not held yet: it is dropped"
+    cancelled = "the companion cancels its calendar invitation for every member who was sent it"
+    dry = next_cycle("--dry-run", dates=(later1, later2))
+    assert dropped in dry.stderr
+    assert cancelled in dry.stderr
     allowed = next_cycle(dates=(later1, later2))
     assert allowed.returncode == 0, allowed.stderr
     assert "'team' started cycle 2:" in allowed.stdout
+    assert dropped in allowed.stderr
+    assert cancelled in allowed.stderr
 
 
 def test_next_starts_a_new_cycle_keeping_the_group_and_avoiding_old_partners(group: Path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,7 +19,9 @@ from plg_tui.core.group_lifecycle import end_group
 from plg_tui.core.groups import open_for_operations
 from plg_tui.core.settings import load_settings
 from plg_tui.vault.keys import load_operations_keys
+from tests.calendar_checks import check_invitation, is_calendar
 from tests.companion.test_outbox import (
+    SESSION2,
     ZONES,
     classify,
     expected_schedule,
@@ -163,3 +166,36 @@ def test_an_ended_group_has_no_next_cycle(group_home):  # noqa: F811
     spec = NextCycleSpec("team", "delegating", CYCLE2_SESSION1, CYCLE2_SESSION2)
     with pytest.raises(CycleError, match="group 'team' ended on 2026-11-16"):
         plan_next_cycle(group_home, spec, now=datetime(2026, 11, 20, 10, tzinfo=UTC))
+
+
+def test_a_session_the_next_cycle_drops_is_cancelled_once_for_everyone_invited(
+    group_home,  # noqa: F811
+    smtp_server,
+):
+    # cycle 1's invitations are delivered; session 1 is held a day early, then the group
+    # moves on before either of cycle 1's session dates
+    now = datetime(2026, 10, 19, 12, tzinfo=UTC)
+    vault = open_for_operations(group_home, "team")
+    vault.update_info(session1_held=True)
+    vault.close()
+    spec = NextCycleSpec("team", "delegating", CYCLE2_SESSION1, CYCLE2_SESSION2)
+    plan = plan_next_cycle(group_home, spec, now=now, rng=random.Random(3))
+    assert any("cancels its calendar invitation" in w for w in plan.warnings)
+    start_next_cycle(group_home, plan)
+    session2 = datetime.fromisoformat(SESSION2).replace(tzinfo=ZoneInfo("Europe/Berlin"))
+    while now < session2 + timedelta(days=1):
+        assert run_at(group_home, now).exit_code == 0
+        now += timedelta(hours=6)
+    sent = [m.message for m in smtp_server.handler.messages]
+    calendar = [check_invitation(m) for m in sent if is_calendar(m)]
+    cancels = [c for c in calendar if c.method == "CANCEL"]
+    assert sorted(c.attendee for c in cancels) == sorted(ZONES)  # each member exactly once
+    for cancel in cancels:
+        assert cancel.uid.endswith("-c1-s2@example.org"), cancel.uid  # cycle 1's session 2
+        assert cancel.sequence == 1  # above the invitation's 0
+        assert cancel.start == session2
+        assert cancel.status == "CANCELLED"
+    records = ledger(group_home).messages
+    for member in ZONES:
+        assert records[f"cancellation:c1-2.1:{member}"].state == MessageState.SENT
+        assert f"cancellation:c1-1.1:{member}" not in records  # session 1 was held
