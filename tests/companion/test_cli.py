@@ -6,9 +6,13 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+
+from tests.calendar_checks import check_invitation
 
 from .conftest import RecordingHandler, free_port
 
@@ -168,6 +172,29 @@ def test_preview_renders_what_would_be_sent(home):
     bad = companion(home, "preview", "team", "--member", "nobody@example.org", "--kind", "weekly")
     assert bad.returncode == 2
     assert "not a member" in bad.stderr
+
+
+def test_preview_shows_an_invitation_with_its_calendar_part(home):
+    write_settings(home)
+    result = companion(
+        home, "preview", "team", "--member", "ada@example.org", "--kind", "invitation",
+        "--session", "2",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Subject: Invitation: Giving feedback that lands, session 2" in result.stdout
+    assert "Reply-To" not in result.stdout  # a calendar answer is no journal entry
+    calendar = result.stdout.split("--- the calendar part (text/calendar; method=REQUEST) ---")[1]
+    assert "mailto:ada@example.org" in calendar
+    raw = companion(
+        home, "preview", "team", "--member", "ada@example.org", "--kind", "invitation", "--raw"
+    )
+    message = BytesParser(policy=policy.default).parsebytes(raw.stdout.encode())
+    invitation = check_invitation(message)
+    assert (invitation.attendee, invitation.method, invitation.sequence) == (
+        "ada@example.org",
+        "REQUEST",
+        0,
+    )
 
 
 def test_cron_prints_a_crontab_line_for_this_home(home):
