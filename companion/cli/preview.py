@@ -50,8 +50,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
     if member not in group.members:
         raise UsageError(f"--member {args.member}: not a member of {args.slug}")
     if args.kind == INVITATION:
-        planned = _invitation(group, member, args.session)
-        now = parse_now(args.now) if args.now else planned.send_at
+        now = parse_now(args.now) if args.now else datetime.now(UTC)
+        planned = _invitation(group, member, args.session, now)
     else:
         planned, now = _practice_message(args, group, member, outbound)
     record = Ledger.read_only(home, group.keys).messages.get(planned.key)
@@ -60,13 +60,14 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return _show(wire, args, planned)
 
 
-def _invitation(group: GroupContext, member: str, session: str | None) -> PlannedMessage:
+def _invitation(
+    group: GroupContext, member: str, session: str | None, now: datetime
+) -> PlannedMessage:
     """The member's invitation to `session` (default: the next one not held), as it is sent."""
     sessions = [s for s in dated_sessions(group.info) if session in (None, str(s.kind))]
     chosen = next((s for s in sessions if not s.held), sessions[-1] if sessions else None)
     if chosen is None:
         raise UsageError(f"--session {session}: {group.slug} has no such session with a date")
-    now = datetime.now(UTC)
     begins = chosen.start.astimezone(UTC)
     return PlannedMessage(
         member, INVITATION, 0, min(now, begins), begins, session_ref(chosen), chosen.sequence
