@@ -41,8 +41,6 @@ class DoneScreen(SessionScreen):
         if controller.kind == "1":
             pairs = "; ".join(" + ".join(model.name_of(k) for k in g) for g in model.pairs)
             lines.append(plain(f"Practice partners: {pairs}"))
-            if model.session2_date:
-                lines.append(plain(f"Session 2: {model.session2_date.replace('T', ' ')}"))
         lines.append(plain("Press q to quit."))
         self.query_one("#done-summary", Static).update(Content("\n").join(lines))
         self.query_one(TalkTimeChart).show(model)
