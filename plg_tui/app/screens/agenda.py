@@ -97,7 +97,7 @@ class AgendaScreen(SessionScreen):
                     yield Static("", id="script")
                 yield TechniquePages(id="techniques")
                 yield CaptureChecklist(id="checklist")
-        yield PresenterView(id="presenter")  # presenter mode (`z`), hidden till then
+        yield PresenterView(covers=("session-clock", "agenda-body"), id="presenter")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from plg_tui.app.display import markup, plain
 from plg_tui.app.widgets.big_countdown import BigCountdown, Ink
@@ -60,6 +60,10 @@ class PresenterView(Vertical):
     }
     """
 
+    def __init__(self, *, covers: tuple[str, ...], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._covers = covers  # the ids of the widgets presenter mode takes the place of
+
     def compose(self) -> ComposeResult:
         yield Static("", id="presenter-name")
         yield BigCountdown(id="presenter-digits")
@@ -96,11 +100,9 @@ class PresenterView(Vertical):
         return self.display
 
     def present(self, on: bool) -> None:
-        """Show this view in place of all beside it but the footer (the agenda's clock bar and
-        body), or hide it again. Only `display` changes: no screen, style or footer is rebuilt."""
-        parent = self.parent
-        assert parent is not None, "shown only once mounted"
-        for beside in parent.children:
-            if beside is not self and not isinstance(beside, Footer):
-                beside.display = not on
+        """Show this view in place of the widgets it covers (on the agenda: the clock bar and
+        the body), or hide it again. Only `display` changes: no screen, style or footer is
+        rebuilt."""
+        for covered in self._covers:
+            self.screen.get_widget_by_id(covered).display = not on
         self.display = on
