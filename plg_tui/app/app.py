@@ -28,6 +28,7 @@ from plg_tui.app.themes import HIGH_CONTRAST
 if TYPE_CHECKING:
     from plg_tui.app.session_host import SessionHost
     from plg_tui.app.sound_cue import SoundCue
+    from plg_tui.app.widgets.presenter_view import PresenterView
     from plg_tui.core.session_lock import SessionLocked
     from plg_tui.vault.group_keys import GroupKeys
 
@@ -249,16 +250,28 @@ class PlgApp(SessionGuards):
             return self.controller is not None
         if action == "presenter":
             if self.controller is None or self.controller.model.stage == "lobby":
-                return False  # and the lobby's first paint needs no presenter code
-            from plg_tui.app.screens.presenter import presenter_applies
-
-            return presenter_applies(self)
+                return False  # and the lobby's first paint needs no agenda code
+            return self._presenter() is not None
         return True
 
-    def action_presenter(self) -> None:
-        from plg_tui.app.screens.presenter import toggle_presenter
+    def _presenter(self) -> PresenterView | None:
+        """Presenter mode is for a round's timer: on the agenda of a round phase, or to leave."""
+        from plg_tui.app.screens.agenda import AgendaScreen
+        from plg_tui.app.widgets.presenter_view import PresenterView
 
-        toggle_presenter(self)
+        assert self.controller is not None
+        if not isinstance(self.screen, AgendaScreen):
+            return None
+        view = self.screen.query_one(PresenterView)
+        return view if view.presenting or self.controller.model.round is not None else None
+
+    def action_presenter(self) -> None:
+        from plg_tui.app.screens.agenda import AgendaScreen
+
+        view = self._presenter()
+        if view is not None and isinstance(self.screen, AgendaScreen):
+            view.present(not view.presenting)
+            self.screen.tick()  # draws presenter mode, or the agenda it covered
 
     def action_curtain(self) -> None:
         """Draw the curtain; F12 or Ctrl+B (priority keys) on the curtain lift it again."""

@@ -9,9 +9,9 @@ import pytest
 from plg_tui.app.screens.agenda import AgendaScreen
 from plg_tui.app.screens.curtain import CurtainScreen
 from plg_tui.app.screens.lobby import LobbyScreen
-from plg_tui.app.screens.presenter import PresenterScreen
 from plg_tui.app.sound_cue import MACOS_SOUND, Player, SoundCue, find_player
 from plg_tui.app.widgets.big_countdown import BigCountdown, Ink, big_lines
+from plg_tui.app.widgets.presenter_view import PresenterView
 from plg_tui.core.settings import SettingsError, SoundSettings, sound_settings
 from tests.app.block_digits import read_block_digits
 from tests.app.helpers import next_phase, start_session, tick
@@ -33,13 +33,17 @@ def digit_extent(rows: list[str]) -> tuple[int, int]:
     return max(ys) - min(ys) + 1, max(xs) - min(xs) + 1
 
 
-async def presenter(pilot) -> PresenterScreen:
+def presenting(app) -> bool:
+    """Presenter mode is the agenda's presenter view, shown in place of the agenda."""
+    return isinstance(app.screen, AgendaScreen) and app.screen.query_one(PresenterView).presenting
+
+
+async def presenter(pilot) -> PresenterView:
     await start_session(pilot)
     await pilot.press("z")
     await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, PresenterScreen)
-    return screen
+    assert presenting(pilot.app)
+    return pilot.app.screen.query_one(PresenterView)
 
 
 def state_words(pilot) -> str:
@@ -54,6 +58,7 @@ async def test_z_opens_presenter_mode_and_z_again_returns(make_app):
         await pilot.press("z")
         await pilot.pause()
         assert isinstance(app.screen, AgendaScreen)
+        assert not presenting(app)
 
 
 async def test_presenter_mode_only_where_a_round_timer_runs(make_app, clock):
@@ -69,6 +74,21 @@ async def test_presenter_mode_only_where_a_round_timer_runs(make_app, clock):
         await pilot.press("z")
         await pilot.pause()
         assert isinstance(app.screen, AgendaScreen)
+        assert not presenting(app)
+
+
+async def test_presenter_mode_ends_when_the_phase_leaves_the_round(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await presenter(pilot)
+        while app.controller.model.phase.kind == "round":
+            clock.advance(60)
+            await next_phase(pilot)
+        assert not presenting(app)
+        assert app.controller.model.phase.name in "\n".join(screen_rows(app))
+        await pilot.press("z")
+        await pilot.pause()
+        assert not presenting(app)
 
 
 async def test_digits_fill_a_large_window(make_app):
@@ -139,7 +159,7 @@ async def test_curtain_covers_presenter_mode_and_lifts_back_to_it(make_app, cloc
         assert "Ada Lovelace" not in "\n".join(screen_rows(app))
         await pilot.press("b")
         await pilot.pause()
-        assert isinstance(app.screen, PresenterScreen)
+        assert presenting(app)
 
 
 async def test_hostile_name_is_shown_as_written(make_app, group):

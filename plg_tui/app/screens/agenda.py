@@ -17,6 +17,7 @@ from plg_tui.app.display import markup, plain
 from plg_tui.app.screens.base import SessionScreen
 from plg_tui.app.widgets.capture_checklist import CaptureChecklist
 from plg_tui.app.widgets.phase_list import PhaseList
+from plg_tui.app.widgets.presenter_view import PresenterView
 from plg_tui.app.widgets.session1_recall import SessionOneRecall
 from plg_tui.app.widgets.session_clock import SessionClock
 from plg_tui.app.widgets.speaker_panel import SpeakerPanel
@@ -96,6 +97,7 @@ class AgendaScreen(SessionScreen):
                     yield Static("", id="script")
                 yield TechniquePages(id="techniques")
                 yield CaptureChecklist(id="checklist")
+        yield PresenterView(covers=("session-clock", "agenda-body"), id="presenter")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -121,12 +123,18 @@ class AgendaScreen(SessionScreen):
             pages.show(self.controller.techniques)
             pages.focus()
         self.set_class(phase.kind == "round", "-round")
+        if phase.kind != "round":  # presenter mode is for a round: it ends with it
+            self.query_one(PresenterView).present(False)
         self.refresh_bindings()
         self.tick()
 
     def tick(self) -> None:
         controller = self.controller
         model = controller.model
+        presenter = self.query_one(PresenterView)
+        if presenter.presenting:  # the agenda beneath is redrawn when presenter mode ends
+            presenter.show(model)
+            return
         self.query_one("#phase-title", Static).update(phase_title(model))
         self.query_one(SessionClock).show(
             model, f"{controller.label} · {controller.title}", controller.wall, self._zone
