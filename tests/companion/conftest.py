@@ -24,6 +24,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from companion.settings import SmtpSettings
+from tests.companion.team_month import (
+    ROSTER,
+    SESSION1,
+    SESSION2,
+    deliver_invitations,
+    email_toml,
+)
 from tests.netutil import free_port, make_certificate
 
 SMTP_USER = "plg@example.org"
@@ -220,3 +227,29 @@ def smtp_starttls(smtp_factory: Callable[..., SmtpServer]) -> SmtpServer:
 @pytest.fixture
 def smtp_auth(smtp_factory: Callable[..., SmtpServer]) -> SmtpServer:
     return smtp_factory("auth")
+
+
+# ---- the five-member team of the month tests (tests/companion/team_month.py) ----
+
+
+@pytest.fixture
+def fresh_group_home(data_home: Path, make_group, smtp_server, tmp_path: Path):
+    roster = tmp_path / "roster5.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    make_group(
+        "team",
+        roster=roster,
+        session1=SESSION1,
+        session2=SESSION2,
+        call_link="https://meet.example.org/team",
+    ).close()
+    (data_home / "plg.toml").write_text(email_toml(smtp_server), encoding="utf-8")
+    return data_home
+
+
+@pytest.fixture
+def group_home(fresh_group_home: Path, smtp_server):
+    """The group with its session invitations already delivered (they go out on the first
+    runs, before the practice month these tests follow), so each test sees only the month."""
+    deliver_invitations(fresh_group_home, smtp_server)
+    return fresh_group_home

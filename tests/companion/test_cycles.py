@@ -20,19 +20,8 @@ from plg_tui.core.groups import open_for_operations
 from plg_tui.core.settings import load_settings
 from plg_tui.vault.keys import load_operations_keys
 from tests.calendar_checks import check_invitation, is_calendar
-from tests.companion.test_outbox import (
-    SESSION2,
-    ZONES,
-    classify,
-    expected_schedule,
-    flat,
-    fresh_group_home,  # noqa: F401  (a fixture)
-    group_home,  # noqa: F401  (a fixture)
-    ledger,
-    local,
-    record_pairs,
-    run_at,
-)
+from tests.companion.team_month import SESSION2, ZONES, ledger, record_pairs, run_at
+from tests.companion.test_outbox import classify, expected_schedule, flat, local
 
 CYCLE2_SESSION1, CYCLE2_SESSION2 = "2026-12-01T15:00", "2026-12-29T15:00"
 
@@ -60,7 +49,7 @@ def start_cycle_two(home, now: datetime) -> list[list[str]]:
 
 
 def test_cycle_two_sends_its_own_practice_month_once_at_local_times(
-    group_home,  # noqa: F811
+    group_home,
     smtp_server,
 ):
     record_pairs(group_home)
@@ -115,7 +104,7 @@ def test_cycle_two_sends_its_own_practice_month_once_at_local_times(
 
 
 def test_a_ledger_written_before_cycles_is_honoured_after_the_upgrade(
-    group_home,  # noqa: F811
+    group_home,
     smtp_server,
 ):
     record_pairs(group_home)
@@ -148,7 +137,7 @@ def test_a_ledger_written_before_cycles_is_honoured_after_the_upgrade(
     assert kinds == expected
 
 
-def test_pairs_of_cycle_one_are_history_for_cycle_two(group_home):  # noqa: F811
+def test_pairs_of_cycle_one_are_history_for_cycle_two(group_home):
     trio = ["linus@example.org", "tomas@example.org", "mei@example.org"]
     record_pairs(group_home, [["ada@example.org", "grace@example.org"], trio])
     pairs = start_cycle_two(group_home, datetime(2026, 11, 20, 10, tzinfo=UTC))
@@ -159,7 +148,7 @@ def test_pairs_of_cycle_one_are_history_for_cycle_two(group_home):  # noqa: F811
     vault.close()
 
 
-def test_an_ended_group_has_no_next_cycle(group_home):  # noqa: F811
+def test_an_ended_group_has_no_next_cycle(group_home):
     vault = open_for_operations(group_home, "team")
     end_group(vault, datetime(2026, 11, 16, tzinfo=UTC))
     vault.close()
@@ -169,7 +158,7 @@ def test_an_ended_group_has_no_next_cycle(group_home):  # noqa: F811
 
 
 def test_a_session_the_next_cycle_drops_is_cancelled_once_for_everyone_invited(
-    group_home,  # noqa: F811
+    group_home,
     smtp_server,
 ):
     # cycle 1's invitations are delivered; session 1 is held a day early, then the group

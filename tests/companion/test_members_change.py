@@ -17,14 +17,7 @@ from plg_tui.core.newcomer import Newcomer, add_member
 from plg_tui.vault.errors import WrongPassphrase
 from plg_tui.vault.group import GroupVault
 from plg_tui.vault.keys import load_operations_keys, unlock
-from tests.companion.test_outbox import (  # noqa: F401 - fixtures
-    ZONES,
-    fresh_group_home,
-    group_home,
-    ledger,
-    record_pairs,
-    run_at,
-)
+from tests.companion.team_month import ZONES, ledger, record_pairs, run_at
 
 OLD = "correct horse battery"  # make_group's passphrase
 NEW = "plinth marmot quiver tundra solstice"
@@ -62,7 +55,7 @@ def received(server, since: int = 0) -> list[tuple[str, tuple[str, int]]]:
 
 
 def test_removed_mid_month_get_nothing_more_partners_repaired_and_group_rekeyed(
-    group_home,  # noqa: F811
+    group_home,
     smtp_server,
     cheap_kdf,
 ):
@@ -119,7 +112,7 @@ def test_removed_mid_month_get_nothing_more_partners_repaired_and_group_rekeyed(
 
 
 def test_remove_refuses_a_stranger_and_the_same_passphrase_changing_nothing(
-    group_home,  # noqa: F811
+    group_home,
     cheap_kdf,
 ):
     with pytest.raises(MembershipError, match=r"'zoe@example\.org' is not a member of 'team'"):
@@ -135,7 +128,7 @@ def test_remove_refuses_a_stranger_and_the_same_passphrase_changing_nothing(
 
 
 def test_newcomer_mid_month_gets_a_welcome_and_only_the_weeks_ahead(
-    group_home,  # noqa: F811
+    group_home,
     smtp_server,
 ):
     record_pairs(group_home)
@@ -201,7 +194,7 @@ def test_newcomer_mid_month_gets_a_welcome_and_only_the_weeks_ahead(
     ],
 )
 def test_add_member_keeps_the_roster_rules_naming_people(
-    group_home,  # noqa: F811
+    group_home,
     newcomer,
     message,
 ):
@@ -213,14 +206,14 @@ def test_add_member_keeps_the_roster_rules_naming_people(
     vault.close()
 
 
-def test_a_seventh_member_is_refused_naming_the_six(group_home):  # noqa: F811
+def test_a_seventh_member_is_refused_naming_the_six(group_home):
     add_member(group_home, "team", Newcomer("Nia Okafor", NIA, "5"))
     with pytest.raises(MembershipError, match=r"group size: .* already has 6 \(Ada Lovelace,"):
         add_member(group_home, "team", Newcomer("Zoe Quinn", "zoe@example.org", "5"))
 
 
 def test_resume_emails_after_stop_sends_what_is_ahead_and_keeps_skips(
-    group_home,  # noqa: F811
+    group_home,
     smtp_server,
 ):
     record_pairs(group_home)

@@ -6,10 +6,8 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from markupsafe import escape
 
 from companion.outbound.ledger import Ledger
@@ -19,87 +17,14 @@ from plg_tui.core.groups import open_for_operations
 from plg_tui.core.modules import load_module
 from plg_tui.core.settings import load_settings
 from plg_tui.vault.keys import load_operations_keys
-
-from .conftest import free_port
-
-ROSTER = (
-    "name,email,title,level,reports_to,department,timezone\n"
-    "Ada Lovelace,ada@example.org,Engineering Manager,5,cto@example.org,Eng,Europe/Berlin\n"
-    "Grace Hopper,grace@example.org,Engineering Manager,5,cto@example.org,Eng,America/New_York\n"
-    "Linus Park,linus@example.org,QA Lead,5,vpq@example.org,Quality,Asia/Tokyo\n"
-    "Mei Chen,mei@example.org,Operations Manager,5,coo@example.org,Ops,America/New_York\n"
-    "Tomás Ruiz,tomas@example.org,Support Manager,5,coo@example.org,Support,Europe/Berlin\n"
+from tests.companion.team_month import (
+    PAIRS,
+    ZONES,
+    ledger,
+    record_pairs,
+    run_at,
 )
-PAIRS = [
-    ["ada@example.org", "grace@example.org"],
-    ["linus@example.org", "mei@example.org", "tomas@example.org"],
-]
-ZONES = {
-    "ada@example.org": "Europe/Berlin",
-    "grace@example.org": "America/New_York",
-    "linus@example.org": "Asia/Tokyo",
-    "mei@example.org": "America/New_York",
-    "tomas@example.org": "Europe/Berlin",
-}
-# Session 1 on 20 October 2026, 15:00 Berlin; Europe leaves summer time on 25 October and
-# the US on 1 November, so the month crosses both changes.
-SESSION1, SESSION2 = "2026-10-20T15:00", "2026-11-17T15:00"
-
-
-def email_toml(server) -> str:
-    return (
-        '[email]\nfrom = "Peer Learning <plg@example.org>"\nreply_to = "journal@example.org"\n\n'
-        + server.toml()
-    )
-
-
-@pytest.fixture
-def group_home(fresh_group_home: Path, smtp_server):
-    """The group with its session invitations already delivered (they go out on the first
-    runs, before the practice month these tests follow), so each test sees only the month."""
-    deliver_invitations(fresh_group_home, smtp_server)
-    return fresh_group_home
-
-
-def deliver_invitations(home: Path, smtp_server) -> None:
-    # 06:00 UTC is daytime in Berlin and Tokyo, 12:00 UTC in New York (quiet hours 20-08)
-    for hour in (6, 12):
-        assert run_at(home, datetime(2026, 10, 18, hour, tzinfo=UTC)).exit_code == 0
-    subjects = [str(m.message["Subject"]) for m in smtp_server.handler.messages]
-    assert len(subjects) == 10
-    assert all(s.startswith("Invitation: ") for s in subjects)
-    smtp_server.handler.messages.clear()
-
-
-@pytest.fixture
-def fresh_group_home(data_home: Path, make_group, smtp_server, tmp_path: Path):
-    roster = tmp_path / "roster5.csv"
-    roster.write_text(ROSTER, encoding="utf-8")
-    make_group(
-        "team",
-        roster=roster,
-        session1=SESSION1,
-        session2=SESSION2,
-        call_link="https://meet.example.org/team",
-    ).close()
-    (data_home / "plg.toml").write_text(email_toml(smtp_server), encoding="utf-8")
-    return data_home
-
-
-def record_pairs(home: Path, pairs=PAIRS) -> None:
-    vault = open_for_operations(home, "team")
-    vault.record_pairing(pairs, "test")
-    vault.close()
-
-
-def run_at(home: Path, now: datetime, **settings_overrides):
-    settings = load_settings(home)
-    outbound = load_outbound_settings(settings)
-    return asyncio.run(send_due(home, outbound, now, out=lambda line: None))
-
-
-def ledger(home: Path) -> Ledger:
-    return Ledger.read_only(home, load_operations_keys(home, "team"))
+from tests.netutil import free_port
 
 
 def classify(message) -> tuple[str, int]:

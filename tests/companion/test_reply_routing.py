@@ -10,13 +10,7 @@ from typing import TYPE_CHECKING
 from companion.inbound.ingester import Ingester
 from companion.outbound.ledger import Ledger
 from companion.tokens import find_tokens
-from tests.companion.test_outbox import (  # noqa: F401 - fixtures
-    fresh_group_home,
-    group_home,
-    ledger,
-    record_pairs,
-    run_at,
-)
+from tests.companion.team_month import ledger, record_pairs, run_at
 
 if TYPE_CHECKING:
     from tests.companion.conftest_imap import Inbound
@@ -204,7 +198,7 @@ def test_only_the_topmost_authentication_results_counts(inbound: Inbound) -> Non
 
 
 # -- sending and receiving together -----------------------------------------------------------
-def test_what_we_send_is_found_again_by_its_message_id(group_home: Path, smtp_server) -> None:  # noqa: F811
+def test_what_we_send_is_found_again_by_its_message_id(group_home: Path, smtp_server) -> None:
     record_pairs(group_home)
     run_at(group_home, datetime(2026, 10, 28, 12, tzinfo=UTC))
     sent = [m for m in smtp_server.handler.parsed() if str(m["Subject"]).startswith("Week 2")]
@@ -226,7 +220,7 @@ def test_what_we_send_is_found_again_by_its_message_id(group_home: Path, smtp_se
 
 
 def test_an_answer_to_an_invitation_is_never_placed_as_a_journal_entry(
-    fresh_group_home: Path,  # noqa: F811
+    fresh_group_home: Path,
     smtp_server,
 ) -> None:
     run_at(fresh_group_home, datetime(2026, 10, 18, 6, tzinfo=UTC))
