@@ -10,7 +10,7 @@ from typing import Any
 from companion.cli.common import UsageError, parse_now
 from companion.exit_codes import EXIT_OK
 from companion.outbound.compose import WireMessage
-from companion.outbound.invitations import INVITATION, session_ref
+from companion.outbound.invitations import INVITATION, invitation
 from companion.outbound.ledger import Ledger
 from companion.outbound.messages import compose_message
 from companion.outbound.outbound_settings import OutboundSettings, load_outbound_settings
@@ -68,10 +68,7 @@ def _invitation(
     chosen = next((s for s in sessions if not s.held), sessions[-1] if sessions else None)
     if chosen is None:
         raise UsageError(f"--session {session}: {group.slug} has no such session with a date")
-    begins = chosen.start.astimezone(UTC)
-    return PlannedMessage(
-        member, INVITATION, 0, min(now, begins), begins, session_ref(chosen), chosen.sequence
-    )
+    return invitation(chosen, member, min(now, chosen.start.astimezone(UTC)))
 
 
 def _practice_message(

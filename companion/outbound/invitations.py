@@ -41,6 +41,14 @@ def session_ref(session: DatedSession) -> str:
     return f"c{session.cycle}-{session.kind}"
 
 
+def invitation(session: DatedSession, email: str, send_at: datetime) -> PlannedMessage:
+    """The REQUEST for `session` to `email` (its current revision), kept until it begins."""
+    begins = session.start.astimezone(UTC)
+    return PlannedMessage(
+        email, INVITATION, 0, send_at, begins, session_ref(session), session.sequence
+    )
+
+
 def _dropped(group: GroupContext) -> list[DatedSession]:
     return [s for c in group.earlier for s in dropped_sessions(c, group.info.timezone)]
 
@@ -105,9 +113,7 @@ def plan_invitations(
         if not group.info.ended:
             for email in group.members:
                 send_at = _send_at(group, email, now, schedule)
-                planned.append(
-                    PlannedMessage(email, INVITATION, 0, send_at, begins, ref, session.sequence)
-                )
+                planned.append(invitation(session, email, send_at))
         invited = _still_invited(ledger, ref)
         for email in cancel_for:
             if email in invited:
