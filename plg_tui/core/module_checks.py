@@ -17,6 +17,7 @@ from plg_tui.core.module_model import (
     REQUIRED_CAPTURES,
     SESSION_MINUTES,
     STEPS_RANGE,
+    TAGLINE_MAX,
     TECHNIQUES_RANGE,
     WEEK_COUNT,
     Module,
@@ -35,6 +36,7 @@ _MODULE_KEYS = frozenset(
         "id",
         "kind",
         "title",
+        "tagline",
         "summary",
         "challenge_prompt",
         "techniques",
@@ -46,7 +48,7 @@ _MODULE_KEYS = frozenset(
 )
 _TRUST_KEYS = frozenset({"id", "kind", "title", "summary", "phases"})
 _PHASE_KEYS = frozenset({"name", "minutes", "kind", "script", "captures"})
-_TECHNIQUE_KEYS = frozenset({"name", "why", "steps"})
+_TECHNIQUE_KEYS = frozenset({"name", "why", "steps", "source"})
 _WEEK_KEYS = frozenset({"tip", "prompt", "checkin"})
 _SESSION_KEYS = frozenset({"phases"})
 
@@ -132,6 +134,9 @@ class _Checker(FieldChecker):
         if "kind" in data and data["kind"] != "module":
             self.problem("kind", 'must be "module" or left out (only the trust file is "trust")')
         module_id, title, summary = self.header(data)
+        tagline = self.text(data, "tagline")
+        if len(tagline) > TAGLINE_MAX:
+            self.problem("tagline", f"is {len(tagline)} characters, at most {TAGLINE_MAX}")
         challenge_prompt = self.text(data, "challenge_prompt")
         techniques = []
         for field, entry in self.table_list(data, "techniques", "", TECHNIQUES_RANGE):
@@ -141,6 +146,7 @@ class _Checker(FieldChecker):
                     name=self.text(entry, "name", field),
                     why=self.text(entry, "why", field),
                     steps=self.text_list(entry, "steps", field, STEPS_RANGE),
+                    source=self.text(entry, "source", field) if "source" in entry else "",
                 )
             )
         session1 = self.agenda(data, "session1")
@@ -159,6 +165,7 @@ class _Checker(FieldChecker):
         return Module(
             id=module_id,
             title=title,
+            tagline=tagline,
             summary=summary,
             challenge_prompt=challenge_prompt,
             techniques=tuple(techniques),

@@ -17,6 +17,7 @@ TRUST_ID = "trust-building"
 SESSION_MINUTES = 90
 WEEK_COUNT = 4
 TECHNIQUES_RANGE = (3, 5)
+TAGLINE_MAX = 90
 STEPS_RANGE = (2, 7)
 REFLECTION_QUESTIONS_RANGE = (3, 5)
 
@@ -48,6 +49,7 @@ class Technique:
     name: str
     why: str
     steps: tuple[str, ...]
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Week:
 class Module:
     id: str
     title: str
+    tagline: str
     summary: str
     challenge_prompt: str
     techniques: tuple[Technique, ...]
