@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the system programs the test suite drives for real, and only those missing:
 # tmux (the TUI in a real terminal), Dovecot (a real IMAP server), faketime (the suite
-# once more with the wall clock moved) and chromium (the HTML report in a real browser).
+# once more with the wall clock moved), chromium (the HTML report and the facilitator guide
+# in a real browser) and poppler-utils (pdftotext, to read the printed guide page by page).
 # Does nothing when they are present.
 set -e
 missing=""
@@ -13,6 +14,7 @@ if ! [ -x /usr/sbin/dovecot ] && ! command -v dovecot >/dev/null 2>&1; then
 fi
 command -v faketime >/dev/null 2>&1 || missing="$missing faketime"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 [ -z "$missing" ] && exit 0
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

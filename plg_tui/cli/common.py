@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from plg_tui.core.safe_text import printable
 from plg_tui.errors import PlgError
@@ -61,3 +62,22 @@ def checked_cycle(asked: int | None, current: int) -> int:
         have = "only cycle 1" if current == 1 else f"cycles 1 to {current}"
         raise CommandError(f"--cycle {asked}: the group has {have} (default: the current one)")
     return asked
+
+
+def check_out_file(out: Path | None, example: str) -> None:
+    """Refuse an ``--out`` that cannot be a file before any work is done."""
+    if out is not None and out.is_dir():
+        raise CommandError(f"--out {out}: is a folder; give a file name, e.g. {example}")
+    if out is not None and not out.parent.is_dir():
+        raise CommandError(f"--out {out}: the folder {out.parent} does not exist")
+
+
+def write_out_file(out: Path, text: str) -> None:
+    """Write ``text`` to ``out`` in one atomic step, or say why nothing was written."""
+    from plg_tui.vault.atomic import atomic_write
+
+    try:
+        atomic_write(out, text.encode("utf-8"), mode=0o600)
+    except OSError as err:
+        why = err.strerror or err
+        raise CommandError(f"--out {out}: cannot write ({why}); nothing written") from None

@@ -1,4 +1,4 @@
-"""`plg modules ...`: the learning content."""
+"""`plg modules ...`: the learning content: list, show, check and the facilitator guide."""
 
 from __future__ import annotations
 
@@ -9,25 +9,41 @@ from typing import Any
 
 from plg_tui.cli.common import CommandError
 from plg_tui.core.home import resolve_home
+from plg_tui.core.module_model import TRUST_ID, Module, TrustSession
 
 
 def register(commands: Any) -> None:
+    from plg_tui.cli.modules_check import register_check
+    from plg_tui.cli.modules_guide import register_guide
+
     modules = commands.add_parser("modules", help="the learning modules")
     sub = modules.add_subparsers(dest="modules_command", metavar="ACTION", required=True)
     sub.add_parser("list", help="one module a line, its id first").set_defaults(handler=cmd_list)
-    show = sub.add_parser("show", help="a module's content")
-    show.add_argument("id", help="the module's id (see: plg modules list)")
-    show.set_defaults(handler=cmd_show)
-    check = sub.add_parser("check", help="validate module files (default: all known)")
-    check.add_argument(
-        "paths", nargs="*", type=Path, help="module files (default: every module plg knows)"
+    show = sub.add_parser("show", help="a module's content, with every phase's script")
+    show.add_argument(
+        "id", help=f"the module's id (see: plg modules list), or {TRUST_ID} for the trust session"
     )
-    check.set_defaults(handler=cmd_check)
+    show.set_defaults(handler=cmd_show)
+    register_check(sub)
+    register_guide(sub)
 
 
-def _home(args: argparse.Namespace) -> Path | None:
+def home_or_none(args: argparse.Namespace) -> Path | None:
     home = resolve_home(args.home)
     return home if home.exists() else None
+
+
+def load_item(module_id: str, home: Path | None) -> Module | TrustSession:
+    """The module with this id, or the trust session; a clear error naming the known ids."""
+    from plg_tui.core.module_model import ModuleError
+    from plg_tui.core.modules import load_module, load_trust_session
+
+    try:
+        if module_id == TRUST_ID:
+            return load_trust_session(home)
+        return load_module(module_id, home)
+    except ModuleError as err:
+        raise CommandError(str(err)) from None
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -35,7 +51,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from plg_tui.core.modules import list_modules
 
     try:
-        modules = list_modules(_home(args))
+        modules = list_modules(home_or_none(args))
     except ModuleError as err:
         raise CommandError(str(err)) from None
     for module in modules:
@@ -47,16 +63,20 @@ def _wrap(text: str, indent: str = "  ") -> str:
     return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
 
 
-def cmd_show(args: argparse.Namespace) -> int:
-    from plg_tui.core.module_model import ModuleError
-    from plg_tui.core.modules import load_module
+def _show_agenda(label: str, phases: tuple[Any, ...]) -> None:
+    print(f"\n{label} agenda ({sum(p.minutes for p in phases)} min):")
+    for p in phases:
+        print(f"  {p.minutes:>3} min  {p.name}  ({p.kind})")
+        print(_wrap(p.script, "           "))
 
-    try:
-        m = load_module(args.id, _home(args))
-    except ModuleError as err:
-        raise CommandError(str(err)) from None
+
+def cmd_show(args: argparse.Namespace) -> int:
+    m = load_item(args.id, home_or_none(args))
     print(f"{m.title}  [{m.id}]\n")
     print(_wrap(m.summary, ""))
+    if isinstance(m, TrustSession):
+        _show_agenda("Trust-building session", m.phases)
+        return 0
     print("\nChallenge question for session 1:")
     print(_wrap(m.challenge_prompt))
     print("\nTechniques:")
@@ -65,10 +85,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(_wrap(t.why, "    "))
         for i, step in enumerate(t.steps, 1):
             print(_wrap(f"{i}. {step}", "      "))
-    for label, phases in (("Session 1", m.session1), ("Session 2", m.session2)):
-        print(f"\n{label} agenda (90 min):")
-        for p in phases:
-            print(f"  {p.minutes:>3} min  {p.name}  ({p.kind})")
+        if t.source:
+            print(_wrap(f"Source: {t.source}", "    "))
+    _show_agenda("Session 1", m.session1)
+    _show_agenda("Session 2", m.session2)
     print("\nPractice month:")
     for n, week in enumerate(m.weeks, 1):
         print(f"  Week {n} tip:")
@@ -78,23 +98,4 @@ def cmd_show(args: argparse.Namespace) -> int:
     print("\nSession 2 reflection questions:")
     for q in m.reflection_questions:
         print(_wrap(f"- {q}"))
-    return 0
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from plg_tui.core.module_checks import check_paths
-    from plg_tui.core.modules import module_dirs
-
-    paths = args.paths or module_dirs(_home(args))
-    missing = [p for p in args.paths if not p.exists()]
-    if missing:
-        raise CommandError("no such file or folder: " + ", ".join(map(str, missing)))
-    problems = check_paths(list(paths))
-    for problem in problems:
-        print(problem)
-    count = len(problems)
-    if count:
-        print(f"{count} problem{'s' if count != 1 else ''} found")
-        return 1
-    print("all modules are valid")
     return 0

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from plg_tui.cli.common import CommandError
+from plg_tui.cli.common import check_out_file, write_out_file
 from plg_tui.core.home import resolve_home
 
 FORMATS = ("text", "csv", "html")
@@ -58,10 +58,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     home = resolve_home(args.home)
     out: Path | None = args.out
-    if out is not None and out.is_dir():
-        raise CommandError(f"--out {out}: is a folder; give a file name, e.g. report.html")
-    if out is not None and not out.parent.is_dir():
-        raise CommandError(f"--out {out}: the folder {out.parent} does not exist")
+    check_out_file(out, "report.html")
     kind = chosen_format(args.format, out)
     report = programme_report(home, args.slugs, names=args.names)
     if kind == "csv":
@@ -79,12 +76,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     if out is None:
         sys.stdout.write(text)
         return 0
-    from plg_tui.vault.atomic import atomic_write
-
-    try:
-        atomic_write(out, text.encode("utf-8"), mode=0o600)
-    except OSError as err:
-        why = err.strerror or err
-        raise CommandError(f"--out {out}: cannot write ({why}); nothing written") from None
+    write_out_file(out, text)
     print(f"wrote the {kind} report of {len(report.groups)} group(s) to {out}")
     return 0

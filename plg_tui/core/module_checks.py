@@ -251,3 +251,14 @@ def check_paths(paths: list[Path]) -> list[Problem]:
             else:
                 seen[value.id] = file
     return problems
+
+
+def loaded_modules(paths: list[Path]) -> list[Module]:
+    """The modules (not the trust session) in these files and folders that load; later
+    folders override earlier ones with the same id, as the library does."""
+    found: dict[str, Module] = {}
+    for file in _toml_files(paths):
+        value, problems = check_parsed(file)
+        if isinstance(value, Module) and not problems:
+            found[value.id] = value
+    return list(found.values())

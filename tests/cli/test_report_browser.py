@@ -5,22 +5,18 @@ nothing from anywhere (no src, href or url() at all, no script)."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import struct
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
 
 from plg_tui.cli import main
+from tests.browser import CHROMIUM, chromium
 from tests.conftest import require_tool
 
 pytestmark = pytest.mark.realclock  # a browser under libfaketime is not worth the trouble
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 A4_POINTS = (595, 842)
 
 # Appended to a copy of the report only here: the report itself carries no script.
@@ -44,38 +40,6 @@ out.textContent = JSON.stringify({
 document.body.appendChild(out);
 </script>
 """
-
-
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    # chromium's singleton socket lives in TMPDIR and must fit a 108-byte socket path, which
-    # pytest's per-test folders do not
-    short_tmp = Path(tempfile.mkdtemp(prefix="plg-chromium-", dir="/tmp"))
-    try:
-        return _run_chromium(tmp_path, short_tmp, *args)
-    finally:
-        shutil.rmtree(short_tmp, ignore_errors=True)
-
-
-def _run_chromium(tmp_path: Path, short_tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",  # tests may run as root in a container
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'chromium-profile'}",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "TMPDIR": str(short_tmp)},
-    )
 
 
 @pytest.fixture

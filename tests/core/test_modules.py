@@ -90,7 +90,7 @@ def test_content_lengths_match_the_schema(bundled: list[mod.Module]) -> None:
         for phase in module.session1 + module.session2:
             assert 40 <= words(phase.script) <= 150, (module.id, phase.name, words(phase.script))
         for week in module.weeks:
-            assert 60 <= words(week.tip) <= 140, (module.id, words(week.tip))
+            assert 70 <= words(week.tip) <= 110, (module.id, words(week.tip))
             assert "<" not in week.tip, module.id
             assert "**" not in week.tip, module.id
 
