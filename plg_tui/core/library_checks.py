@@ -38,30 +38,34 @@ def _passages(module: Module) -> dict[str, str]:
 
 
 def shared_passages(checked: Sequence[Module], library: Sequence[Module]) -> list[Problem]:
-    """A passage longer than LONGEST_SHARED_TEXT characters in two different modules."""
-    problems: list[Problem] = []
-    seen: dict[str, tuple[str, str]] = {}
-    for other in library:
-        for window, field in _passages(other).items():
-            seen.setdefault(window, (other.id, field))
+    """A passage longer than LONGEST_SHARED_TEXT characters in two different modules, reported
+    once per field on the module that sorts first when both are checked."""
+    owners: dict[str, dict[str, str]] = {}
+    merged = {module.id: module for module in library}
+    merged.update({module.id: module for module in checked})
+    for module in merged.values():
+        for window, field in _passages(module).items():
+            owners.setdefault(window, {}).setdefault(module.id, field)
     checked_ids = {module.id for module in checked}
+    problems: list[Problem] = []
     for module in checked:
         reported: set[str] = set()
-        for window, field in _passages(module).items():
-            owner = seen.get(window)
-            if owner is None or owner[0] == module.id or field in reported:
+        for window, field in _passages(merged[module.id]).items():
+            if field in reported:
                 continue
-            if owner[0] in checked_ids and owner[0] < module.id:
-                continue  # the pair is reported once, on the module that sorts first
-            reported.add(field)
-            problems.append(
-                Problem(
-                    module.path,
-                    field,
-                    f"shares a passage of more than {LONGEST_SHARED_TEXT} characters with "
-                    f"{owner[0]} {owner[1]}: {window!r}",
+            for other_id, other_field in sorted(owners[window].items()):
+                if other_id == module.id or (other_id in checked_ids and other_id < module.id):
+                    continue
+                reported.add(field)
+                problems.append(
+                    Problem(
+                        module.path,
+                        field,
+                        f"shares a passage of more than {LONGEST_SHARED_TEXT} characters with "
+                        f"{other_id} {other_field}: {window!r}",
+                    )
                 )
-            )
+                break
     return problems
 
 

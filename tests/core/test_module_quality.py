@@ -191,3 +191,19 @@ def test_flesch_score_orders_plain_and_dense_prose() -> None:
         4,
         1,
     ]
+
+
+def test_a_passage_two_library_modules_share_is_reported_once(tmp_path: Path) -> None:
+    shared = "Final round: what was most useful in this module for you, and what will you try"
+    modules = list_modules()[:2]
+    first = _write(tmp_path, modules[0].path.read_text(encoding="utf-8"), modules[0].id)
+    second = _write(tmp_path, modules[1].path.read_text(encoding="utf-8"), modules[1].id)
+    for path, module in ((first, modules[0]), (second, modules[1])):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(module.weeks[0].prompt, shared), encoding="utf-8")
+    checked = loaded_modules([first, second])
+    problems = [
+        p for p in check_library(checked, checked).problems if "shares a passage" in p.message
+    ]
+    assert [(p.path, p.field) for p in problems] == [(first, "weeks[1].prompt")]
+    assert f"with {modules[1].id} weeks[1].prompt" in problems[0].message
