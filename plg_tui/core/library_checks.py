@@ -71,14 +71,14 @@ def shared_passages(checked: Sequence[Module], library: Sequence[Module]) -> lis
 
 def _technique_names(module: Module) -> set[str]:
     """How a script may name each technique: the full name, the short form before a colon,
-    and a leading acronym ("GROW" of "GROW conversation"); acronyms keep their case."""
+    and a leading acronym ("GROW" of "GROW conversation"); acronyms keep their case. A
+    one-word name ("Pre-mortem") is a common term any script may use, so it is not matched."""
     names = set()
     for technique in module.techniques:
-        names.add(_normal(technique.name))
-        short = technique.name.split(":")[0].strip()
-        if len(short) >= _SHORTEST_TECHNIQUE_NAME:
-            names.add(_normal(short))
-        first = short.split(" ")[0]
+        for form in (technique.name, technique.name.split(":")[0].strip()):
+            if len(form) >= _SHORTEST_TECHNIQUE_NAME and len(form.split()) >= 2:
+                names.add(_normal(form))
+        first = technique.name.split(" ")[0].rstrip(":")
         if len(first) >= 2 and first.isupper() and first.isalpha():
             names.add(first)
     return names
