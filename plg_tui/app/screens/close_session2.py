@@ -17,6 +17,22 @@ from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 
 
 class CloseSession2Screen(SessionScreen):
+    # The library has over thirty modules: the vote list takes the height the talk-time
+    # chart leaves, so the facilitator scrolls as little as possible on the call.
+    DEFAULT_CSS = """
+    CloseSession2Screen #close-top {
+        height: 1fr;
+        max-height: 100%;
+    }
+    CloseSession2Screen #vote-box, CloseSession2Screen #rating-box {
+        height: 100%;
+    }
+    CloseSession2Screen #votes {
+        height: 1fr;
+        max-height: 100%;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(str(n), f"rate({n})", f"Rate {n}", id=f"close2.rate{n}", show=n in (1, 5))
