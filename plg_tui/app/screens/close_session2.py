@@ -18,13 +18,14 @@ from plg_tui.app.widgets.talk_time_chart import TalkTimeChart
 
 class CloseSession2Screen(SessionScreen):
     # The library has over thirty modules: the vote list takes the height the talk-time
-    # chart leaves, so the facilitator scrolls as little as possible on the call.
-    DEFAULT_CSS = """
+    # chart leaves, so the facilitator scrolls as little as possible on the call. (CSS, not
+    # DEFAULT_CSS: it must win over the app's stylesheet for the close screens.)
+    CSS = """
     CloseSession2Screen #close-top {
         height: 1fr;
         max-height: 100%;
     }
-    CloseSession2Screen #vote-box, CloseSession2Screen #rating-box {
+    CloseSession2Screen #vote-box {
         height: 100%;
     }
     CloseSession2Screen #votes {
