@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     from plg_tui.cli import pools as pool_commands
     from plg_tui.cli import report as report_commands
     from plg_tui.cli import session as session_commands
+    from plg_tui.cli import survey as survey_commands
 
     parser = argparse.ArgumentParser(
         prog="plg",
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     notes_commands.register(commands)
     report_commands.register(commands)
     pool_commands.register(commands)
+    survey_commands.register(commands)
     describe_commands(parser)
     return parser
 
