@@ -39,7 +39,7 @@ _UNIT = (
     r"|wochen?|months?|monaten?|monate|days?|tagen?|years?|jahren?|jahre|%|people|leute"
     r"|personen|reports|mitarbeiter(?:innen)?|x)\b"
 )
-_NUMBER = re.compile(r"(?<![\w+:/.,-])(\d{1,2})(?![\d:/,]|\.\d|[^\W\d_])(?!" + _UNIT + ")")
+_NUMBER = re.compile(r"(?<![\w+:/.,-])(\d{1,2})(?![\d:/]|[.,]\d|[^\W\d_])(?!" + _UNIT + ")")
 _LIST_SEPARATOR = re.compile(r"(\d)\s*[,;&]\s*(?=\d)")  # "3,7,1": a list, not a decimal
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -77,7 +77,8 @@ def _named(text: str, topics: Sequence[tuple[str, str]]) -> list[int]:
     """Topics written out by id or title, in the order they appear."""
     found = []
     for number, (module_id, title) in enumerate(topics, 1):
-        positions = [text.find(name) for name in (module_id.lower(), title.lower()) if name]
+        names = (module_id.lower(), module_id.lower().replace("-", " "), title.lower())
+        positions = [text.find(name) for name in names if name]
         positions = [p for p in positions if p >= 0]
         if positions:
             found.append((min(positions), number))
