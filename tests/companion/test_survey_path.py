@@ -149,3 +149,33 @@ def test_import_survey_replies_status_results(tmp_path, smtp_server):
             assert MARKER.encode() not in path.read_bytes(), path
             assert b"whatever you think" not in path.read_bytes(), path
     assert not any(MARKER in out for out in outputs)
+
+
+def test_remind_once_only_to_who_has_not_answered(tmp_path, smtp_server):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "plg.toml").write_text(email_toml(smtp_server))
+    (tmp_path / "pool.csv").write_text(POOL)
+    assert run(PLG, home, "pool", "import", "q1", str(tmp_path / "pool.csv")).returncode == 0
+    assert run(PLG, home, "survey", "send", "q1", "--now", at(0)).returncode == 0
+    assert run(str(PROGRAM), home, "send", "--now", at(6)).returncode == 0
+    invitations = {m.message["To"].addresses[0].addr_spec: m.message for m in _sent(smtp_server)}
+    maildir = tmp_path / "Maildir"
+    deliver(maildir, "1", reply(invitations["ada@example.org"], "ada@example.org", "2"))
+    assert (
+        run(str(PROGRAM), home, "ingest", "--maildir", str(maildir), "--now", at(7)).returncode == 0
+    )
+    smtp_server.handler.messages.clear()
+    first = run(PLG, home, "survey", "remind", "q1", "--now", at(24))
+    assert "reminders queued: 3" in first.stdout, first.stdout + first.stderr
+    assert "pool q1: 2 sent, 1 waiting" in first.stdout  # 05:00 in New York
+    assert run(str(PROGRAM), home, "send", "--now", at(30)).returncode == 0
+    reminded = sorted(m.message["To"].addresses[0].addr_spec for m in _sent(smtp_server))
+    assert reminded == ["bob@example.org", "cy@example.org", "dee@example.org"]
+    assert all("reminder" in str(m.message["Subject"]).lower() for m in _sent(smtp_server))
+    again = run(PLG, home, "survey", "remind", "q1", "--now", at(31))
+    assert "reminders queued: 0" in again.stdout
+
+
+def _sent(smtp_server):
+    return list(smtp_server.handler.messages)
