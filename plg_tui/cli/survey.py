@@ -47,7 +47,10 @@ def register(commands: Any) -> None:
 def _now(args: argparse.Namespace) -> datetime:
     if not args.now:
         return datetime.now(UTC)
-    moment = datetime.fromisoformat(args.now)
+    try:
+        moment = datetime.fromisoformat(args.now)
+    except ValueError:
+        raise CommandError(f"--now {args.now!r}: use ISO 8601") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
