@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import astuple
 from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
@@ -43,19 +44,11 @@ from companion.inbound.inbound_message import (
     read_body,
     written_at,
 )
-from companion.inbound.notices import (
-    NoticeReport,
-    PendingChanges,
-    apply_pending,
-    send_notices,
-)
+from companion.inbound.notices import NoticeReport, PendingChanges, apply_pending, send_notices
 from companion.inbound.outcome import IngestTemporaryError, MessageWaits, Outcome
 from companion.inbound.quarantine import QuarantineShelf
-from companion.inbound.routing import (
-    Group,
-    GroupDirectory,
-    Route,
-)
+from companion.inbound.routing import Group, GroupDirectory, Route
+from companion.inbound.survey_replies import SurveyReplies
 from companion.mailtext.clean import is_stop_request
 from companion.outbound.ledger import Ledger, LedgerBusy
 from companion.settings import EmailSettings, QuarantineLimits, SmtpSettings
@@ -100,6 +93,7 @@ class Ingester:
         self._pending: dict[str, PendingChanges] = {}
         self._touched: set[str] = set()  # groups that got a notice queued in this run
         self._shelf = QuarantineShelf(home, quarantine_limits or QuarantineLimits(), self.now)
+        self._surveys = SurveyReplies(home, self.now, lambda line: self.log(line))
         self.counts: dict[str, int] = {}
 
     # -- the one code path --------------------------------------------------------------------
@@ -128,6 +122,9 @@ class Ingester:
         auto = auto_reply_reason(headers)
         if auto is not None:
             return Outcome("dropped", auto)
+        survey = self._surveys.receive(raw, message, headers)  # a pool's topic survey
+        if survey is not None:
+            return survey
 
         route = self._groups.route(headers, self.now)
         sender_addresses = addresses(headers, "From")
@@ -249,6 +246,7 @@ class Ingester:
         Raises IngestTemporaryError when a ledger stays locked past the timeout or cannot be
         written; what was queued for that group stays queued.
         """
+        self._surveys.commit()
         for slug in list(self._pending):
             pending = self._pending[slug]
             group = self._groups.group(slug)
@@ -278,7 +276,8 @@ class Ingester:
         group's ledger); scheduled runs retry every group's deferred notices.
         """
         slugs = self._groups.slugs() if all_groups else sorted(self._touched)
-        return send_notices(
+        survey = self._surveys.send(email_settings, smtp)
+        report = send_notices(
             self.home,
             slugs,
             self._groups.group,
@@ -288,6 +287,7 @@ class Ingester:
             ledger_timeout=self.ledger_timeout,
             log=self.log,
         )
+        return NoticeReport(*(a + b for a, b in zip(astuple(report), astuple(survey), strict=True)))
 
 
 def _safe_error(err: BaseException) -> str:

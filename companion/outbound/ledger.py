@@ -21,18 +21,30 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from companion.outbound.handover_log import HandoverLog
 from companion.outbound.ledger_records import LedgerMessage, LedgerRun, MemberDelivery, MessageState
 from plg_tui.vault.atomic import exclusive_lock
+from plg_tui.vault.generations import SeenGenerations
 from plg_tui.vault.group import now_iso, seen_generations
 from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.paths import LEDGER_DB, DataHome
 from plg_tui.vault.storage import EncryptedStorage
 
 RecordT = TypeVar("RecordT")
+
+
+@dataclass(frozen=True)
+class LedgerFiles:
+    """Where a ledger lives when it is not a group's: its file, hand-over log and the record
+    of generations seen."""
+
+    db: Path
+    wal: Path
+    seen: Path
 
 
 class LedgerBusy(Exception):
@@ -99,32 +111,45 @@ class Ledger:
         return {doc[key]: dict(doc) for doc in data.get(name, {}).values()}
 
     @staticmethod
-    def _open_storage(home: Path, keys: GroupKeys) -> EncryptedStorage:
-        return EncryptedStorage(
-            ledger_path(home, keys.slug),
-            keys.ops_key,
-            keys.group_id,
-            LEDGER_DB,
-            seen_generations(home, keys),
-        )
+    def _open_storage(home: Path, keys: GroupKeys, files: LedgerFiles | None) -> EncryptedStorage:
+        if files is None:
+            return EncryptedStorage(
+                ledger_path(home, keys.slug),
+                keys.ops_key,
+                keys.group_id,
+                LEDGER_DB,
+                seen_generations(home, keys),
+            )
+        seen = SeenGenerations(files.seen, keys.ops_key, keys.group_id)
+        return EncryptedStorage(files.db, keys.ops_key, keys.group_id, LEDGER_DB, seen)
 
     @staticmethod
-    def _handover_log(home: Path, keys: GroupKeys) -> HandoverLog:
-        return HandoverLog(handover_log_path(home, keys.slug), keys.ops_key, keys.group_id)
+    def _handover_log(home: Path, keys: GroupKeys, files: LedgerFiles | None) -> HandoverLog:
+        path = files.wal if files else handover_log_path(home, keys.slug)
+        return HandoverLog(path, keys.ops_key, keys.group_id)
 
     @classmethod
-    def read_only(cls, home: Path, keys: GroupKeys) -> Ledger:
+    def read_only(cls, home: Path, keys: GroupKeys, files: LedgerFiles | None = None) -> Ledger:
         return cls(
-            cls._open_storage(home, keys), writable=False, handovers=cls._handover_log(home, keys)
+            cls._open_storage(home, keys, files),
+            writable=False,
+            handovers=cls._handover_log(home, keys, files),
         )
 
     @classmethod
     @contextlib.contextmanager
     def locked(
-        cls, home: Path, keys: GroupKeys, *, timeout: float | None = None
+        cls,
+        home: Path,
+        keys: GroupKeys,
+        *,
+        timeout: float | None = None,
+        files: LedgerFiles | None = None,
     ) -> Iterator[Ledger]:
-        """Hold the group's ledger lock for the whole block; `timeout` None waits forever."""
-        path = ledger_path(home, keys.slug)
+        """Hold the ledger's lock for the whole block; `timeout` None waits forever.
+
+        `files` names a ledger outside a group's folder (a pool's survey ledger)."""
+        path = files.db if files else ledger_path(home, keys.slug)
         deadline = None if timeout is None else time.monotonic() + timeout
         with contextlib.ExitStack() as stack:
             while True:
@@ -135,9 +160,9 @@ class Ledger:
                     if deadline is not None and time.monotonic() >= deadline:
                         raise LedgerBusy(f"{path} is locked by another companion") from None
                     time.sleep(0.05)
-            handovers = cls._handover_log(home, keys)
+            handovers = cls._handover_log(home, keys, files)
             stack.callback(handovers.close)
-            yield cls(cls._open_storage(home, keys), writable=True, handovers=handovers)
+            yield cls(cls._open_storage(home, keys, files), writable=True, handovers=handovers)
 
     def save(self) -> None:
         if not self._writable:

@@ -25,6 +25,7 @@ from companion.outbound.outbound_settings import OutboundSettings
 from companion.outbound.plan import load_group, local_datetime_text
 from companion.outbound.schedule import PlannedMessage, partition
 from companion.outbound.smtp_session import TemporaryFailure
+from companion.outbound.survey_send import send_pools
 from plg_tui.core.groups import GroupError
 from plg_tui.core.home import group_slugs
 from plg_tui.core.module_model import Module, ModuleError
@@ -77,6 +78,10 @@ async def send_due(
                 )
             except GROUP_PROBLEMS as problem:
                 outcome = GroupOutcome(slug, error=_first_line(problem), exit_code=EXIT_FAILED)
+            report.groups.append(outcome)
+            report.exit_code = max(report.exit_code, outcome.exit_code)
+            (err if outcome.error else out)(outcome.summary())
+        for outcome in await send_pools(home, outbound, now, pools) if slugs is None else []:
             report.groups.append(outcome)
             report.exit_code = max(report.exit_code, outcome.exit_code)
             (err if outcome.error else out)(outcome.summary())

@@ -1,0 +1,202 @@
+"""Replies to a pool's topic survey, on the ingester's one path.
+
+A survey email's Reply-To carries a token whose week is SURVEY_WEEK and whose name is the
+pool's. The reply is checked as a journal reply is (token, sender, authentication, window),
+cleaned (quotes, signatures, HTML), read (`survey_choices`) and only what was understood is
+kept: the topic ids, a decline, or that it was unreadable, with the reason, sender and date.
+The reply's text is never stored, logged or echoed. `commit` writes the answers under
+answers.db's lock and queues the acknowledgement (or the "reply like this" email) in the
+pool's ledger; `send` sends those through the survey's sending path, each at most once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import Message
+from pathlib import Path
+
+from companion.inbound.classify import sender_authentication_failed
+from companion.inbound.inbound_message import (
+    MAX_MESSAGE_BYTES,
+    addresses,
+    entry_id_for,
+    header_text,
+    member_text,
+    read_body,
+    written_at,
+)
+from companion.inbound.notices import NoticeReport
+from companion.inbound.outcome import Outcome
+from companion.inbound.routing import RECIPIENT_HEADERS
+from companion.inbound.survey_choices import read_choices
+from companion.mailtext.clean import is_stop_request
+from companion.outbound.group_send import GroupOutcome, PoolHolder
+from companion.outbound.ledger import Ledger
+from companion.outbound.outbound_settings import OutboundSettings
+from companion.outbound.schedule import ScheduleSettings
+from companion.outbound.survey_mail import ACK, SURVEY_WEEK, UNREADABLE
+from companion.outbound.survey_send import pool_ledger_files, queue, send_pools
+from companion.settings import EmailSettings, SmtpSettings
+from companion.tokens import ParsedToken, find_tokens, parse_token, verify_token
+from plg_tui.core.modules import list_modules
+from plg_tui.core.pool import SurveyAnswer, pool_candidates
+from plg_tui.core.survey import SurveySettings, survey_settings
+from plg_tui.errors import PlgError
+from plg_tui.vault.group_keys import GroupKeys
+from plg_tui.vault.pool_store import answers_for_update, pool_exists, pool_keys
+from plg_tui.vocabulary import SurveyState
+
+UNREADABLE_LOG_CAP = 1000
+
+
+@dataclass
+class _Pool:
+    keys: GroupKeys
+    emails: list[str]
+    settings: SurveySettings
+    topics: list[tuple[str, str]]  # (module id, title), numbered 1.. in this order
+    answers: dict[str, SurveyAnswer] = field(default_factory=dict)
+    unreadable: list[dict[str, str]] = field(default_factory=list)  # reason, sender, at
+    notices: dict[str, tuple[str, str]] = field(default_factory=dict)  # tag -> (kind, email)
+
+
+class SurveyReplies:
+    def __init__(self, home: Path, now: datetime, log: Callable[[str], None]) -> None:
+        self.home = home
+        self.now = now
+        self.log = log
+        self._pools: dict[str, _Pool | None] = {}
+        self.touched: set[str] = set()
+
+    def _pool(self, name: str) -> _Pool | None:
+        if name not in self._pools:
+            self._pools[name] = None
+            try:
+                if pool_exists(self.home, name):
+                    settings = survey_settings(self.home, name)
+                    if settings is not None:
+                        titles = {m.id: m.title for m in list_modules(self.home)}
+                        topics = [(m, titles.get(m, m)) for m in settings.modules]
+                        emails = [c.email for c in pool_candidates(self.home, name)]
+                        keys = pool_keys(self.home, name)
+                        self._pools[name] = _Pool(keys, emails, settings, topics)
+            except PlgError as err:
+                self.log(f"plg-companion: pool '{name}' cannot be opened: {err}")
+        return self._pools[name]
+
+    def _token(self, headers: Message) -> ParsedToken | None:
+        for name in RECIPIENT_HEADERS:
+            for found in find_tokens(header_text(headers, name)):
+                parsed = parse_token(found)
+                if parsed is not None and parsed.week == SURVEY_WEEK and not parsed.unsubscribe:
+                    return parsed
+        return None
+
+    def receive(self, raw: bytes, message: Message | None, headers: Message) -> Outcome | None:
+        """The outcome of a survey reply; None when the message answers no survey."""
+        token = self._token(headers)
+        if token is None:
+            return None
+        pool = self._pool(token.slug)
+        if pool is None:
+            return Outcome("dropped", "survey of no pool we have")
+        member = verify_token(pool.keys, token, pool.emails)
+        senders = addresses(headers, "From")
+        sender = senders[0] if len(set(senders)) == 1 else ""
+        problem = None
+        if member is None:
+            problem = "reply token not valid"
+        elif sender != member:
+            problem = "sender is not the candidate"
+        elif sender_authentication_failed(headers):
+            problem = "sender authentication failed"
+        elif token.expired(self.now):
+            problem = "the survey has closed"
+        elif len(raw) > MAX_MESSAGE_BYTES or message is None:
+            problem = "message larger than 1 MiB or unreadable"
+        if problem is not None or member is None or message is None:
+            return self._unreadable(token.slug, pool, None, problem or "", sender)
+        try:
+            text, _cut = member_text(read_body(message))
+        except Exception:  # broken MIME ends as an unreadable reply, never a crash
+            return self._unreadable(token.slug, pool, member, "message could not be read", sender)
+        reading = read_choices(text, pool.topics)
+        if is_stop_request(text):
+            reading = type(reading)(SurveyState.DECLINED)
+        tag = entry_id_for(headers, raw, group_id=pool.keys.group_id, member=member)[0][:16]
+        if reading.state == SurveyState.UNREADABLE:
+            pool.notices[tag] = (UNREADABLE, member)
+            return self._unreadable(token.slug, pool, member, reading.reason, sender)
+        at = written_at(headers) or self.now.isoformat(timespec="seconds")
+        choices = tuple(pool.topics[n - 1][0] for n in reading.choices)
+        answer = SurveyAnswer(member, reading.state, choices, reading.times, at)
+        earlier = pool.answers.get(member)
+        if earlier is None or earlier.state == SurveyState.UNREADABLE or earlier.at <= at:
+            pool.answers[member] = answer
+        pool.notices[tag] = (ACK, member)
+        self.touched.add(token.slug)
+        return Outcome("placed", f"survey {reading.state}", f"pool {token.slug}", member, None)
+
+    def _unreadable(
+        self, name: str, pool: _Pool, member: str | None, reason: str, sender: str
+    ) -> Outcome:
+        at = self.now.isoformat(timespec="seconds")
+        pool.unreadable.append({"reason": reason, "sender": sender, "at": at})
+        if member is not None and member not in pool.answers:
+            pool.answers[member] = SurveyAnswer(member, SurveyState.UNREADABLE, at=at)
+        self.touched.add(name)
+        return Outcome("quarantined", reason, f"pool {name}", member, None)
+
+    def commit(self) -> None:
+        """Write what this run learnt to each pool's answers and ledger; forget it then."""
+        for name in sorted(self.touched):
+            pool = self._pools.get(name)
+            if pool is None:
+                continue
+            with answers_for_update(self.home, pool.keys) as tables:
+                stored = tables.setdefault("answers", {})
+                for email, answer in pool.answers.items():
+                    old = stored.get(email)
+                    if answer.state == SurveyState.UNREADABLE and old:
+                        continue  # an unreadable reply never erases a readable one
+                    if old and old.get("state") != SurveyState.UNREADABLE and old["at"] > answer.at:
+                        continue  # an older reply read late: the newer one stands
+                    stored[email] = answer.as_record()
+                log = list(tables.get("unreadable", {}).values()) + pool.unreadable
+                log = log[-UNREADABLE_LOG_CAP:]
+                tables["unreadable"] = {str(i): r for i, r in enumerate(log, 1)}
+            files = pool_ledger_files(self.home, name)
+            with Ledger.locked(self.home, pool.keys, timeout=60.0, files=files) as ledger:
+                for tag, (kind, email) in pool.notices.items():
+                    queue(ledger, kind, [email], self.now, tag)
+                ledger.save()
+            pool.answers.clear()
+            pool.unreadable.clear()
+            pool.notices.clear()
+
+    def send(self, email: EmailSettings, smtp: SmtpSettings | None) -> NoticeReport:
+        """Send the answers to this run's survey replies (and whatever else of those pools
+        may go now); nothing without a server: they wait for the next run."""
+        if smtp is None or not self.touched:
+            return NoticeReport()
+        outbound = OutboundSettings(email, ScheduleSettings(), smtp)
+
+        async def run() -> list[GroupOutcome]:
+            holder = PoolHolder(smtp)
+            try:
+                return await send_pools(self.home, outbound, self.now, holder, sorted(self.touched))
+            finally:
+                await holder.close()
+
+        outcomes = asyncio.run(run())
+        for outcome in outcomes:
+            if outcome.error:
+                self.log(f"plg-companion: {outcome.summary()}")
+        return NoticeReport(
+            sum(o.sent for o in outcomes),
+            sum(o.failed for o in outcomes),
+            sum(o.deferred for o in outcomes),
+        )
