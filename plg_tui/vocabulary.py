@@ -68,3 +68,11 @@ class ParkingMark(StrEnum):
     @property
     def label(self) -> str:
         return {"next": "next session", "done": "done", "drop": "drop"}[self.value]
+
+
+class SurveyState(StrEnum):
+    """What a candidate's last reply to the topic survey said."""
+
+    ANSWERED = "answered"  # up to three topics, read
+    DECLINED = "declined"  # "no thanks": not available this time
+    UNREADABLE = "unreadable"  # could not be read; they were asked to reply again

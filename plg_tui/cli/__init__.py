@@ -15,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     from plg_tui.cli import journal as journal_commands
     from plg_tui.cli import modules as module_commands
     from plg_tui.cli import notes as notes_commands
+    from plg_tui.cli import pools as pool_commands
     from plg_tui.cli import report as report_commands
     from plg_tui.cli import session as session_commands
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     journal_commands.register(commands)
     notes_commands.register(commands)
     report_commands.register(commands)
+    pool_commands.register(commands)
     describe_commands(parser)
     return parser
 

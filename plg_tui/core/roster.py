@@ -6,20 +6,19 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from plg_tui.core.roster_columns import COLUMNS, REQUIRED, misspelt_columns
+from plg_tui.core.roster_csv_errors import unreadable_row
 from plg_tui.errors import PlgError
 from plg_tui.vault.records import Member as MemberRecord
 
 MIN_MEMBERS, MAX_MEMBERS = 3, 6
 MIN_GAP_DAYS, MAX_GAP_DAYS = 21, 35
-# The csv module's own limit (131072 characters): no roster field comes near it.
-FIELD_LIMIT = csv.field_size_limit()
 
 _EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -98,6 +97,38 @@ def read_roster(
 def parse_roster(
     text: str, source: str, group_timezone: str, allow_level_spread: bool = False
 ) -> list[Member]:
+    rows = read_rows(text, source, group_timezone)
+    problems = list(rows.problems)
+    if not problems:
+        problems.extend(check_group_rules(rows.members, source, allow_level_spread))
+    if problems:
+        raise RosterError(problems)
+    return rows.members
+
+
+@dataclass(frozen=True)
+class RosterRows:
+    """The people of a roster-shaped CSV, each with every value of their row, and the
+    problems found; a pool reads its extra columns from `values`."""
+
+    header: list[str]
+    members: list[Member]
+    values: list[dict[str, str]]
+    problems: list[str]
+
+
+RowCheck = Callable[[dict[str, str], str], list[str]]
+
+
+def read_rows(
+    text: str,
+    source: str,
+    default_timezone: str,
+    *,
+    columns: Sequence[str] = COLUMNS,
+    check_extra: RowCheck | None = None,
+) -> RosterRows:
+    """Every row checked as a roster's (plus `check_extra`); RosterError if it is no CSV."""
     text = text.removeprefix("\ufeff")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -108,21 +139,22 @@ def parse_roster(
     except StopIteration:
         raise RosterError([f"{source}: the file is empty; expected a header line"]) from None
     except csv.Error as err:
-        raise _unreadable_row(err, text, source, delimiter, 1, []) from None
+        raise RosterError([unreadable_row(err, text, source, delimiter, 1, [])]) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise RosterError(
             [
                 f"{source} line 1: missing column(s) {', '.join(missing)}; "
-                f"expected columns: {','.join(COLUMNS)}"
+                f"expected columns: {','.join(columns)}"
             ]
         )
-    for column, meant in misspelt_columns(header):
+    for column, meant in misspelt_columns(header, columns):
         problems.append(
             f"{source} line 1: column '{column}' looks like a misspelt '{meant}'; rename it "
-            f"to '{meant}' (columns plg reads: {','.join(COLUMNS)})"
+            f"to '{meant}' (columns plg reads: {','.join(columns)})"
         )
     members: list[Member] = []
+    all_values: list[dict[str, str]] = []
     line_before = reader.line_num
     rows = iter(reader)
     while True:
@@ -131,7 +163,8 @@ def parse_roster(
         except StopIteration:
             break
         except csv.Error as err:
-            raise _unreadable_row(err, text, source, delimiter, line_before + 1, header) from None
+            problem = unreadable_row(err, text, source, delimiter, line_before + 1, header)
+            raise RosterError([problem]) from None
         # a quoted field may span lines; people look for the line the row starts on
         line, line_before = line_before + 1, reader.line_num
         if not any(cell.strip() for cell in row):
@@ -139,7 +172,9 @@ def parse_roster(
         values = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}
         where = f"{source} line {line}"
         who = values.get("name") or values.get("email") or "(no name)"
-        row_problems = _check_row(values, where, group_timezone)
+        row_problems = _check_row(values, where, default_timezone)
+        if check_extra is not None:
+            row_problems.extend(check_extra(values, where))
         if has_control_chars(who):
             who = repr(who)
         problems.extend(f"{p} (person: {who})" for p in row_problems)
@@ -153,54 +188,12 @@ def parse_roster(
                 title=values.get("title", ""),
                 reports_to=values.get("reports_to", "").lower(),
                 department=values.get("department", ""),
-                timezone=values.get("timezone", "") or group_timezone,
+                timezone=values.get("timezone", "") or default_timezone,
                 line=line,
             )
         )
-    if not problems:
-        problems.extend(check_group_rules(members, source, allow_level_spread))
-    if problems:
-        raise RosterError(problems)
-    return members
-
-
-def _unreadable_row(
-    err: csv.Error, text: str, source: str, delimiter: str, line: int, header: list[str]
-) -> RosterError:
-    """The csv module's error as one line naming the file, the line and, if it can, the field."""
-    where = f"{source} line {line}"
-    lines = io.StringIO(text, newline="").readlines()
-    column = _long_field_column("".join(lines[line - 1 :]), delimiter)
-    if column is None:
-        return RosterError([f"{where}: not readable as CSV ({err}); save it as 'CSV UTF-8'"])
-    field = f"field '{header[column]}'" if column < len(header) else f"field {column + 1}"
-    return RosterError([f"{where}: {field} is too long (over 128 KiB); is this the right file?"])
-
-
-def _long_field_column(row_text: str, delimiter: str) -> int | None:
-    """Which field (0-based) of the row starting `row_text` is over the csv module's limit.
-
-    A linear scan that follows quoting as the csv module does; None when no field is.
-    """
-    column = length = 0
-    quoted = False
-    for ch in row_text:
-        if quoted:
-            if ch == '"':
-                quoted = False  # a doubled "" re-opens at once: counting stays right
-                continue
-        elif ch == '"':
-            quoted = True
-            continue
-        elif ch == delimiter:
-            column, length = column + 1, 0
-            continue
-        elif ch in "\r\n":
-            return None
-        length += 1
-        if length > FIELD_LIMIT:
-            return column
-    return None
+        all_values.append(values)
+    return RosterRows(header, members, all_values, problems)
 
 
 def _check_row(values: dict[str, str], where: str, group_timezone: str) -> list[str]:

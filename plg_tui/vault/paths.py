@@ -32,6 +32,9 @@ QUARANTINE = "quarantine"  # replies it could not place
 ENTRY_FOLDERS = (INBOX, QUARANTINE)
 STAGING = ".rekey"
 SESSION_LOCK = "session.lock"  # one session app per group at a time
+POOLS_FOLDER = "pools"  # candidates and survey answers, before any group exists
+POOL_DB = "pool.db"  # the candidates and the survey's settings (plg)
+ANSWERS_DB = "answers.db"  # survey answers and unreadable replies (the companion)
 
 
 class BadGroupName(VaultError):
@@ -56,6 +59,49 @@ def checked_slug(slug: object) -> str:
         raise BadGroupName(slug)
     assert isinstance(slug, str)
     return slug
+
+
+class BadPoolName(VaultError):
+    def __init__(self, name: object) -> None:
+        self.name = name
+        super().__init__(f"pool name {_shown(name)}: {SLUG_RULE}")
+
+
+@dataclass(frozen=True)
+class PoolFiles:
+    """Every file of one candidate pool; built only by `DataHome.pool`, name checked.
+
+    Its keys live in keys/pools/, apart from the groups' keys/<slug>.key, so a pool and a
+    group may share a name."""
+
+    name: str
+    folder: Path  # pools/<name>/
+    keys_folder: Path  # keys/pools/
+
+    @property
+    def key_file(self) -> Path:
+        """The pool's operations key, readable without a passphrase (mode 0600)."""
+        return self.keys_folder / f"{self.name}.key"
+
+    @property
+    def seen(self) -> Path:
+        return self.keys_folder / f"{self.name}.seen"
+
+    @property
+    def pool_db(self) -> Path:
+        return self.folder / POOL_DB
+
+    @property
+    def answers_db(self) -> Path:
+        return self.folder / ANSWERS_DB
+
+    @property
+    def ledger_db(self) -> Path:
+        return self.folder / LEDGER_DB
+
+    @property
+    def ledger_wal(self) -> Path:
+        return self.folder / LEDGER_WAL
 
 
 @dataclass(frozen=True)
@@ -154,6 +200,16 @@ class DataHome:
     def modules_folder(self) -> Path:
         """The champion's own module files, beside and before the bundled ones."""
         return self.root / MODULES_FOLDER
+
+    @property
+    def pools_folder(self) -> Path:
+        return self.root / POOLS_FOLDER
+
+    def pool(self, name: str) -> PoolFiles:
+        """The pool's paths; BadPoolName when `name` could reach outside the data home."""
+        if not is_valid_slug(name):
+            raise BadPoolName(name)
+        return PoolFiles(name, self.pools_folder / name, self.keys_folder / POOLS_FOLDER)
 
     def group(self, slug: str) -> GroupFiles:
         """The group's paths; BadGroupName when `slug` could reach outside the data home."""
