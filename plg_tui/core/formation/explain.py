@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from plg_tui.core.formation.problem import Problem
 from plg_tui.core.formation.solution import FormedGroup, department_pairs
@@ -69,13 +70,27 @@ def _why_out(problem: Problem, groups: Sequence[FormedGroup], person: int) -> Un
     blocked = [(n, _blocker(problem, person, g)) for n, g in enumerate(groups, 1)]
     reasons = Counter(b[0] for _, b in blocked if b is not None)
     listed = "; ".join(f"g{n:02d} {b[0]}: {b[1]}" for n, b in blocked if b is not None)
-    rule = reasons.most_common(1)[0][0] if reasons else "group size"
+    placed = {m for g in groups for m in g.members}
+    free = [j for j in others if j not in placed and problem.conflict(person, j) is None]
+    among = Counter(
+        pair.rule for a, b in combinations(free, 2) if (pair := problem.conflict(a, b)) is not None
+    )
+    if among:
+        rule = among.most_common(1)[0][0]
+    else:
+        rule = reasons.most_common(1)[0][0] if reasons else "group size"
+    if len(free) < rules.min_size - 1:
+        left = f"only {len(free)} unplaced candidate(s) could sit with them"
+    elif among:
+        counts = ", ".join(f"{name}: {count}" for name, count in among.most_common())
+        left = (
+            f"the {len(free)} unplaced candidates who could sit with them break the rules "
+            f"with one another ({counts} pairs)"
+        )
+    else:
+        left = f"the {len(free)} unplaced candidates who could sit with them share no window"
     return Unplaced(
-        person,
-        rule,
-        (f"no formed group can take them ({listed}); " if listed else "")
-        + f"the candidates left who could sit with them are too few for a group of "
-        f"{rules.min_size} or break the rules with one another",
+        person, rule, (f"no formed group can take them ({listed}); " if listed else "") + left
     )
 
 
