@@ -15,7 +15,9 @@ from collections import defaultdict
 from types import ModuleType
 from typing import Any
 
+from plg_tui.core.formation.columns import TooManyGroups, allowed_groups
 from plg_tui.core.formation.greedy import greedy
+from plg_tui.core.formation.packing import solve_packing
 from plg_tui.core.formation.problem import Problem
 from plg_tui.core.formation.rules import FormationError
 from plg_tui.core.formation.solution import Formation, FormedGroup, ordered, placed_weight, score
@@ -28,6 +30,7 @@ INSTALL_HINT = (
 )
 # Two workers, interleaved: CP-SAT is then deterministic (same seed, same answer) and still
 # runs its portfolio; the limit is in deterministic time, which does not depend on the load.
+# Set packing (small pools) proves fastest with one worker and its full LP, deterministic too.
 WORKERS = 2
 
 
@@ -59,6 +62,24 @@ def solve(problem: Problem, time_limit: float, seed: int) -> Formation:
     groups, modules = problem.max_groups, len(problem.modules)
     if groups == 0 or modules == 0:
         return baseline
+    try:
+        columns = allowed_groups(problem)
+    except TooManyGroups:
+        columns = None
+    if columns is not None:
+        weight = placed_weight(problem)
+        packed = solve_packing(
+            cp_model,
+            problem,
+            columns,
+            baseline,
+            weight,
+            lambda s: _configure(s, time_limit, seed, workers=1),
+        )
+        if packed is None:
+            return _with_time(baseline, time.perf_counter() - started)
+        picked, proven, bound = packed
+        return _better(problem, baseline, ordered(picked), proven, bound, started)
     model = cp_model.CpModel()
     opened = [model.new_bool_var(f"open{g}") for g in range(groups)]
     x: dict[tuple[int, int], Any] = {
@@ -118,10 +139,7 @@ def solve(problem: Problem, time_limit: float, seed: int) -> Formation:
     )
     _hint(model, problem, baseline.groups, opened, x, module)
     solver = cp_model.CpSolver()
-    solver.parameters.random_seed = seed
-    solver.parameters.num_workers = WORKERS
-    solver.parameters.interleave_search = True
-    solver.parameters.max_deterministic_time = time_limit
+    _configure(solver, time_limit, seed)
     status = solver.solve(model)
     elapsed = time.perf_counter() - started
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -136,17 +154,42 @@ def solve(problem: Problem, time_limit: float, seed: int) -> Formation:
             if solver.boolean_value(opened[g])
         ]
     )
+    proven = status == cp_model.OPTIMAL
+    return _better(problem, baseline, found, proven, int(solver.best_objective_bound), started)
+
+
+def _configure(solver: Any, time_limit: float, seed: int, workers: int = WORKERS) -> None:
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = workers
+    solver.parameters.interleave_search = workers > 1
+    solver.parameters.max_deterministic_time = time_limit
+    if workers == 1:
+        # set packing's full linear relaxation is tight: it is what proves small pools optimal
+        # (on the compact model it slows the search more than it helps the bound)
+        solver.parameters.linearization_level = 2
+
+
+def _better(
+    problem: Problem,
+    baseline: Formation,
+    found: tuple[FormedGroup, ...],
+    proven: bool,
+    bound: int,
+    started: float,
+) -> Formation:
+    """The solver's groups, unless the greedy ones score higher (a time limit hit early)."""
+    elapsed = time.perf_counter() - started
     found_score = score(problem, found)
-    objective = found_score.total(weight)
+    objective = found_score.total(placed_weight(problem))
     if objective < baseline.objective:
         return _with_time(baseline, elapsed)
     return Formation(
         groups=found,
         score=found_score,
         method="CP-SAT",
-        proven_optimal=status == cp_model.OPTIMAL,
+        proven_optimal=proven,
         objective=objective,
-        bound=max(objective, int(solver.best_objective_bound)),
+        bound=max(objective, bound),
         seconds=elapsed,
     )
 

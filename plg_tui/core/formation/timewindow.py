@@ -74,7 +74,17 @@ def common_mask(masks: Iterable[int]) -> int:
 
 
 def has_window(mask: int, length: int) -> bool:
-    return bool(fitting_starts(mask, length))
+    """Does `mask` hold `length` set bits in a row (wrapping)? Bit arithmetic: it runs for
+    every group the solver considers."""
+    if mask == FULL_DAY:
+        return True
+    doubled = mask | (mask << SLOTS)
+    run = doubled
+    for shift in range(1, length):
+        run &= doubled >> shift
+        if not run:
+            return False
+    return bool(run)
 
 
 @dataclass(frozen=True)
