@@ -25,8 +25,14 @@ def register(commands: Any) -> None:
     form.add_argument("name", help="the pool (see: plg pool list)")
     form.add_argument("--min", type=int, default=4, help="smallest group (default: 4, >= 3)")
     form.add_argument("--max", type=int, default=6, help="largest group (default: 6, <= 6)")
-    form.add_argument("--modules", metavar="ID,ID,...", help="modules groups may study")
-    form.add_argument("--groups", type=int, metavar="N", help="form at most N groups")
+    form.add_argument(
+        "--modules",
+        metavar="ID,ID,...",
+        help="modules groups may study (default: those anyone wished for)",
+    )
+    form.add_argument(
+        "--groups", type=int, metavar="N", help="form at most N groups (default: as many as fit)"
+    )
     form.add_argument(
         "--time-limit",
         type=float,
@@ -35,8 +41,17 @@ def register(commands: Any) -> None:
         help="solver effort, in CP-SAT's deterministic seconds (default: 10)",
     )
     form.add_argument("--seed", type=int, default=1, help="same seed, same groups (default: 1)")
-    form.add_argument("--out", type=Path, metavar="DIR", help="write gNN-<module>.csv rosters")
-    form.add_argument("--explain", metavar="EMAIL-OR-NAME", help="why this person is where")
+    form.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="write gNN-<module>.csv rosters and groups.md (default: none)",
+    )
+    form.add_argument(
+        "--explain",
+        metavar="EMAIL-OR-NAME",
+        help="why this person is where they are (default: the summary)",
+    )
     form.add_argument("--level-spread", type=int, default=1, help="levels apart (default: 1)")
     form.add_argument(
         "--hours",
