@@ -38,7 +38,7 @@ bench: $(STAMP)
 
 lock: $(STAMP)
 	$(PY) -m pip install --quiet uv
-	$(VENV)/bin/uv pip compile pyproject.toml --extra test --generate-hashes --universal \
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra formation --generate-hashes --universal \
 		--python-version 3.11 --upgrade -o $(LOCK)
 
 clean:

@@ -11,6 +11,7 @@ from plg_tui.core.command_line import describe_commands, quiet_when_reader_leave
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from plg_tui.cli import form as form_commands
     from plg_tui.cli import groups as group_commands
     from plg_tui.cli import journal as journal_commands
     from plg_tui.cli import modules as module_commands
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_commands.register(commands)
     pool_commands.register(commands)
     survey_commands.register(commands)
+    form_commands.register(commands)
     describe_commands(parser)
     return parser
 

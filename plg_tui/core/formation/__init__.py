@@ -1,0 +1,1 @@
+"""Forming groups from a candidate pool: the rules, a CP-SAT model, a greedy baseline."""
