@@ -194,7 +194,7 @@ def test_flesch_score_orders_plain_and_dense_prose() -> None:
 
 
 def test_a_passage_two_library_modules_share_is_reported_once(tmp_path: Path) -> None:
-    shared = "Which three quiet moments did you notice in your team this week, and what came of them?"
+    shared = "Which three quiet moments did you notice in your team, and what came of them?"
     modules = list_modules()[:2]
     first = _write(tmp_path, modules[0].path.read_text(encoding="utf-8"), modules[0].id)
     second = _write(tmp_path, modules[1].path.read_text(encoding="utf-8"), modules[1].id)
