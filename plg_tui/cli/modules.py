@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from pathlib import Path
 from typing import Any
 
 from plg_tui.cli.common import CommandError
-from plg_tui.core.home import resolve_home
-from plg_tui.core.module_model import TRUST_ID, Module, TrustSession
+from plg_tui.cli.module_items import home_or_none, load_item
+from plg_tui.core.module_model import TRUST_ID, TrustSession
 
 
 def register(commands: Any) -> None:
@@ -26,24 +25,6 @@ def register(commands: Any) -> None:
     show.set_defaults(handler=cmd_show)
     register_check(sub)
     register_guide(sub)
-
-
-def home_or_none(args: argparse.Namespace) -> Path | None:
-    home = resolve_home(args.home)
-    return home if home.exists() else None
-
-
-def load_item(module_id: str, home: Path | None) -> Module | TrustSession:
-    """The module with this id, or the trust session; a clear error naming the known ids."""
-    from plg_tui.core.module_model import ModuleError
-    from plg_tui.core.modules import load_module, load_trust_session
-
-    try:
-        if module_id == TRUST_ID:
-            return load_trust_session(home)
-        return load_module(module_id, home)
-    except ModuleError as err:
-        raise CommandError(str(err)) from None
 
 
 def cmd_list(args: argparse.Namespace) -> int:

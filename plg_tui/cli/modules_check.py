@@ -32,7 +32,7 @@ def register_check(sub: Any) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from plg_tui.cli.modules import home_or_none
+    from plg_tui.cli.module_items import home_or_none
     from plg_tui.core.module_checks import check_paths, loaded_modules
     from plg_tui.core.modules import module_dirs
 

@@ -40,7 +40,7 @@ def register_guide(sub: Any) -> None:
 
 
 def cmd_guide(args: argparse.Namespace) -> int:
-    from plg_tui.cli.modules import home_or_none, load_item
+    from plg_tui.cli.module_items import home_or_none, load_item
     from plg_tui.core.module_guide import guide_for
 
     out: Path | None = args.out
