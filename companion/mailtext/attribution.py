@@ -1,0 +1,107 @@
+"""The line a mail client writes above the quoted original, in the languages clients speak.
+
+"On Tue, 3 Nov 2026 at 09:00, Peer <j@example.org> wrote:", "Am … schrieb …:", "Le … a écrit :",
+"… napisał(a):", "… 写道：", "…님이 작성:", Gmail's verbless "вт, 3 нояб. 2026 г. в 09:00, Peer
+<j@example.org>:", Zoho's "---- On … wrote ----", each possibly wrapped over three lines.
+
+These are rules, not one pattern per client: an attribution ends with a "wrote" verb (or,
+verbless, with the sender's address) and a colon, and it carries a clock time or an address.
+"On Monday I wrote to my team:" has neither and stays the member's.
+"""
+
+# The words below are Cyrillic, Greek and CJK on purpose: the languages mail clients write.
+# ruff: noqa: RUF001, RUF002
+
+from __future__ import annotations
+
+import re
+
+from companion.mailtext.quote_marks import is_quoted
+
+ATTRIBUTION_MAX_LINES = 3
+_MAX_CHARS = 400
+
+# Verbs that end the attribution: nothing but the colon follows them.
+_FINAL_LATIN_VERBS = (
+    r"wrote|writes|a\s+[ée]crit|escribi[óo]|ha\s+escrito|ha\s+scritto|scrisse|escreveu|"
+    r"(?:heeft\s+)?geschreven|hat\s+geschrieben|napisa[łl](?:\(a\)|a)?|pisze|"
+    r"naps[aá]l(?:\(a\)|a)?|nap[ií]sal(?:\(a\)|a)?|"
+    r"написал(?:\(а\)|а)?|написав(?:\(ла\))?|пишет|пише|kirjoitti|yazd[ıi]|[ií]rta|"
+    r"a\s+scris|έγραψε|skrev|skriver|schrieb|schreef"
+)
+# Chinese, Japanese and Korean verbs follow the address with no space before them.
+_FINAL_CJK_VERBS = r"写道|寫道|님이\s*작성|작성|のメール|のメッセージ|書きました"
+# Verbs the sender's name and address follow: "Am … schrieb Peer <j@example.org>:".
+_MIDDLE_VERBS = r"schrieb|schreef|skrev|skriver|kirjoitti"
+_VERB_AT_END = re.compile(
+    rf"(?:(?<![^\W\d_])(?:{_FINAL_LATIN_VERBS})|(?:{_FINAL_CJK_VERBS}))\s*$", re.IGNORECASE
+)
+_VERB_IN_MIDDLE = re.compile(rf"(?<![^\W\d_])(?:{_MIDDLE_VERBS})\s\S.{{0,200}}$", re.IGNORECASE)
+# Verbless (Gmail in Russian and Japanese, Mail.ru, Yandex, mutt): the address ends it.
+_ADDRESS_AT_END = re.compile(
+    r"(?:<[^<>\s]+@[^<>\s]+>|[^\s<>()\"@]+@[\w-]+(?:\.[\w-]+)+)\)?\"?"
+    r"(?:\s*\[[^\[\]]{1,60}\])?\s*$"
+)
+_CLOCK_TIME = re.compile(
+    r"(?<!\d)\d{1,2}:\d{2}(?!\d)|\b(?:kl|klo|um|at|à|alle|às|a\s+las|om|o|в|о)\.?\s*\d{1,2}[.h]\d{2}"
+    r"|\d{1,2}\s*時|오전|오후|\d{1,2}h\d{2}",
+    re.IGNORECASE,
+)
+_SENTENCE_END = (".", "!", "?", "。", "！", "？", ":", "：", ";")
+_YAHOO_INLINE = re.compile(r"^On\s.{1,300}?\swrote:\s{2,}\S")
+
+
+def _has_evidence(text: str) -> bool:
+    return "@" in text or bool(_CLOCK_TIME.search(text))
+
+
+def is_attribution(candidate: str) -> bool:
+    """True for a whole attribution (its lines joined), as the module describes."""
+    candidate = candidate.strip()
+    # Yahoo may write the original text on the attribution's line, after "wrote:"; looking
+    # at the start alone keeps the pattern's backtracking bounded.
+    match = _YAHOO_INLINE.match(candidate[:_MAX_CHARS])
+    if match and _has_evidence(match.group(0)):
+        return True
+    if len(candidate) > _MAX_CHARS:
+        return False
+    if candidate.startswith("--") and candidate.endswith("--"):  # Zoho: "---- On … wrote ----"
+        body = candidate.strip("- ")
+    elif candidate.endswith((":", "：")):
+        body = candidate[:-1].rstrip()
+    else:
+        return False
+    if not body or not _has_evidence(body):
+        return False
+    if _VERB_AT_END.search(body) or _VERB_IN_MIDDLE.search(body):
+        return True
+    match = _ADDRESS_AT_END.search(body)
+    return bool(match and _CLOCK_TIME.search(body[: match.start()]))
+
+
+def attribution_length(lines: list[str], start: int) -> int:
+    """How many lines (1..3) an attribution starting at `start` spans; 0 when none does."""
+    if start >= len(lines) or not lines[start].strip():
+        return 0
+    first = lines[start].strip()
+    parts: list[str] = []
+    for offset in range(ATTRIBUTION_MAX_LINES):
+        index = start + offset
+        if index >= len(lines):
+            break
+        line = lines[index]
+        if not line.strip() or is_quoted(line):
+            break
+        parts.append(line.strip())
+        if offset and (first.endswith(_SENTENCE_END) or len(first) > _MAX_CHARS):
+            break  # the member's sentence ends there: an attribution starts below, if at all
+        # Gmail wraps an address like "<journal+abc@\nexample.org>" without a space.
+        joined = [" ".join(parts)] + (["".join(parts[:-1]) + parts[-1]] if offset else [])
+        if not any(is_attribution(candidate) for candidate in joined):
+            continue
+        if offset and not any(ch.isdigit() for ch in first):
+            rest = lines[start + 1 : index + 1]
+            if attribution_length(rest, 0) == len(rest):
+                return 0  # the lines below are the attribution; this one is the member's
+        return offset + 1
+    return 0
