@@ -42,7 +42,8 @@ _FOOTERS = [
         rf"(?:отправлено|надіслано|відправлено)\s+(?:с|из|со|з|із)\s+{_OWNER}{_DEVICE}",
         rf"(?:skickat|sendt|sent)\s+(?:från|fra|frå)\s+{_OWNER}{_DEVICE}",
         rf"(?:lähetetty|odesláno\s+z|odoslané\s+z|trimis\s+de\s+pe|στάλθηκε\s+από)\s+{_DEVICE}",
-        rf"{_DEVICE}\s+(?:gönderildi|küldve|から送信|から送信しました)",
+        rf"{_DEVICE}\s+(?:gönderildi|küldve)",
+        rf"{_DEVICE}\s*(?:から送信|から送信しました|より送信)",
         rf"(?:从|從|来自|來自|发自|發自)\s*我的\s*{_DEVICE}(?:\s*(?:发送|傳送|發送))?",
         rf"(?:나의\s*)?{_DEVICE}\s*에서\s*(?:보냄|보낸\s*메일|발송)",
         r"(?P<device>(?:get|download)\s+(?:the\s+)?(?:outlook|bluemail|spark|[\w-]+\s+mail)"

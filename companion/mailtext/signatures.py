@@ -68,7 +68,8 @@ def cut_signature(lines: list[str]) -> list[str]:
             nonblank_from_here -= 1
         if line in ("-- ", "--\u00a0"):
             return lines[:index]
-        if line.rstrip() == "--" and 0 < nonblank_from_here <= _SIGNATURE_MAX_LINES:
+        # a "--" left alone at the end once the mobile footer under it went
+        if line.rstrip() == "--" and nonblank_from_here <= _SIGNATURE_MAX_LINES:
             rest = [r for r in lines[index + 1 :] if r.strip()]
             if all(_looks_like_signature_line(r) for r in rest):
                 return lines[:index]
