@@ -108,6 +108,18 @@ def header_block_length(lines: list[str], start: int, *, after_separator: bool =
         if kind:
             seen.add(kind)
         end += 1
-    if {"from", "date"} <= seen and ({"to", "subject"} & seen):
-        return end - start
-    return 0
+    complete = {"from", "date"} <= seen and bool({"to", "subject"} & seen)
+    return end - start if complete and _values_look_like_headers(lines[start:end]) else 0
+
+
+def _values_look_like_headers(block: list[str]) -> bool:
+    """A sender is a name or an address, not a sentence; a date has a digit in it.
+    "From: my side, it went well." / "Date: not fixed yet" are the member's."""
+    for line in block:
+        kind = header_kind(line)
+        value = line.split(":", 1)[-1].split("：", 1)[-1].strip(" *")
+        if kind == "from" and "@" not in value and value.endswith((".", "!", "?")):
+            return False
+        if kind == "date" and not any(ch.isdigit() for ch in value):
+            return False
+    return True

@@ -27,14 +27,24 @@ _VALEDICTION = re.compile(
 )
 _SIGNATURE_MAX_LINES = 6
 _SIGNATURE_LINE_MAX_CHARS = 80
+_PIPE_LINE_MAX_CHARS = 160
+# Outlook signatures come in a few blocks (name, title and company, contact lines).
+_SIGNATURE_MAX_BLOCKS = 3
 
 
 def _word_count(line: str) -> int:
     return len(line.split())
 
 
+def _is_pipe_line(stripped: str) -> bool:
+    """Outlook's "Name | Title | Company" or "Street | City | Phone" line."""
+    return len(stripped) <= _PIPE_LINE_MAX_CHARS and stripped.count(" | ") >= 1
+
+
 def _looks_like_signature_line(line: str) -> bool:
     stripped = line.strip()
+    if _is_pipe_line(stripped):
+        return True
     if len(stripped) > _SIGNATURE_LINE_MAX_CHARS or _BULLET.match(line):
         return False
     words = _word_count(stripped)
@@ -45,6 +55,8 @@ def _looks_like_signature_line(line: str) -> bool:
 def _is_contact_line(line: str) -> bool:
     stripped = line.strip()
     # The searches below cost up to the square of a line's length; a signature line is short.
+    if _is_pipe_line(stripped):
+        return True
     if len(stripped) > _SIGNATURE_LINE_MAX_CHARS:
         return False
     return bool(_PHONE.search(stripped) or _EMAIL.search(stripped) or _URL.search(stripped))
@@ -73,7 +85,12 @@ def cut_signature(lines: list[str]) -> list[str]:
             rest = [r for r in lines[index + 1 :] if r.strip()]
             if all(_looks_like_signature_line(r) for r in rest):
                 return lines[:index]
-    return _cut_trailing_contact_block(lines)
+    for _ in range(_SIGNATURE_MAX_BLOCKS):
+        shorter = _cut_trailing_contact_block(lines)
+        if len(shorter) == len(lines):
+            break
+        lines = shorter
+    return lines
 
 
 def _cut_trailing_contact_block(lines: list[str]) -> list[str]:
