@@ -26,6 +26,7 @@ _VALEDICTION = re.compile(
     re.IGNORECASE,
 )
 _SIGNATURE_MAX_LINES = 6
+_RULE_LINE = re.compile(r"^\s*(?:--|[-—–_=~*]{3,80})\s*$")
 _SIGNATURE_LINE_MAX_CHARS = 80
 _PIPE_LINE_MAX_CHARS = 160
 # Outlook signatures come in a few blocks (name, title and company, contact lines).
@@ -73,6 +74,13 @@ def _is_name_line(line: str) -> bool:
     )
 
 
+def _stands_alone(lines: list[str], index: int) -> bool:
+    """A rule with blank lines around it: "My notes\n_____\nMore notes" is one text."""
+    before = index == 0 or not lines[index - 1].strip()
+    after = index + 1 >= len(lines) or not lines[index + 1].strip()
+    return before and after
+
+
 def cut_signature(lines: list[str]) -> list[str]:
     nonblank_from_here = sum(1 for line in lines if line.strip())
     for index, line in enumerate(lines):
@@ -80,8 +88,13 @@ def cut_signature(lines: list[str]) -> list[str]:
             nonblank_from_here -= 1
         if line in ("-- ", "--\u00a0"):
             return lines[:index]
-        # a "--" left alone at the end once the mobile footer under it went
-        if line.rstrip() == "--" and nonblank_from_here <= _SIGNATURE_MAX_LINES:
+        # "--" or a rule ("——————", "____") above a short name-and-title block; also a rule
+        # left alone at the end once the mobile footer under it went
+        if (
+            _RULE_LINE.match(line)
+            and nonblank_from_here <= _SIGNATURE_MAX_LINES
+            and (line.rstrip() == "--" or _stands_alone(lines, index))
+        ):
             rest = [r for r in lines[index + 1 :] if r.strip()]
             if all(_looks_like_signature_line(r) for r in rest):
                 return lines[:index]
