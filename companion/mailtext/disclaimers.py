@@ -12,8 +12,9 @@ _DISCLAIMER_LINE_MAX_CHARS = 1000
 # start of a paragraph: a member's sentence that mentions confidentiality mid-paragraph stays.
 _DISCLAIMER_START = re.compile(
     r"^[\s*_>\[(-]*(?:"
-    r"confidential(?:ity)?(?:\s+(?:notice|note|statement|warning|disclaimer|information))?\b|"
-    r"(?:legal\s+|e-?mail\s+)?disclaimer\b|important(?:\s+notice)?\s*:|"
+    r"confidential(?:ity)?(?:\s+(?:notice|note|statement|warning|disclaimer))?\s*:|"
+    r"confidential(?:ity)?\s+(?:notice|note|statement|warning|disclaimer)\b|"
+    r"(?:legal\s+|e-?mail\s+)?disclaimer\s*:|important(?:\s+notice)?\s*:|"
     r"privileged\s+(?:and|&|/)\s+confidential|"
     r"this\s+(?:e-?mail|message|communication|transmission|electronic\s+mail)\b.{0,80}?"
     r"\b(?:is\s+(?:confidential|intended|private|privileged|for\s+the)|are\s+(?:confidential|"
@@ -21,7 +22,6 @@ _DISCLAIMER_START = re.compile(
     r"the\s+information\s+(?:contained\s+)?in\s+this\s+(?:e-?mail|message|communication)|"
     r"if\s+you\s+(?:are\s+not\s+the\s+intended|have\s+received\s+this\s+(?:e-?mail|message)"
     r"\s+in\s+error)|"
-    r"please\s+consider\s+the\s+environment|think\s+before\s+you\s+print|"
     r"vertraulichkeitshinweis|haftungsausschluss|rechtlicher\s+hinweis|"
     r"diese\s+(?:e-?mail|nachricht)\b.{0,60}?\b(?:enthält|ist\s+(?:vertraulich|ausschließlich|nur)"
     r"|kann\s+vertrauliche)|bitte\s+denken\s+sie\s+an\s+die\s+umwelt|"
@@ -43,6 +43,16 @@ _DISCLAIMER_START = re.compile(
     r")",
     re.IGNORECASE,
 )
+# Short enough to be the member's, but only ever added by a mail server.
+_PRINT_LINE = re.compile(
+    r"^[\s*_-]*(?:please\s+consider\s+the\s+environment\s+before\s+printing|"
+    r"think\s+before\s+you\s+print|bitte\s+denken\s+sie\s+an\s+die\s+umwelt|"
+    r"pensez\s+à\s+l'environnement\s+avant\s+d'imprimer)",
+    re.IGNORECASE,
+)
+# A disclaimer is long; a member's "Confidentiality matters to us." is not one.
+_DISCLAIMER_MIN_WORDS = 12
+_DISCLAIMER_MIN_CHARS = 60
 _PLACEHOLDER = re.compile(r"\[(?:cid:[^\]\s]{1,200}|image:[^\]]{0,200})\]", re.IGNORECASE)
 
 
@@ -58,6 +68,19 @@ def _drop_placeholders(lines: list[str]) -> list[str]:
     return kept
 
 
+def _is_long(lines: list[str], start: int) -> bool:
+    words = chars = 0
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        words += len(line.split())
+        chars += len(line.strip())
+        if words >= _DISCLAIMER_MIN_WORDS and chars >= _DISCLAIMER_MIN_CHARS:
+            return True
+    # Chinese and Japanese run without spaces
+    return chars >= _DISCLAIMER_MIN_CHARS and words < _DISCLAIMER_MIN_WORDS and chars > 3 * words
+
+
 def cut_disclaimer(lines: list[str]) -> list[str]:
     """The lines without logo placeholders and without a disclaimer and all that follows it.
 
@@ -70,12 +93,10 @@ def cut_disclaimer(lines: list[str]) -> list[str]:
         if not stripped:
             continue
         paragraph_start = index == 0 or not lines[index - 1].strip()
-        if (
-            seen_text
-            and paragraph_start
-            and len(stripped) <= _DISCLAIMER_LINE_MAX_CHARS
-            and _DISCLAIMER_START.match(stripped)
-        ):
-            return lines[:index]
+        if seen_text and paragraph_start and len(stripped) <= _DISCLAIMER_LINE_MAX_CHARS:
+            if _PRINT_LINE.match(stripped):
+                return lines[:index]
+            if _DISCLAIMER_START.match(stripped) and _is_long(lines, index):
+                return lines[:index]
         seen_text = True
     return lines
