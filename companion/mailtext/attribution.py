@@ -79,11 +79,19 @@ def is_attribution(candidate: str) -> bool:
     return bool(match and _CLOCK_TIME.search(body[: match.start()]))
 
 
+def _may_end_attribution(line: str) -> bool:
+    stripped = line.rstrip()
+    return stripped.endswith((":", "：", "-")) or "wrote:" in stripped
+
+
 def attribution_length(lines: list[str], start: int) -> int:
     """How many lines (1..3) an attribution starting at `start` spans; 0 when none does."""
     if start >= len(lines) or not lines[start].strip():
         return 0
     first = lines[start].strip()
+    window = lines[start : start + ATTRIBUTION_MAX_LINES]
+    if not any(_may_end_attribution(line) for line in window):
+        return 0  # most lines: no attribution can end within reach
     parts: list[str] = []
     for offset in range(ATTRIBUTION_MAX_LINES):
         index = start + offset

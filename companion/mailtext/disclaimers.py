@@ -70,7 +70,8 @@ def _drop_placeholders(lines: list[str]) -> list[str]:
 
 def _is_long(lines: list[str], start: int) -> bool:
     words = chars = 0
-    for line in lines[start:]:
+    for index in range(start, len(lines)):  # an index: a slice would copy the rest each time
+        line = lines[index]
         if not line.strip():
             break
         words += len(line.split())

@@ -26,6 +26,13 @@ _DEVICE_WORDS = re.compile(
     r"newton|thunderbird|手机|手機|携帯|スマートフォン|휴대폰|갤럭시|아이폰|모바일",
     re.IGNORECASE,
 )
+# Every footer above has one of these words: a cheap test that rules out most lines.
+_SENDING_WORDS = re.compile(
+    r"sent|gesendet|envoy|envi[ao]d|inviato|verzonden|verstuurd|wysłan|отправлено|надіслано|"
+    r"відправлено|skickat|sendt|lähetetty|odeslán|odoslan|trimis|στάλθηκε|送信|보냄|보낸|발송|"
+    r"gönderildi|küldve|发送|傳送|發送|发自|發自|来自|來自|从我的|從我的|outlook|get|download",
+    re.IGNORECASE,
+)
 _DEVICE = r"(?P<device>[^,;:!?<>。]{1,60}?)"
 _OWNER = r"(?:(?:my|mein(?:em)?|mon|ma|mi|meu|mio|il\s+mio|mijn|min|mojego|moego|моего)\s+)?"
 _FOOTERS = [
@@ -73,7 +80,9 @@ def is_mobile_footer(line: str) -> bool:
     """True for a line such as "Sent from my iPhone" (in several languages), alone or with
     a <link> after it."""
     stripped = line.strip()
-    if len(stripped) > _FOOTER_MAX_CHARS or not _DEVICE_WORDS.search(stripped):
+    if len(stripped) > _FOOTER_MAX_CHARS or not _SENDING_WORDS.search(stripped):
+        return False
+    if not _DEVICE_WORDS.search(stripped):
         return False
     text = " ".join(_LINK.sub(" ", stripped).split())
     text = _APOLOGY.sub("", text).rstrip(" .。!")
