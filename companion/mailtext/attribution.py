@@ -84,32 +84,34 @@ def _may_end_attribution(line: str) -> bool:
     return stripped.endswith((":", "：", "-")) or "wrote:" in stripped
 
 
-def attribution_length(lines: list[str], start: int) -> int:
-    """How many lines (1..3) an attribution starting at `start` spans; 0 when none does."""
+def attribution_length(lines: list[str], start: int, stop: int | None = None) -> int:
+    """How many lines (1..3) an attribution starting at `start` spans, ending before `stop`;
+    0 when none does."""
+    stop = len(lines) if stop is None else min(stop, len(lines))
     if start >= len(lines) or not lines[start].strip():
         return 0
     first = lines[start].strip()
-    window = lines[start : start + ATTRIBUTION_MAX_LINES]
+    window = lines[start : min(stop, start + ATTRIBUTION_MAX_LINES)]
     if not any(_may_end_attribution(line) for line in window):
         return 0  # most lines: no attribution can end within reach
     parts: list[str] = []
     for offset in range(ATTRIBUTION_MAX_LINES):
         index = start + offset
-        if index >= len(lines):
+        if index >= stop:
             break
         line = lines[index]
         if not line.strip() or is_quoted(line):
             break
         parts.append(line.strip())
-        if offset and (first.endswith(_SENTENCE_END) or len(first) > _MAX_CHARS):
-            break  # the member's sentence ends there: an attribution starts below, if at all
+        if offset and len(first) > _MAX_CHARS:
+            break
         # Gmail wraps an address like "<journal+abc@\nexample.org>" without a space.
         joined = [" ".join(parts)] + (["".join(parts[:-1]) + parts[-1]] if offset else [])
         if not any(is_attribution(candidate) for candidate in joined):
             continue
-        if offset and not any(ch.isdigit() for ch in first):
-            rest = lines[start + 1 : index + 1]
-            if attribution_length(rest, 0) == len(rest):
-                return 0  # the lines below are the attribution; this one is the member's
+        if offset and (first.endswith(_SENTENCE_END) or not any(c.isdigit() for c in first)):
+            for later in range(start + 1, index + 1):
+                if attribution_length(lines, later, index + 1) == index + 1 - later:
+                    return 0  # the lines below are the attribution; this one is the member's
         return offset + 1
     return 0
