@@ -23,36 +23,71 @@ _MAX_CHARS = 400
 
 # Verbs that end the attribution: nothing but the colon follows them.
 _FINAL_LATIN_VERBS = (
-    r"wrote|writes|a\s+[ée]crit|escribi[óo]|ha\s+escrito|ha\s+scritto|scrisse|escreveu|"
-    r"(?:heeft\s+)?geschreven|hat\s+geschrieben|napisa[łl](?:\(a\)|a)?|pisze|"
-    r"naps[aá]l(?:\(a\)|a)?|nap[ií]sal(?:\(a\)|a)?|"
-    r"написал(?:\(а\)|а)?|написав(?:\(ла\))?|пишет|пише|kirjoitti|yazd[ıi]|[ií]rta|"
-    r"a\s+scris|έγραψε|skrev|skriver|schrieb|schreef"
-)
+    "wrote", "writes", "a écrit", "a ecrit", "escribió", "escribio", "ha escrito", "ha scritto",
+    "scrisse", "escreveu", "geschreven", "hat geschrieben", "napisał(a)", "napisał", "napisała",
+    "napisal", "pisze", "napsal(a)", "napsal", "napsala", "napsál", "napísal(a)", "napísal",
+    "написал(а)", "написал", "написала", "написав(ла)", "написав", "пишет", "пише",
+    "kirjoitti", "yazdı", "yazdi", "írta", "irta", "a scris", "έγραψε", "skrev", "skriver",
+    "schrieb", "schreef",
+)  # fmt: skip
 # Chinese, Japanese and Korean verbs follow the address with no space before them.
-_FINAL_CJK_VERBS = r"写道|寫道|님이\s*작성|작성|のメール|のメッセージ|書きました"
+_FINAL_CJK_VERBS = (
+    "写道", "寫道", "님이 작성", "님이작성", "작성", "のメール", "のメッセージ", "書きました",
+)  # fmt: skip
 # Verbs the sender's name and address follow: "Am … schrieb Peer <j@example.org>:".
 _MIDDLE_VERBS = r"schrieb|schreef|skrev|skriver|kirjoitti"
-_VERB_AT_END = re.compile(
-    rf"(?:(?<![^\W\d_])(?:{_FINAL_LATIN_VERBS})|(?:{_FINAL_CJK_VERBS}))\s*$", re.IGNORECASE
-)
 _VERB_IN_MIDDLE = re.compile(rf"(?<![^\W\d_])(?:{_MIDDLE_VERBS})\s\S.{{0,200}}$", re.IGNORECASE)
 # Verbless (Gmail in Russian and Japanese, Mail.ru, Yandex, mutt): the address ends it.
 _ADDRESS_AT_END = re.compile(
     r"(?:<[^<>\s]+@[^<>\s]+>|[^\s<>()\"@]+@[\w-]+(?:\.[\w-]+)+)\)?\"?"
     r"(?:\s*\[[^\[\]]{1,60}\])?\s*$"
 )
-_CLOCK_TIME = re.compile(
-    r"(?<!\d)\d{1,2}:\d{2}(?!\d)|\b(?:kl|klo|um|at|à|alle|às|a\s+las|om|o|в|о)\.?\s*\d{1,2}[.h]\d{2}"
-    r"|\d{1,2}\s*時|오전|오후|\d{1,2}h\d{2}",
+_COLON_TIME = re.compile(r"(?<!\d)\d{1,2}[:：]\d{2}(?!\d)")
+_OTHER_TIME = re.compile(
+    r"\b(?:kl|klo|um|at|à|alle|às|a\s+las|om|o|в|о)\.?\s*\d{1,2}[.h]\d{2}|\d{1,2}\s*時|오전|오후|\d{1,2}h\d{2}",
     re.IGNORECASE,
 )
+# The regexes that look at the end read only this much of it: each search stays short.
+_VERB_TAIL_CHARS = 32
+_ADDRESS_TAIL_CHARS = 200
+_MIDDLE_VERB_WORDS = ("schrieb", "schreef", "skrev", "skriver", "kirjoitti")
 _SENTENCE_END = (".", "!", "?", "。", "！", "？", ":", "：", ";")
 _YAHOO_INLINE = re.compile(r"^On\s.{1,300}?\swrote:\s{2,}\S")
 
 
+def _has_clock_time(text: str) -> bool:
+    if _COLON_TIME.search(text):
+        return True
+    return any(ch.isdigit() for ch in text) and bool(_OTHER_TIME.search(text))
+
+
 def _has_evidence(text: str) -> bool:
-    return "@" in text or bool(_CLOCK_TIME.search(text))
+    return "@" in text or _has_clock_time(text)
+
+
+def _ends_with_verb(body: str) -> bool:
+    tail = " ".join(body[-_VERB_TAIL_CHARS:].lower().split())
+    if tail.endswith(_FINAL_CJK_VERBS):
+        return True
+    for verb in _FINAL_LATIN_VERBS:
+        if tail.endswith(verb):
+            before = tail[-len(verb) - 1 : -len(verb)]
+            if not before.isalpha():  # "wrote", not "overwrote"
+                return True
+    return False
+
+
+def _ends_like_attribution(body: str) -> bool:
+    if _ends_with_verb(body):
+        return True
+    lowered = body.lower()
+    if any(verb in lowered for verb in _MIDDLE_VERB_WORDS) and _VERB_IN_MIDDLE.search(body):
+        return True
+    tail_start = max(0, len(body) - _ADDRESS_TAIL_CHARS)
+    if "@" not in body[tail_start:]:
+        return False
+    match = _ADDRESS_AT_END.search(body, tail_start)
+    return bool(match and _has_clock_time(body[: match.start()]))
 
 
 def is_attribution(candidate: str) -> bool:
@@ -73,10 +108,7 @@ def is_attribution(candidate: str) -> bool:
         return False
     if not body or not _has_evidence(body):
         return False
-    if _VERB_AT_END.search(body) or _VERB_IN_MIDDLE.search(body):
-        return True
-    match = _ADDRESS_AT_END.search(body)
-    return bool(match and _CLOCK_TIME.search(body[: match.start()]))
+    return _ends_like_attribution(body)
 
 
 def _may_end_attribution(line: str) -> bool:
