@@ -18,6 +18,7 @@ from datetime import UTC
 from email.message import Message
 
 from companion.mailtext.clean import clean_reply
+from companion.mailtext.flowed import unflow
 from companion.mailtext.html_text import render_html
 from plg_tui.vault.group import message_hash
 
@@ -145,6 +146,9 @@ def _walk(part: Message, body: _Body, depth: int, in_related: bool) -> None:
         return
     if ctype == "text/plain" and body.plain is None:
         body.plain = _decode_payload(part)
+        text_format, delsp = part.get_param("format"), part.get_param("delsp")
+        if isinstance(text_format, str) and text_format.lower() == "flowed":
+            body.plain = unflow(body.plain, delsp=isinstance(delsp, str) and delsp.lower() == "yes")
     elif ctype == "text/html" and body.html is None:
         body.html = _decode_payload(part)
     elif not ctype.startswith("text/") and not (in_related and part.get("Content-ID")):

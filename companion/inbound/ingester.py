@@ -164,6 +164,11 @@ class Ingester:
         if len(text) <= _STOP_CHECK_CHARS and is_stop_request(text):
             return self._stop(group, route, "reply")
         if not text and body.attachments == 0:
+            if self.acknowledge:  # only quote or nothing: tell the member nothing was saved
+                reply_id, _ = entry_id_for(
+                    headers, raw, group_id=group.keys.group_id, member=route.member
+                )
+                self._queue_notice(group, "no_text", route.member, route.week, reply_id)
             return Outcome("dropped", "empty reply", group.slug, route.member, route.week)
         if body.attachments:
             noun = "attachment was" if body.attachments == 1 else "attachments were"
@@ -231,7 +236,8 @@ class Ingester:
         return Outcome("bounced", "delivery failed", route.group.slug, route.member, route.week)
 
     def _queue_notice(self, group: Group, kind: str, member: str, week: int, entry_id: str) -> None:
-        key = f"ack-{entry_id[:16]}:{week}:{member}" if kind == "ack" else f"{kind}:0:{member}"
+        # one per entry or reply (the id); a STOP confirmation once per member
+        key = f"{kind}-{entry_id[:16]}:{week}:{member}" if entry_id else f"{kind}:0:{member}"
         self._touched.add(group.slug)
         self._pending.setdefault(group.slug, PendingChanges()).notices[key] = {
             "member": member,

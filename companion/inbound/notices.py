@@ -22,6 +22,10 @@ from companion.outbound.ledger_records import LedgerMessage, MessageState
 from companion.settings import EmailSettings, SmtpSettings
 from plg_tui.vault.group_keys import GroupKeys
 
+# "no_text" answers a reply that held only the quoted email: nothing was saved.
+NOTICE_KINDS = ("ack", "no_text", "stop_confirm")
+# Not sent to a member who paused emails (a STOP confirmation is).
+_ANSWERS_TO_A_REPLY = ("ack", "no_text")
 # Acknowledgements that could not go out are retried this long, then skipped.
 NOTICE_RETRY_WINDOW = timedelta(days=2)
 
@@ -136,7 +140,7 @@ def build_notice(
     member = record.member
     name = group.names.get(member, "")
     week = record.week or 0
-    template = "ack" if record.kind == "ack" else "stop_confirm"
+    template = record.kind if record.kind in ("ack", "no_text") else "stop_confirm"
     context = {"first_name": first_name(name) or "there", "week": week}
     text, html = render(template, **context)
     return build_email(
@@ -170,7 +174,7 @@ def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> boo
     for key, record in pending.notices.items():
         if key in ledger.messages:
             continue  # already queued or sent once: never twice
-        if record["kind"] == "ack" and not ledger.may_send_to(record["member"]):
+        if record["kind"] in _ANSWERS_TO_A_REPLY and not ledger.may_send_to(record["member"]):
             continue
         ledger.set_message(
             key, **record, state="deferred", queued_at=at, message_id="", error="queued to send"
@@ -194,7 +198,7 @@ def claim_notices(
     due = []
     changed = False
     for key, record in ledger.messages.items():
-        if record.kind not in ("ack", "stop_confirm") or record.state != MessageState.DEFERRED:
+        if record.kind not in NOTICE_KINDS or record.state != MessageState.DEFERRED:
             continue
         try:
             queued = datetime.fromisoformat(record.queued_at)
@@ -206,7 +210,7 @@ def claim_notices(
         elif members is not None and record.member.lower() not in members:
             ledger.set_message(key, state="skipped", error="member left the group")
             changed = True
-        elif record.kind == "ack" and not ledger.may_send_to(record.member):
+        elif record.kind in _ANSWERS_TO_A_REPLY and not ledger.may_send_to(record.member):
             ledger.set_message(key, state="skipped", error="member paused emails")
             changed = True
         elif can_send:

@@ -1,4 +1,13 @@
-"""The footer a mobile mail client adds to a reply ("Sent from my iPhone"), in many languages."""
+"""The footer a mail app adds to a reply ("Sent from my iPhone", "Von meinem iPhone gesendet",
+"iPhoneから送信", "Get Outlook for iOS"), in many languages.
+
+One rule for them all: a line that is only "<sent-from phrase> <device or app>" (plus a link
+or "(www…)"), where the device or app names a phone, tablet or mail app. "Sent from my phone,
+sorry for typos." goes on after the device: the member wrote it, and it stays.
+"""
+
+# The words below are Cyrillic, Greek and CJK on purpose: the languages mail clients write.
+# ruff: noqa: RUF001
 
 from __future__ import annotations
 
@@ -7,50 +16,78 @@ import re
 # No separator, header or footer line is this long; longer lines are the member's text and
 # skip those patterns, which keeps every line's cost bounded whatever it holds.
 LINE_PATTERN_MAX_CHARS = 1000
+_FOOTER_MAX_CHARS = 160
 
-_MOBILE_FOOTERS = [
+_DEVICE_WORDS = re.compile(
+    r"iphone|ipad|ipod|android|mobil|móvil|movil|celular|telemóvel|phone|telefon|телефон|"
+    r"smartfon|galaxy|samsung|huawei|xiaomi|pixel|oneplus|blackberry|outlook|yahoo|gmail|aol|"
+    r"mail|почт|superhuman|spark|proton|tutanota|tuta|bluemail|k-9|fairemail|nine|hey\b|"
+    r"fastmail|zoho|gmx|web\.de|naver|windows|\bios\b|handy|tablet|watch|apple|edison|airmail|"
+    r"newton|thunderbird|手机|手機|携帯|スマートフォン|휴대폰|갤럭시|아이폰|모바일",
+    re.IGNORECASE,
+)
+# Every footer above has one of these words: a cheap test that rules out most lines.
+_SENDING_WORDS = re.compile(
+    r"sent|gesendet|envoy|envi[ao]d|inviato|verzonden|verstuurd|wysłan|отправлено|надіслано|"
+    r"відправлено|skickat|sendt|lähetetty|odeslán|odoslan|trimis|στάλθηκε|送信|보냄|보낸|발송|"
+    r"gönderildi|küldve|发送|傳送|發送|发自|發自|来自|來自|从我的|從我的|outlook|get|download",
+    re.IGNORECASE,
+)
+_DEVICE = r"(?P<device>[^,;:!?<>。]{1,60}?)"
+_OWNER = r"(?:(?:my|mein(?:em)?|mon|ma|mi|meu|mio|il\s+mio|mijn|min|mojego|moego|моего)\s+)?"
+_FOOTERS = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"sent from my (?:iphone|ipad|ipod|android(?: phone| device)?|mobile(?: device| phone)?"
-        r"|phone|smartphone|samsung[\w .-]*|galaxy[\w .-]*|huawei[\w .-]*|pixel[\w .-]*"
-        r"|blackberry[\w .-]*|windows phone)",
-        r"sent from yahoo mail (?:on|for) (?:android|iphone|ipad|ios)",
-        r"sent from (?:mail|outlook) for (?:windows(?: 10| 11)?|ios|android)",
-        r"sent from outlook",
-        r"sent from gmail mobile",
-        r"get outlook for (?:ios|android)",
-        r"von meinem (?:iphone|ipad|smartphone|samsung[\w .-]*|android[\w .-]*) gesendet",
-        r"envoyé de mon (?:iphone|ipad|smartphone|android)",
-        r"enviado desde mi (?:iphone|ipad|smartphone|android|celular|móvil)",
-        r"enviado do meu (?:iphone|ipad|smartphone|android)",
-        r"inviato da (?:iphone|ipad|il mio iphone)",
-        r"inviato dal mio (?:iphone|ipad|smartphone)",
-        r"(?:verzonden|verstuurd) (?:vanaf|van) mijn (?:iphone|ipad|smartphone)",
-        r"sendt fra min (?:iphone|ipad|mobil)",
-        r"skickat från min (?:iphone|ipad|mobil)",
-        r"hent outlook til (?:ios|android)",
-        r"outlook für (?:ios|android) herunterladen",
-        r"obtenir outlook pour (?:ios|android)",
+        rf"sent\s+(?:from|with|via|using|on|by)\s+(?:the\s+)?{_OWNER}{_DEVICE}",
+        rf"(?:von|mit)\s+{_OWNER}{_DEVICE}\s+gesendet",
+        rf"gesendet\s+(?:von|mit|vom)\s+{_OWNER}{_DEVICE}",
+        rf"envoyé\s+(?:de|depuis|à\s+partir\s+de|avec|par)\s+{_OWNER}{_DEVICE}",
+        rf"envi(?:ado|ada)\s+(?:desde|con|de|do|pelo|a\s+partir\s+do|via)\s+{_OWNER}{_DEVICE}",
+        rf"inviato\s+(?:da|dal|con|tramite)\s+{_OWNER}{_DEVICE}",
+        rf"(?:verzonden|verstuurd)\s+(?:vanaf|van|met|via|vanuit)\s+{_OWNER}{_DEVICE}",
+        rf"wysłan[eoa]\s+(?:z|ze|przez)\s+{_OWNER}{_DEVICE}",
+        rf"(?:отправлено|надіслано|відправлено)\s+(?:с|из|со|з|із)\s+{_OWNER}{_DEVICE}",
+        rf"(?:skickat|sendt|sent)\s+(?:från|fra|frå)\s+{_OWNER}{_DEVICE}",
+        rf"(?:lähetetty|odesláno\s+z|odoslané\s+z|trimis\s+de\s+pe|στάλθηκε\s+από)\s+{_DEVICE}",
+        rf"{_DEVICE}\s+(?:gönderildi|küldve)",
+        rf"{_DEVICE}\s*(?:から送信|から送信しました|より送信)",
+        rf"(?:从|從|来自|來自|发自|發自)\s*我的\s*{_DEVICE}(?:\s*(?:发送|傳送|發送))?",
+        rf"(?:나의\s*)?{_DEVICE}\s*에서\s*(?:보냄|보낸\s*메일|발송)",
+        r"(?P<device>(?:get|download)\s+(?:the\s+)?(?:outlook|bluemail|spark|[\w-]+\s+mail)"
+        r"\s+(?:app\s+)?for\s+(?:ios|android|iphone|windows|mac))",
+        r"(?P<device>(?:holen\s+sie\s+sich\s+)?outlook\s+für\s+(?:ios|android)(?:\s+herunterladen)?"
+        r"|(?:obtenir|télécharger)\s+outlook\s+pour\s+(?:ios|android)"
+        r"|(?:obtener|descargar|descarga)\s+outlook\s+para\s+(?:ios|android)"
+        r"|baixe\s+o\s+outlook\s+para\s+(?:ios|android)|(?:scarica|ottieni)\s+outlook\s+per\s+"
+        r"(?:ios|android)|outlook\s+voor\s+(?:ios|android)(?:\s+downloaden)?"
+        r"|(?:hent|få|hämta|skaffa)\s+outlook\s+(?:til|för|for)\s+(?:ios|android)"
+        r"|pobierz\s+(?:aplikację\s+)?outlook\s+dla\s+(?:systemu\s+)?(?:ios|android)"
+        r"|(?:скачайте|загрузите|получите)\s+outlook\s+для\s+(?:ios|android)"
+        r"|(?:获取|取得|下载)\s*outlook\s*for\s*(?:ios|android)"
+        r"|(?:ios|android)\s*版\s*outlook\s*を入手|outlook\s+for\s+(?:ios|android)\s*받기)",
     )
 ]
-# The word each footer above starts with, lower case.
-_FOOTER_FIRST_WORDS = {"sent", "get", "von", "envoyé", "enviado", "inviato", "verzonden"}
-_FOOTER_FIRST_WORDS |= {"verstuurd", "sendt", "skickat", "hent", "outlook", "obtenir"}
-# What may follow a footer on its line once stripped: nothing or a "<link>".
-_FOOTER_TAIL = re.compile(r"(?:<[^>\s]*>)?")
+# A link, "(www.blackberry.com)" or "[1]" the app puts after its name.
+_LINK = re.compile(r"<[^<>\s]{1,300}>|\(\s*(?:https?://|www\.)[^()\s]{0,300}\s*\)|\[\d{1,2}\]")
+_APOLOGY = re.compile(
+    r"[.,]?\s*(?:please\s+)?(?:excuse|pardon|forgive)\s+(?:my\s+|the\s+|any\s+)?"
+    r"(?:brevity|typos|briefness|spelling)(?:\s+and\s+(?:brevity|typos))?\.?$",
+    re.IGNORECASE,
+)
 
 
 def is_mobile_footer(line: str) -> bool:
     """True for a line such as "Sent from my iPhone" (in several languages), alone or with
     a <link> after it."""
     stripped = line.strip()
-    if len(stripped) > LINE_PATTERN_MAX_CHARS:
+    if len(stripped) > _FOOTER_MAX_CHARS or not _SENDING_WORDS.search(stripped):
         return False
-    first_word = stripped.split(None, 1)[:1]
-    if not first_word or first_word[0].lower() not in _FOOTER_FIRST_WORDS:
+    if not _DEVICE_WORDS.search(stripped):
         return False
-    for pattern in _MOBILE_FOOTERS:
-        match = pattern.match(stripped)
-        if match and _FOOTER_TAIL.fullmatch(stripped[match.end() :].strip()):
+    text = " ".join(_LINK.sub(" ", stripped).split())
+    text = _APOLOGY.sub("", text).rstrip(" .。!")
+    for pattern in _FOOTERS:
+        match = pattern.fullmatch(text)
+        if match and _DEVICE_WORDS.search(match.group("device")):
             return True
     return False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from companion.mailtext.attribution import ATTRIBUTION_MAX_LINES, attribution_length
 from companion.mailtext.html_tags import (
     BLOCK_TAGS,
     CUT_IDS,
@@ -17,10 +18,8 @@ from companion.mailtext.html_tags import (
 )
 from companion.mailtext.html_tokens import HtmlTokenReader
 from companion.mailtext.quotes import (
-    ATTRIBUTION_MAX_LINES,
     BLANK_RUNS,
     MAX_INPUT_CHARS,
-    attribution_length,
     find_reply_header,
     writer_continues_below,
 )

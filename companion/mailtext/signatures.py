@@ -26,15 +26,26 @@ _VALEDICTION = re.compile(
     re.IGNORECASE,
 )
 _SIGNATURE_MAX_LINES = 6
+_RULE_LINE = re.compile(r"^\s*(?:--|[-—–_=~*]{3,80})\s*$")
 _SIGNATURE_LINE_MAX_CHARS = 80
+_PIPE_LINE_MAX_CHARS = 160
+# Outlook signatures come in a few blocks (name, title and company, contact lines).
+_SIGNATURE_MAX_BLOCKS = 3
 
 
 def _word_count(line: str) -> int:
     return len(line.split())
 
 
+def _is_pipe_line(stripped: str) -> bool:
+    """Outlook's "Name | Title | Company" or "Street | City | Phone" line."""
+    return len(stripped) <= _PIPE_LINE_MAX_CHARS and stripped.count(" | ") >= 1
+
+
 def _looks_like_signature_line(line: str) -> bool:
     stripped = line.strip()
+    if _is_pipe_line(stripped):
+        return True
     if len(stripped) > _SIGNATURE_LINE_MAX_CHARS or _BULLET.match(line):
         return False
     words = _word_count(stripped)
@@ -45,6 +56,8 @@ def _looks_like_signature_line(line: str) -> bool:
 def _is_contact_line(line: str) -> bool:
     stripped = line.strip()
     # The searches below cost up to the square of a line's length; a signature line is short.
+    if _is_pipe_line(stripped):
+        return True
     if len(stripped) > _SIGNATURE_LINE_MAX_CHARS:
         return False
     return bool(_PHONE.search(stripped) or _EMAIL.search(stripped) or _URL.search(stripped))
@@ -61,6 +74,13 @@ def _is_name_line(line: str) -> bool:
     )
 
 
+def _stands_alone(lines: list[str], index: int) -> bool:
+    """A rule with blank lines around it: "My notes\n_____\nMore notes" is one text."""
+    before = index == 0 or not lines[index - 1].strip()
+    after = index + 1 >= len(lines) or not lines[index + 1].strip()
+    return before and after
+
+
 def cut_signature(lines: list[str]) -> list[str]:
     nonblank_from_here = sum(1 for line in lines if line.strip())
     for index, line in enumerate(lines):
@@ -68,11 +88,22 @@ def cut_signature(lines: list[str]) -> list[str]:
             nonblank_from_here -= 1
         if line in ("-- ", "--\u00a0"):
             return lines[:index]
-        if line.rstrip() == "--" and 0 < nonblank_from_here <= _SIGNATURE_MAX_LINES:
+        # "--" or a rule ("——————", "____") above a short name-and-title block; also a rule
+        # left alone at the end once the mobile footer under it went
+        if (
+            _RULE_LINE.match(line)
+            and nonblank_from_here <= _SIGNATURE_MAX_LINES
+            and (line.rstrip() == "--" or _stands_alone(lines, index))
+        ):
             rest = [r for r in lines[index + 1 :] if r.strip()]
             if all(_looks_like_signature_line(r) for r in rest):
                 return lines[:index]
-    return _cut_trailing_contact_block(lines)
+    for _ in range(_SIGNATURE_MAX_BLOCKS):
+        shorter = _cut_trailing_contact_block(lines)
+        if len(shorter) == len(lines):
+            break
+        lines = shorter
+    return lines
 
 
 def _cut_trailing_contact_block(lines: list[str]) -> list[str]:

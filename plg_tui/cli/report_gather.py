@@ -40,7 +40,7 @@ from plg_tui.vault.records import GroupInfo, Member, cycle_of, entry_member
 from plg_tui.vocabulary import SessionKind
 
 # Notices answer one member's reply (acknowledgement, STOP confirmation): not practice mail.
-_NOTICE_KINDS = frozenset({"ack", "stop_confirm"})
+_NOTICE_KINDS = frozenset({"ack", "no_text", "stop_confirm"})
 
 
 def _session(

@@ -31,11 +31,37 @@ TEXT_SAMPLES = sorted(p for p in CORPUS.glob("*.txt") if not p.name.endswith(EXP
 HTML_SAMPLES = sorted(CORPUS.glob("*.html"))
 
 
+# A case's name says its client ("NN-<client>-...") and, when not English, its language.
+CLIENTS = {
+    "gmail", "outlook", "apple", "thunderbird", "yahoo", "proton", "fastmail", "zoho", "gmx",
+    "webde", "mailru", "yandex", "qq", "netease163", "foxmail", "naver", "samsung", "k9",
+    "spark", "superhuman", "hey", "mutt", "blackberry", "aol", "windows", "fairemail",
+}  # fmt: skip
+LANGUAGES = {
+    "de", "fr", "es", "it", "nl", "pl", "ru", "uk", "zh", "ja", "ko", "sv", "cs", "pt", "da",
+    "no", "fi", "tr", "hu", "en",
+}  # fmt: skip
+LANGUAGE_NAMES = {
+    "german": "de", "french": "fr", "spanish": "es", "dutch": "nl", "italian": "it",
+    "danish": "da", "portuguese": "pt", "swedish": "sv",
+}  # fmt: skip
+
+
+def _client_and_language(sample: Path) -> tuple[str | None, str]:
+    words = sample.name.split(".", 1)[0].split("-")[1:]
+    languages = [LANGUAGE_NAMES.get(w, w) for w in words if LANGUAGE_NAMES.get(w, w) in LANGUAGES]
+    return (words[0] if words[0] in CLIENTS else None), (languages[0] if languages else "en")
+
+
 def test_corpus_is_big_enough() -> None:
-    assert len(TEXT_SAMPLES) >= 45
-    assert len(HTML_SAMPLES) >= 6
-    for sample in TEXT_SAMPLES + HTML_SAMPLES:
+    samples = TEXT_SAMPLES + HTML_SAMPLES
+    assert len(samples) >= 150
+    assert len(HTML_SAMPLES) >= 15
+    for sample in samples:
         assert sample.with_name(sample.name.rsplit(".", 1)[0] + EXPECTED_SUFFIX).exists()
+    described = [_client_and_language(sample) for sample in samples]
+    assert len({client for client, _ in described if client}) >= 15
+    assert len({language for _, language in described}) >= 12
 
 
 @pytest.mark.parametrize("sample", TEXT_SAMPLES, ids=lambda p: p.stem)
