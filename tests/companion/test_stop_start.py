@@ -166,3 +166,26 @@ def test_stop_pauses_practice_emails_not_the_meeting(group_home, smtp_server):
     run_at(group_home, moved_at.replace(hour=10))
     after = [str(m["Subject"]) for m in smtp_server.handler.parsed() if ADA in str(m["To"])][1:]
     assert [subject.split(":")[0] for subject in after] == ["Updated invitation", "Cancelled"]
+
+
+def test_the_one_click_url_token_unsubscribes_through_the_command(group_home, smtp_server, capsys):
+    from companion.cli import main
+
+    toml = (group_home / "plg.toml").read_text()
+    url = "https://plg.example.org/unsubscribe"
+    (group_home / "plg.toml").write_text(
+        toml.replace("[email]\n", f'[email]\nunsubscribe_url = "{url}"\n', 1)
+    )
+    weekly = weekly_to_ada(group_home, smtp_server)
+    smtp_server.handler.messages.clear()
+    link = str(weekly["List-Unsubscribe"]).split(f"<{url}?token=", 1)[1].split(">", 1)[0]
+    args = ["--home", str(group_home), "unsubscribe", "--now", WEEK1.isoformat()]
+    assert main([*args, link]) == 0
+    assert "team: stopped" in capsys.readouterr().out
+    assert ledger(group_home).member(ADA).opted_out
+    assert [str(m["Subject"]).split(":")[0] for m in smtp_server.handler.parsed()] == ["Paused"]
+    assert main([*args, link]) == 0  # clicked twice: one confirmation
+    assert len(smtp_server.handler.messages) == 1
+    forged = link[:-1] + ("0" if link[-1] != "0" else "1")
+    assert main([*args, forged]) == 1
+    assert main([*args, "../../etc/passwd"]) == 1
