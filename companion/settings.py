@@ -258,10 +258,10 @@ def _unsubscribe_url(email: Mapping[str, Any]) -> str:
             f"{where}: {url!r} must be an https:// address, e.g. "
             '"https://plg.example.org/unsubscribe" (one-click unsubscribe needs https)'
         )
-    if not url.isascii() or any(ch in url for ch in ' <>"\\,') or parsed.fragment:
+    if len(url) > 300 or not url.isascii() or any(ch in url for ch in ' <>"\\,') or parsed.fragment:
         raise ConfigError(
-            f"{where}: {url!r} must be a plain https address without spaces, quotes, "
-            "commas, <, > or a #fragment"
+            f"{where}: {url[:300]!r} must be a plain https address (at most 300 characters) "
+            "without spaces, quotes, commas, <, > or a #fragment"
         )
     return url
 

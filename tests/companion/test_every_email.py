@@ -171,6 +171,7 @@ def test_without_a_url_there_is_only_the_mailto_unsubscribe() -> None:
         "https://plg.example.org/a b",
         'https://plg.example.org/"x"',
         "https://plg.example.org/#top",
+        "https://plg.example.org/" + "a" * 300,
     ],
 )
 def test_an_unsubscribe_url_that_is_not_plain_https_is_refused_by_name(url: str) -> None:
