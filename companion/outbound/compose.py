@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-import re
 import textwrap
 import unicodedata
 from collections.abc import Iterable
@@ -29,7 +28,7 @@ from typing import Any
 
 import jinja2
 
-from companion.outbound.list_headers import list_headers
+from companion.outbound.list_headers import list_headers, thread_headers
 from companion.settings import EmailSettings
 from companion.tokens import make_token, plus_address
 from plg_tui.vault.group_keys import GroupKeys
@@ -37,9 +36,6 @@ from plg_tui.vault.group_keys import GroupKeys
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 SESSION_MINUTES = 90
 MAX_HEADER_TEXT = 200
-# a References header keeps the last few ids of a thread: enough to thread, bounded in size
-MAX_REFERENCES = 10
-_MESSAGE_ID = re.compile(r"<[!-;=?-~]{3,250}>")  # printable ASCII, no <, > or space
 
 
 @dataclass(frozen=True)
@@ -230,7 +226,7 @@ def build_wire(
     domain = from_address.rpartition("@")[2]
     message_id = header_text(message_id or "") or random_message_id(domain)
     listed = list_headers(email, keys, reply_token=token, message_id=message_id)
-    thread = _thread_headers(in_reply_to, references)
+    thread = thread_headers(in_reply_to, references)
     subject_text = header_text(subject)
     charset = "us-ascii" if subject_text.isascii() else "utf-8"
     headers = [
@@ -264,16 +260,6 @@ def build_wire(
     data = ("\r\n".join(headers) + "\r\n").encode("utf-8") + body_part
     recipient = _address("", to_addr).addr_spec
     return WireMessage(listed.envelope_sender, (recipient,), data, message_id, reply_until)
-
-
-def _thread_headers(in_reply_to: str, references: Iterable[str]) -> list[str]:
-    """In-Reply-To and References from Message-IDs already checked to be <id@domain> shaped."""
-    ids = [i for i in (*references, in_reply_to) if _MESSAGE_ID.fullmatch(i)]
-    ids = list(dict.fromkeys(ids))[-MAX_REFERENCES:]
-    lines = [f"In-Reply-To: {in_reply_to}"] if _MESSAGE_ID.fullmatch(in_reply_to) else []
-    if ids:
-        lines.append("References: " + "\r\n ".join(ids))
-    return lines
 
 
 def build_email(

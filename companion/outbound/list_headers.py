@@ -14,6 +14,8 @@ client can use.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -22,6 +24,9 @@ from companion.tokens import UNSUBSCRIBE_PREFIX, bounce_token, plus_address
 from plg_tui.vault.group_keys import GroupKeys
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
+# a References header keeps the last few ids of a thread: enough to thread, bounded in size
+MAX_REFERENCES = 10
+_MESSAGE_ID = re.compile(r"<[!-;=?-~]{3,250}>")  # printable ASCII, no <, > or space
 
 
 @dataclass(frozen=True)
@@ -64,3 +69,13 @@ def list_headers(
         lines.append(f"List-Unsubscribe-Post: {ONE_CLICK}")
     sender = plus_address(email.reply_to, bounce_token(keys, message_id))
     return ListHeaders(tuple(lines), sender)
+
+
+def thread_headers(in_reply_to: str, references: Iterable[str]) -> list[str]:
+    """In-Reply-To and References lines; ids not <id@domain>-shaped (ASCII) are left out."""
+    ids = [i for i in (*references, in_reply_to) if _MESSAGE_ID.fullmatch(i)]
+    ids = list(dict.fromkeys(ids))[-MAX_REFERENCES:]
+    lines = [f"In-Reply-To: {in_reply_to}"] if _MESSAGE_ID.fullmatch(in_reply_to) else []
+    if ids:
+        lines.append("References: " + "\r\n ".join(ids))
+    return lines

@@ -162,9 +162,8 @@ def partition(
 
     due: send_at <= now < expires_at. stale: expires_at <= now (record as skipped, never send).
     future: send_at > now. Messages whose key is in done_keys appear in none of the lists.
-    `allowed_from(message)` is the first instant from `now` on outside its recipient's quiet
-    hours: a message late after an outage waits for it (future), or is stale when its window
-    closes first, so catching up never sends into the night.
+    `allowed_from(message)`: the first instant from `now` outside its recipient's quiet hours;
+    a late message waits for it (future), or is stale if its window closes first.
     """
     _require_aware(now, "now")
     due: list[PlannedMessage] = []
@@ -175,16 +174,12 @@ def partition(
             continue
         if message.send_at > now:
             future.append(message)
-        elif now >= message.expires_at:
+            continue
+        allowed = now if allowed_from is None else allowed_from(message)
+        if allowed >= message.expires_at:  # past its window, or the window closes in the night
             stale.append(message)
         else:
-            allowed = now if allowed_from is None else allowed_from(message)
-            if allowed <= now:
-                due.append(message)
-            elif allowed < message.expires_at:
-                future.append(message)
-            else:
-                stale.append(message)
+            (due if allowed <= now else future).append(message)
     return due, stale, future
 
 
@@ -265,8 +260,7 @@ def working_days_before(day: date, count: int) -> date:
     """The date `count` working days (Monday to Friday) before `day`; `day` itself for 0."""
     while count > 0:
         day -= timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
+        count -= day.weekday() < 5
     return day
 
 
