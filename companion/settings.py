@@ -17,6 +17,7 @@ from email.headerregistry import Address
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from companion.outbound.schedule import ScheduleSettings
 from companion.tokens import DEFAULT_REPLY_DAYS
@@ -60,6 +61,8 @@ class EmailSettings:
     acknowledgements: bool = True
     # replies are accepted until this many days after session 2; later ones are quarantined
     reply_days: int = DEFAULT_REPLY_DAYS
+    # an https address that unsubscribes with one click (RFC 8058); "" offers mailto only
+    unsubscribe_url: str = ""
 
     @property
     def from_address(self) -> str:
@@ -239,7 +242,28 @@ def load_email_settings(settings: Mapping[str, Any]) -> EmailSettings:
         reply_to=parseaddr(reply_to)[1],
         acknowledgements=_bool(email, "email", "acknowledgements", True),
         reply_days=_int(email, "email", "reply_days", DEFAULT_REPLY_DAYS, 1, 365),
+        unsubscribe_url=_unsubscribe_url(email),
     )
+
+
+def _unsubscribe_url(email: Mapping[str, Any]) -> str:
+    """[email] unsubscribe_url: https only (RFC 8058 one-click), no spaces, quotes or <>."""
+    where = _where("email", "unsubscribe_url")
+    url = _string(email, "email", "unsubscribe_url", required=False) or ""
+    if not url:
+        return ""
+    parsed = urlsplit(url)
+    if parsed.scheme.lower() != "https" or not parsed.hostname:
+        raise ConfigError(
+            f"{where}: {url!r} must be an https:// address, e.g. "
+            '"https://plg.example.org/unsubscribe" (one-click unsubscribe needs https)'
+        )
+    if len(url) > 300 or not url.isascii() or any(ch in url for ch in ' <>"\\,') or parsed.fragment:
+        raise ConfigError(
+            f"{where}: {url[:300]!r} must be a plain https address (at most 300 characters) "
+            "without spaces, quotes, commas, <, > or a #fragment"
+        )
+    return url
 
 
 def load_schedule_settings(settings: Mapping[str, Any]) -> ScheduleSettings:
@@ -257,7 +281,7 @@ def load_schedule_settings(settings: Mapping[str, Any]) -> ScheduleSettings:
         quiet_start=_int(schedule, "schedule", "quiet_start", 20, 0, 23),
         quiet_end=_int(schedule, "schedule", "quiet_end", 8, 0, 23),
         grace=timedelta(hours=grace_hours),
-        reminder_days_before=_int(schedule, "schedule", "reminder_days_before", 2, 0, 14),
+        reminder_days_before=_int(schedule, "schedule", "reminder_days_before", 1, 0, 10),
     )
 
 

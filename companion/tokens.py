@@ -12,6 +12,7 @@ group's reply secret, truncated to 80 bits, so nobody can extend a token.
 from __future__ import annotations
 
 import functools
+import hashlib
 import hmac
 import re
 from dataclasses import dataclass
@@ -21,11 +22,14 @@ from plg_tui.vault.crypto import hmac_sha256
 from plg_tui.vault.group_keys import GroupKeys
 
 UNSUBSCRIBE_PREFIX = "stop."
+# The envelope sender of every email: journal+b.<slug>.<message-ref>.<mac>@reply-domain (VERP)
+BOUNCE_PREFIX = "b."
 DEFAULT_REPLY_DAYS = 30
 _EPOCH = date(1970, 1, 1)
 _TOKEN = re.compile(
     r"^([a-z0-9][a-z0-9-]{0,47})\.(\d{1,2})\.([0-9a-f]{10})\.(\d{5,6})\.([0-9a-f]{20})$"
 )
+_BOUNCE = re.compile(r"b\.([a-z0-9][a-z0-9-]{0,47})\.([0-9a-f]{16})\.([0-9a-f]{20})")
 _FIND = re.compile(
     r"(?:stop\.)?[a-z0-9][a-z0-9-]{0,47}\.\d{1,2}\.[0-9a-f]{10}\.\d{5,6}\.[0-9a-f]{20}"
 )
@@ -115,3 +119,45 @@ def plus_address(reply_to: str, token: str) -> str:
     """journal@example.org + token -> journal+token@example.org"""
     local, _, domain = reply_to.rpartition("@")
     return f"{local}+{token}@{domain}"
+
+
+# -- bounce addresses (VERP) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BounceToken:
+    """What a bounce address names: the group and (a hash of) the Message-ID that bounced."""
+
+    slug: str
+    message_ref: str
+    mac: str
+
+
+def message_ref(message_id: str) -> str:
+    """A short, keyless reference to a Message-ID (it is in the email anyway)."""
+    return hashlib.sha256(message_id.strip().lower().encode()).hexdigest()[:16]
+
+
+def _bounce_mac(keys: GroupKeys, message_id: str) -> str:
+    message = f"bounce|{keys.group_id}|{message_id.strip().lower()}".encode()
+    return hmac_sha256(_reply_secret(keys), message).hex()[:20]
+
+
+def bounce_token(keys: GroupKeys, message_id: str) -> str:
+    """b.<slug>.<ref>.<mac>: per message, so a bounce names the message that failed even when
+    the report quotes nothing of it; the MAC keeps anyone else from making one."""
+    ref = message_ref(message_id)
+    return f"{BOUNCE_PREFIX}{keys.slug}.{ref}.{_bounce_mac(keys, message_id)}"
+
+
+def find_bounce_tokens(text: str) -> list[BounceToken]:
+    return [BounceToken(*match.groups()) for match in _BOUNCE.finditer(text.lower())]
+
+
+def verify_bounce_token(keys: GroupKeys, token: BounceToken, message_id: str) -> bool:
+    """True when `token` is the bounce address we gave the message `message_id`."""
+    return (
+        token.slug == keys.slug
+        and hmac.compare_digest(message_ref(message_id), token.message_ref)
+        and hmac.compare_digest(_bounce_mac(keys, message_id), token.mac)
+    )

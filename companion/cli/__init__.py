@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from companion.cli import check, cron, ingest, members, preview, sending, status
+from companion.cli import check, cron, ingest, members, preview, sending, status, unsubscribe
 from companion.cli.common import PROG, UsageError, print_error
 from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_TEMPORARY
 from companion.settings import ConfigError
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     cron.register(commands)
     ingest.register(commands)
     members.register(commands)
+    unsubscribe.register(commands)
     check.register(commands)
     describe_commands(parser)
     return parser

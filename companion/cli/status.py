@@ -11,7 +11,7 @@ from companion.cli.common import parse_now
 from companion.exit_codes import EXIT_FAILED, EXIT_OK
 from companion.outbound.ledger import Ledger
 from companion.outbound.ledger_records import LedgerMessage
-from companion.outbound.messages import plan_messages
+from companion.outbound.messages import plan_messages, quiet_hours_hold
 from companion.outbound.outbox import GROUP_PROBLEMS
 from companion.outbound.plan import load_group
 from companion.outbound.schedule import CALENDAR_KINDS, ScheduleSettings, partition, stage
@@ -72,7 +72,7 @@ def group_status_lines(
     ledger = Ledger.read_only(home, group.keys)
     planned = plan_messages(group, schedule, now, ledger.messages)
     held = {k for k, r in ledger.messages.items() if r.state != "deferred"}
-    due, _stale, future = partition(planned, now, held)
+    due, _stale, future = partition(planned, now, held, quiet_hours_hold(group, schedule, now))
     due = [m for m in due if ledger.may_send_to(m.member)]
     waiting = [m for m in due if m.kind == "pairing" and not group.partners_of(m.member)]
     counts = ledger.counts()

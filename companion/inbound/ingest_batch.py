@@ -42,7 +42,7 @@ class BatchResult:
         self.counts[outcome.action] = self.counts.get(outcome.action, 0) + 1
 
     def summary(self) -> str:
-        order = ("placed", "duplicate", "quarantined", "dropped", "stopped", "bounced")
+        order = ("placed", "duplicate", "quarantined", "dropped", "stopped", "started", "bounced")
         parts = [f"{self.counts[k]} {k}" for k in order if self.counts.get(k)]
         text = f"{self.handled} message{'s' if self.handled != 1 else ''} handled"
         if parts:

@@ -28,10 +28,10 @@ from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
 
+from companion.inbound.bounce_routing import BounceRouter, bounce_addresses
 from companion.inbound.classify import (
     auto_reply_reason,
     is_delivery_report,
-    read_delivery_report,
     sender_authentication_failed,
 )
 from companion.inbound.inbound_message import (
@@ -44,14 +44,20 @@ from companion.inbound.inbound_message import (
     read_body,
     written_at,
 )
-from companion.inbound.notices import NoticeReport, PendingChanges, apply_pending, send_notices
-from companion.inbound.outcome import IngestTemporaryError, MessageWaits, Outcome
+from companion.inbound.member_requests import MemberRequest, member_request
+from companion.inbound.notices import (
+    NoticeReport,
+    PendingChanges,
+    apply_pending,
+    send_notices,
+)
+from companion.inbound.outcome import IngestTemporaryError, Outcome
 from companion.inbound.quarantine import QuarantineShelf
 from companion.inbound.routing import Group, GroupDirectory, Route
 from companion.inbound.survey_replies import SurveyReplies
-from companion.mailtext.clean import is_stop_request
 from companion.outbound.ledger import Ledger, LedgerBusy
 from companion.settings import EmailSettings, QuarantineLimits, SmtpSettings
+from companion.tokens import BounceToken
 from plg_tui.vault.errors import DiskWriteError
 from plg_tui.vault.group import write_sealed_entry
 from plg_tui.vault.paths import INBOX
@@ -90,6 +96,7 @@ class Ingester:
         self.log = log or (lambda line: print(line, file=sys.stderr))
         # the lambda follows a later reassignment of `self.log`
         self._groups = GroupDirectory(home, lambda line: self.log(line))
+        self._bounces = BounceRouter(self._groups)
         self._pending: dict[str, PendingChanges] = {}
         self._touched: set[str] = set()  # groups that got a notice queued in this run
         self._shelf = QuarantineShelf(home, quarantine_limits or QuarantineLimits(), self.now)
@@ -117,8 +124,16 @@ class Ingester:
             except Exception:
                 message = None
         headers = message if message is not None else parse_headers(raw)
+        to_bounce_address = bounce_addresses(headers)
         if is_delivery_report(headers):
-            return self._bounce(raw)
+            return self._bounce(raw, headers, to_bounce_address)
+        if to_bounce_address:  # e.g. a vacation notice sent to the envelope sender
+            return Outcome("dropped", "not a delivery report, sent to the bounce address")
+        # a mail client's one-click or mailto unsubscribe can look automatic: it still counts
+        if (stop := self._groups.unsubscribe_route(headers, self.now)) is not None:
+            senders = set(addresses(headers, "From"))
+            if senders == {stop.member} and not sender_authentication_failed(headers):
+                return self._stop(stop, "unsubscribe address", headers, raw)
         auto = auto_reply_reason(headers)
         if auto is not None:
             return Outcome("dropped", auto)
@@ -133,7 +148,7 @@ class Ingester:
             groups = self._groups.groups_of_member(sender) if sender else []
             if len(groups) == 1:
                 return self._quarantine(groups[0], raw, headers, "no reply token", sender)
-            self._wait_if_a_group_is_unopenable()
+            self._groups.wait_if_unopenable()
             return Outcome("dropped", "not addressed to any group")
         group = route.group
         if route.member is None:
@@ -143,7 +158,7 @@ class Ingester:
         if sender_authentication_failed(headers):
             return self._quarantine(group, raw, headers, "sender authentication failed", sender)
         if route.unsubscribe:  # honoured even when expired: pausing email is never refused
-            return self._stop(group, route, "unsubscribe address")
+            return self._stop(route, "unsubscribe address", headers, raw)
         if route.expired:
             return self._quarantine(group, raw, headers, "reply window has closed", sender)
         if len(raw) > MAX_MESSAGE_BYTES:
@@ -161,14 +176,17 @@ class Ingester:
         except Exception:  # broken MIME must end in quarantine, not a crash
             return self._quarantine(group, raw, headers, "message could not be read", sender)
 
-        if len(text) <= _STOP_CHECK_CHARS and is_stop_request(text):
-            return self._stop(group, route, "reply")
+        request = member_request(text) if len(text) <= _STOP_CHECK_CHARS else None
+        if request is MemberRequest.STOP:
+            return self._stop(route, "reply", headers, raw)
+        if request is MemberRequest.START:
+            return self._stop(route, "reply", headers, raw, start=True)
         if not text and body.attachments == 0:
             if self.acknowledge:  # only quote or nothing: tell the member nothing was saved
                 reply_id, _ = entry_id_for(
                     headers, raw, group_id=group.keys.group_id, member=route.member
                 )
-                self._queue_notice(group, "no_text", route.member, route.week, reply_id)
+                self._queue_notice(group, "no_text", route.member, route.week, reply_id, headers)
             return Outcome("dropped", "empty reply", group.slug, route.member, route.week)
         if body.attachments:
             noun = "attachment was" if body.attachments == 1 else "attachments were"
@@ -194,7 +212,7 @@ class Ingester:
         # run that may have died before queueing the acknowledgement; the ledger key keeps it
         # to one acknowledgement per entry
         if self.acknowledge:
-            self._queue_notice(group, "ack", route.member, route.week, entry_id)
+            self._queue_notice(group, "ack", route.member, route.week, entry_id, headers)
         return Outcome(action, "journal entry", group.slug, route.member, route.week, entry_id)
 
     def _quarantine(
@@ -206,44 +224,42 @@ class Ingester:
             return Outcome("dropped", "quarantine full", group.slug)
         return Outcome("quarantined", reason, group.slug, None, None, entry_id)
 
-    def _wait_if_a_group_is_unopenable(self) -> None:
-        """A message that names no group we could open may be for one we could not: keep it."""
-        if self._groups.unopenable:
-            names = ", ".join(sorted(self._groups.unopenable))
-            raise MessageWaits(f"group {names} cannot be opened; the message stays in the mailbox")
-
-    def _stop(self, group: Group, route: Route, how: str) -> Outcome:
+    def _stop(
+        self, route: Route, how: str, headers: Message, raw: bytes, *, start: bool = False
+    ) -> Outcome:
+        """A STOP (or with `start`, a START): the ledger learns it, the member is answered."""
         assert route.member is not None
+        group = route.group
         pending = self._pending.setdefault(group.slug, PendingChanges())
-        pending.opt_outs[route.member] = how
-        self._queue_notice(group, "stop_confirm", route.member, 0, "")
-        return Outcome("stopped", f"stop request by {how}", group.slug, route.member, route.week)
+        pending.opt_outs.pop(route.member, None)
+        pending.resumes.discard(route.member)
+        if start:
+            pending.resumes.add(route.member)
+        else:
+            pending.opt_outs[route.member] = how
+        # the same message read twice (a crash before deleting it) is one request, one notice
+        request_id = entry_id_for(headers, raw, group_id=group.keys.group_id, member=route.member)
+        kind = "start_confirm" if start else "stop_confirm"
+        self._queue_notice(group, kind, route.member, 0, request_id[0], headers)
+        action = f"{'start' if start else 'stop'} request by {how}"
+        return Outcome(
+            "started" if start else "stopped", action, group.slug, route.member, route.week
+        )
 
-    def _bounce(self, raw: bytes) -> Outcome:
-        try:
-            report = read_delivery_report(raw)
-        except Exception:
-            return Outcome("dropped", "unreadable delivery report")
-        if not report.permanent:
-            return Outcome("dropped", "delivery delayed notice")
-        headers = parse_headers(raw)
-        route, why = self._groups.route_bounce(headers, report.original_ids, report.recipients)
+    def _bounce(self, raw: bytes, headers: Message, tokens: list[BounceToken]) -> Outcome:
+        route, why, status = self._bounces.route(raw, headers, tokens)
         if route is None or route.member is None:
-            self._wait_if_a_group_is_unopenable()
             return Outcome("dropped", why)
-        pending = self._pending.setdefault(route.group.slug, PendingChanges())
-        pending.bounces[route.member] = report.status or "failed"
+        self._pending.setdefault(route.group.slug, PendingChanges()).bounces[route.member] = status
         return Outcome("bounced", "delivery failed", route.group.slug, route.member, route.week)
 
-    def _queue_notice(self, group: Group, kind: str, member: str, week: int, entry_id: str) -> None:
-        # one per entry or reply (the id); a STOP confirmation once per member
-        key = f"{kind}-{entry_id[:16]}:{week}:{member}" if entry_id else f"{kind}:0:{member}"
+    def _queue_notice(
+        self, group: Group, kind: str, member: str, week: int, ref: str, headers: Message
+    ) -> None:
         self._touched.add(group.slug)
-        self._pending.setdefault(group.slug, PendingChanges()).notices[key] = {
-            "member": member,
-            "kind": kind,
-            "week": week,
-        }
+        self._pending.setdefault(group.slug, PendingChanges()).queue_notice(
+            kind, member, week, ref, headers
+        )
 
     # -- the ledger ---------------------------------------------------------------------------
     def commit(self) -> None:
@@ -274,13 +290,9 @@ class Ingester:
     def send_notices(
         self, email_settings: EmailSettings, smtp: SmtpSettings | None, *, all_groups: bool = True
     ) -> NoticeReport:
-        """Send every queued (or earlier deferred) notice once; record the result.
-
-        `smtp` None means no SMTP server is configured: notices stay deferred. An unreachable
-        server defers them too; it never fails the ingest. `all_groups` False looks only at
-        the groups this run queued notices for (one message from an MTA need not open every
-        group's ledger); scheduled runs retry every group's deferred notices.
-        """
+        """Send every queued (or earlier deferred) notice once (see `notices.send_notices`);
+        `all_groups` False: only the groups this run queued notices for (one message from an
+        MTA need not open every group's ledger)."""
         slugs = self._groups.slugs() if all_groups else sorted(self._touched)
         survey = self._surveys.send(email_settings, smtp)
         report = send_notices(

@@ -12,22 +12,28 @@ import asyncio
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from companion.inbound.routing import Group
+from companion.inbound.inbound_message import header_text
+from companion.inbound.routing import Group, message_ids
 from companion.outbound.ledger import Ledger, LedgerBusy
 from companion.outbound.ledger_records import LedgerMessage, MessageState
 from companion.settings import EmailSettings, SmtpSettings
 from plg_tui.vault.group_keys import GroupKeys
 
-# "no_text" answers a reply that held only the quoted email: nothing was saved.
-NOTICE_KINDS = ("ack", "no_text", "stop_confirm")
-# Not sent to a member who paused emails (a STOP confirmation is).
-_ANSWERS_TO_A_REPLY = ("ack", "no_text")
+if TYPE_CHECKING:  # composing (Jinja2) is imported only when a notice is due
+    from companion.outbound.compose import WireMessage
+
 # Acknowledgements that could not go out are retried this long, then skipped.
 NOTICE_RETRY_WINDOW = timedelta(days=2)
+# what the ingester answers at once: a saved entry, a reply with no new text ("no_text":
+# nothing was saved), a STOP, a START (each a template)
+NOTICE_KINDS = ("ack", "no_text", "stop_confirm", "start_confirm")
+# Not sent to a member who paused emails (a STOP confirmation is).
+_ANSWERS_TO_A_REPLY = ("ack", "no_text")
+MAX_NOTICE_REFERENCES = 10
 
 
 @dataclass
@@ -38,6 +44,28 @@ class PendingChanges:
     bounces: dict[str, str] = field(default_factory=dict)  # email -> status
     notices: dict[str, dict[str, Any]] = field(default_factory=dict)  # ledger key -> record
     quarantine_dropped: int = 0  # messages deleted unstored: the quarantine was full
+    resumes: set[str] = field(default_factory=set)  # members who replied START
+
+    def queue_notice(self, kind: str, member: str, week: int, ref: str, answering: Message) -> None:
+        """Queue an answer (`kind`: one of NOTICE_KINDS) to the member's email whose headers
+        are `answering`, threaded under it; keyed by `ref` so it goes out once."""
+        found = message_ids(header_text(answering, "Message-ID"), 1)
+        answered = found[0] if found else ""
+        thread = message_ids(header_text(answering, "References"))
+        short = kind.removesuffix("_confirm")
+        requests = ("stop_confirm", "start_confirm")
+        if kind in requests:  # of a STOP and a START in one batch, only the last is answered
+            for key in [k for k, r in self.notices.items() if r["member"] == member]:
+                if self.notices[key]["kind"] in requests:
+                    del self.notices[key]
+        references = [*thread, answered] if answered else thread
+        self.notices[f"{short}-{ref[:16]}:{week}:{member}"] = {
+            "member": member,
+            "kind": kind,
+            "week": week,
+            "in_reply_to": answered,
+            "references": " ".join(references[-MAX_NOTICE_REFERENCES:]),
+        }
 
 
 @dataclass(frozen=True)
@@ -82,8 +110,8 @@ def send_notices(
                     ledger.set_message(
                         record.key,
                         state=MessageState.SENDING,
-                        message_id=str(message["Message-ID"]),
-                        return_path=email_settings.from_address,
+                        message_id=message.message_id,
+                        return_path=message.sender,
                         reply_until=notice_reply_until(group, email_settings, now).isoformat(),
                         attempts=record.attempts + 1,
                     )
@@ -134,16 +162,18 @@ def notice_reply_until(group: Group, email_settings: EmailSettings, now: datetim
 
 def build_notice(
     group: Group, record: LedgerMessage, email_settings: EmailSettings, now: datetime
-) -> EmailMessage:
-    from companion.outbound.compose import build_email, first_name, render, render_subject
+) -> WireMessage:
+    """The notice as it goes to the server: built like every scheduled email (`build_wire`),
+    threaded under the member's email it answers."""
+    from companion.outbound.compose import build_wire, first_name, render, render_subject
 
     member = record.member
     name = group.names.get(member, "")
     week = record.week or 0
-    template = record.kind if record.kind in ("ack", "no_text") else "stop_confirm"
+    template = record.kind if record.kind in NOTICE_KINDS else "ack"
     context = {"first_name": first_name(name) or "there", "week": week}
     text, html = render(template, **context)
-    return build_email(
+    return build_wire(
         email=email_settings,
         keys=group.keys,
         to_name=name,
@@ -154,6 +184,8 @@ def build_notice(
         text=text,
         html=html or None,
         date=now,
+        in_reply_to=record.in_reply_to,
+        references=record.references.split(),
     )
 
 
@@ -163,9 +195,15 @@ def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> boo
     if pending.quarantine_dropped:
         ledger.count_quarantine_dropped(pending.quarantine_dropped, at)
         changed = True
+    # a second STOP (the one-click link, then a reply) is not confirmed twice
+    stopped_before = {m for m in pending.opt_outs if ledger.member(m).opted_out}
     for email_addr, how in pending.opt_outs.items():
         if not ledger.member(email_addr).opted_out:
             ledger.set_member(email_addr, opted_out=True, opted_out_at=at, opted_out_by=how)
+            changed = True
+    for email_addr in pending.resumes:
+        if ledger.member(email_addr).opted_out:
+            ledger.set_member(email_addr, opted_out=False, resumed_at=at, resumed_by="reply")
             changed = True
     for email_addr, status in pending.bounces.items():
         if not ledger.member(email_addr).bouncing:
@@ -175,6 +213,8 @@ def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> boo
         if key in ledger.messages:
             continue  # already queued or sent once: never twice
         if record["kind"] in _ANSWERS_TO_A_REPLY and not ledger.may_send_to(record["member"]):
+            continue
+        if record["kind"] == "stop_confirm" and record["member"] in stopped_before:
             continue
         ledger.set_message(
             key, **record, state="deferred", queued_at=at, message_id="", error="queued to send"

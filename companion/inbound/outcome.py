@@ -19,7 +19,7 @@ class MessageWaits(Exception):
 class Outcome:
     """Where one message ended. `reason` is a fixed phrase, never text from the message."""
 
-    action: str  # placed | duplicate | quarantined | dropped | stopped | bounced
+    action: str  # placed | duplicate | quarantined | dropped | stopped | started | bounced
     reason: str
     slug: str | None = None
     member: str | None = None

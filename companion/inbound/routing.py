@@ -3,8 +3,7 @@
 A reply carries a signed, expiring token in the address it was sent to (journal+TOKEN@...).
 A client that answered our From address instead has no token, but its In-Reply-To or
 References names one of our random Message-IDs, which the group's ledger recorded with the
-member it went to. A bounce is ours only when it names a Message-ID we sent to the very
-recipient that failed and arrives at the address we sent from (the envelope sender).
+member it went to. Bounces are routed in `bounce_routing`, on the same Message-ID index.
 
 Groups are opened lazily, once per run, and only when a token names them; the Message-ID
 index reads every group's ledger once per run, and only for a message that needs it.
@@ -19,11 +18,18 @@ from datetime import UTC, date, datetime
 from email.message import Message
 from pathlib import Path
 
-from companion.inbound.inbound_message import addresses, header_text
+from companion.inbound.inbound_message import header_text
+from companion.inbound.outcome import MessageWaits
 from companion.outbound.ledger import Ledger
 from companion.outbound.ledger_records import LedgerMessage
 from companion.outbound.schedule import CALENDAR_KINDS
-from companion.tokens import DEFAULT_REPLY_DAYS, find_tokens, parse_token, verify_token
+from companion.tokens import (
+    DEFAULT_REPLY_DAYS,
+    UNSUBSCRIBE_PREFIX,
+    find_tokens,
+    parse_token,
+    verify_token,
+)
 from companion.tokens import reply_until as reply_window_end
 from plg_tui.core.groups import session_times
 from plg_tui.core.home import group_slugs
@@ -70,7 +76,7 @@ class Route:
 
 
 @dataclass(frozen=True)
-class _Sent:
+class Sent:
     slug: str
     member: str
     week: int
@@ -94,7 +100,7 @@ class GroupDirectory:
         self._slug_list: list[str] | None = None
         # groups whose keys or roster could not be read: a message may be theirs, so it waits
         self.unopenable: set[str] = set()
-        self._sent: dict[str, list[_Sent]] | None = None
+        self._sent: dict[str, list[Sent]] | None = None
 
     # -- groups -------------------------------------------------------------------------------
     def group(self, slug: str) -> Group | None:
@@ -128,6 +134,12 @@ class GroupDirectory:
             session2 = None
         return Group(keys, names, session2, info.cycle)
 
+    def wait_if_unopenable(self) -> None:
+        """A message that names no group we could open may be for one we could not: keep it."""
+        if self.unopenable:
+            names = ", ".join(sorted(self.unopenable))
+            raise MessageWaits(f"group {names} cannot be opened; the message stays in the mailbox")
+
     def groups_of_member(self, sender: str) -> list[Group]:
         found = []
         for slug in self.slugs():
@@ -154,6 +166,17 @@ class GroupDirectory:
         thread += reversed(message_ids(header_text(headers, "References")))
         return self._thread_route(dict.fromkeys(thread), now)
 
+    def unsubscribe_route(self, headers: Message, now: datetime) -> Route | None:
+        """The verified STOP address the message was sent to, if any: looked at before the
+        automatic-reply filter, since a mail client's unsubscribe may look automatic."""
+        for name in RECIPIENT_HEADERS:
+            for candidate in find_tokens(header_text(headers, name)):
+                if candidate.startswith(UNSUBSCRIBE_PREFIX):
+                    route = self._token_route(candidate, now)
+                    if route is not None and route.member is not None:
+                        return route
+        return None
+
     def _token_route(self, candidate: str, now: datetime) -> Route | None:
         """Where a token points, if it parses and names a group we have (verified or not)."""
         parsed = parse_token(candidate)
@@ -167,7 +190,7 @@ class GroupDirectory:
 
     def _thread_route(self, ids: Iterable[str], now: datetime) -> Route | None:
         for message_id in ids:
-            for sent in self._sent_index().get(message_id, []):
+            for sent in self.sent_index().get(message_id, []):
                 group = self.group(sent.slug)
                 if group is None or sent.member not in group.names:
                     continue
@@ -179,7 +202,7 @@ class GroupDirectory:
         return None
 
     @staticmethod
-    def _reply_until(group: Group, sent: _Sent) -> date | None:
+    def _reply_until(group: Group, sent: Sent) -> date | None:
         try:
             return date.fromisoformat(sent.reply_until)
         except ValueError:
@@ -189,34 +212,8 @@ class GroupDirectory:
             return None
         return reply_window_end(group.session2, DEFAULT_REPLY_DAYS)
 
-    # -- bounces ------------------------------------------------------------------------------
-    def route_bounce(
-        self, headers: Message, original_ids: Iterable[str], failed: Iterable[str]
-    ) -> tuple[Route | None, str]:
-        """(the member whose email bounced, why) or (None, why the report is not believed).
-
-        `original_ids` are the Message-IDs the report quotes (its copy of our headers, its
-        In-Reply-To); `failed` the recipients it says failed permanently.
-        """
-        failed_set = set(failed)
-        arrived_at = {a for name in RECIPIENT_HEADERS for a in addresses(headers, name)}
-        reason = "bounce for no message we sent"
-        for message_id in dict.fromkeys(original_ids):
-            for sent in self._sent_index().get(message_id, []):
-                if sent.member not in failed_set:
-                    reason = "bounce recipient is not the member"
-                    continue
-                if sent.return_path and sent.return_path.lower() not in arrived_at:
-                    reason = "bounce did not arrive at the bounce address"
-                    continue
-                group = self.group(sent.slug)
-                if group is None:
-                    continue
-                return Route(group, sent.member, sent.week, False), "delivery failed"
-        return None, reason
-
     # -- the Message-ID index -----------------------------------------------------------------
-    def _sent_index(self) -> dict[str, list[_Sent]]:
+    def sent_index(self) -> dict[str, list[Sent]]:
         """Message-ID -> where it went, over every group's ledger; built once per run.
 
         Only the key files and ledgers are read (no group.db), each once: for 20 groups that
@@ -239,8 +236,8 @@ class GroupDirectory:
             return []
 
 
-def _sent_of(slug: str, record: LedgerMessage) -> _Sent:
-    return _Sent(
+def _sent_of(slug: str, record: LedgerMessage) -> Sent:
+    return Sent(
         slug,
         record.member.lower(),
         record.week or 0,

@@ -28,8 +28,9 @@ from typing import Any
 
 import jinja2
 
+from companion.outbound.list_headers import list_headers, thread_headers
 from companion.settings import EmailSettings
-from companion.tokens import UNSUBSCRIBE_PREFIX, make_token, plus_address
+from companion.tokens import make_token, plus_address
 from plg_tui.vault.group_keys import GroupKeys
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -208,18 +209,24 @@ def build_wire(
     date: datetime | None = None,
     calendar: tuple[str, str] | None = None,
     reply_token: bool = True,
+    in_reply_to: str = "",
+    references: Iterable[str] = (),
 ) -> WireMessage:
     """The message as bytes, written directly (the email package's header objects are slow).
 
+    Every kind of email goes through here, so every one carries Date, Message-ID and the
+    list headers (`list_headers`), and leaves with its own VERP envelope sender.
     `calendar` is (iTIP method, VCALENDAR text): it becomes the last alternative after text
     and HTML, which is where Outlook and Gmail look for an invitation to accept or decline.
     Without `reply_token` there is no Reply-To: replies go to From (the ORGANIZER).
+    `in_reply_to` and `references` (<id@domain> strings) thread it under a member's email.
     """
     token = make_token(keys, to_addr, week, reply_until)
     from_name, from_address = _split_from(email.from_addr)
     domain = from_address.rpartition("@")[2]
     message_id = header_text(message_id or "") or random_message_id(domain)
-    unsubscribe = plus_address(email.reply_to, UNSUBSCRIBE_PREFIX + token)
+    listed = list_headers(email, keys, reply_token=token, message_id=message_id)
+    thread = thread_headers(in_reply_to, references)
     subject_text = header_text(subject)
     charset = "us-ascii" if subject_text.isascii() else "utf-8"
     headers = [
@@ -228,6 +235,7 @@ def build_wire(
         "Subject: " + Header(subject_text, charset, header_name="Subject").encode(linesep="\r\n"),
         f"Date: {format_datetime((date or datetime.now(UTC)).astimezone(UTC))}",
         f"Message-ID: {message_id}",
+        *thread,
         *(
             [f"Reply-To: {_mailbox(from_name, plus_address(email.reply_to, token))}"]
             if reply_token
@@ -235,7 +243,7 @@ def build_wire(
         ),
         "Auto-Submitted: auto-generated",
         "X-Auto-Response-Suppress: OOF, AutoReply",
-        f"List-Unsubscribe: <mailto:{unsubscribe}?subject=STOP>",
+        *listed.lines,
         "MIME-Version: 1.0",
     ]
     body_part = _qp_part("text/plain", text)
@@ -251,7 +259,7 @@ def build_wire(
         body_part = f"Content-Type: {mixed_type}\r\n\r\n".encode() + mixed
     data = ("\r\n".join(headers) + "\r\n").encode("utf-8") + body_part
     recipient = _address("", to_addr).addr_spec
-    return WireMessage(from_address, (recipient,), data, message_id, reply_until)
+    return WireMessage(listed.envelope_sender, (recipient,), data, message_id, reply_until)
 
 
 def build_email(
@@ -272,8 +280,9 @@ def build_email(
     """One message to one member, with the reply/unsubscribe tokens in its headers.
 
     Sets From, To, Subject, Date, Message-ID (random, on the From domain), Reply-To (token
-    plus-address, valid until `reply_until`), Auto-Submitted, X-Auto-Response-Suppress and a
-    mailto List-Unsubscribe.
+    plus-address, valid until `reply_until`), Auto-Submitted, X-Auto-Response-Suppress and
+    the list headers. For tests and tools that read a message: sending uses `build_wire`, as
+    the email package would re-encode the headers.
     """
     return build_wire(
         email=email,

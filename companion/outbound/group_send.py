@@ -20,15 +20,17 @@ from companion.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
 from companion.outbound.compose import WireMessage
 from companion.outbound.ledger import Ledger
 from companion.outbound.ledger_records import LedgerRun, MessageState
-from companion.outbound.messages import compose_message, plan_messages
+from companion.outbound.messages import compose_message, plan_messages, quiet_hours_hold
 from companion.outbound.outbound_settings import OutboundSettings
 from companion.outbound.plan import GroupContext, new_message_id
-from companion.outbound.schedule import PlannedMessage, partition
+from companion.outbound.schedule import CALENDAR_KINDS, PlannedMessage, partition
 from companion.outbound.smtp import SmtpPool
 from companion.outbound.smtp_session import DeliveryResult, TemporaryFailure
 from companion.settings import ConfigError, SmtpSettings
 
 LEFT_THE_GROUP = "member left the group"
+# STOP pauses the practice emails, not the meeting: these still reach a member who stopped
+SESSION_KINDS = (*CALENDAR_KINDS, "reminder")
 # One ledger save (a rewrite + fsync of the encrypted file) per this many messages.
 LEDGER_BATCH = 100
 
@@ -70,7 +72,7 @@ def _iso(now: datetime) -> str:
 def hold_reason(group: GroupContext, ledger: Ledger, planned: PlannedMessage) -> str | None:
     """Why a due message must not go out now; None if it may."""
     state = ledger.member(planned.member)
-    if state.opted_out:
+    if state.opted_out and planned.kind not in SESSION_KINDS:
         return "skip:opted out"
     if state.bouncing:
         return "skip:address bouncing"
@@ -154,7 +156,8 @@ async def send_group(
         # inside the lock: cancellations go to whom the ledger says was invited
         planned = plan_messages(group, outbound.schedule, now, ledger.messages)
         done = {key for key, record in ledger.messages.items() if record.state != "deferred"}
-        due, stale, _future = partition(planned, now, done)
+        hold = quiet_hours_hold(group, outbound.schedule, now)
+        due, stale, _future = partition(planned, now, done, hold)
         for message in stale:
             _record(ledger, message, state="skipped", error="past its sending window", at=at)
             outcome.skipped += 1

@@ -49,6 +49,9 @@ class LedgerMessage:
     reply_until: str = ""  # replies that lost their token are accepted until this day
     return_path: str = ""
     cycle: int = 1  # the group's cycle; records written before cycles existed are cycle 1
+    # a notice threads under the member's email it answers: its Message-ID and References
+    in_reply_to: str = ""
+    references: str = ""
 
     @classmethod
     def from_record(cls, raw: dict[str, Any]) -> LedgerMessage:
@@ -71,6 +74,8 @@ class LedgerMessage:
             reply_until=_text(raw, "reply_until"),
             return_path=_text(raw, "return_path"),
             cycle=cycle if isinstance(cycle, int) and not isinstance(cycle, bool) else 1,
+            in_reply_to=_text(raw, "in_reply_to"),
+            references=_text(raw, "references"),
         )
 
     @property

@@ -6,8 +6,9 @@ the same messages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from companion.outbound.compose import WireMessage, render_subject
 from companion.outbound.invitations import (
@@ -17,7 +18,12 @@ from companion.outbound.invitations import (
 )
 from companion.outbound.ledger_records import LedgerMessage
 from companion.outbound.plan import GroupContext, compose_wire, message_context, plan_group
-from companion.outbound.schedule import CALENDAR_KINDS, PlannedMessage, ScheduleSettings
+from companion.outbound.schedule import (
+    CALENDAR_KINDS,
+    PlannedMessage,
+    ScheduleSettings,
+    out_of_quiet_hours,
+)
 from companion.settings import EmailSettings
 
 
@@ -42,6 +48,22 @@ def compose_message(
     if planned.kind in CALENDAR_KINDS:
         return compose_calendar_wire(group, email, planned, message_id=message_id, now=now)
     return compose_wire(group, email, planned, message_id=message_id, now=now)
+
+
+def recipient_timezone(group: GroupContext, email: str) -> str:
+    """A member's time zone; for someone who left and is owed a cancellation, theirs then."""
+    member = group.members.get(email) or group.withdrawn.get(email)
+    return (member.timezone if member else "") or group.info.timezone
+
+
+def quiet_hours_hold(
+    group: GroupContext, schedule: ScheduleSettings, now: datetime
+) -> Callable[[PlannedMessage], datetime]:
+    """For `partition`: when each message may go at the earliest, from `now`, by its
+    recipient's quiet hours."""
+    return lambda planned: out_of_quiet_hours(
+        now, ZoneInfo(recipient_timezone(group, planned.member)), schedule
+    )
 
 
 def subject_of(group: GroupContext, planned: PlannedMessage) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from companion.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
 from companion.outbound.group_send import GroupOutcome, PoolHolder, hold_reason, send_group
 from companion.outbound.ledger import Ledger, LedgerBusy
-from companion.outbound.messages import plan_messages, subject_of
+from companion.outbound.messages import plan_messages, quiet_hours_hold, subject_of
 from companion.outbound.outbound_settings import OutboundSettings
 from companion.outbound.plan import load_group, local_datetime_text
 from companion.outbound.schedule import PlannedMessage, partition
@@ -113,7 +113,8 @@ def dry_run(
             ledger = Ledger.read_only(home, group.keys)
             done = {k for k, r in ledger.messages.items() if r.state != "deferred"}
             planned = plan_messages(group, outbound.schedule, now, ledger.messages)
-            due, stale, _future = partition(planned, now, done)
+            hold = quiet_hours_hold(group, outbound.schedule, now)
+            due, stale, _future = partition(planned, now, done, hold)
         except GROUP_PROBLEMS as problem:
             outcome.error = _first_line(problem)
             outcome.exit_code = EXIT_FAILED

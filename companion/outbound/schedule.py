@@ -7,7 +7,7 @@ so a 09:00 weekly email stays at 09:00 local across daylight-saving changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,7 +38,9 @@ class ScheduleSettings:
     quiet_start: int = 20
     quiet_end: int = 8
     grace: timedelta = timedelta(hours=48)
-    reminder_days_before: int = 2
+    # working days (Mon-Fri) before session 2: 1 = the working day before, so a Monday
+    # session is reminded on Friday; 0 = the morning of the session
+    reminder_days_before: int = 1
 
     def __post_init__(self) -> None:
         for name in ("send_hour", "quiet_start", "quiet_end"):
@@ -151,12 +153,17 @@ def stage(
 
 
 def partition(
-    planned: Iterable[PlannedMessage], now: datetime, done_keys: set[str]
+    planned: Iterable[PlannedMessage],
+    now: datetime,
+    done_keys: set[str],
+    allowed_from: Callable[[PlannedMessage], datetime] | None = None,
 ) -> tuple[list[PlannedMessage], list[PlannedMessage], list[PlannedMessage]]:
     """Split not-yet-done messages into (due, stale, future), each ordered by send time.
 
     due: send_at <= now < expires_at. stale: expires_at <= now (record as skipped, never send).
     future: send_at > now. Messages whose key is in done_keys appear in none of the lists.
+    `allowed_from(message)`: the first instant from `now` outside its recipient's quiet hours;
+    a late message waits for it (future), or is stale if its window closes first.
     """
     _require_aware(now, "now")
     due: list[PlannedMessage] = []
@@ -167,10 +174,12 @@ def partition(
             continue
         if message.send_at > now:
             future.append(message)
-        elif now < message.expires_at:
-            due.append(message)
-        else:
+            continue
+        allowed = now if allowed_from is None else allowed_from(message)
+        if allowed >= message.expires_at:  # past its window, or the window closes in the night
             stale.append(message)
+        else:
+            (due if allowed <= now else future).append(message)
     return due, stale, future
 
 
@@ -238,13 +247,21 @@ def _plan_reminder(
     session2: datetime,  # UTC
     settings: ScheduleSettings,
 ) -> PlannedMessage | None:
-    # Local date arithmetic, not "48 hours earlier": across a DST change those differ by a day
+    # Local date arithmetic, not "24 hours earlier": across a DST change those differ by a day
     # when session 2 is near midnight.
-    day = session2.astimezone(zone).date() - timedelta(days=settings.reminder_days_before)
+    day = working_days_before(session2.astimezone(zone).date(), settings.reminder_days_before)
     send_at = _local_to_utc(day, _send_time(settings), zone)
     if send_at > session2 - REMINDER_MIN_LEAD or send_at < session1:
         return None
     return PlannedMessage(member, "reminder", 0, send_at, session2)
+
+
+def working_days_before(day: date, count: int) -> date:
+    """The date `count` working days (Monday to Friday) before `day`; `day` itself for 0."""
+    while count > 0:
+        day -= timedelta(days=1)
+        count -= day.weekday() < 5
+    return day
 
 
 def _send_time(settings: ScheduleSettings) -> time:

@@ -17,6 +17,7 @@ import aiosmtplib
 from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
 from companion.outbound.smtp_session import reply_text
 from companion.settings import EmailSettings, SmtpSettings
+from companion.tokens import BOUNCE_PREFIX, plus_address
 from plg_tui.core.safe_text import printable
 
 CHECK_TIMEOUT = 15.0  # seconds per step at most: a check answers quickly or names the step
@@ -169,6 +170,27 @@ async def _sender(email: EmailSettings, client: aiosmtplib.SMTP) -> CheckStep:
     return CheckStep("from", f"{sender} accepted as sender")
 
 
+async def _bounce_sender(email: EmailSettings, client: aiosmtplib.SMTP) -> CheckStep:
+    """Every email leaves with its own bounce address (VERP) on the reply domain as envelope
+    sender: the server must take that shape too, not only [email] from."""
+    sender = plus_address(email.reply_to, BOUNCE_PREFIX + "check.0000000000000000." + "0" * 20)
+    shown = plus_address(email.reply_to, BOUNCE_PREFIX + "…")
+    try:
+        await client.rset()
+        await client.mail(sender)
+    except aiosmtplib.SMTPResponseException as err:
+        reply = reply_text(err.code, err.message)
+        fix = (
+            f"let this SMTP account send with envelope senders {shown} (each email's own "
+            "bounce address, so bounces reach the ingester), or change [email] reply_to"
+        )
+        code = EXIT_TEMPORARY if 400 <= err.code < 500 else EXIT_CONFIG
+        raise _Stop(
+            CheckStep("bounce address", f"{shown} not accepted ({reply})", code, fix)
+        ) from None
+    return CheckStep("bounce address", f"{shown} accepted as envelope sender")
+
+
 def test_message(email: EmailSettings, to: str, now: datetime) -> EmailMessage:
     message = EmailMessage()
     message["From"] = email.from_addr
@@ -208,7 +230,11 @@ async def check_smtp(
     steps: list[Callable[[], Awaitable[CheckStep]]] = [lambda: _connect(smtp, client)]
     if smtp.security == "starttls":
         steps.append(lambda: _starttls(smtp, client))
-    steps += [lambda: _login(smtp, client), lambda: _sender(email, client)]
+    steps += [
+        lambda: _login(smtp, client),
+        lambda: _sender(email, client),
+        lambda: _bounce_sender(email, client),
+    ]
     if send_test:
         steps.append(lambda: _send_test(email, client, send_test))
     try:

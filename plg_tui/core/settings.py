@@ -30,6 +30,10 @@ SETTINGS_TEMPLATE = """\
 # reply_days = 30                # replies are accepted until 30 days after session 2;
 #                                # later ones wait in quarantine (applies to emails sent
 #                                # after a change)
+# unsubscribe_url = "https://plg.example.org/unsubscribe"
+#                                # one-click unsubscribe (RFC 8058), https only; each email's
+#                                # List-Unsubscribe gets ?token=stop.TOKEN appended, and a POST
+#                                # to it should pass the token to `plg-companion unsubscribe`
 
 [smtp]
 # host = "smtp.example.org"
@@ -78,6 +82,9 @@ SETTINGS_TEMPLATE = """\
 # quiet_start = 20               # no email from 20:00 ...
 # quiet_end = 8                  # ... to 08:00, member's local time
 # grace_hours = 48               # a missed run catches up this long, then skips
+#                                # (never into quiet hours: a late email waits for morning)
+# reminder_days_before = 1       # working days (Mon-Fri) before session 2: a Monday
+#                                # session is reminded on the Friday before
 """
 
 

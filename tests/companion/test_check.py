@@ -185,3 +185,27 @@ def test_imap_login_is_checked_against_dovecot(
     assert "FAIL imap:" in out
     assert "login failed" in out
     assert "not-the-password" not in out
+
+
+@dataclass
+class RefusingBounceSender(RecordingHandler):
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if "+b." in address:
+            return "553 5.7.1 Sender address rejected: not owned by user"
+        envelope.mail_from = address
+        return "250 OK"
+
+
+def test_the_bounce_address_shape_is_checked_as_envelope_sender(
+    data_home: Path, smtp_factory: Callable[..., SmtpServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = smtp_factory("plain")
+    write_toml(data_home, server.toml())
+    code, out = check(data_home, capsys)
+    assert code == EXIT_OK, out
+    assert "ok   bounce address: journal+b.…@example.org accepted as envelope sender" in out
+    refusing = smtp_factory("plain", handler=RefusingBounceSender())
+    write_toml(data_home, refusing.toml())
+    code, out = check(data_home, capsys)
+    assert code == EXIT_CONFIG
+    assert "FAIL bounce address: journal+b.…@example.org not accepted (553 5.7.1" in out

@@ -59,7 +59,8 @@ def expected_schedule() -> dict[tuple[str, str, int], datetime]:
         expected[(member, "pairing", 0)] = pairing
         for week, day in enumerate(["2026-10-21", "2026-10-28", "2026-11-04", "2026-11-11"], 1):
             expected[(member, "weekly", week)] = local(day, 9, zone)
-        expected[(member, "reminder", 0)] = local("2026-11-15", 9, zone)
+        # session 2 is on Tuesday 17 November: reminded on Monday, the working day before
+        expected[(member, "reminder", 0)] = local("2026-11-16", 9, zone)
         # invitations: the first run (19 Oct 00:00 UTC) outside the member's quiet hours
         first_run = {"Europe/Berlin": 6, "America/New_York": 12, "Asia/Tokyo": 0}[zone]
         for session in (1, 2):
@@ -120,11 +121,15 @@ def test_a_missed_run_catches_up_within_grace_and_skips_what_is_stale(group_home
     # First run long after the pairing time and week 1 (21 Oct 09:00) but within 48 h of it.
     report = run_at(group_home, datetime(2026, 10, 22, 12, tzinfo=UTC))
     assert report.exit_code == 0
+    # 21:00 in Tokyo: Linus's wait for his morning (08:00 there, 23:00 UTC), still in grace
+    assert "linus@example.org" not in {m.rcpt_tos[0] for m in smtp_server.handler.messages}
+    run_at(group_home, datetime(2026, 10, 22, 23, tzinfo=UTC))
     kinds = sorted(classify(m.message) for m in smtp_server.handler.messages)
     assert kinds == [("pairing", 0)] * 5 + [("weekly", 1)] * 5
     # Server "down" for a week: the next run is after week 2's window closed (4 Nov 09:00).
     before = len(smtp_server.handler.messages)
     run_at(group_home, datetime(2026, 11, 4, 15, tzinfo=UTC))
+    run_at(group_home, datetime(2026, 11, 4, 23, tzinfo=UTC))  # Tokyo's morning
     new = [classify(m.message) for m in smtp_server.handler.messages[before:]]
     assert sorted(set(new)) == [("weekly", 3)]  # week 2 is never sent late into week 3
     states = {k: r.state for k, r in ledger(group_home).messages.items()}
@@ -146,6 +151,8 @@ def test_server_down_then_up_catches_up_without_duplicates(group_home, smtp_serv
     (group_home / "plg.toml").write_text(toml)
     assert run_at(group_home, datetime(2026, 10, 21, 9, tzinfo=UTC)).exit_code == 0
     assert run_at(group_home, datetime(2026, 10, 21, 10, tzinfo=UTC)).exit_code == 0
+    # New York's catch-up waits for 08:00 there
+    assert run_at(group_home, datetime(2026, 10, 21, 12, tzinfo=UTC)).exit_code == 0
     keys = [(m.rcpt_tos[0], classify(m.message)) for m in smtp_server.handler.messages]
     assert len(keys) == len(set(keys))
     assert sum(1 for _m, k in keys if k == ("pairing", 0)) == 5
@@ -218,6 +225,7 @@ def test_opted_out_and_bouncing_members_get_nothing(group_home, smtp_server):
         book.set_member("grace@example.org", bouncing=True, bounce_reason="550 unknown user")
         book.save()
     run_at(group_home, datetime(2026, 10, 21, 20, tzinfo=UTC))
+    run_at(group_home, datetime(2026, 10, 22, 7, tzinfo=UTC))  # Berlin's and Tokyo's day
     recipients = {m.rcpt_tos[0] for m in smtp_server.handler.messages}
     assert recipients == {"linus@example.org", "mei@example.org", "tomas@example.org"}
     records = ledger(group_home).messages
@@ -231,13 +239,14 @@ def test_nothing_before_session1_and_no_pairing_before_pairs_exist(group_home, s
     run_at(group_home, datetime(2026, 10, 20, 16, tzinfo=UTC))  # pairing time, no pairs yet
     assert smtp_server.handler.messages == []
     record_pairs(group_home)
-    run_at(group_home, datetime(2026, 10, 20, 18, tzinfo=UTC))
+    run_at(group_home, datetime(2026, 10, 20, 17, tzinfo=UTC))
     assert sorted(classify(m.message) for m in smtp_server.handler.messages) == [("pairing", 0)] * 4
 
 
 def test_changed_session_dates_move_the_future_and_never_resend(group_home, smtp_server):
     record_pairs(group_home)
     run_at(group_home, datetime(2026, 10, 21, 20, tzinfo=UTC))  # pairing + week 1 for everyone
+    run_at(group_home, datetime(2026, 10, 22, 7, tzinfo=UTC))  # ... once it is day for them
     assert len(smtp_server.handler.messages) == 10
     vault = open_for_operations(group_home, "team")
     vault.update_info(session1="2026-10-27T15:00", session2="2026-11-24T15:00")
@@ -247,6 +256,7 @@ def test_changed_session_dates_move_the_future_and_never_resend(group_home, smtp
     assert len(smtp_server.handler.messages) == 10
     # Week 2 now follows the new dates: 4 November, not 28 October.
     run_at(group_home, datetime(2026, 11, 4, 20, tzinfo=UTC))
+    run_at(group_home, datetime(2026, 11, 5, 7, tzinfo=UTC))
     new = {classify(m.message) for m in smtp_server.handler.messages[10:]}
     assert new == {("weekly", 2)}
     assert len(smtp_server.handler.messages) == 15
@@ -258,7 +268,8 @@ def test_dry_run_prints_and_changes_nothing(fresh_group_home, smtp_server):
     lines: list[str] = []
     outbound = load_outbound_settings(load_settings(group_home), need_smtp=False)
     dry_run(group_home, outbound, datetime(2026, 10, 21, 12, tzinfo=UTC), out=lines.append)
-    assert sum("would send weekly email week 1" in line for line in lines) == 3
+    # Berlin's two; Linus's waits for the morning in Tokyo, New York's is not due yet
+    assert sum("would send weekly email week 1" in line for line in lines) == 2
     assert smtp_server.handler.messages == []
     assert not (group_home / "groups" / "team" / "ledger.db").exists()
 
@@ -276,7 +287,8 @@ def test_session1_held_early_in_the_session_app_starts_the_month_then(group_home
     closed_at = datetime.fromisoformat(vault.pairings()[-1].created)
     vault.update_info(session1_held=True)
     vault.close()
-    run_at(group_home, closed_at + timedelta(hours=30))
+    for hours in (30, 38, 46):  # one of these is in each member's day, whatever the clock
+        run_at(group_home, closed_at + timedelta(hours=hours))
     sent = [(m.rcpt_tos[0], classify(m.message)) for m in smtp_server.handler.messages]
     assert {member for member, kind in sent if kind == ("pairing", 0)} == set(ZONES)
     assert {kind for _member, kind in sent} <= {("pairing", 0), ("weekly", 1)}

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from companion.inbound.ingester import Ingester
 from companion.outbound.ledger import Ledger
-from companion.tokens import find_tokens
+from companion.tokens import bounce_token, find_tokens, plus_address
+from plg_tui.vault.keys import load_operations_keys
 from tests.companion.team_month import ledger, record_pairs, run_at
 
 if TYPE_CHECKING:
@@ -208,7 +209,10 @@ def test_what_we_send_is_found_again_by_its_message_id(group_home: Path, smtp_se
         r for r in ledger(group_home).messages.values() if r.message_id == original["Message-ID"]
     )
     # session 2 is 17 November 2026: replies until 30 days after it
-    assert (record.reply_until, record.return_path) == ("2026-12-17", "plg@example.org")
+    # the envelope sender is the message's own bounce address on the reply domain (VERP)
+    keys = load_operations_keys(group_home, "team")
+    verp = plus_address("journal@example.org", bounce_token(keys, record.message_id))
+    assert (record.reply_until, record.return_path) == ("2026-12-17", verp)
     reply = (
         f"From: Ada <ada@example.org>\nTo: plg@example.org\nSubject: Re: week 2\n"
         f"Message-ID: <r1@example.org>\nIn-Reply-To: {original['Message-ID']}\n\n"

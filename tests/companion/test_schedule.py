@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -158,7 +158,7 @@ def test_tokyo_member_of_an_evening_new_york_session_counts_from_their_own_date(
     assert pairing.send_at == utc(2026, 10, 21, 1)  # 10:00 in Tokyo: not quiet, not moved
 
     reminder = only(planned, TOKYO_MEMBER.email, "reminder")
-    assert reminder.send_at == datetime(2026, 11, 16, 9, 0, tzinfo=TOKYO)
+    assert reminder.send_at == datetime(2026, 11, 17, 9, 0, tzinfo=TOKYO)  # the working day before
     assert reminder.expires_at == session2
 
 
@@ -301,11 +301,12 @@ def test_plain_quiet_range_moves_weekly_to_its_end() -> None:
 # --- reminder -------------------------------------------------------------------------------------
 
 
-def test_reminder_goes_two_local_days_before_session2_at_send_hour() -> None:
+def test_reminder_goes_the_local_working_day_before_session2_at_send_hour() -> None:
+    # session 2 is on Tuesday 17 November: the reminder comes on Monday, not on Sunday
     planned = plan(DST_SESSION1, DST_SESSION2, [NY_MEMBER, BERLIN_MEMBER, KOLKATA_MEMBER])
-    assert only(planned, NY_MEMBER.email, "reminder").send_at == utc(2026, 11, 15, 14)
-    assert only(planned, BERLIN_MEMBER.email, "reminder").send_at == utc(2026, 11, 15, 8)
-    assert only(planned, KOLKATA_MEMBER.email, "reminder").send_at == utc(2026, 11, 15, 3, 30)
+    assert only(planned, NY_MEMBER.email, "reminder").send_at == utc(2026, 11, 16, 14)
+    assert only(planned, BERLIN_MEMBER.email, "reminder").send_at == utc(2026, 11, 16, 8)
+    assert only(planned, KOLKATA_MEMBER.email, "reminder").send_at == utc(2026, 11, 16, 3, 30)
     for message in planned:
         if message.kind == "reminder":
             assert message.week == 0
@@ -313,12 +314,33 @@ def test_reminder_goes_two_local_days_before_session2_at_send_hour() -> None:
 
 
 def test_reminder_counts_local_days_not_48_hours_across_a_dst_switch() -> None:
-    # Session 2 just after midnight, two days after the US spring-forward: 48 hours earlier
-    # is the evening of the 13th, but two local days earlier is the 14th.
+    # Session 2 just after midnight on Tuesday, two days after the US spring-forward: two
+    # working days earlier is Friday the 12th in local dates, whatever the hours in between.
     session1 = datetime(2027, 2, 16, 0, 30, tzinfo=NEW_YORK)
     session2 = datetime(2027, 3, 16, 0, 30, tzinfo=NEW_YORK)
-    reminder = only(plan(session1, session2, [NY_MEMBER]), NY_MEMBER.email, "reminder")
-    assert reminder.send_at == datetime(2027, 3, 14, 9, 0, tzinfo=NEW_YORK)
+    two_days = ScheduleSettings(reminder_days_before=2)
+    reminder = only(plan(session1, session2, [NY_MEMBER], two_days), NY_MEMBER.email, "reminder")
+    assert reminder.send_at == datetime(2027, 3, 12, 9, 0, tzinfo=NEW_YORK)
+
+
+@pytest.mark.parametrize(
+    ("session_day", "reminded_on"),
+    [
+        (date(2026, 11, 16), date(2026, 11, 13)),  # Monday -> the Friday before
+        (date(2026, 11, 17), date(2026, 11, 16)),  # Tuesday -> Monday
+        (date(2026, 11, 20), date(2026, 11, 19)),  # Friday -> Thursday
+        (date(2026, 11, 22), date(2026, 11, 20)),  # a Sunday session -> Friday
+    ],
+)
+def test_reminder_goes_the_working_day_before_never_on_a_weekend(
+    session_day: date, reminded_on: date
+) -> None:
+    session1 = datetime(2026, 10, 20, 15, 0, tzinfo=BERLIN)
+    session2 = datetime.combine(session_day, time(15, 0), tzinfo=BERLIN)
+    reminder = only(plan(session1, session2, [BERLIN_MEMBER]), BERLIN_MEMBER.email, "reminder")
+    local = reminder.send_at.astimezone(BERLIN)
+    assert (local.date(), local.time()) == (reminded_on, time(9, 0))
+    assert local.weekday() < 5
 
 
 def test_reminder_too_close_to_session2_is_not_planned() -> None:
@@ -339,7 +361,7 @@ def test_reminder_too_close_to_session2_is_not_planned() -> None:
 def test_reminder_send_hour_in_quiet_hours_is_moved_to_quiet_end() -> None:
     planned = plan(DST_SESSION1, DST_SESSION2, [BERLIN_MEMBER], ScheduleSettings(send_hour=7))
     reminder = only(planned, BERLIN_MEMBER.email, "reminder")
-    assert reminder.send_at == datetime(2026, 11, 15, 8, 0, tzinfo=BERLIN)
+    assert reminder.send_at == datetime(2026, 11, 16, 8, 0, tzinfo=BERLIN)
 
 
 # --- plan() as a whole ----------------------------------------------------------------------------

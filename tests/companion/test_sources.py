@@ -182,7 +182,9 @@ def test_stop_gets_one_confirmation_and_then_silence(
     [confirmation] = smtp_server.handler.parsed()
     assert confirmation["Subject"] == "Paused: no more emails from your peer learning group"
     body = confirmation.get_body(("plain",)).get_content().replace("\r\n", " ").replace("\n", " ")
-    assert "will send you no more tips, journal prompts or reminders" in body
+    assert "will send you no more tips or journal prompts" in body
+    assert "Reply START" in body
+    assert "plg-companion resume-emails" in body
     ledger = Ledger.read_only(inbound.home, inbound.keys)
     assert ledger.member(ADA).opted_out is True
     assert not ledger.may_send_to(ADA)

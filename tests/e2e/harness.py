@@ -74,6 +74,7 @@ class Arrival:
     at: datetime  # programme time (UTC)
     recipients: list[str]
     data: bytes
+    mail_from: str = ""  # the envelope sender (MAIL FROM)
 
     @property
     def message(self) -> EmailMessage:
@@ -101,7 +102,12 @@ class StampingHandler(RecordingHandler):
             for received in self.messages[before:]:
                 at = self.clock.now if self.clock is not None else datetime.now(UTC)
                 self.arrivals.append(
-                    Arrival(at, [r.lower() for r in received.rcpt_tos], received.data)
+                    Arrival(
+                        at,
+                        [r.lower() for r in received.rcpt_tos],
+                        received.data,
+                        received.mail_from,
+                    )
                 )
         if self.hold_after_accept:
             await asyncio.sleep(self.hold_after_accept)

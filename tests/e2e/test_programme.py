@@ -27,11 +27,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from companion.outbound.schedule import Recipient, ScheduleSettings, plan
+from companion.outbound.schedule import (
+    Recipient,
+    ScheduleSettings,
+    in_quiet_hours,
+    out_of_quiet_hours,
+    plan,
+)
+from plg_tui.vault.keys import load_operations_keys
 from tests.app.helpers import next_phase
 from tests.calendar_checks import check_invitation
 from tests.companion.conftest_imap import dovecot  # noqa: F401 - fixture
 from tests.companion.imap_server import CuttingProxy
+from tests.companion.list_header_checks import header_problems
 from tests.conftest import require_tool
 from tests.e2e.harness import (
     Arrival,
@@ -59,6 +67,8 @@ SMTP_DOWN = datetime(2026, 10, 30, 0, 0, tzinfo=UTC)  # week 2, 30 hours
 SMTP_UP = SMTP_DOWN + timedelta(hours=30)
 WEEK1_REPLIES_AT = datetime(2026, 10, 24, 8, 0, tzinfo=UTC)  # delivered together: IMAP cut
 DISK_FULL_AT = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # nothing due that hour
+HOUR = timedelta(hours=1)
+UNSUBSCRIBE_URL = "https://plg.example.org/unsubscribe"
 
 MEMBERS = [
     Member("Ilse Quandtmark", "ilse@example.org", BERLIN, "gmail", "de"),
@@ -278,7 +288,8 @@ def test_a_whole_programme_with_faults(
     settings = (home / "plg.toml").read_text()
     settings = settings.replace(
         "[email]\n",
-        '[email]\nfrom = "Peer Learning <plg@example.org>"\nreply_to = "journal@example.org"\n',
+        '[email]\nfrom = "Peer Learning <plg@example.org>"\nreply_to = "journal@example.org"\n'
+        f'unsubscribe_url = "{UNSUBSCRIBE_URL}"\n',
         1,
     )
     settings = settings.replace("[smtp]\n", smtp.toml(connections=1), 1)
@@ -516,22 +527,26 @@ def test_a_whole_programme_with_faults(
         got = by_key.get((message.member, message.kind, message.week), [])
         label = f"{message.kind} week {message.week} to {message.member}"
         after_stop = message.member == STOPPER and message.send_at >= stop_sent_at
-        if after_stop:
+        if after_stop and message.kind != "reminder":  # STOP pauses practice, not the meeting
             findings.expect(not got, f"{label}: sent after the member replied STOP")
             continue
         if not findings.expect(len(got) == 1, f"{label}: arrived {len(got)} times, not once"):
             continue
         arrival = got[0]
+        zone = ZoneInfo(BY_EMAIL[message.member].timezone)
         if message.kind == "weekly" and message.week == 2:
-            latest = SMTP_UP  # late, inside the grace window
+            # late, inside the grace window, and never into the member's night
+            latest = out_of_quiet_hours(SMTP_UP, zone, ScheduleSettings())
             findings.expect(
-                arrival.at == SMTP_UP and arrival.at < message.expires_at,
-                f"{label}: after the SMTP outage it should go out at {SMTP_UP:%m-%d %H:%M}Z, "
+                arrival.at == latest and arrival.at < message.expires_at,
+                f"{label}: after the SMTP outage it should go out at {latest:%m-%d %H:%M}Z, "
                 f"went at {arrival.at:%m-%d %H:%M}Z",
             )
         else:
             slack = timedelta(hours=2 if message.kind == "pairing" else 1)
-            latest = message.send_at + slack
+            # what the SIGKILLed batch left waits for the member's morning if it is night
+            woken = out_of_quiet_hours(message.send_at + slack - HOUR, zone, ScheduleSettings())
+            latest = max(message.send_at + slack, woken + HOUR)
             findings.expect(
                 message.send_at <= arrival.at < latest,
                 f"{label}: due {message.send_at:%m-%d %H:%M}Z, arrived {arrival.at:%m-%d %H:%M}Z",
@@ -564,9 +579,17 @@ def test_a_whole_programme_with_faults(
     findings.expect(not extra_acks, f"acknowledgements for no genuine entry: {extra_acks}")
     to_stopper_after = [kind_of(a) for a in handler.to(STOPPER) if a.at >= stop_sent_at]
     findings.expect(
-        to_stopper_after == [("stop_confirm", 0)],
-        f"after STOP the member should get one confirmation only, got {to_stopper_after}",
+        to_stopper_after == [("stop_confirm", 0), ("reminder", 0)],
+        f"after STOP the member should get one confirmation and the session reminder only, "
+        f"got {to_stopper_after}",
     )
+    for arrival in arrivals:  # a late email waits for the morning; a notice answers at once
+        kind, _week = kind_of(arrival)
+        local = arrival.at.astimezone(ZoneInfo(BY_EMAIL[arrival.recipient].timezone))
+        findings.expect(
+            kind in ("ack", "stop_confirm") or not in_quiet_hours(local.hour, ScheduleSettings()),
+            f"{kind} to {arrival.recipient} sent at {local:%H:%M} local, in quiet hours",
+        )
     findings.expect(
         re.search(r"uncertain: pairing introduction to \S+@example.org", uncertain_report)
         is not None,
@@ -626,6 +649,18 @@ def test_a_whole_programme_with_faults(
         run_program, PLG, handler, clock, kind_of,
     )  # fmt: skip
     scene.scan("after the second cycle", dovecot.mail_root)
+    # every email of both cycles, whatever its kind, carries the list headers and went out
+    # with its own bounce address as envelope sender
+    operations_keys = load_operations_keys(home, SLUG)
+    for arrival in list(handler.arrivals):
+        problems = header_problems(
+            arrival.data,
+            arrival.mail_from,
+            arrival.recipient,
+            operations_keys,
+            unsubscribe_url=UNSUBSCRIBE_URL,
+        )
+        findings.expect(not problems, f"{kind_of(arrival)} to {arrival.recipient}: {problems}")
 
     # 5. purge (real program) --------------------------------------------------------------
     done = run_program(PLG, "--home", str(home), "group", "purge", SLUG, "--yes")
