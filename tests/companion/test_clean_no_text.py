@@ -70,7 +70,7 @@ def test_the_notice_says_no_new_text_was_found(inbound: Inbound) -> None:
     email = load_email_settings(
         {"email": {"from": "Peer Learning <plg@example.org>", "reply_to": "journal@example.org"}}
     )
-    message = build_notice(group, record, email, datetime(2026, 12, 8, 19, tzinfo=UTC))
+    message = build_notice(group, record, email, datetime(2026, 12, 8, 19, tzinfo=UTC)).as_email()
     assert message["To"].addresses[0].addr_spec == ADA
     assert "no new text" in str(message["Subject"])
     body = message.get_body(("plain",))

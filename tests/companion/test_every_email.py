@@ -94,6 +94,7 @@ def test_every_kind_of_email_carries_the_list_headers_and_its_own_bounce_address
     weekly = next(m for m in smtp_server.handler.parsed() if str(m["Subject"]).startswith("Week"))
     answers = {
         "ack": "This week I asked before advising. It went well.",
+        "no_text": "",  # only the quoted email: nothing new to save
         "stop_confirm": "Please stop sending me these.",
         "start_confirm": "START",
     }
