@@ -13,7 +13,7 @@ import binascii
 import os
 import textwrap
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email import policy
@@ -35,6 +35,7 @@ from plg_tui.vault.group_keys import GroupKeys
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 SESSION_MINUTES = 90
 MAX_HEADER_TEXT = 200
+MAX_PREVIEW_TEXT = 140
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,17 @@ def _environment(html: bool) -> jinja2.Environment:
 
 
 def render(template_name: str, **context: Any) -> tuple[str, str]:
-    """(text, html) of `template_name` from companion/outbound/templates/<name>.txt and .html."""
+    """(text, html) of `template_name` from companion/outbound/templates/<name>.txt and .html.
+
+    With a <name>.preview.txt, its one line is `preview`: the text part's first line and the
+    HTML part's hidden preheader, which mail apps show next to the subject.
+    """
+    try:
+        preview = _environment(False).get_template(f"{template_name}.preview.txt")
+    except jinja2.TemplateNotFound:
+        pass
+    else:
+        context["preview"] = header_text(preview.render(**context), limit=MAX_PREVIEW_TEXT)
     text = _environment(False).get_template(f"{template_name}.txt").render(**context)
     try:
         html_template = _environment(True).get_template(f"{template_name}.html")
@@ -147,6 +158,11 @@ def _mailbox(name: str, addr: str) -> str:
     return formataddr((address.display_name, spec), charset="utf-8")
 
 
+def _mailbox_list(people: Sequence[tuple[str, str]]) -> str:
+    # one mailbox per folded line keeps every header line short (RFC 5322 2.2.3)
+    return ",\r\n ".join(_mailbox(name, addr) for name, addr in people)
+
+
 @lru_cache(maxsize=16)
 def _from_mailbox(name: str, addr: str) -> str:
     return _mailbox(name, addr)
@@ -208,12 +224,16 @@ def build_wire(
     date: datetime | None = None,
     calendar: tuple[str, str] | None = None,
     reply_token: bool = True,
+    to_all: Sequence[tuple[str, str]] = (),
+    reply_to: Sequence[tuple[str, str]] = (),
 ) -> WireMessage:
     """The message as bytes, written directly (the email package's header objects are slow).
 
     `calendar` is (iTIP method, VCALENDAR text): it becomes the last alternative after text
     and HTML, which is where Outlook and Gmail look for an invitation to accept or decline.
     Without `reply_token` there is no Reply-To: replies go to From (the ORGANIZER).
+    `to_all` ((name, address) pairs) is the To header of one message sent to several people,
+    each copy delivered to `to_addr` alone; `reply_to` replaces the token Reply-To.
     """
     token = make_token(keys, to_addr, week, reply_until)
     from_name, from_address = _split_from(email.from_addr)
@@ -224,15 +244,16 @@ def build_wire(
     charset = "us-ascii" if subject_text.isascii() else "utf-8"
     headers = [
         f"From: {_from_mailbox(from_name, from_address)}",
-        f"To: {_mailbox(to_name, to_addr)}",
+        "To: " + _mailbox_list(to_all or [(to_name, to_addr)]),
         "Subject: " + Header(subject_text, charset, header_name="Subject").encode(linesep="\r\n"),
         f"Date: {format_datetime((date or datetime.now(UTC)).astimezone(UTC))}",
         f"Message-ID: {message_id}",
         *(
             [f"Reply-To: {_mailbox(from_name, plus_address(email.reply_to, token))}"]
-            if reply_token
+            if reply_token and not reply_to
             else []
         ),
+        *([f"Reply-To: {_mailbox_list(reply_to)}"] if reply_to else []),
         "Auto-Submitted: auto-generated",
         "X-Auto-Response-Suppress: OOF, AutoReply",
         f"List-Unsubscribe: <mailto:{unsubscribe}?subject=STOP>",
