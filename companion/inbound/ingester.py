@@ -49,7 +49,8 @@ from companion.inbound.notices import (
     apply_pending,
     send_notices,
 )
-from companion.inbound.outcome import IngestTemporaryError, MessageWaits, Outcome
+from companion.inbound.outcome import IngestTemporaryError, MessageWaits, Outcome, safe_error
+from companion.inbound.partner_check import PARTNER_CHECK_UNCLEAR, answer_outcome
 from companion.inbound.quarantine import QuarantineShelf
 from companion.inbound.routing import (
     Group,
@@ -109,7 +110,7 @@ class Ingester:
         try:
             outcome = self._receive(raw)
         except (DiskWriteError, OSError) as err:
-            raise IngestTemporaryError(f"could not store a message: {_safe_error(err)}") from None
+            raise IngestTemporaryError(f"could not store a message: {safe_error(err)}") from None
         self.counts[outcome.action] = self.counts.get(outcome.action, 0) + 1
         return outcome
 
@@ -129,9 +130,9 @@ class Ingester:
         if auto is not None:
             return Outcome("dropped", auto)
 
-        route = self._groups.route(headers, self.now)
         sender_addresses = addresses(headers, "From")
         sender = sender_addresses[0] if len(set(sender_addresses)) == 1 else ""
+        route = self._groups.route(headers, self.now, sender)
         if route is None:
             groups = self._groups.groups_of_member(sender) if sender else []
             if len(groups) == 1:
@@ -166,6 +167,11 @@ class Ingester:
 
         if len(text) <= _STOP_CHECK_CHARS and is_stop_request(text):
             return self._stop(group, route, "reply")
+        if route.answers:  # the introduction or the partner check: never a journal entry
+            self._touched.add(group.slug)
+            pending = self._pending.setdefault(group.slug, PendingChanges())
+            outcome = answer_outcome(route, text, pending)
+            return outcome or self._quarantine(group, raw, headers, PARTNER_CHECK_UNCLEAR, sender)
         if not text and body.attachments == 0:
             return Outcome("dropped", "empty reply", group.slug, route.member, route.week)
         if body.attachments:
@@ -263,7 +269,7 @@ class Ingester:
                 raise IngestTemporaryError(f"the ledger of group '{slug}' is busy") from None
             except (DiskWriteError, OSError) as err:
                 raise IngestTemporaryError(
-                    f"could not write the ledger of group '{slug}': {_safe_error(err)}"
+                    f"could not write the ledger of group '{slug}': {safe_error(err)}"
                 ) from None
             del self._pending[slug]
 
@@ -288,9 +294,3 @@ class Ingester:
             ledger_timeout=self.ledger_timeout,
             log=self.log,
         )
-
-
-def _safe_error(err: BaseException) -> str:
-    if isinstance(err, OSError):
-        return err.strerror or type(err).__name__
-    return str(err).splitlines()[0] if str(err) else type(err).__name__

@@ -18,10 +18,13 @@ from typing import Any
 
 from companion.inbound.routing import Group
 from companion.outbound.ledger import Ledger, LedgerBusy
-from companion.outbound.ledger_records import LedgerMessage, MessageState
+from companion.outbound.ledger_records import LedgerMessage, MessageState, PartnerCheckAnswer
 from companion.settings import EmailSettings, SmtpSettings
 from plg_tui.vault.group_keys import GroupKeys
 
+# What answers a member's reply at once: an acknowledgement, a STOP confirmation, a hint
+# that a reply to the partner introduction belongs to the partners.
+NOTICE_KINDS = ("ack", "stop_confirm", "intro_hint")
 # Acknowledgements that could not go out are retried this long, then skipped.
 NOTICE_RETRY_WINDOW = timedelta(days=2)
 
@@ -34,6 +37,8 @@ class PendingChanges:
     bounces: dict[str, str] = field(default_factory=dict)  # email -> status
     notices: dict[str, dict[str, Any]] = field(default_factory=dict)  # ledger key -> record
     quarantine_dropped: int = 0  # messages deleted unstored: the quarantine was full
+    # member -> their answer to the partner check (the latest counts)
+    partner_checks: dict[str, PartnerCheckAnswer] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -136,8 +141,11 @@ def build_notice(
     member = record.member
     name = group.names.get(member, "")
     week = record.week or 0
-    template = "ack" if record.kind == "ack" else "stop_confirm"
-    context = {"first_name": first_name(name) or "there", "week": week}
+    template = record.kind if record.kind in NOTICE_KINDS else "stop_confirm"
+    context: dict[str, Any] = {"first_name": first_name(name) or "there", "week": week}
+    if template == "intro_hint":
+        partners = [p for pair in group.pairs if member in pair for p in pair if p != member]
+        context["partners"] = [{"name": group.names.get(p) or p, "email": p} for p in partners]
     text, html = render(template, **context)
     return build_email(
         email=email_settings,
@@ -167,16 +175,35 @@ def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> boo
         if not ledger.member(email_addr).bouncing:
             ledger.set_member(email_addr, bouncing=True, bounced_at=at, bounce_reason=status)
             changed = True
+    for email_addr, answer in pending.partner_checks.items():
+        if _record_partner_check(ledger, email_addr, answer, at):
+            changed = True
     for key, record in pending.notices.items():
         if key in ledger.messages:
             continue  # already queued or sent once: never twice
-        if record["kind"] == "ack" and not ledger.may_send_to(record["member"]):
+        if record["kind"] != "stop_confirm" and not ledger.may_send_to(record["member"]):
             continue
         ledger.set_message(
             key, **record, state="deferred", queued_at=at, message_id="", error="queued to send"
         )
         changed = True
     return changed
+
+
+def _record_partner_check(ledger: Ledger, member: str, answer: PartnerCheckAnswer, at: str) -> bool:
+    """The answer goes on the member's partner-check record of the cycle it answered."""
+    records = [
+        (key, r)
+        for key, r in ledger.messages.items()
+        if r.kind == "partner_check" and r.member.lower() == member
+    ]
+    if not records:
+        return False  # nothing we sent asked them: nothing to count
+    key, record = max(records, key=lambda item: item[1].cycle)
+    if record.answer == answer:
+        return False
+    ledger.set_message(key, answer=str(answer), answered_at=at, at=at)
+    return True
 
 
 def has_notice_work(home: Path, keys: GroupKeys) -> bool:
@@ -194,7 +221,7 @@ def claim_notices(
     due = []
     changed = False
     for key, record in ledger.messages.items():
-        if record.kind not in ("ack", "stop_confirm") or record.state != MessageState.DEFERRED:
+        if record.kind not in NOTICE_KINDS or record.state != MessageState.DEFERRED:
             continue
         try:
             queued = datetime.fromisoformat(record.queued_at)
@@ -206,7 +233,7 @@ def claim_notices(
         elif members is not None and record.member.lower() not in members:
             ledger.set_message(key, state="skipped", error="member left the group")
             changed = True
-        elif record.kind == "ack" and not ledger.may_send_to(record.member):
+        elif record.kind != "stop_confirm" and not ledger.may_send_to(record.member):
             ledger.set_message(key, state="skipped", error="member paused emails")
             changed = True
         elif can_send:

@@ -23,6 +23,13 @@ class MessageState(StrEnum):
     SKIPPED = "skipped"
 
 
+class PartnerCheckAnswer(StrEnum):
+    """A member's answer to "have you and your partner met?": counted, never quoted."""
+
+    MET = "met"
+    NOT_YET = "not yet"
+
+
 def _text(raw: dict[str, Any], name: str) -> str:
     value = raw.get(name)
     return "" if value is None else str(value)
@@ -49,6 +56,7 @@ class LedgerMessage:
     reply_until: str = ""  # replies that lost their token are accepted until this day
     return_path: str = ""
     cycle: int = 1  # the group's cycle; records written before cycles existed are cycle 1
+    answer: str = ""  # the partner check's PartnerCheckAnswer, once the member replied
 
     @classmethod
     def from_record(cls, raw: dict[str, Any]) -> LedgerMessage:
@@ -71,6 +79,7 @@ class LedgerMessage:
             reply_until=_text(raw, "reply_until"),
             return_path=_text(raw, "return_path"),
             cycle=cycle if isinstance(cycle, int) and not isinstance(cycle, bool) else 1,
+            answer=_text(raw, "answer"),
         )
 
     @property
