@@ -243,7 +243,7 @@ def compose_wire(
         keys=group.keys,
         to_name=group.members[planned.member].name,
         to_addr=planned.member,
-        week=PARTNER_CHECK_TOKEN_WEEK if planned.kind == "nudge" else planned.week,
+        week=PARTNER_CHECK_TOKEN_WEEK if planned.kind == "partner_check" else planned.week,
         reply_until=reply_until(group.session2, email.reply_days),
         subject=render_subject(planned.kind, **context),
         text=text,

@@ -161,7 +161,7 @@ def test_newcomer_mid_month_gets_a_welcome_and_only_the_weeks_ahead(
     body = " ".join(welcome.get_body(preferencelist=("plain",)).get_content().split())
     assert "You join Ada, Grace, Linus, Mei and Tomás" in body
     assert "Giving feedback" in body
-    assert "Session 2 is on Tuesday 17 November 2026 at 15:00 (Europe/Berlin time)" in body
+    assert "Session 2 is on Tuesday 17 November 2026 at 15:00 Berlin time" in body
     assert not any(o.encode() in m.data for _k, m in to_nia for o in ZONES if o not in (ADA, GRACE))
     assert welcome["Date"].datetime == joined  # at the first run after joining
 
