@@ -36,6 +36,8 @@ def kind_of(message) -> tuple[str, int]:
         return "pairing", 0
     if subject.startswith("Session 2"):
         return "reminder", 0
+    if subject.endswith("met yet?"):
+        return "partner_check", 2
     if subject.startswith("Cancelled: "):
         return "cancellation", 0
     if subject.startswith("Invitation: "):
@@ -232,5 +234,5 @@ def test_resume_emails_after_stop_sends_what_is_ahead_and_keeps_skips(
     before = len(smtp_server.handler.messages)
     run_until(group_home, resumed_at, datetime(2026, 11, 18, tzinfo=UTC))
     to_grace = sorted(k for e, k in received(smtp_server, before) if e == GRACE)
-    assert to_grace == [("reminder", 0), ("weekly", 3), ("weekly", 4)]
+    assert to_grace == [("partner_check", 2), ("reminder", 0), ("weekly", 3), ("weekly", 4)]
     assert ledger(group_home).messages[f"weekly:1:{GRACE}"].state == "skipped"
