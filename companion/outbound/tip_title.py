@@ -11,7 +11,7 @@ from plg_tui.core.module_model import Week
 TITLE_MAX = 60
 _CLAUSE_MIN = 20  # a clause shorter than this says too little to stand alone
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'‘“(])")
-_CLAUSE_BREAK = re.compile(r"[,;:(]\s|\s[-–—]\s")
+_CLAUSE_BREAK = re.compile(r"[,;:(]\s|\s[-–—]\s|\s(?=(?:and|but|then|so|because|where|when)\s)")
 
 
 @lru_cache(maxsize=256)

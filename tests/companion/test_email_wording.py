@@ -146,7 +146,7 @@ def test_weekly_subject_names_the_tip_and_the_email_opens_with_a_preview(
     first = " ".join(week1.get_body(preferencelist=("plain",)).get_content().split())
     assert "Think of the days since session 1 and the commitment you made there." in first
     assert "Think of the week just past." in " ".join(text.split())
-    assert f"FOR THE WEEK AHEAD: {tip_title(weeks[1]).upper()}" in text
+    assert "FOR THE WEEK AHEAD\n" in text.replace("\r\n", "\n")
 
 
 def test_the_footer_uses_the_signature_separator_and_our_cleaner_drops_it_when_quoted(

@@ -227,3 +227,23 @@ def test_the_midway_partner_check_is_counted_in_status_and_report(group_home, sm
         assert "MARKER" not in shown
         assert "Tuesday" not in shown
         assert "Ada" not in shown
+
+
+def test_previewing_an_introduction_before_pairs_exist_says_what_to_do(group_home, capsys) -> None:
+    from companion.cli import main
+
+    code = main(
+        ["--home", str(group_home), "preview", "team", "--member", GRACE, "--kind", "pairing"]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "no practice partner recorded yet (plg group pairs team)" in err
+    assert "Traceback" not in err
+    record_pairs(group_home)
+    assert (
+        main(["--home", str(group_home), "preview", "team", "--member", GRACE, "--kind", "pairing"])
+        == 0
+    )
+    shown = capsys.readouterr().out
+    assert "To: Ada Lovelace <ada@example.org>, Grace Hopper <grace@example.org>" in shown
+    assert "Reply-To: Ada Lovelace <ada@example.org>" in shown
