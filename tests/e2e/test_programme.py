@@ -401,7 +401,10 @@ def test_a_whole_programme_with_faults(
         if kind == "pairing" and member == INTRO_REPLIER:
             plan_introduction_reply(arrival)
         if kind == "partner_check" and member in PARTNER_CHECK_ANSWERS:
-            answer, who, original = PARTNER_CHECK_ANSWERS[member], BY_EMAIL[member], arrival.message
+            tag = marker("PC")  # the words must never be stored anywhere
+            markers.append(tag)
+            answer = f"{PARTNER_CHECK_ANSWERS[member]} {tag}"
+            who, original = BY_EMAIL[member], arrival.message
             at = clock.now + timedelta(hours=REPLY_DELAY_HOURS[member])
             pending.append(
                 (at, lambda: mail.reply(who, original, answer, clock.now, None, "partner-check"))
