@@ -9,7 +9,6 @@ the email package, so no roster entry can add a header.
 from __future__ import annotations
 
 import base64
-import binascii
 import os
 import textwrap
 import unicodedata
@@ -28,6 +27,7 @@ from typing import Any
 
 import jinja2
 
+from companion.outbound.mime_parts import calendar_part, multipart, qp_part
 from companion.settings import EmailSettings
 from companion.tokens import UNSUBSCRIBE_PREFIX, make_token, plus_address
 from plg_tui.vault.group_keys import GroupKeys
@@ -168,14 +168,6 @@ def _from_mailbox(name: str, addr: str) -> str:
     return _mailbox(name, addr)
 
 
-def _qp_part(content_type: str, text: str) -> bytes:
-    body = binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\n", b"\r\n")
-    return (
-        f'Content-Type: {content_type}; charset="utf-8"\r\n'
-        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-    ).encode() + body
-
-
 def _attachment_part(attachment: Attachment) -> bytes:
     data = attachment.data.encode("utf-8") if isinstance(attachment.data, str) else attachment.data
     params = "".join(f'; {k}="{header_text(v)}"' for k, v in attachment.params.items())
@@ -187,25 +179,6 @@ def _attachment_part(attachment: Attachment) -> bytes:
         f'Content-Disposition: attachment; filename="{filename}"\r\n'
         "Content-Transfer-Encoding: base64\r\n\r\n"
     ).encode() + encoded
-
-
-def _calendar_part(method: str, ics: str) -> bytes:
-    # base64 keeps the calendar's own CRLF line folding exactly as icalendar wrote it
-    encoded = base64.encodebytes(ics.encode("utf-8")).replace(b"\n", b"\r\n")
-    return (
-        f'Content-Type: text/calendar; charset="utf-8"; method={method}\r\n'
-        "Content-Transfer-Encoding: base64\r\n\r\n"
-    ).encode() + encoded
-
-
-def _multipart(subtype: str, parts: list[bytes]) -> tuple[str, bytes]:
-    # "=_" can never occur in quoted-printable or base64 content, so the boundary is safe.
-    boundary = f"=_plg_{os.urandom(12).hex()}"
-    # The CRLF before each delimiter belongs to the delimiter (RFC 2046), not to the part.
-    delimiter = b"\r\n--" + boundary.encode()
-    body = b"--" + boundary.encode() + b"\r\n"
-    body += (delimiter + b"\r\n").join(parts) + delimiter + b"--\r\n"
-    return f'multipart/{subtype}; boundary="{boundary}"', body
 
 
 def build_wire(
@@ -259,16 +232,16 @@ def build_wire(
         f"List-Unsubscribe: <mailto:{unsubscribe}?subject=STOP>",
         "MIME-Version: 1.0",
     ]
-    body_part = _qp_part("text/plain", text)
-    alternatives = [_qp_part("text/html", html)] if html else []
+    body_part = qp_part("text/plain", text)
+    alternatives = [qp_part("text/html", html)] if html else []
     if calendar is not None:
-        alternatives.append(_calendar_part(*calendar))
+        alternatives.append(calendar_part(*calendar))
     if alternatives:
-        alternative_type, alternative = _multipart("alternative", [body_part, *alternatives])
+        alternative_type, alternative = multipart("alternative", [body_part, *alternatives])
         body_part = f"Content-Type: {alternative_type}\r\n\r\n".encode() + alternative
     extra = [_attachment_part(a) for a in attachments]
     if extra:
-        mixed_type, mixed = _multipart("mixed", [body_part, *extra])
+        mixed_type, mixed = multipart("mixed", [body_part, *extra])
         body_part = f"Content-Type: {mixed_type}\r\n\r\n".encode() + mixed
     data = ("\r\n".join(headers) + "\r\n").encode("utf-8") + body_part
     recipient = _address("", to_addr).addr_spec
