@@ -15,7 +15,12 @@ from companion.outbound.ledger import Ledger
 from companion.outbound.messages import compose_message
 from companion.outbound.outbound_settings import OutboundSettings, load_outbound_settings
 from companion.outbound.plan import GroupContext, load_group, new_message_id, plan_group
-from companion.outbound.schedule import KINDS, WEEKS_IN_PRACTICE_MONTH, PlannedMessage
+from companion.outbound.schedule import (
+    KINDS,
+    PARTNER_CHECK_WEEK,
+    WEEKS_IN_PRACTICE_MONTH,
+    PlannedMessage,
+)
 from plg_tui.core.home import resolve_home
 from plg_tui.core.session_dates import dated_sessions
 from plg_tui.core.settings import load_settings
@@ -78,7 +83,12 @@ def _practice_message(
     if args.kind == "weekly" and not 1 <= week <= WEEKS_IN_PRACTICE_MONTH:
         raise UsageError(f"--week {week}: weekly emails are weeks 1..{WEEKS_IN_PRACTICE_MONTH}")
     if args.kind != "weekly":
-        week = 0
+        week = PARTNER_CHECK_WEEK if args.kind == "partner_check" else 0
+    if args.kind in ("pairing", "partner_check") and not group.partners_of(member):
+        raise UsageError(
+            f"--kind {args.kind}: {member} has no practice partner recorded yet "
+            f"(plg group pairs {group.slug})"
+        )
     planned = next(
         (
             m

@@ -10,7 +10,7 @@ from typing import Any
 from companion.cli.common import parse_now
 from companion.exit_codes import EXIT_FAILED, EXIT_OK
 from companion.outbound.ledger import Ledger
-from companion.outbound.ledger_records import LedgerMessage
+from companion.outbound.ledger_records import LedgerMessage, PartnerCheckAnswer
 from companion.outbound.messages import plan_messages, quiet_hours_hold
 from companion.outbound.outbox import GROUP_PROBLEMS
 from companion.outbound.plan import load_group
@@ -65,6 +65,20 @@ def _quarantine_lines(home: Path, slug: str, ledger: Ledger) -> list[str]:
     return lines
 
 
+def _partner_check_lines(ledger: Ledger, cycle: int) -> list[str]:
+    """How many said they have met their partner: counts only, no names, no words."""
+    answers = [
+        r.answer
+        for r in ledger.messages.values()
+        if r.kind == "partner_check" and r.cycle == cycle and r.state == "sent"
+    ]
+    if not answers:
+        return []
+    met, not_yet = answers.count(PartnerCheckAnswer.MET), answers.count(PartnerCheckAnswer.NOT_YET)
+    silent = len(answers) - met - not_yet
+    return [f"  partners met: {met} yes, {not_yet} not yet, {silent} no answer"]
+
+
 def group_status_lines(
     home: Path, slug: str, now: datetime, schedule: ScheduleSettings
 ) -> list[str]:
@@ -113,6 +127,7 @@ def group_status_lines(
         if state.bouncing:
             reason = state.bounce_reason
             lines.append(f"  bouncing: {email}" + (f" ({reason})" if reason else ""))
+    lines.extend(_partner_check_lines(ledger, group.info.cycle))
     lines.extend(_quarantine_lines(home, slug, ledger))
     if ledger.runs:
         last = ledger.runs[-1]
@@ -135,6 +150,8 @@ def _what(record: LedgerMessage) -> str:
         return f"pairing introduction to {member}"
     if kind == "reminder":
         return f"session-2 reminder to {member}"
+    if kind == "partner_check":
+        return f"partner check to {member}"
     if kind in CALENDAR_KINDS:
         return f"{kind} ({record.key.split(':')[1]}) to {member}"
     return f"{kind} to {member}"

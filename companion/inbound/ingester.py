@@ -51,7 +51,8 @@ from companion.inbound.notices import (
     apply_pending,
     send_notices,
 )
-from companion.inbound.outcome import IngestTemporaryError, Outcome
+from companion.inbound.outcome import IngestTemporaryError, Outcome, safe_error
+from companion.inbound.partner_check import PARTNER_CHECK_UNCLEAR, answer_outcome
 from companion.inbound.quarantine import QuarantineShelf
 from companion.inbound.routing import Group, GroupDirectory, Route
 from companion.inbound.survey_replies import SurveyReplies
@@ -110,7 +111,7 @@ class Ingester:
         try:
             outcome = self._receive(raw)
         except (DiskWriteError, OSError) as err:
-            raise IngestTemporaryError(f"could not store a message: {_safe_error(err)}") from None
+            raise IngestTemporaryError(f"could not store a message: {safe_error(err)}") from None
         self.counts[outcome.action] = self.counts.get(outcome.action, 0) + 1
         return outcome
 
@@ -141,9 +142,9 @@ class Ingester:
         if survey is not None:
             return survey
 
-        route = self._groups.route(headers, self.now)
         sender_addresses = addresses(headers, "From")
         sender = sender_addresses[0] if len(set(sender_addresses)) == 1 else ""
+        route = self._groups.route(headers, self.now, sender)
         if route is None:
             groups = self._groups.groups_of_member(sender) if sender else []
             if len(groups) == 1:
@@ -181,6 +182,11 @@ class Ingester:
             return self._stop(route, "reply", headers, raw)
         if request is MemberRequest.START:
             return self._stop(route, "reply", headers, raw, start=True)
+        if route.answers:  # the introduction or the partner check: never a journal entry
+            self._touched.add(group.slug)
+            pending = self._pending.setdefault(group.slug, PendingChanges())
+            outcome = answer_outcome(route, text, pending)
+            return outcome or self._quarantine(group, raw, headers, PARTNER_CHECK_UNCLEAR, sender)
         if not text and body.attachments == 0:
             if self.acknowledge:  # only quote or nothing: tell the member nothing was saved
                 reply_id, _ = entry_id_for(
@@ -283,7 +289,7 @@ class Ingester:
                 raise IngestTemporaryError(f"the ledger of group '{slug}' is busy") from None
             except (DiskWriteError, OSError) as err:
                 raise IngestTemporaryError(
-                    f"could not write the ledger of group '{slug}': {_safe_error(err)}"
+                    f"could not write the ledger of group '{slug}': {safe_error(err)}"
                 ) from None
             del self._pending[slug]
 
@@ -306,9 +312,3 @@ class Ingester:
             log=self.log,
         )
         return NoticeReport(*(a + b for a, b in zip(astuple(report), astuple(survey), strict=True)))
-
-
-def _safe_error(err: BaseException) -> str:
-    if isinstance(err, OSError):
-        return err.strerror or type(err).__name__
-    return str(err).splitlines()[0] if str(err) else type(err).__name__

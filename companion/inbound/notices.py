@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from companion.inbound.inbound_message import header_text
 from companion.inbound.routing import Group, message_ids
 from companion.outbound.ledger import Ledger, LedgerBusy
-from companion.outbound.ledger_records import LedgerMessage, MessageState
+from companion.outbound.ledger_records import LedgerMessage, MessageState, PartnerCheckAnswer
 from companion.settings import EmailSettings, SmtpSettings
 from plg_tui.vault.group_keys import GroupKeys
 
@@ -28,11 +28,12 @@ if TYPE_CHECKING:  # composing (Jinja2) is imported only when a notice is due
 
 # Acknowledgements that could not go out are retried this long, then skipped.
 NOTICE_RETRY_WINDOW = timedelta(days=2)
-# what the ingester answers at once: a saved entry, a reply with no new text ("no_text":
-# nothing was saved), a STOP, a START (each a template)
-NOTICE_KINDS = ("ack", "no_text", "stop_confirm", "start_confirm")
-# Not sent to a member who paused emails (a STOP confirmation is).
-_ANSWERS_TO_A_REPLY = ("ack", "no_text")
+# What the ingester answers at once (each a template): a saved entry, a reply with no new
+# text ("no_text": nothing was saved), a STOP, a START, and a hint that a reply to the
+# partner introduction belongs to the partners ("intro_hint": nothing was kept).
+NOTICE_KINDS = ("ack", "no_text", "stop_confirm", "start_confirm", "intro_hint")
+# Not sent to a member who paused emails (a STOP or START confirmation is).
+_ANSWERS_TO_A_REPLY = ("ack", "no_text", "intro_hint")
 MAX_NOTICE_REFERENCES = 10
 
 
@@ -66,6 +67,8 @@ class PendingChanges:
             "in_reply_to": answered,
             "references": " ".join(references[-MAX_NOTICE_REFERENCES:]),
         }
+    # member -> their answer to the partner check (the latest counts)
+    partner_checks: dict[str, PartnerCheckAnswer] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,10 @@ def build_notice(
     name = group.names.get(member, "")
     week = record.week or 0
     template = record.kind if record.kind in NOTICE_KINDS else "ack"
-    context = {"first_name": first_name(name) or "there", "week": week}
+    context: dict[str, Any] = {"first_name": first_name(name) or "there", "week": week}
+    if template == "intro_hint":
+        partners = [p for pair in group.pairs if member in pair for p in pair if p != member]
+        context["partners"] = [{"name": group.names.get(p) or p, "email": p} for p in partners]
     text, html = render(template, **context)
     return build_wire(
         email=email_settings,
@@ -209,6 +215,9 @@ def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> boo
         if not ledger.member(email_addr).bouncing:
             ledger.set_member(email_addr, bouncing=True, bounced_at=at, bounce_reason=status)
             changed = True
+    for email_addr, answer in pending.partner_checks.items():
+        if _record_partner_check(ledger, email_addr, answer, at):
+            changed = True
     for key, record in pending.notices.items():
         if key in ledger.messages:
             continue  # already queued or sent once: never twice
@@ -221,6 +230,22 @@ def apply_pending(ledger: Ledger, pending: PendingChanges, now: datetime) -> boo
         )
         changed = True
     return changed
+
+
+def _record_partner_check(ledger: Ledger, member: str, answer: PartnerCheckAnswer, at: str) -> bool:
+    """The answer goes on the member's partner-check record of the cycle it answered."""
+    records = [
+        (key, r)
+        for key, r in ledger.messages.items()
+        if r.kind == "partner_check" and r.member.lower() == member
+    ]
+    if not records:
+        return False  # nothing we sent asked them: nothing to count
+    key, record = max(records, key=lambda item: item[1].cycle)
+    if record.answer == answer:
+        return False
+    ledger.set_message(key, answer=str(answer), answered_at=at, at=at)
+    return True
 
 
 def has_notice_work(home: Path, keys: GroupKeys) -> bool:

@@ -19,9 +19,17 @@ class MessageWaits(Exception):
 class Outcome:
     """Where one message ended. `reason` is a fixed phrase, never text from the message."""
 
-    action: str  # placed | duplicate | quarantined | dropped | stopped | started | bounced
+    # placed | duplicate | quarantined | dropped | stopped | started | bounced | counted
+    action: str
     reason: str
     slug: str | None = None
     member: str | None = None
     week: int | None = None
     entry_id: str | None = None
+
+
+def safe_error(err: BaseException) -> str:
+    """A write error as a fixed phrase: an OSError's strerror, else the first line."""
+    if isinstance(err, OSError):
+        return err.strerror or type(err).__name__
+    return str(err).splitlines()[0] if str(err) else type(err).__name__

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.message import Message
 from pathlib import Path
@@ -22,7 +22,7 @@ from companion.inbound.inbound_message import header_text
 from companion.inbound.outcome import MessageWaits
 from companion.outbound.ledger import Ledger
 from companion.outbound.ledger_records import LedgerMessage
-from companion.outbound.schedule import CALENDAR_KINDS
+from companion.outbound.schedule import CALENDAR_KINDS, PARTNER_CHECK_TOKEN_WEEK
 from companion.tokens import (
     DEFAULT_REPLY_DAYS,
     UNSUBSCRIBE_PREFIX,
@@ -51,6 +51,7 @@ RECIPIENT_HEADERS = (
 THREAD_HEADERS = ("In-Reply-To", "References")
 # A References header can list a whole thread; ours is near its end, and more is noise.
 MAX_THREAD_IDS = 50
+NOT_JOURNAL_PROMPTS = frozenset({"pairing", "partner_check"})
 _MESSAGE_ID = re.compile(r"<[^<>\s]{3,250}>")
 
 
@@ -60,6 +61,7 @@ class Group:
     names: dict[str, str]  # email (lower-case) -> display name
     session2: datetime | None = None  # None: group.db has no readable session 2
     cycle: int = 1  # the group's current cycle: a journal entry placed now belongs to it
+    pairs: list[list[str]] = field(default_factory=list)  # practice partners, lower-case
 
     @property
     def slug(self) -> str:
@@ -73,6 +75,9 @@ class Route:
     week: int
     unsubscribe: bool
     expired: bool = False  # ours, but past the reply window (session 2 + reply_days)
+    # the kind of email answered when it is no journal prompt: "pairing" (the introduction,
+    # whose replies belong to the partners) or "partner_check" (a yes/no that is counted)
+    answers: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,7 @@ class GroupDirectory:
             try:
                 names = {m.email.lower(): m.name for m in vault.members()}
                 info = vault.info()
+                pairs = [[e.lower() for e in pair] for pair in vault.current_pairs() or []]
             finally:
                 vault.close()
         except KeyFileAltered:
@@ -132,7 +138,7 @@ class GroupDirectory:
             session2: datetime | None = session_times(info)[1]
         except (PlgError, KeyError, ValueError, TypeError):
             session2 = None
-        return Group(keys, names, session2, info.cycle)
+        return Group(keys, names, session2, info.cycle, pairs)
 
     def wait_if_unopenable(self) -> None:
         """A message that names no group we could open may be for one we could not: keep it."""
@@ -149,9 +155,10 @@ class GroupDirectory:
         return found
 
     # -- replies ------------------------------------------------------------------------------
-    def route(self, headers: Message, now: datetime) -> Route | None:
+    def route(self, headers: Message, now: datetime, sender: str = "") -> Route | None:
         """The first token in a recipient header that verifies; else the first one naming a
-        group we have; else, for a reply without any, the message it answers."""
+        group we have; else, for a reply without any, the message it answers (the sender's
+        own copy first, when one message went to several members)."""
         unverified: Route | None = None
         for name in RECIPIENT_HEADERS:
             for candidate in find_tokens(header_text(headers, name)):
@@ -164,7 +171,7 @@ class GroupDirectory:
         # In-Reply-To names the message answered; References lists the thread, oldest first.
         thread = message_ids(header_text(headers, "In-Reply-To"), 5)
         thread += reversed(message_ids(header_text(headers, "References")))
-        return self._thread_route(dict.fromkeys(thread), now)
+        return self._thread_route(dict.fromkeys(thread), now, sender)
 
     def unsubscribe_route(self, headers: Message, now: datetime) -> Route | None:
         """The verified STOP address the message was sent to, if any: looked at before the
@@ -186,11 +193,13 @@ class GroupDirectory:
         if group is None:
             return None
         member = verify_token(group.keys, parsed, list(group.names))
-        return Route(group, member, parsed.week, parsed.unsubscribe, parsed.expired(now))
+        answers = "partner_check" if parsed.week == PARTNER_CHECK_TOKEN_WEEK else ""
+        return Route(group, member, parsed.week, parsed.unsubscribe, parsed.expired(now), answers)
 
-    def _thread_route(self, ids: Iterable[str], now: datetime) -> Route | None:
+    def _thread_route(self, ids: Iterable[str], now: datetime, sender: str) -> Route | None:
         for message_id in ids:
-            for sent in self.sent_index().get(message_id, []):
+            copies = self.sent_index().get(message_id, [])
+            for sent in sorted(copies, key=lambda copy: copy.member != sender):
                 group = self.group(sent.slug)
                 if group is None or sent.member not in group.names:
                     continue
@@ -198,7 +207,8 @@ class GroupDirectory:
                     continue  # an answer to an invitation is a calendar response, no journal
                 until = self._reply_until(group, sent)
                 expired = until is None or now.astimezone(UTC).date() > until
-                return Route(group, sent.member, sent.week, False, expired)
+                answers = sent.kind if sent.kind in NOT_JOURNAL_PROMPTS else ""
+                return Route(group, sent.member, sent.week, False, expired, answers)
         return None
 
     @staticmethod

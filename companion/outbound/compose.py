@@ -9,11 +9,10 @@ the email package, so no roster entry can add a header.
 from __future__ import annotations
 
 import base64
-import binascii
 import os
 import textwrap
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email import policy
@@ -29,6 +28,7 @@ from typing import Any
 import jinja2
 
 from companion.outbound.list_headers import list_headers, thread_headers
+from companion.outbound.mime_parts import calendar_part, multipart, qp_part
 from companion.settings import EmailSettings
 from companion.tokens import make_token, plus_address
 from plg_tui.vault.group_keys import GroupKeys
@@ -36,6 +36,7 @@ from plg_tui.vault.group_keys import GroupKeys
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 SESSION_MINUTES = 90
 MAX_HEADER_TEXT = 200
+MAX_PREVIEW_TEXT = 140
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,17 @@ def _environment(html: bool) -> jinja2.Environment:
 
 
 def render(template_name: str, **context: Any) -> tuple[str, str]:
-    """(text, html) of `template_name` from companion/outbound/templates/<name>.txt and .html."""
+    """(text, html) of `template_name` from companion/outbound/templates/<name>.txt and .html.
+
+    With a <name>.preview.txt, its one line is `preview`: the text part's first line and the
+    HTML part's hidden preheader, which mail apps show next to the subject.
+    """
+    try:
+        preview = _environment(False).get_template(f"{template_name}.preview.txt")
+    except jinja2.TemplateNotFound:
+        pass
+    else:
+        context["preview"] = header_text(preview.render(**context), limit=MAX_PREVIEW_TEXT)
     text = _environment(False).get_template(f"{template_name}.txt").render(**context)
     try:
         html_template = _environment(True).get_template(f"{template_name}.html")
@@ -148,17 +159,14 @@ def _mailbox(name: str, addr: str) -> str:
     return formataddr((address.display_name, spec), charset="utf-8")
 
 
+def _mailbox_list(people: Sequence[tuple[str, str]]) -> str:
+    # one mailbox per folded line keeps every header line short (RFC 5322 2.2.3)
+    return ",\r\n ".join(_mailbox(name, addr) for name, addr in people)
+
+
 @lru_cache(maxsize=16)
 def _from_mailbox(name: str, addr: str) -> str:
     return _mailbox(name, addr)
-
-
-def _qp_part(content_type: str, text: str) -> bytes:
-    body = binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\n", b"\r\n")
-    return (
-        f'Content-Type: {content_type}; charset="utf-8"\r\n'
-        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-    ).encode() + body
 
 
 def _attachment_part(attachment: Attachment) -> bytes:
@@ -172,25 +180,6 @@ def _attachment_part(attachment: Attachment) -> bytes:
         f'Content-Disposition: attachment; filename="{filename}"\r\n'
         "Content-Transfer-Encoding: base64\r\n\r\n"
     ).encode() + encoded
-
-
-def _calendar_part(method: str, ics: str) -> bytes:
-    # base64 keeps the calendar's own CRLF line folding exactly as icalendar wrote it
-    encoded = base64.encodebytes(ics.encode("utf-8")).replace(b"\n", b"\r\n")
-    return (
-        f'Content-Type: text/calendar; charset="utf-8"; method={method}\r\n'
-        "Content-Transfer-Encoding: base64\r\n\r\n"
-    ).encode() + encoded
-
-
-def _multipart(subtype: str, parts: list[bytes]) -> tuple[str, bytes]:
-    # "=_" can never occur in quoted-printable or base64 content, so the boundary is safe.
-    boundary = f"=_plg_{os.urandom(12).hex()}"
-    # The CRLF before each delimiter belongs to the delimiter (RFC 2046), not to the part.
-    delimiter = b"\r\n--" + boundary.encode()
-    body = b"--" + boundary.encode() + b"\r\n"
-    body += (delimiter + b"\r\n").join(parts) + delimiter + b"--\r\n"
-    return f'multipart/{subtype}; boundary="{boundary}"', body
 
 
 def build_wire(
@@ -211,6 +200,8 @@ def build_wire(
     reply_token: bool = True,
     in_reply_to: str = "",
     references: Iterable[str] = (),
+    to_all: Sequence[tuple[str, str]] = (),
+    reply_to: Sequence[tuple[str, str]] = (),
 ) -> WireMessage:
     """The message as bytes, written directly (the email package's header objects are slow).
 
@@ -220,6 +211,8 @@ def build_wire(
     and HTML, which is where Outlook and Gmail look for an invitation to accept or decline.
     Without `reply_token` there is no Reply-To: replies go to From (the ORGANIZER).
     `in_reply_to` and `references` (<id@domain> strings) thread it under a member's email.
+    `to_all` ((name, address) pairs) is the To header of one message sent to several people,
+    each copy delivered to `to_addr` alone; `reply_to` replaces the token Reply-To.
     """
     token = make_token(keys, to_addr, week, reply_until)
     from_name, from_address = _split_from(email.from_addr)
@@ -231,31 +224,32 @@ def build_wire(
     charset = "us-ascii" if subject_text.isascii() else "utf-8"
     headers = [
         f"From: {_from_mailbox(from_name, from_address)}",
-        f"To: {_mailbox(to_name, to_addr)}",
+        "To: " + _mailbox_list(to_all or [(to_name, to_addr)]),
         "Subject: " + Header(subject_text, charset, header_name="Subject").encode(linesep="\r\n"),
         f"Date: {format_datetime((date or datetime.now(UTC)).astimezone(UTC))}",
         f"Message-ID: {message_id}",
         *thread,
         *(
             [f"Reply-To: {_mailbox(from_name, plus_address(email.reply_to, token))}"]
-            if reply_token
+            if reply_token and not reply_to
             else []
         ),
+        *([f"Reply-To: {_mailbox_list(reply_to)}"] if reply_to else []),
         "Auto-Submitted: auto-generated",
         "X-Auto-Response-Suppress: OOF, AutoReply",
         *listed.lines,
         "MIME-Version: 1.0",
     ]
-    body_part = _qp_part("text/plain", text)
-    alternatives = [_qp_part("text/html", html)] if html else []
+    body_part = qp_part("text/plain", text)
+    alternatives = [qp_part("text/html", html)] if html else []
     if calendar is not None:
-        alternatives.append(_calendar_part(*calendar))
+        alternatives.append(calendar_part(*calendar))
     if alternatives:
-        alternative_type, alternative = _multipart("alternative", [body_part, *alternatives])
+        alternative_type, alternative = multipart("alternative", [body_part, *alternatives])
         body_part = f"Content-Type: {alternative_type}\r\n\r\n".encode() + alternative
     extra = [_attachment_part(a) for a in attachments]
     if extra:
-        mixed_type, mixed = _multipart("mixed", [body_part, *extra])
+        mixed_type, mixed = multipart("mixed", [body_part, *extra])
         body_part = f"Content-Type: {mixed_type}\r\n\r\n".encode() + mixed
     data = ("\r\n".join(headers) + "\r\n").encode("utf-8") + body_part
     recipient = _address("", to_addr).addr_spec

@@ -76,7 +76,7 @@ def hold_reason(group: GroupContext, ledger: Ledger, planned: PlannedMessage) ->
         return "skip:opted out"
     if state.bouncing:
         return "skip:address bouncing"
-    if planned.kind == "pairing" and not group.partners_of(planned.member):
+    if planned.kind in ("pairing", "partner_check") and not group.partners_of(planned.member):
         return "wait"  # sent once pairs are recorded, until session 2
     return None
 

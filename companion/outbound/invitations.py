@@ -24,7 +24,8 @@ from companion.outbound.calendar_invite import (
 )
 from companion.outbound.compose import WireMessage, build_wire, first_name, render, render_subject
 from companion.outbound.ledger_records import LedgerMessage, MessageState
-from companion.outbound.plan import GroupContext, local_datetime_text
+from companion.outbound.local_time import local_datetime_text
+from companion.outbound.plan import GroupContext
 from companion.outbound.schedule import PlannedMessage, ScheduleSettings, out_of_quiet_hours
 from companion.settings import EmailSettings
 from companion.tokens import reply_until

@@ -23,6 +23,13 @@ class MessageState(StrEnum):
     SKIPPED = "skipped"
 
 
+class PartnerCheckAnswer(StrEnum):
+    """A member's answer to "have you and your partner met?": counted, never quoted."""
+
+    MET = "met"
+    NOT_YET = "not yet"
+
+
 def _text(raw: dict[str, Any], name: str) -> str:
     value = raw.get(name)
     return "" if value is None else str(value)
@@ -52,6 +59,7 @@ class LedgerMessage:
     # a notice threads under the member's email it answers: its Message-ID and References
     in_reply_to: str = ""
     references: str = ""
+    answer: str = ""  # the partner check's PartnerCheckAnswer, once the member replied
 
     @classmethod
     def from_record(cls, raw: dict[str, Any]) -> LedgerMessage:
@@ -76,6 +84,7 @@ class LedgerMessage:
             cycle=cycle if isinstance(cycle, int) and not isinstance(cycle, bool) else 1,
             in_reply_to=_text(raw, "in_reply_to"),
             references=_text(raw, "references"),
+            answer=_text(raw, "answer"),
         )
 
     @property

@@ -20,9 +20,10 @@ from pathlib import Path
 from companion.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
 from companion.outbound.group_send import GroupOutcome, PoolHolder, hold_reason, send_group
 from companion.outbound.ledger import Ledger, LedgerBusy
+from companion.outbound.local_time import local_datetime_text
 from companion.outbound.messages import plan_messages, quiet_hours_hold, subject_of
 from companion.outbound.outbound_settings import OutboundSettings
-from companion.outbound.plan import load_group, local_datetime_text
+from companion.outbound.plan import load_group
 from companion.outbound.schedule import PlannedMessage, partition
 from companion.outbound.smtp_session import TemporaryFailure
 from companion.outbound.survey_send import send_pools

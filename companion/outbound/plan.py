@@ -15,7 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from companion.outbound.compose import (
-    SESSION_MINUTES,
     WireMessage,
     build_wire,
     first_name,
@@ -23,13 +22,22 @@ from companion.outbound.compose import (
     render,
     render_subject,
 )
+from companion.outbound.cycle_dates import held_start, joined_in_cycle
+from companion.outbound.introduction import (
+    introduction_context,
+    introduction_message_id,
+    names_text,
+)
+from companion.outbound.local_time import local_datetime_text
 from companion.outbound.schedule import (
+    PARTNER_CHECK_TOKEN_WEEK,
     WEEKS_IN_PRACTICE_MONTH,
     PlannedMessage,
     Recipient,
     ScheduleSettings,
     plan,
 )
+from companion.outbound.tip_title import tip_title
 from companion.settings import EmailSettings
 from companion.tokens import reply_until
 from plg_tui.core.groups import GroupError, open_for_operations, session_times
@@ -40,7 +48,7 @@ from plg_tui.vault.cycle_record import CycleRecord
 from plg_tui.vault.cycles import earlier_cycles
 from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.invitees import withdrawn_invitees
-from plg_tui.vault.records import GroupInfo, Member, Pairing
+from plg_tui.vault.records import GroupInfo, Member
 
 
 @dataclass
@@ -91,32 +99,6 @@ class GroupContext:
         return stored_call_link(self.slug, self.info)
 
 
-def joined_at(member: Member) -> datetime | None:
-    """When a member added later joined (aware); None for a founding member or a bad value."""
-    if not member.joined:
-        return None
-    try:
-        joined = datetime.fromisoformat(member.joined)
-    except ValueError:
-        return None
-    return joined if joined.tzinfo is not None else None
-
-
-def joined_in_cycle(member: Member, info: GroupInfo) -> datetime | None:
-    """When a member joined, if they joined during this cycle; None for one who was there when
-    it started (a newcomer of cycle 1 starts cycle 2 like everyone else: no second welcome)."""
-    joined = joined_at(member)
-    if joined is None or info.cycle <= 1:
-        return joined
-    try:
-        started = datetime.fromisoformat(info.cycle_started)
-    except ValueError:
-        return joined
-    if started.tzinfo is None or joined > started:
-        return joined
-    return None
-
-
 def stored_call_link(slug: str, info: GroupInfo) -> str:
     """The group's web call link, or ""; refused when it could add lines to what is sent.
 
@@ -148,30 +130,11 @@ def load_group(home: Path, slug: str, modules: dict[str, Module] | None = None) 
     if module is None:
         module = modules[info.module] = load_module(info.module, home)
     session1, session2 = session_times(info)
-    session1 = _held_start(info, pairings, session1)
+    session1 = held_start(info, pairings, session1)
     pairs = [[e.lower() for e in g] for g in pairs] if pairs else None
     return GroupContext(
         slug, vault.keys, info, members, pairs, module, session1, session2, withdrawn, earlier
     )
-
-
-def _held_start(info: GroupInfo, pairings: list[Pairing], session1: datetime) -> datetime:
-    """Session 1's start; earlier than planned when the session app closed it earlier.
-
-    The session app records the pairs ("session" source) when it closes session 1, so a
-    session held before its recorded date starts the practice month from when it was held.
-    """
-    if not info.session1_held:
-        return session1
-    closed = [p.created for p in pairings if p.source == "session" and p.cycle == info.cycle]
-    try:
-        closed_at = datetime.fromisoformat(closed[-1]) if closed and closed[-1] else None
-    except ValueError:
-        return session1
-    if closed_at is None or closed_at.tzinfo is None:
-        return session1
-    started = closed_at - timedelta(minutes=SESSION_MINUTES)
-    return min(session1, started.astimezone(session1.tzinfo))
 
 
 def plan_group(group: GroupContext, schedule: ScheduleSettings) -> list[PlannedMessage]:
@@ -184,14 +147,18 @@ def plan_group(group: GroupContext, schedule: ScheduleSettings) -> list[PlannedM
 # -- composing -------------------------------------------------------------------------------
 
 
-def local_datetime_text(instant: datetime, timezone: str) -> str:
-    local = instant.astimezone(ZoneInfo(timezone))
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} ({timezone} time)"
-
-
 def new_message_id(group: GroupContext, email: EmailSettings, planned: PlannedMessage) -> str:
+    if planned.kind == "pairing" and group.partners_of(planned.member):
+        # one message to the pair: every partner's copy carries the same Message-ID
+        return introduction_message_id(
+            group.keys, planned.cycle, _pair(group, planned.member), email.from_domain
+        )
     # Random: the ledger keeps it (retries reuse it), and it must say nothing about the member.
     return random_message_id(email.from_domain)
+
+
+def _pair(group: GroupContext, member: str) -> list[str]:
+    return [member, *(p["email"] for p in group.partners_of(member))]
 
 
 def message_context(group: GroupContext, planned: PlannedMessage) -> dict[str, Any]:
@@ -200,6 +167,7 @@ def message_context(group: GroupContext, planned: PlannedMessage) -> dict[str, A
     weeks = group.module.weeks
     week_index = min(max(planned.week, 1), len(weeks)) - 1
     session2_local = local_datetime_text(group.session2, timezone)
+    partners = group.partners_of(planned.member)
     s2 = group.session2.astimezone(ZoneInfo(timezone))
     return {
         "weekly_starts": _weekly_starts(group, planned, timezone),
@@ -208,15 +176,26 @@ def message_context(group: GroupContext, planned: PlannedMessage) -> dict[str, A
         "week": planned.week,
         "weeks_total": WEEKS_IN_PRACTICE_MONTH,
         "tip": weeks[week_index].tip,
+        "tip_title": tip_title(weeks[week_index]),
         "prompt": weeks[week_index].prompt,
         "checkin": weeks[week_index].checkin,
-        "partners": group.partners_of(planned.member),
+        "partners": partners,
+        "partner_names": names_text([p["first_name"] for p in partners]),
         "session2_local": session2_local,
         "session2_short": f"{s2:%a} {s2.day} {s2:%b}, {s2:%H:%M}",
         "call_link": group.call_link,
         "reflection_questions": list(group.module.reflection_questions),
         **(_welcome_context(group, planned, timezone) if planned.kind == "welcome" else {}),
+        **(_introduction(group, planned) if planned.kind == "pairing" else {}),
     }
+
+
+def _introduction(group: GroupContext, planned: PlannedMessage) -> dict[str, Any]:
+    pair = _pair(group, planned.member)
+    if len(pair) < 2:
+        return {}
+    partners = [(e, group.members[e].name, group.timezone_of(e)) for e in pair]
+    return introduction_context(partners, planned.send_at)
 
 
 def _welcome_context(group: GroupContext, planned: PlannedMessage, timezone: str) -> dict[str, Any]:
@@ -258,18 +237,23 @@ def compose_wire(
     """The planned message exactly as it goes to the SMTP server."""
     context = message_context(group, planned)
     text, html = render(planned.kind, **context)
+    introduction = planned.kind == "pairing" and "everyone" in context
     return build_wire(
         email=email,
         keys=group.keys,
         to_name=group.members[planned.member].name,
         to_addr=planned.member,
-        week=planned.week,
+        week=PARTNER_CHECK_TOKEN_WEEK if planned.kind == "partner_check" else planned.week,
         reply_until=reply_until(group.session2, email.reply_days),
         subject=render_subject(planned.kind, **context),
         text=text,
         html=html or None,
         message_id=message_id,
         date=now,
+        # the introduction is one email to the pair: all of them in To, replies to each other
+        reply_token=not introduction,
+        to_all=[(p["name"], p["email"]) for p in context["everyone"]] if introduction else (),
+        reply_to=[(p["name"], p["email"]) for p in context["partners"]] if introduction else (),
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-KINDS = ("welcome", "pairing", "weekly", "reminder")
+KINDS = ("welcome", "pairing", "weekly", "partner_check", "reminder")
 # One email per member per session revision: a REQUEST (first or updated) or a CANCEL.
 CALENDAR_KINDS = ("invitation", "cancellation")
 WEEKS_IN_PRACTICE_MONTH = 4
@@ -20,6 +20,11 @@ LAST_PRACTICE_WEEK_SHOWN = 5
 # A reminder landing this close to session 2 is more noise than help.
 REMINDER_MIN_LEAD = timedelta(hours=1)
 PAIRING_DELAY_AFTER_SESSION1 = timedelta(hours=2)
+# Midway: "have you and your partner met?", three days after week 2's email, the token of its
+# Reply-To carrying this week number so the answer is counted, never filed as a journal entry.
+PARTNER_CHECK_WEEK = 2
+PARTNER_CHECK_DAYS_AFTER_WEEKLY = 3
+PARTNER_CHECK_TOKEN_WEEK = 91  # not 90: survey_mail.SURVEY_WEEK marks replies to a pool survey
 # A welcome that could not go out within this long after someone joined is stale.
 WELCOME_WINDOW = timedelta(days=7)
 
@@ -58,7 +63,7 @@ class ScheduleSettings:
 class PlannedMessage:
     member: str  # the recipient's email address
     kind: str  # one of KINDS
-    week: int  # 1..4 for weekly, 0 for welcome, pairing and reminder
+    week: int  # 1..4 for weekly, 2 for the partner check, 0 for welcome, pairing and reminder
     send_at: datetime  # aware, UTC
     expires_at: datetime  # aware, UTC; from then on the message is stale and never sent
     session: str = ""  # calendar kinds: the session ("trust", "1", "2") with its cycle, "c1-2"
@@ -237,6 +242,13 @@ def _plan_weeklies(
         # email into the following week.
         expires_at = min(send_at + settings.grace, weekly_send_at(week + 1), session2)
         weeklies.append(PlannedMessage(member, "weekly", week, send_at, expires_at))
+    day = first_day + timedelta(days=7 * (PARTNER_CHECK_WEEK - 1) + PARTNER_CHECK_DAYS_AFTER_WEEKLY)
+    check_at = _local_to_utc(day, send_time, zone)
+    if check_at < session2 - timedelta(days=1):  # closer to session 2, asking is noise
+        expires = min(check_at + settings.grace, session2)
+        weeklies.append(
+            PlannedMessage(member, "partner_check", PARTNER_CHECK_WEEK, check_at, expires)
+        )
     return weeklies
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.outbound.ledger import Ledger
-from companion.outbound.ledger_records import MessageState
+from companion.outbound.ledger_records import MessageState, PartnerCheckAnswer
 from companion.outbound.schedule import WEEKS_IN_PRACTICE_MONTH
 from plg_tui.core.groups import GroupError, describe, open_for_operations
 from plg_tui.core.home import group_slugs, misnamed_group_folders
@@ -40,7 +40,7 @@ from plg_tui.vault.records import GroupInfo, Member, cycle_of, entry_member
 from plg_tui.vocabulary import SessionKind
 
 # Notices answer one member's reply (acknowledgement, STOP confirmation): not practice mail.
-_NOTICE_KINDS = frozenset({"ack", "no_text", "stop_confirm"})
+_NOTICE_KINDS = frozenset({"ack", "no_text", "stop_confirm", "start_confirm", "intro_hint"})
 
 
 def _session(
@@ -84,9 +84,12 @@ def _delivery(home: Path, vault: GroupVault, members: Sequence[Member], cycle: i
         return Delivery()
     ledger = Ledger.read_only(home, vault.keys)
     counted: dict[MessageState, int] = dict.fromkeys(MessageState, 0)
+    checks: list[str] = []  # the partner check's answers ("" for none), one per member asked
     for record in ledger.messages.values():
         if record.cycle != cycle:
             continue  # an earlier cycle's practice month
+        if record.kind == "partner_check" and record.state == MessageState.SENT:
+            checks.append(record.answer)
         if record.kind not in _NOTICE_KINDS and not record.key.startswith("ack"):
             counted[record.state] += 1
     roster = {m.email for m in members}
@@ -98,6 +101,9 @@ def _delivery(home: Path, vault: GroupVault, members: Sequence[Member], cycle: i
         bounced=sum(1 for s in states if s.bouncing),
         opted_out=sum(1 for s in states if s.opted_out),
         companion_ran=True,
+        partner_check_asked=len(checks),
+        partners_met=checks.count(PartnerCheckAnswer.MET),
+        partners_not_yet=checks.count(PartnerCheckAnswer.NOT_YET),
     )
 
 

@@ -49,7 +49,8 @@ _MODULE_KEYS = frozenset(
 _TRUST_KEYS = frozenset({"id", "kind", "title", "summary", "phases"})
 _PHASE_KEYS = frozenset({"name", "minutes", "kind", "script", "captures"})
 _TECHNIQUE_KEYS = frozenset({"name", "why", "steps", "source"})
-_WEEK_KEYS = frozenset({"tip", "prompt", "checkin"})
+_WEEK_KEYS = frozenset({"tip", "prompt", "checkin", "title"})
+WEEK_TITLE_MAX = 60
 _SESSION_KEYS = frozenset({"phases"})
 
 
@@ -159,6 +160,7 @@ class _Checker(FieldChecker):
                     tip=self.text(entry, "tip", field),
                     prompt=self.text(entry, "prompt", field),
                     checkin=self.text(entry, "checkin", field),
+                    title=self._week_title(entry, field),
                 )
             )
         reflection = self.text_list(data, "reflection_questions", "", REFLECTION_QUESTIONS_RANGE)
@@ -175,6 +177,14 @@ class _Checker(FieldChecker):
             reflection_questions=reflection,
             path=self.path,
         )
+
+    def _week_title(self, entry: dict[str, Any], field: str) -> str:
+        if "title" not in entry:
+            return ""
+        title = self.text(entry, "title", field)
+        if len(title) > WEEK_TITLE_MAX:
+            self.problem(f"{field}.title", f"is {len(title)} characters, at most {WEEK_TITLE_MAX}")
+        return title
 
     def trust(self, data: dict[str, Any]) -> TrustSession:
         self.unknown_keys(data, _TRUST_KEYS, "")

@@ -57,6 +57,7 @@ class Week:
     tip: str
     prompt: str
     checkin: str
+    title: str = ""  # optional: a few words naming the tip, for the weekly email's subject
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,10 @@ class Delivery:
     bounced: int = 0  # members whose address bounces
     opted_out: int = 0  # members who replied STOP
     companion_ran: bool = False
+    # midway "have you and your partner met?": members asked, and the yes / not-yet answers
+    partner_check_asked: int = 0
+    partners_met: int = 0
+    partners_not_yet: int = 0
 
     def __add__(self, other: Delivery) -> Delivery:
         return Delivery(
@@ -50,6 +54,20 @@ class Delivery:
             bounced=self.bounced + other.bounced,
             opted_out=self.opted_out + other.opted_out,
             companion_ran=self.companion_ran or other.companion_ran,
+            partner_check_asked=self.partner_check_asked + other.partner_check_asked,
+            partners_met=self.partners_met + other.partners_met,
+            partners_not_yet=self.partners_not_yet + other.partners_not_yet,
+        )
+
+    @property
+    def partner_check_text(self) -> str:
+        """ "3 met, 1 not yet, 1 no answer (5 asked)", or "not asked yet"."""
+        if not self.partner_check_asked:
+            return "not asked yet"
+        silent = max(self.partner_check_asked - self.partners_met - self.partners_not_yet, 0)
+        return (
+            f"{self.partners_met} met, {self.partners_not_yet} not yet, {silent} no answer "
+            f"({self.partner_check_asked} asked)"
         )
 
 

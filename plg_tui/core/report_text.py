@@ -90,6 +90,7 @@ def _totals_lines(t: ProgrammeTotals) -> list[str]:
         f"  emails         sent {t.delivery.sent}, failed {t.delivery.failed}, "
         f"uncertain {t.delivery.uncertain}; members bouncing {t.delivery.bounced}, "
         f"opted out {t.delivery.opted_out}",
+        f"  partners met   {t.delivery.partner_check_text}",
         f"  journal        {bar(t.members_replied, t.members)} "
         f"{t.members_replied} of {t.members} members replied",
         f"  module rating  {rating_text(t.rating)}",
@@ -141,6 +142,7 @@ def _group_lines(g: GroupReport, with_names: bool) -> list[str]:
             f"  emails         sent {d.sent}, failed {d.failed}, uncertain {d.uncertain}; "
             f"members bouncing {d.bounced}, opted out {d.opted_out}"
         )
+        lines.append(f"  partners met   {d.partner_check_text}")
     else:
         lines.append("  emails         none yet (the companion has not sent for this group)")
     p = g.participation

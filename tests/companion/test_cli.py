@@ -157,7 +157,8 @@ def test_preview_renders_what_would_be_sent(home):
         home, "preview", "team", "--member", "ada@example.org", "--kind", "weekly", "--week", "3"
     )
     assert result.returncode == 0, result.stderr
-    assert "Subject: Week 3 of 4: Giving feedback that lands" in result.stdout
+    # the subject names the week's tip, not only the module
+    assert "Subject: Week 3 of 4: When feedback meets pushback" in result.stdout
     assert "Reply-To: Peer Learning <journal+team.3." in result.stdout
     assert "Grace Hopper <grace@example.org>" in result.stdout
     assert "linus@example.org" not in result.stdout
@@ -215,8 +216,9 @@ def test_status_before_any_run(home):
     assert status.returncode == 0
     assert "team: before session 1" in status.stdout
     assert "last run: never" in status.stdout
-    # both sessions' invitations: due now for Berlin's two, at 08:00 local for the rest
-    assert "due now 4, upcoming 28" in status.stdout
+    # both sessions' invitations: due now for Berlin's two, at 08:00 local for the rest;
+    # upcoming includes each member's midway partner check
+    assert "due now 4, upcoming 32" in status.stdout
 
 
 def test_status_reports_a_message_left_sending_as_uncertain(home):

@@ -149,6 +149,7 @@ def test_html_is_autoescaped_and_text_is_not():
         week=1,
         weeks_total=4,
         tip="Say <script>alert(1)</script> & more",
+        tip_title="Say <script>",
         prompt="What & why?",
         checkin="Ask <them>",
         partners=[{"name": "Grace <G>", "email": "grace@example.org", "first_name": "Grace"}],

@@ -37,6 +37,7 @@ def expected_cycle2() -> dict[tuple[str, str, int], datetime]:
         for week, day in enumerate(["2026-12-02", "2026-12-09", "2026-12-16", "2026-12-23"], 1):
             expected[(member, "weekly", week)] = local(day, 9, zone)
         expected[(member, "reminder", 0)] = local("2026-12-28", 9, zone)  # Monday, for Tuesday
+        expected[(member, "partner_check", 2)] = local("2026-12-12", 9, zone)
     return expected
 
 
@@ -59,7 +60,7 @@ def test_cycle_two_sends_its_own_practice_month_once_at_local_times(
         assert run_at(group_home, instant).exit_code == 0
     first_month = [(m.rcpt_tos[0], *classify(m.message)) for m in smtp_server.handler.messages]
     assert sorted(first_month) == sorted((m, k, w) for m, k, w in cycle1)  # each once
-    assert ledger(group_home).counts()["sent"] == 30 + 10  # the month and the invitations
+    assert ledger(group_home).counts()["sent"] == 35 + 10  # the month and the invitations
 
     pairs = start_cycle_two(group_home, datetime(2026, 11, 20, 10, tzinfo=UTC))
     partners_of = {m: set(g) - {m} for g in pairs for m in g}
@@ -100,7 +101,7 @@ def test_cycle_two_sends_its_own_practice_month_once_at_local_times(
     assert records["c2:weekly:1:ada@example.org"].state == MessageState.SENT
     assert records["c2:weekly:1:ada@example.org"].cycle == 2
     assert records["weekly:1:ada@example.org"].cycle == 1  # cycle 1's record, untouched
-    assert ledger(group_home).counts()["sent"] == 2 * (30 + 10)
+    assert ledger(group_home).counts()["sent"] == 2 * (35 + 10)
 
 
 def test_a_ledger_written_before_cycles_is_honoured_after_the_upgrade(

@@ -36,6 +36,8 @@ def classify(message) -> tuple[str, int]:
         return "pairing", 0
     if subject.startswith("Session 2"):
         return "reminder", 0
+    if subject.endswith("met yet?"):
+        return "partner_check", 2
     if subject.startswith("Invitation: "):
         return "invitation", 1 if ", session 1, " in subject else 2
     raise AssertionError(f"unexpected subject {subject!r}")
@@ -61,6 +63,8 @@ def expected_schedule() -> dict[tuple[str, str, int], datetime]:
             expected[(member, "weekly", week)] = local(day, 9, zone)
         # session 2 is on Tuesday 17 November: reminded on Monday, the working day before
         expected[(member, "reminder", 0)] = local("2026-11-16", 9, zone)
+        # midway: three days after week 2's email
+        expected[(member, "partner_check", 2)] = local("2026-10-31", 9, zone)
         # invitations: the first run (19 Oct 00:00 UTC) outside the member's quiet hours
         first_run = {"Europe/Berlin": 6, "America/New_York": 12, "Asia/Tokyo": 0}[zone]
         for session in (1, 2):
@@ -112,8 +116,8 @@ def test_a_simulated_month_hour_by_hour_sends_everything_once_at_local_times(
     assert set(arrived) == set(expected)  # everything expected, nothing else
     for key, when in expected.items():
         assert arrived[key] == when.astimezone(UTC), key
-    # the 30 emails of the practice month and an invitation per member for each session
-    assert ledger(group_home).counts()["sent"] == len(expected) == 30 + 10
+    # the 35 emails of the practice month and an invitation per member for each session
+    assert ledger(group_home).counts()["sent"] == len(expected) == 35 + 10
 
 
 def test_a_missed_run_catches_up_within_grace_and_skips_what_is_stale(group_home, smtp_server):

@@ -370,11 +370,13 @@ def test_reminder_send_hour_in_quiet_hours_is_moved_to_quiet_end() -> None:
 def test_plan_gives_every_recipient_every_kind_sorted_by_send_time() -> None:
     recipients = [NY_MEMBER, BERLIN_MEMBER, KOLKATA_MEMBER]
     planned = plan(DST_SESSION1, DST_SESSION2, recipients)
-    assert len(planned) == 3 * (1 + 4 + 1)
+    assert len(planned) == 3 * (1 + 4 + 1 + 1)
     assert [m.send_at for m in planned] == sorted(m.send_at for m in planned)
     for recipient in recipients:
         kinds = [m.kind for m in planned if m.member == recipient.email]
-        assert sorted(kinds, key=KINDS.index) == ["pairing"] + ["weekly"] * 4 + ["reminder"]
+        assert sorted(kinds, key=KINDS.index) == (
+            ["pairing"] + ["weekly"] * 4 + ["partner_check", "reminder"]
+        )
     assert only(planned, NY_MEMBER.email, "weekly", 3).key == "weekly:3:ny@example.com"
     assert only(planned, NY_MEMBER.email, "pairing").key == "pairing:0:ny@example.com"
 
@@ -421,6 +423,7 @@ def test_partition_catches_up_within_grace_and_marks_older_weeks_stale() -> None
     assert [m.key for m in due] == ["pairing:0:berlin@example.com", "weekly:2:berlin@example.com"]
     assert [m.key for m in stale] == ["weekly:1:berlin@example.com"]
     assert [m.key for m in future] == [
+        "partner_check:2:berlin@example.com",
         "weekly:3:berlin@example.com",
         "weekly:4:berlin@example.com",
         "reminder:0:berlin@example.com",
@@ -568,7 +571,7 @@ def test_plan_properties(
         assert message.expires_at.tzinfo is UTC
         assert session1 < message.send_at < message.expires_at <= session2
         assert message.kind in KINDS
-        assert (message.week == 0) == (message.kind != "weekly")
+        assert (message.week == 0) == (message.kind not in ("weekly", "partner_check"))
         zone = ZoneInfo(zones[int(message.member[1])])
         local = message.send_at.astimezone(zone)
         if message.kind != "pairing":

@@ -200,7 +200,7 @@ class SentReply:
     week: int | None
     text: str  # what the member wrote (the journal entry expected, when genuine)
     raw: bytes
-    kind: str  # genuine | stop | out-of-office | forged
+    kind: str  # genuine | stop | out-of-office | forged | reply-all | partner-check
 
 
 class MailClient:
@@ -323,6 +323,15 @@ class MailClient:
     ) -> SentReply:
         raw = self.compose(member, original, text, at)
         return self._send(SentReply(member.email, week, text, raw, kind))
+
+    def reply_all(
+        self, member: Member, original: EmailMessage, text: str, at: datetime
+    ) -> SentReply:
+        """Reply all from a client that keeps the original sender as well (Outlook does):
+        the partners in To, our From in Cc, so a copy reaches the companion's mailbox."""
+        reply = BytesParser(policy=policy.SMTP).parsebytes(self.compose(member, original, text, at))
+        reply["Cc"] = str(original["From"])
+        return self._send(SentReply(member.email, None, text, reply.as_bytes(), "reply-all"))
 
     def out_of_office(
         self, member: Member, original: EmailMessage, text: str, at: datetime

@@ -22,6 +22,9 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email import policy
+from email.parser import BytesParser
+from email.utils import getaddresses
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -91,6 +94,13 @@ GENUINE = {
     "meera@example.org": (1, 2, 3, 4),
 }
 REPLY_DELAY_HOURS = {m.email: 2 + i for i, m in enumerate(MEMBERS)}
+INTRO_REPLIER = "jonas@example.org"  # answers the introduction with Reply all (Outlook)
+# the midway "have you and your partner met?": who answers what (Kara and Luis do not)
+PARTNER_CHECK_ANSWERS = {
+    "ilse@example.org": "Ja, letzte Woche!",
+    "jonas@example.org": "noch nicht",
+    "meera@example.org": "Yes, on Tuesday",
+}
 
 
 class Findings:
@@ -131,8 +141,12 @@ def kind_of(arrival: Arrival) -> tuple[str, int]:
     subject = str(arrival.message["Subject"])
     if m := re.match(r"Week (\d) of 4", subject):
         return "weekly", int(m.group(1))
-    if subject.startswith("Your practice partner"):
+    if "practice partner" in subject:
         return "pairing", 0
+    if subject.endswith("met yet?"):
+        return "partner_check", 2
+    if subject.startswith("Your reply went to the companion"):
+        return "intro_hint", 0
     if subject.startswith("Session 2 of"):
         return "reminder", 0
     if m := re.match(r"Saved: your journal entry(?: for week (\d))?", subject):
@@ -371,9 +385,41 @@ def test_a_whole_programme_with_faults(
             "Next week I want to ask more questions first."
         )
 
+    def plan_introduction_reply(arrival: Arrival) -> None:
+        """The partner's answer goes to the partners (Reply-To); the Reply-all copy that
+        reaches the companion must become a hint, never a journal entry."""
+        original, who = arrival.message, BY_EMAIL[arrival.recipient]
+        tag = marker("INTRO")
+        markers.append(tag)
+        text = f"Thursday 16:00 my time for our first call? {tag}"
+        written = BytesParser(policy=policy.SMTP).parsebytes(
+            mail.compose(who, original, text, clock.now)
+        )
+        to = {a.lower() for _, a in getaddresses([str(written["To"])])}
+        findings.expect(
+            to == {a.lower() for _, a in getaddresses([str(original["Reply-To"])])}
+            and to.isdisjoint({"plg@example.org", "journal@example.org", who.email})
+            and len(to) >= 1,
+            f"a reply to the introduction should go to the partners only, went to {sorted(to)}",
+        )
+        pending.append(
+            (clock.now + timedelta(hours=1), lambda: mail.reply_all(who, original, text, clock.now))
+        )
+
     def plan_replies(arrival: Arrival) -> None:
         kind, week = kind_of(arrival)
         member = arrival.recipient
+        if kind == "pairing" and member == INTRO_REPLIER:
+            plan_introduction_reply(arrival)
+        if kind == "partner_check" and member in PARTNER_CHECK_ANSWERS:
+            tag = marker("PC")  # the words must never be stored anywhere
+            markers.append(tag)
+            answer = f"{PARTNER_CHECK_ANSWERS[member]} {tag}"
+            who, original = BY_EMAIL[member], arrival.message
+            at = clock.now + timedelta(hours=REPLY_DELAY_HOURS[member])
+            pending.append(
+                (at, lambda: mail.reply(who, original, answer, clock.now, None, "partner-check"))
+            )
         if kind != "weekly":
             return
         at = clock.now + timedelta(hours=REPLY_DELAY_HOURS[member])
@@ -618,13 +664,26 @@ def test_a_whole_programme_with_faults(
         len(entries) == len(genuine),
         f"{len(entries)} journal entries for {len(genuine)} genuine replies",
     )
-    others = [r for r in mail.sent if r.kind in ("out-of-office", "forged")]
+    others = [
+        r for r in mail.sent if r.kind in ("out-of-office", "forged", "reply-all", "partner-check")
+    ]
     for reply in others:
         tag = re.search(r"MK\w+", reply.text).group(0)
         findings.expect(
             not any(tag in entry.text for entry in entries),
             f"the {reply.kind} reply became a journal entry",
         )
+    findings.expect(
+        kinds.count("reply-all") == 1
+        and len(by_key.get((INTRO_REPLIER, "intro_hint", 0), [])) == 1
+        and not [k for k in by_key if k[1] == "intro_hint" and k[0] != INTRO_REPLIER],
+        "the Reply-all copy of the introduction reply should get its sender one hint",
+    )
+    partner_counts = run_companion_status(home, clock.now)
+    findings.expect(
+        "partners met: 2 yes, 1 not yet, 2 no answer" in partner_counts,
+        f"the partner check should be counted in status: {partner_counts!r}",
+    )
     quarantined = list(iter_entries(home, keys, QUARANTINE))
     findings.expect(
         [q["reason"] for q in quarantined] == ["sender is not the member"],
