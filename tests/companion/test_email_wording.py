@@ -164,3 +164,13 @@ def test_the_footer_uses_the_signature_separator_and_our_cleaner_drops_it_when_q
     assert cleaned == "My answer for the week."
     signed = clean_reply("My answer.\n-- \nGrace Hopper\nVP Engineering\n")[0]
     assert signed == "My answer."
+
+
+def test_every_plain_text_footer_uses_the_standard_separator() -> None:
+    """A footer separated by anything but "-- " is kept by mail clients when quoting."""
+    from companion.outbound.compose import TEMPLATES_DIR
+
+    for template in sorted(TEMPLATES_DIR.glob("*.txt")):
+        lines = template.read_text(encoding="utf-8").splitlines()
+        dashes = [line for line in lines if line.rstrip() == "--"]
+        assert not dashes or "-- " in lines, f"{template.name}: the footer separator is '-- '"
