@@ -22,7 +22,9 @@ from plg_tui.core.report_csv import render_csv
 from plg_tui.core.report_html import render_html
 from plg_tui.core.report_text import render_text
 from plg_tui.core.settings import load_settings
+from plg_tui.vault.keys import load_operations_keys
 from plg_tui.vault.paths import DataHome
+from tests.companion.list_header_checks import header_problems, raw_header
 from tests.companion.team_month import ledger, record_pairs, run_at
 
 ADA, GRACE = "ada@example.org", "grace@example.org"
@@ -171,6 +173,10 @@ def test_a_reply_to_the_introduction_reaches_the_partner_and_never_the_journal(
     assert not inbox.exists() or list(inbox.iterdir()) == []
     hints = smtp_server.handler.messages[seen:]
     assert [h.rcpt_tos for h in hints] == [[GRACE]]
+    # built like every other email, and threaded under the stray reply
+    keys = load_operations_keys(group_home, "team")
+    assert header_problems(hints[0].data, hints[0].mail_from, GRACE, keys) == []
+    assert raw_header(hints[0].data, "In-Reply-To") == raw_header(stray, "Message-ID")
     hint = " ".join(text_of(hints[0].message).split())
     assert "Nothing of it was kept" in hint
     assert "Ada Lovelace <ada@example.org>" in hint
