@@ -181,9 +181,9 @@ def cmd_results(args: argparse.Namespace) -> int:
     print("first\tscore\ttopic")
     for votes in topic_votes(answers, settings.modules):
         title = titles.get(votes.module, votes.module)
-        line = f"{votes.first}\t{votes.score}\t{votes.module} — {title}"
+        fields = [str(votes.first), str(votes.score), f"{votes.module} — {title}"]
         if args.names and votes.voters:
-            line += "\t" + ", ".join(emails[v] for v in votes.voters)
-        print(printable(line))
+            fields.append(", ".join(emails[v] for v in votes.voters))
+        print("\t".join(printable(field) for field in fields))  # printable drops tabs
     print("score: 3 points for a first choice, 2 for a second, 1 for a third")
     return 0
