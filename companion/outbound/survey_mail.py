@@ -41,6 +41,14 @@ def numbered_topics(settings: SurveySettings, modules: dict[str, Module]) -> lis
     return topics
 
 
+def example_choice(count: int) -> str:
+    """The example answer the emails show: "3, 7, 1" when the survey has seven topics, else
+    numbers the survey has (a reply copying the example must be readable)."""
+    wanted = (3, 7, 1) if count >= 7 else (min(3, count), count, 1, 2)
+    numbers = [n for n in dict.fromkeys(wanted) if 1 <= n <= max(count, 1)]
+    return ", ".join(str(n) for n in numbers[:3])
+
+
 def survey_message(
     *,
     kind: str,
@@ -65,6 +73,7 @@ def survey_message(
         "closes": settings.closes.strftime("%A %-d %B %Y"),
         "declined": declined,
         "count": len(topics),
+        "example": example_choice(len(topics)),
     }
     template = INVITATION if kind in (INVITATION, REMINDER) else kind
     if kind == ACK:
