@@ -37,7 +37,7 @@ from companion.outbound.group_send import GroupOutcome, PoolHolder
 from companion.outbound.ledger import Ledger
 from companion.outbound.outbound_settings import OutboundSettings
 from companion.outbound.schedule import ScheduleSettings
-from companion.outbound.survey_mail import ACK, SURVEY_WEEK, UNREADABLE
+from companion.outbound.survey_mail import ACK, CLOSED, SURVEY_WEEK, UNREADABLE
 from companion.outbound.survey_send import pool_ledger_files, queue, send_pools
 from companion.settings import EmailSettings, SmtpSettings
 from companion.tokens import ParsedToken, find_tokens, parse_token, verify_token
@@ -60,7 +60,8 @@ class _Pool:
     topics: list[tuple[str, str]]  # (module id, title), numbered 1.. in this order
     answers: dict[str, SurveyAnswer] = field(default_factory=dict)
     unreadable: list[dict[str, str]] = field(default_factory=list)  # reason, sender, at
-    notices: dict[str, tuple[str, str]] = field(default_factory=dict)  # tag -> (kind, email)
+    # what to queue in the ledger: (kind, email, tag), keyed so a reply counts once
+    notices: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 class SurveyReplies:
@@ -113,10 +114,10 @@ class SurveyReplies:
             problem = "sender is not the candidate"
         elif sender_authentication_failed(headers):
             problem = "sender authentication failed"
-        elif token.expired(self.now):
-            problem = "the survey has closed"
         elif len(raw) > MAX_MESSAGE_BYTES or message is None:
             problem = "message larger than 1 MiB or unreadable"
+        if problem is None and member is not None and self._closed(pool, token):
+            return self._closed_reply(token.slug, pool, member)
         if problem is not None or member is None or message is None:
             return self._unreadable(token.slug, pool, None, problem or "", sender)
         try:
@@ -128,7 +129,7 @@ class SurveyReplies:
             reading = type(reading)(SurveyState.DECLINED)
         tag = entry_id_for(headers, raw, group_id=pool.keys.group_id, member=member)[0][:16]
         if reading.state == SurveyState.UNREADABLE:
-            pool.notices[tag] = (UNREADABLE, member)
+            pool.notices[tag] = (UNREADABLE, member, tag)
             return self._unreadable(token.slug, pool, member, reading.reason, sender)
         at = written_at(headers) or self.now.isoformat(timespec="seconds")
         choices = tuple(pool.topics[n - 1][0] for n in reading.choices)
@@ -136,9 +137,19 @@ class SurveyReplies:
         earlier = pool.answers.get(member)
         if earlier is None or earlier.state == SurveyState.UNREADABLE or earlier.at <= at:
             pool.answers[member] = answer
-        pool.notices[tag] = (ACK, member)
+        pool.notices[tag] = (ACK, member, tag)
         self.touched.add(token.slug)
         return Outcome("placed", f"survey {reading.state}", f"pool {token.slug}", member, None)
+
+    def _closed(self, pool: _Pool, token: ParsedToken) -> bool:
+        """After the closing day (UTC) a reply is not counted: the results the champions read
+        on that day stay the results. `plg survey send NAME --closes LATER` reopens it."""
+        return self.now.date() > pool.settings.closes or token.expired(self.now)
+
+    def _closed_reply(self, name: str, pool: _Pool, member: str) -> Outcome:
+        pool.notices[f"{CLOSED}:{member}"] = (CLOSED, member, "")  # one answer per candidate
+        self.touched.add(name)
+        return Outcome("dropped", "the survey has closed", f"pool {name}", member, None)
 
     def _unreadable(
         self, name: str, pool: _Pool, member: str | None, reason: str, sender: str
@@ -170,7 +181,7 @@ class SurveyReplies:
                 tables["unreadable"] = {str(i): r for i, r in enumerate(log, 1)}
             files = pool_ledger_files(self.home, name)
             with Ledger.locked(self.home, pool.keys, timeout=60.0, files=files) as ledger:
-                for tag, (kind, email) in pool.notices.items():
+                for kind, email, tag in pool.notices.values():
                     queue(ledger, kind, [email], self.now, tag)
                 ledger.save()
             pool.answers.clear()

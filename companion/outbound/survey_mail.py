@@ -18,9 +18,9 @@ from plg_tui.vault.group_keys import GroupKeys
 # at once that it answers a survey and names the pool.
 SURVEY_WEEK = 90
 INVITATION, REMINDER = "survey", "survey_reminder"
-ACK, UNREADABLE = "survey_ack", "survey_unreadable"
-SURVEY_KINDS = (INVITATION, REMINDER, ACK, UNREADABLE)
-NOTICE_KINDS = (ACK, UNREADABLE)
+ACK, UNREADABLE, CLOSED = "survey_ack", "survey_unreadable", "survey_closed"
+SURVEY_KINDS = (INVITATION, REMINDER, ACK, UNREADABLE, CLOSED)
+NOTICE_KINDS = (ACK, UNREADABLE, CLOSED)
 
 
 @dataclass(frozen=True)

@@ -95,11 +95,20 @@ def cmd_send(args: argparse.Namespace) -> int:
     home, now = resolve_home(args.home), _now(args)
     candidates = pool_candidates(home, args.name)
     earlier = survey_settings(home, args.name)
+    if earlier is not None and args.closes is None and earlier.closes < now.date():
+        raise CommandError(
+            f"the survey of pool '{args.name}' closed on {earlier.closes}; to reopen it give "
+            "a new last day: --closes YYYY-MM-DD"
+        )
+    # sending again (to candidates imported since) keeps the topics and closing day unless told
+    modules = (
+        earlier.modules if earlier and not args.modules else choose_modules(home, args.modules)
+    )
     settings = SurveySettings(
-        modules=choose_modules(home, args.modules),
-        closes=closing_date(args.closes, now),
-        ask_times=args.ask_times,
-        started=now.isoformat(timespec="seconds"),
+        modules=modules,
+        closes=closing_date(args.closes, now) if args.closes or not earlier else earlier.closes,
+        ask_times=args.ask_times or bool(earlier and earlier.ask_times),
+        started=earlier.started if earlier else now.isoformat(timespec="seconds"),
     )
     if earlier is not None and earlier.modules != settings.modules:
         raise CommandError(
