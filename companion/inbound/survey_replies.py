@@ -65,10 +65,20 @@ class _Pool:
 
 
 class SurveyReplies:
-    def __init__(self, home: Path, now: datetime, log: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        home: Path,
+        now: datetime,
+        log: Callable[[str], None],
+        *,
+        schedule: ScheduleSettings,
+        ledger_timeout: float | None = 60.0,
+    ) -> None:
         self.home = home
         self.now = now
         self.log = log
+        self.schedule = schedule
+        self.ledger_timeout = ledger_timeout
         self._pools: dict[str, _Pool | None] = {}
         self.touched: set[str] = set()
 
@@ -180,7 +190,8 @@ class SurveyReplies:
                 log = log[-UNREADABLE_LOG_CAP:]
                 tables["unreadable"] = {str(i): r for i, r in enumerate(log, 1)}
             files = pool_ledger_files(self.home, name)
-            with Ledger.locked(self.home, pool.keys, timeout=60.0, files=files) as ledger:
+            timeout = self.ledger_timeout
+            with Ledger.locked(self.home, pool.keys, timeout=timeout, files=files) as ledger:
                 for kind, email, tag in pool.notices.values():
                     queue(ledger, kind, [email], self.now, tag)
                 ledger.save()
@@ -193,7 +204,8 @@ class SurveyReplies:
         may go now); nothing without a server: they wait for the next run."""
         if smtp is None or not self.touched:
             return NoticeReport()
-        outbound = OutboundSettings(email, ScheduleSettings(), smtp)
+        timeout = 600.0 if self.ledger_timeout is None else self.ledger_timeout
+        outbound = OutboundSettings(email, self.schedule, smtp, timeout)
 
         async def run() -> list[GroupOutcome]:
             holder = PoolHolder(smtp)

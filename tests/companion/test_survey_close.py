@@ -77,3 +77,24 @@ def test_a_reply_after_the_closing_day_is_answered_once_and_not_counted(tmp_path
         == 0
     )
     assert "answered: 1" in run(PLG, home, "survey", "status", "q1").stdout
+
+
+def test_survey_emails_sent_by_an_ingest_keep_the_quiet_hours_of_plg_toml(tmp_path, smtp_server):
+    home = tmp_path / "home"
+    home.mkdir()
+    # quiet until noon: at 10:00 UTC only Tokyo (19:00) may be written to
+    schedule = "\n[schedule]\nquiet_start = 20\nquiet_end = 12\n"
+    (home / "plg.toml").write_text(email_toml(smtp_server) + schedule)
+    (tmp_path / "pool.csv").write_text(POOL)
+    assert run(PLG, home, "pool", "import", "q1", str(tmp_path / "pool.csv")).returncode == 0
+    sent = run(PLG, home, "survey", "send", "q1", "--now", at(0))
+    assert "pool q1: 1 sent, 3 waiting" in sent.stdout, sent.stdout + sent.stderr
+    [cy] = [m.message for m in smtp_server.handler.messages]
+    smtp_server.handler.messages.clear()
+    maildir = tmp_path / "Maildir"
+    deliver(maildir, "1", reply(cy, "cy@example.org", "2"))
+    # 10:30 UTC: 11:30 in Berlin, 10:30 in London: daytime by default, quiet by plg.toml
+    ingest = run(str(PROGRAM), home, "ingest", "--maildir", str(maildir), "--now", at(0.5))
+    assert ingest.returncode == 0, ingest.stderr
+    to = [m.message["To"].addresses[0].addr_spec for m in smtp_server.handler.messages]
+    assert to == ["cy@example.org"]  # the acknowledgement only
