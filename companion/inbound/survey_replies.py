@@ -32,6 +32,7 @@ from companion.inbound.notices import NoticeReport
 from companion.inbound.outcome import Outcome
 from companion.inbound.routing import RECIPIENT_HEADERS
 from companion.inbound.survey_choices import read_choices
+from companion.inbound.survey_threads import SurveyThreads
 from companion.mailtext.clean import is_stop_request
 from companion.outbound.group_send import GroupOutcome, PoolHolder
 from companion.outbound.ledger import Ledger
@@ -79,6 +80,7 @@ class SurveyReplies:
         self.log = log
         self.schedule = schedule
         self.ledger_timeout = ledger_timeout
+        self._threads = SurveyThreads(home, log)
         self._pools: dict[str, _Pool | None] = {}
         self.touched: set[str] = set()
 
@@ -109,12 +111,33 @@ class SurveyReplies:
     def receive(self, raw: bytes, message: Message | None, headers: Message) -> Outcome | None:
         """The outcome of a survey reply; None when the message answers no survey."""
         token = self._token(headers)
-        if token is None:
+        if token is not None:
+            pool = self._pool(token.slug)
+            if pool is None:
+                return Outcome("dropped", "survey of no pool we have")
+            member = verify_token(pool.keys, token, pool.emails)
+            expired = token.expired(self.now)
+            return self._reply(token.slug, pool, member, expired, raw, message, headers)
+        answered = self._threads.answered(headers)  # a reply that lost its token
+        if answered is None:
             return None
-        pool = self._pool(token.slug)
+        name, candidate = answered
+        pool = self._pool(name)
         if pool is None:
             return Outcome("dropped", "survey of no pool we have")
-        member = verify_token(pool.keys, token, pool.emails)
+        member = candidate if candidate in pool.emails else None
+        return self._reply(name, pool, member, False, raw, message, headers)
+
+    def _reply(
+        self,
+        name: str,
+        pool: _Pool,
+        member: str | None,
+        expired: bool,
+        raw: bytes,
+        message: Message | None,
+        headers: Message,
+    ) -> Outcome:
         senders = addresses(headers, "From")
         sender = senders[0] if len(set(senders)) == 1 else ""
         problem = None
@@ -126,21 +149,21 @@ class SurveyReplies:
             problem = "sender authentication failed"
         elif len(raw) > MAX_MESSAGE_BYTES or message is None:
             problem = "message larger than 1 MiB or unreadable"
-        if problem is None and member is not None and self._closed(pool, token):
-            return self._closed_reply(token.slug, pool, member)
+        if problem is None and member is not None and self._closed(pool, expired):
+            return self._closed_reply(name, pool, member)
         if problem is not None or member is None or message is None:
-            return self._unreadable(token.slug, pool, None, problem or "", sender)
+            return self._unreadable(name, pool, None, problem or "", sender)
         try:
             text, _cut = member_text(read_body(message))
         except Exception:  # broken MIME ends as an unreadable reply, never a crash
-            return self._unreadable(token.slug, pool, member, "message could not be read", sender)
+            return self._unreadable(name, pool, member, "message could not be read", sender)
         reading = read_choices(text, pool.topics)
         if is_stop_request(text):
             reading = type(reading)(SurveyState.DECLINED)
         tag = entry_id_for(headers, raw, group_id=pool.keys.group_id, member=member)[0][:16]
         if reading.state == SurveyState.UNREADABLE:
             pool.notices[tag] = (UNREADABLE, member, tag)
-            return self._unreadable(token.slug, pool, member, reading.reason, sender)
+            return self._unreadable(name, pool, member, reading.reason, sender)
         at = written_at(headers) or self.now.isoformat(timespec="seconds")
         choices = tuple(pool.topics[n - 1][0] for n in reading.choices)
         answer = SurveyAnswer(member, reading.state, choices, reading.times, at)
@@ -148,13 +171,13 @@ class SurveyReplies:
         if earlier is None or earlier.state == SurveyState.UNREADABLE or earlier.at <= at:
             pool.answers[member] = answer
         pool.notices[tag] = (ACK, member, tag)
-        self.touched.add(token.slug)
-        return Outcome("placed", f"survey {reading.state}", f"pool {token.slug}", member, None)
+        self.touched.add(name)
+        return Outcome("placed", f"survey {reading.state}", f"pool {name}", member, None)
 
-    def _closed(self, pool: _Pool, token: ParsedToken) -> bool:
+    def _closed(self, pool: _Pool, token_expired: bool) -> bool:
         """After the closing day (UTC) a reply is not counted: the results the champions read
         on that day stay the results. `plg survey send NAME --closes LATER` reopens it."""
-        return self.now.date() > pool.settings.closes or token.expired(self.now)
+        return self.now.date() > pool.settings.closes or token_expired
 
     def _closed_reply(self, name: str, pool: _Pool, member: str) -> Outcome:
         pool.notices[f"{CLOSED}:{member}"] = (CLOSED, member, "")  # one answer per candidate
