@@ -50,3 +50,38 @@ def test_the_example_answer_names_only_topics_the_survey_has(kind, lead, count):
     assert len(reading.choices) == min(3, count)
     if count >= 7:
         assert example == "3, 7, 1"
+
+
+def test_preview_renders_a_candidates_survey_email_before_it_is_sent(tmp_path):
+    import subprocess
+
+    from plg_tui.core.pool import import_pool
+    from tests.companion.test_cli import PROGRAM
+    from tests.companion.test_survey_path import POOL
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "plg.toml").write_text(
+        '[email]\nfrom = "Peer Learning <plg@example.org>"\nreply_to = "journal@example.org"\n'
+    )
+    (tmp_path / "pool.csv").write_text(POOL)
+    import_pool(home, "q1", tmp_path / "pool.csv")
+
+    def preview(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(PROGRAM), "--home", str(home), "preview", "q1", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    shown = preview("--member", "Ada@example.org", "--kind", "survey")
+    assert shown.returncode == 0, shown.stderr
+    assert "To: Ada Lovelace <ada@example.org>" in shown.stdout
+    assert "+q1.90." in shown.stdout
+    assert "Reply with the numbers of up to three topics" in shown.stdout
+    assert "Reminder:" in preview("--member", "ada@example.org", "--kind", "survey_reminder").stdout
+    stranger = preview("--member", "eve@example.org", "--kind", "survey")
+    assert stranger.returncode != 0
+    assert "not a candidate of pool q1" in stranger.stderr
+    assert "Traceback" not in stranger.stderr
