@@ -63,6 +63,7 @@ class _Pool:
     unreadable: list[dict[str, str]] = field(default_factory=list)  # reason, sender, at
     # what to queue in the ledger: (kind, email, tag), keyed so a reply counts once
     notices: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    opt_outs: set[str] = field(default_factory=set)  # asked for no more survey emails
 
 
 class SurveyReplies:
@@ -104,7 +105,7 @@ class SurveyReplies:
         for name in RECIPIENT_HEADERS:
             for found in find_tokens(header_text(headers, name)):
                 parsed = parse_token(found)
-                if parsed is not None and parsed.week == SURVEY_WEEK and not parsed.unsubscribe:
+                if parsed is not None and parsed.week == SURVEY_WEEK:
                     return parsed
         return None
 
@@ -116,6 +117,8 @@ class SurveyReplies:
             if pool is None:
                 return Outcome("dropped", "survey of no pool we have")
             member = verify_token(pool.keys, token, pool.emails)
+            if token.unsubscribe:  # List-Unsubscribe: no more survey emails, ever
+                return self._unsubscribe(token.slug, pool, member, headers)
             expired = token.expired(self.now)
             return self._reply(token.slug, pool, member, expired, raw, message, headers)
         answered = self._threads.answered(headers)  # a reply that lost its token
@@ -174,6 +177,14 @@ class SurveyReplies:
         self.touched.add(name)
         return Outcome("placed", f"survey {reading.state}", f"pool {name}", member, None)
 
+    def _unsubscribe(self, name: str, pool: _Pool, member: str | None, headers: Message) -> Outcome:
+        senders = addresses(headers, "From")
+        if member is None or senders != [member] or sender_authentication_failed(headers):
+            return Outcome("dropped", "unsubscribe address not valid", f"pool {name}")
+        pool.opt_outs.add(member)
+        self.touched.add(name)
+        return Outcome("stopped", "stop request by unsubscribe address", f"pool {name}", member)
+
     def _closed(self, pool: _Pool, token_expired: bool) -> bool:
         """After the closing day (UTC) a reply is not counted: the results the champions read
         on that day stay the results. `plg survey send NAME --closes LATER` reopens it."""
@@ -215,12 +226,20 @@ class SurveyReplies:
             files = pool_ledger_files(self.home, name)
             timeout = self.ledger_timeout
             with Ledger.locked(self.home, pool.keys, timeout=timeout, files=files) as ledger:
+                at = self.now.isoformat(timespec="seconds")
+                for email in sorted(pool.opt_outs):
+                    if ledger.member(email).opted_out:
+                        continue
+                    ledger.set_member(
+                        email, opted_out=True, opted_out_at=at, opted_out_by="unsubscribe address"
+                    )
                 for kind, email, tag in pool.notices.values():
                     queue(ledger, kind, [email], self.now, tag)
                 ledger.save()
             pool.answers.clear()
             pool.unreadable.clear()
             pool.notices.clear()
+            pool.opt_outs.clear()
 
     def send(self, email: EmailSettings, smtp: SmtpSettings | None) -> NoticeReport:
         """Send the answers to this run's survey replies (and whatever else of those pools
