@@ -33,6 +33,7 @@ from companion.settings import (
     SmtpSettings,
     load_email_settings,
     load_quarantine_limits,
+    load_schedule_settings,
     load_smtp_settings,
     lock_timeout,
 )
@@ -164,6 +165,7 @@ def _ingest(
         timeout = DEFAULT_LEDGER_TIMEOUT
     if source == "stdin":
         timeout = min(timeout, STDIN_LEDGER_TIMEOUT)
+    schedule = load_schedule_settings(settings)  # a ConfigError here: nothing read yet
     ingester = Ingester(
         home,
         now=now,
@@ -172,6 +174,7 @@ def _ingest(
         ledger_timeout=timeout,
         log=_err,
         quarantine_limits=limits,
+        schedule=schedule,
     )
 
     dropped_unstored: dict[str, int] = {}

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from companion.cli.common import UsageError, parse_now
+from companion.cli.preview_survey import survey_preview
 from companion.exit_codes import EXIT_OK
 from companion.outbound.compose import WireMessage
 from companion.outbound.invitations import INVITATION, invitation
@@ -21,6 +22,8 @@ from companion.outbound.schedule import (
     WEEKS_IN_PRACTICE_MONTH,
     PlannedMessage,
 )
+from companion.outbound.survey_mail import INVITATION as SURVEY
+from companion.outbound.survey_mail import REMINDER as SURVEY_REMINDER
 from plg_tui.core.home import resolve_home
 from plg_tui.core.session_dates import dated_sessions
 from plg_tui.core.settings import load_settings
@@ -29,10 +32,13 @@ from plg_tui.vocabulary import SessionKind
 
 def register(commands: Any) -> None:
     preview = commands.add_parser("preview", help="render one message exactly as it is sent")
-    preview.add_argument("slug", help="the group")
+    preview.add_argument("slug", help="the group (the pool, for --kind survey)")
     preview.add_argument("--member", required=True, metavar="EMAIL", help="the recipient")
     preview.add_argument(
-        "--kind", required=True, choices=(*KINDS, INVITATION), help="which message"
+        "--kind",
+        required=True,
+        choices=(*KINDS, INVITATION, SURVEY, SURVEY_REMINDER),
+        help="which message (survey, survey_reminder: a pool candidate's)",
     )
     preview.add_argument("--week", type=int, default=None, help="1..4 for weekly (default 1)")
     preview.add_argument(
@@ -50,6 +56,10 @@ def register(commands: Any) -> None:
 def cmd_preview(args: argparse.Namespace) -> int:
     home = resolve_home(args.home)
     outbound = load_outbound_settings(load_settings(home), need_smtp=False)
+    if args.kind in (SURVEY, SURVEY_REMINDER):
+        now = parse_now(args.now) if args.now else datetime.now(UTC)
+        survey = survey_preview(args, outbound)
+        return _show(survey, args, PlannedMessage(args.member, args.kind, 0, now, now))
     group = load_group(home, args.slug)
     member = args.member.strip().lower()
     if member not in group.members:

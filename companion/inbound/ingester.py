@@ -57,6 +57,7 @@ from companion.inbound.quarantine import QuarantineShelf
 from companion.inbound.routing import Group, GroupDirectory, Route
 from companion.inbound.survey_replies import SurveyReplies
 from companion.outbound.ledger import Ledger, LedgerBusy
+from companion.outbound.schedule import ScheduleSettings
 from companion.settings import EmailSettings, QuarantineLimits, SmtpSettings
 from companion.tokens import BounceToken
 from plg_tui.vault.errors import DiskWriteError
@@ -71,7 +72,8 @@ _STOP_CHECK_CHARS = 400
 class Ingester:
     """Places messages for every group in the data home; see the module docstring.
 
-    `now` is the received time written into entries; `acknowledge` False disables
+    `now` is the received time written into entries; `schedule` plg.toml's [schedule] (quiet
+    hours for the survey emails an ingest sends); `acknowledge` False disables
     acknowledgement emails (STOP confirmations still go out); `quarantine_limits` caps what
     each group's quarantine takes (the rest is dropped and counted in the ledger).
     """
@@ -86,6 +88,7 @@ class Ingester:
         ledger_timeout: float | None = DEFAULT_LEDGER_TIMEOUT,
         log: Callable[[str], None] | None = None,
         quarantine_limits: QuarantineLimits | None = None,
+        schedule: ScheduleSettings | None = None,
     ) -> None:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
@@ -101,7 +104,14 @@ class Ingester:
         self._pending: dict[str, PendingChanges] = {}
         self._touched: set[str] = set()  # groups that got a notice queued in this run
         self._shelf = QuarantineShelf(home, quarantine_limits or QuarantineLimits(), self.now)
-        self._surveys = SurveyReplies(home, self.now, lambda line: self.log(line))
+        # survey emails sent after an ingest keep plg.toml's quiet hours, as `run` does
+        self._surveys = SurveyReplies(
+            home,
+            self.now,
+            lambda line: self.log(line),
+            schedule=schedule or ScheduleSettings(),
+            ledger_timeout=ledger_timeout,
+        )
         self.counts: dict[str, int] = {}
 
     # -- the one code path --------------------------------------------------------------------

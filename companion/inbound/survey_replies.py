@@ -32,12 +32,13 @@ from companion.inbound.notices import NoticeReport
 from companion.inbound.outcome import Outcome
 from companion.inbound.routing import RECIPIENT_HEADERS
 from companion.inbound.survey_choices import read_choices
+from companion.inbound.survey_threads import SurveyThreads
 from companion.mailtext.clean import is_stop_request
 from companion.outbound.group_send import GroupOutcome, PoolHolder
 from companion.outbound.ledger import Ledger
 from companion.outbound.outbound_settings import OutboundSettings
 from companion.outbound.schedule import ScheduleSettings
-from companion.outbound.survey_mail import ACK, SURVEY_WEEK, UNREADABLE
+from companion.outbound.survey_mail import ACK, CLOSED, SURVEY_WEEK, UNREADABLE
 from companion.outbound.survey_send import pool_ledger_files, queue, send_pools
 from companion.settings import EmailSettings, SmtpSettings
 from companion.tokens import ParsedToken, find_tokens, parse_token, verify_token
@@ -60,14 +61,27 @@ class _Pool:
     topics: list[tuple[str, str]]  # (module id, title), numbered 1.. in this order
     answers: dict[str, SurveyAnswer] = field(default_factory=dict)
     unreadable: list[dict[str, str]] = field(default_factory=list)  # reason, sender, at
-    notices: dict[str, tuple[str, str]] = field(default_factory=dict)  # tag -> (kind, email)
+    # what to queue in the ledger: (kind, email, tag), keyed so a reply counts once
+    notices: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    opt_outs: set[str] = field(default_factory=set)  # asked for no more survey emails
 
 
 class SurveyReplies:
-    def __init__(self, home: Path, now: datetime, log: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        home: Path,
+        now: datetime,
+        log: Callable[[str], None],
+        *,
+        schedule: ScheduleSettings,
+        ledger_timeout: float | None = 60.0,
+    ) -> None:
         self.home = home
         self.now = now
         self.log = log
+        self.schedule = schedule
+        self.ledger_timeout = ledger_timeout
+        self._threads = SurveyThreads(home, log)
         self._pools: dict[str, _Pool | None] = {}
         self.touched: set[str] = set()
 
@@ -91,19 +105,42 @@ class SurveyReplies:
         for name in RECIPIENT_HEADERS:
             for found in find_tokens(header_text(headers, name)):
                 parsed = parse_token(found)
-                if parsed is not None and parsed.week == SURVEY_WEEK and not parsed.unsubscribe:
+                if parsed is not None and parsed.week == SURVEY_WEEK:
                     return parsed
         return None
 
     def receive(self, raw: bytes, message: Message | None, headers: Message) -> Outcome | None:
         """The outcome of a survey reply; None when the message answers no survey."""
         token = self._token(headers)
-        if token is None:
+        if token is not None:
+            pool = self._pool(token.slug)
+            if pool is None:
+                return Outcome("dropped", "survey of no pool we have")
+            member = verify_token(pool.keys, token, pool.emails)
+            if token.unsubscribe:  # List-Unsubscribe: no more survey emails, ever
+                return self._unsubscribe(token.slug, pool, member, headers)
+            expired = token.expired(self.now)
+            return self._reply(token.slug, pool, member, expired, raw, message, headers)
+        answered = self._threads.answered(headers)  # a reply that lost its token
+        if answered is None:
             return None
-        pool = self._pool(token.slug)
+        name, candidate = answered
+        pool = self._pool(name)
         if pool is None:
             return Outcome("dropped", "survey of no pool we have")
-        member = verify_token(pool.keys, token, pool.emails)
+        member = candidate if candidate in pool.emails else None
+        return self._reply(name, pool, member, False, raw, message, headers)
+
+    def _reply(
+        self,
+        name: str,
+        pool: _Pool,
+        member: str | None,
+        expired: bool,
+        raw: bytes,
+        message: Message | None,
+        headers: Message,
+    ) -> Outcome:
         senders = addresses(headers, "From")
         sender = senders[0] if len(set(senders)) == 1 else ""
         problem = None
@@ -113,32 +150,50 @@ class SurveyReplies:
             problem = "sender is not the candidate"
         elif sender_authentication_failed(headers):
             problem = "sender authentication failed"
-        elif token.expired(self.now):
-            problem = "the survey has closed"
         elif len(raw) > MAX_MESSAGE_BYTES or message is None:
             problem = "message larger than 1 MiB or unreadable"
+        if problem is None and member is not None and self._closed(pool, expired):
+            return self._closed_reply(name, pool, member)
         if problem is not None or member is None or message is None:
-            return self._unreadable(token.slug, pool, None, problem or "", sender)
+            return self._unreadable(name, pool, None, problem or "", sender)
         try:
             text, _cut = member_text(read_body(message))
         except Exception:  # broken MIME ends as an unreadable reply, never a crash
-            return self._unreadable(token.slug, pool, member, "message could not be read", sender)
+            return self._unreadable(name, pool, member, "message could not be read", sender)
         reading = read_choices(text, pool.topics)
         if is_stop_request(text):
             reading = type(reading)(SurveyState.DECLINED)
         tag = entry_id_for(headers, raw, group_id=pool.keys.group_id, member=member)[0][:16]
         if reading.state == SurveyState.UNREADABLE:
-            pool.notices[tag] = (UNREADABLE, member)
-            return self._unreadable(token.slug, pool, member, reading.reason, sender)
+            pool.notices[tag] = (UNREADABLE, member, tag)
+            return self._unreadable(name, pool, member, reading.reason, sender)
         at = written_at(headers) or self.now.isoformat(timespec="seconds")
         choices = tuple(pool.topics[n - 1][0] for n in reading.choices)
         answer = SurveyAnswer(member, reading.state, choices, reading.times, at)
         earlier = pool.answers.get(member)
         if earlier is None or earlier.state == SurveyState.UNREADABLE or earlier.at <= at:
             pool.answers[member] = answer
-        pool.notices[tag] = (ACK, member)
-        self.touched.add(token.slug)
-        return Outcome("placed", f"survey {reading.state}", f"pool {token.slug}", member, None)
+        pool.notices[tag] = (ACK, member, tag)
+        self.touched.add(name)
+        return Outcome("placed", f"survey {reading.state}", f"pool {name}", member, None)
+
+    def _unsubscribe(self, name: str, pool: _Pool, member: str | None, headers: Message) -> Outcome:
+        senders = addresses(headers, "From")
+        if member is None or senders != [member] or sender_authentication_failed(headers):
+            return Outcome("dropped", "unsubscribe address not valid", f"pool {name}")
+        pool.opt_outs.add(member)
+        self.touched.add(name)
+        return Outcome("stopped", "stop request by unsubscribe address", f"pool {name}", member)
+
+    def _closed(self, pool: _Pool, token_expired: bool) -> bool:
+        """After the closing day (UTC) a reply is not counted: the results the champions read
+        on that day stay the results. `plg survey send NAME --closes LATER` reopens it."""
+        return self.now.date() > pool.settings.closes or token_expired
+
+    def _closed_reply(self, name: str, pool: _Pool, member: str) -> Outcome:
+        pool.notices[f"{CLOSED}:{member}"] = (CLOSED, member, "")  # one answer per candidate
+        self.touched.add(name)
+        return Outcome("dropped", "the survey has closed", f"pool {name}", member, None)
 
     def _unreadable(
         self, name: str, pool: _Pool, member: str | None, reason: str, sender: str
@@ -169,20 +224,30 @@ class SurveyReplies:
                 log = log[-UNREADABLE_LOG_CAP:]
                 tables["unreadable"] = {str(i): r for i, r in enumerate(log, 1)}
             files = pool_ledger_files(self.home, name)
-            with Ledger.locked(self.home, pool.keys, timeout=60.0, files=files) as ledger:
-                for tag, (kind, email) in pool.notices.items():
+            timeout = self.ledger_timeout
+            with Ledger.locked(self.home, pool.keys, timeout=timeout, files=files) as ledger:
+                at = self.now.isoformat(timespec="seconds")
+                for email in sorted(pool.opt_outs):
+                    if ledger.member(email).opted_out:
+                        continue
+                    ledger.set_member(
+                        email, opted_out=True, opted_out_at=at, opted_out_by="unsubscribe address"
+                    )
+                for kind, email, tag in pool.notices.values():
                     queue(ledger, kind, [email], self.now, tag)
                 ledger.save()
             pool.answers.clear()
             pool.unreadable.clear()
             pool.notices.clear()
+            pool.opt_outs.clear()
 
     def send(self, email: EmailSettings, smtp: SmtpSettings | None) -> NoticeReport:
         """Send the answers to this run's survey replies (and whatever else of those pools
         may go now); nothing without a server: they wait for the next run."""
         if smtp is None or not self.touched:
             return NoticeReport()
-        outbound = OutboundSettings(email, ScheduleSettings(), smtp)
+        timeout = 600.0 if self.ledger_timeout is None else self.ledger_timeout
+        outbound = OutboundSettings(email, self.schedule, smtp, timeout)
 
         async def run() -> list[GroupOutcome]:
             holder = PoolHolder(smtp)

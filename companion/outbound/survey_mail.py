@@ -18,9 +18,9 @@ from plg_tui.vault.group_keys import GroupKeys
 # at once that it answers a survey and names the pool.
 SURVEY_WEEK = 90
 INVITATION, REMINDER = "survey", "survey_reminder"
-ACK, UNREADABLE = "survey_ack", "survey_unreadable"
-SURVEY_KINDS = (INVITATION, REMINDER, ACK, UNREADABLE)
-NOTICE_KINDS = (ACK, UNREADABLE)
+ACK, UNREADABLE, CLOSED = "survey_ack", "survey_unreadable", "survey_closed"
+SURVEY_KINDS = (INVITATION, REMINDER, ACK, UNREADABLE, CLOSED)
+NOTICE_KINDS = (ACK, UNREADABLE, CLOSED)
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,14 @@ def numbered_topics(settings: SurveySettings, modules: dict[str, Module]) -> lis
         tagline = module.tagline if module else ""
         topics.append(Topic(number, module_id, title, tagline))
     return topics
+
+
+def example_choice(count: int) -> str:
+    """The example answer the emails show: "3, 7, 1" when the survey has seven topics, else
+    numbers the survey has (a reply copying the example must be readable)."""
+    wanted = (3, 7, 1) if count >= 7 else (min(3, count), count, 1, 2)
+    numbers = [n for n in dict.fromkeys(wanted) if 1 <= n <= max(count, 1)]
+    return ", ".join(str(n) for n in numbers[:3])
 
 
 def survey_message(
@@ -65,6 +73,7 @@ def survey_message(
         "closes": settings.closes.strftime("%A %-d %B %Y"),
         "declined": declined,
         "count": len(topics),
+        "example": example_choice(len(topics)),
     }
     template = INVITATION if kind in (INVITATION, REMINDER) else kind
     if kind == ACK:

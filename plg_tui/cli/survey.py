@@ -95,11 +95,20 @@ def cmd_send(args: argparse.Namespace) -> int:
     home, now = resolve_home(args.home), _now(args)
     candidates = pool_candidates(home, args.name)
     earlier = survey_settings(home, args.name)
+    if earlier is not None and args.closes is None and earlier.closes < now.date():
+        raise CommandError(
+            f"the survey of pool '{args.name}' closed on {earlier.closes}; to reopen it give "
+            "a new last day: --closes YYYY-MM-DD"
+        )
+    # sending again (to candidates imported since) keeps the topics and closing day unless told
+    modules = (
+        earlier.modules if earlier and not args.modules else choose_modules(home, args.modules)
+    )
     settings = SurveySettings(
-        modules=choose_modules(home, args.modules),
-        closes=closing_date(args.closes, now),
-        ask_times=args.ask_times,
-        started=now.isoformat(timespec="seconds"),
+        modules=modules,
+        closes=closing_date(args.closes, now) if args.closes or not earlier else earlier.closes,
+        ask_times=args.ask_times or bool(earlier and earlier.ask_times),
+        started=earlier.started if earlier else now.isoformat(timespec="seconds"),
     )
     if earlier is not None and earlier.modules != settings.modules:
         raise CommandError(
@@ -181,9 +190,9 @@ def cmd_results(args: argparse.Namespace) -> int:
     print("first\tscore\ttopic")
     for votes in topic_votes(answers, settings.modules):
         title = titles.get(votes.module, votes.module)
-        line = f"{votes.first}\t{votes.score}\t{votes.module} — {title}"
+        fields = [str(votes.first), str(votes.score), f"{votes.module} — {title}"]
         if args.names and votes.voters:
-            line += "\t" + ", ".join(emails[v] for v in votes.voters)
-        print(printable(line))
+            fields.append(", ".join(emails[v] for v in votes.voters))
+        print("\t".join(printable(field) for field in fields))  # printable drops tabs
     print("score: 3 points for a first choice, 2 for a second, 1 for a third")
     return 0

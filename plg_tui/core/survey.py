@@ -15,7 +15,8 @@ from plg_tui.vocabulary import SurveyState
 
 DEFAULT_OPEN_DAYS = 14
 MAX_CHOICES = 3
-# A late reply is still read this long after the closing date (groups may not be formed yet).
+# A reply token stays valid this long after the closing day: a late reply is answered "the
+# survey has closed" (and counted if `--closes` reopened the survey meanwhile).
 LATE_REPLY_DAYS = 14
 
 

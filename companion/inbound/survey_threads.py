@@ -1,0 +1,49 @@
+"""Which survey email a reply answers when it lost its token: a client that replied to our
+From address still names our random Message-ID in In-Reply-To or References, and the pool's
+survey ledger recorded it with the candidate it went to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from email.message import Message
+from pathlib import Path
+
+from companion.inbound.inbound_message import header_text
+from companion.inbound.routing import message_ids
+from companion.outbound.survey_mail import SURVEY_KINDS
+from companion.outbound.survey_send import read_ledger
+from plg_tui.errors import PlgError
+from plg_tui.vault.pool_store import pool_names
+
+
+class SurveyThreads:
+    """Message-ID -> (pool, candidate) over every pool's survey ledger, read once per run."""
+
+    def __init__(self, home: Path, log: Callable[[str], None]) -> None:
+        self.home = home
+        self.log = log
+        self._sent: dict[str, tuple[str, str]] | None = None
+
+    def answered(self, headers: Message) -> tuple[str, str] | None:
+        """(pool, candidate) of the survey email this message replies to, if any."""
+        # In-Reply-To names the message answered; References lists the thread, oldest first.
+        thread = message_ids(header_text(headers, "In-Reply-To"), 5)
+        thread += reversed(message_ids(header_text(headers, "References")))
+        if not thread:
+            return None
+        sent = self._index()
+        return next((sent[i] for i in dict.fromkeys(thread) if i in sent), None)
+
+    def _index(self) -> dict[str, tuple[str, str]]:
+        if self._sent is None:
+            self._sent = {}
+            for name in pool_names(self.home):
+                try:
+                    records = list(read_ledger(self.home, name).sent_message_ids())
+                except (PlgError, OSError) as err:
+                    self.log(f"plg-companion: survey ledger of pool '{name}' unreadable: {err}")
+                    continue
+                for message_id, record in records:
+                    if record.kind in SURVEY_KINDS:
+                        self._sent[message_id] = (name, record.member.lower())
+        return self._sent
