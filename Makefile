@@ -35,6 +35,8 @@ bench: $(STAMP)
 	$(PY) bench/vault.py
 	$(PY) bench/report.py
 	$(PY) bench/keys.py
+	$(PY) bench/clean.py
+	$(PY) bench/form.py
 
 lock: $(STAMP)
 	$(PY) -m pip install --quiet uv
