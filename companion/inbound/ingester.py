@@ -14,7 +14,8 @@ finds the entry already there (the entry id binds group, member and Message-ID),
 is lost, nothing is stored or acknowledged twice, and the message is deleted then.
 
 Reading the message is in `inbound_message`, telling automatic mail apart in `classify`,
-finding the group and member in `routing`, and the ledger changes and notices in `notices`.
+finding the group and member in `routing`, the ledger changes in `ledger_changes` and the
+notices in `notices`.
 
 Nothing here logs, raises or records member-written text: reasons are fixed phrases.
 """
@@ -44,19 +45,16 @@ from companion.inbound.inbound_message import (
     read_body,
     written_at,
 )
+from companion.inbound.ledger_changes import LedgerChanges
 from companion.inbound.member_requests import MemberRequest, member_request
 from companion.inbound.notices import (
     NoticeReport,
-    PendingChanges,
-    apply_pending,
-    send_notices,
 )
 from companion.inbound.outcome import IngestTemporaryError, Outcome, safe_error
 from companion.inbound.partner_check import PARTNER_CHECK_UNCLEAR, answer_outcome
 from companion.inbound.quarantine import QuarantineShelf
 from companion.inbound.routing import Group, GroupDirectory, Route
 from companion.inbound.survey_replies import SurveyReplies
-from companion.outbound.ledger import Ledger, LedgerBusy
 from companion.outbound.schedule import ScheduleSettings
 from companion.settings import EmailSettings, QuarantineLimits, SmtpSettings
 from companion.tokens import BounceToken
@@ -101,8 +99,9 @@ class Ingester:
         # the lambda follows a later reassignment of `self.log`
         self._groups = GroupDirectory(home, lambda line: self.log(line))
         self._bounces = BounceRouter(self._groups)
-        self._pending: dict[str, PendingChanges] = {}
-        self._touched: set[str] = set()  # groups that got a notice queued in this run
+        self._changes = LedgerChanges(
+            home, self._groups, self.now, ledger_timeout, lambda line: self.log(line)
+        )
         self._shelf = QuarantineShelf(home, quarantine_limits or QuarantineLimits(), self.now)
         # survey emails sent after an ingest keep plg.toml's quiet hours, as `run` does
         self._surveys = SurveyReplies(
@@ -193,9 +192,7 @@ class Ingester:
         if request is MemberRequest.START:
             return self._stop(route, "reply", headers, raw, start=True)
         if route.answers:  # the introduction or the partner check: never a journal entry
-            self._touched.add(group.slug)
-            pending = self._pending.setdefault(group.slug, PendingChanges())
-            outcome = answer_outcome(route, text, pending)
+            outcome = answer_outcome(route, text, self._changes.pending(group.slug, touched=True))
             return outcome or self._quarantine(group, raw, headers, PARTNER_CHECK_UNCLEAR, sender)
         if not text and body.attachments == 0:
             if self.acknowledge:  # only quote or nothing: tell the member nothing was saved
@@ -236,72 +233,34 @@ class Ingester:
     ) -> Outcome:
         entry_id = self._shelf.keep(group, raw, headers, reason=reason, sender=sender)
         if entry_id is None:
-            self._pending.setdefault(group.slug, PendingChanges()).quarantine_dropped += 1
+            self._changes.pending(group.slug).quarantine_dropped += 1
             return Outcome("dropped", "quarantine full", group.slug)
         return Outcome("quarantined", reason, group.slug, None, None, entry_id)
 
     def _stop(
         self, route: Route, how: str, headers: Message, raw: bytes, *, start: bool = False
     ) -> Outcome:
-        """A STOP (or with `start`, a START): the ledger learns it, the member is answered."""
-        assert route.member is not None
-        group = route.group
-        pending = self._pending.setdefault(group.slug, PendingChanges())
-        pending.opt_outs.pop(route.member, None)
-        pending.resumes.discard(route.member)
-        if start:
-            pending.resumes.add(route.member)
-        else:
-            pending.opt_outs[route.member] = how
-        # the same message read twice (a crash before deleting it) is one request, one notice
-        request_id = entry_id_for(headers, raw, group_id=group.keys.group_id, member=route.member)
-        kind = "start_confirm" if start else "stop_confirm"
-        self._queue_notice(group, kind, route.member, 0, request_id[0], headers)
-        action = f"{'start' if start else 'stop'} request by {how}"
-        return Outcome(
-            "started" if start else "stopped", action, group.slug, route.member, route.week
-        )
+        return self._changes.stop(route, how, headers, raw, start=start)
 
     def _bounce(self, raw: bytes, headers: Message, tokens: list[BounceToken]) -> Outcome:
         route, why, status = self._bounces.route(raw, headers, tokens)
         if route is None or route.member is None:
             return Outcome("dropped", why)
-        self._pending.setdefault(route.group.slug, PendingChanges()).bounces[route.member] = status
+        self._changes.pending(route.group.slug).bounces[route.member] = status
         return Outcome("bounced", "delivery failed", route.group.slug, route.member, route.week)
 
     def _queue_notice(
         self, group: Group, kind: str, member: str, week: int, ref: str, headers: Message
     ) -> None:
-        self._touched.add(group.slug)
-        self._pending.setdefault(group.slug, PendingChanges()).queue_notice(
-            kind, member, week, ref, headers
-        )
+        self._changes.queue_notice(group, kind, member, week, ref, headers)
 
     # -- the ledger ---------------------------------------------------------------------------
     def commit(self) -> None:
-        """Apply queued opt-outs, bounces and notices to each group's ledger.
-
-        Raises IngestTemporaryError when a ledger stays locked past the timeout or cannot be
-        written; what was queued for that group stays queued.
-        """
+        """Apply queued opt-outs, bounces and notices to each group's ledger (and the surveys'
+        answers to their pools). Raises IngestTemporaryError when a ledger stays locked past
+        the timeout or cannot be written; what was queued for that group stays queued."""
         self._surveys.commit()
-        for slug in list(self._pending):
-            pending = self._pending[slug]
-            group = self._groups.group(slug)
-            if group is None:
-                del self._pending[slug]
-                continue
-            try:
-                with Ledger.locked(self.home, group.keys, timeout=self.ledger_timeout) as ledger:
-                    if apply_pending(ledger, pending, self.now):
-                        ledger.save()
-            except LedgerBusy:
-                raise IngestTemporaryError(f"the ledger of group '{slug}' is busy") from None
-            except (DiskWriteError, OSError) as err:
-                raise IngestTemporaryError(
-                    f"could not write the ledger of group '{slug}': {safe_error(err)}"
-                ) from None
-            del self._pending[slug]
+        self._changes.commit()
 
     def send_notices(
         self, email_settings: EmailSettings, smtp: SmtpSettings | None, *, all_groups: bool = True
@@ -309,16 +268,6 @@ class Ingester:
         """Send every queued (or earlier deferred) notice once (see `notices.send_notices`);
         `all_groups` False: only the groups this run queued notices for (one message from an
         MTA need not open every group's ledger)."""
-        slugs = self._groups.slugs() if all_groups else sorted(self._touched)
         survey = self._surveys.send(email_settings, smtp)
-        report = send_notices(
-            self.home,
-            slugs,
-            self._groups.group,
-            email_settings,
-            smtp,
-            now=self.now,
-            ledger_timeout=self.ledger_timeout,
-            log=self.log,
-        )
+        report = self._changes.send_notices(email_settings, smtp, all_groups=all_groups)
         return NoticeReport(*(a + b for a, b in zip(astuple(report), astuple(survey), strict=True)))

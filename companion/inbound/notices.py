@@ -67,6 +67,7 @@ class PendingChanges:
             "in_reply_to": answered,
             "references": " ".join(references[-MAX_NOTICE_REFERENCES:]),
         }
+
     # member -> their answer to the partner check (the latest counts)
     partner_checks: dict[str, PartnerCheckAnswer] = field(default_factory=dict)
 
