@@ -83,7 +83,7 @@ def _where(section: str, key: str) -> str:
     return f"plg.toml [{section}] {key}"
 
 
-def _section(settings: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+def section_of(settings: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     value = settings.get(name)
     if value is None:
         return {}
@@ -105,7 +105,9 @@ def _string(section: Mapping[str, Any], name: str, key: str, *, required: bool) 
     return value.strip()
 
 
-def _int(section: Mapping[str, Any], name: str, key: str, default: int, lo: int, hi: int) -> int:
+def int_setting(
+    section: Mapping[str, Any], name: str, key: str, default: int, lo: int, hi: int
+) -> int:
     value = section.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"{_where(name, key)}: must be a whole number")
@@ -160,7 +162,7 @@ def is_loopback(host: str) -> bool:
 def load_smtp_settings(
     settings: Mapping[str, Any], env: Mapping[str, str] = os.environ
 ) -> SmtpSettings:
-    smtp = _section(settings, "smtp")
+    smtp = section_of(settings, "smtp")
     host = _string(smtp, "smtp", "host", required=True)
     assert host is not None
     security = (_string(smtp, "smtp", "security", required=False) or "starttls").lower()
@@ -176,7 +178,7 @@ def load_smtp_settings(
             '"starttls" or "tls", or, only for a relay on a network you trust, add '
             "allow_plaintext = true to [smtp]"
         )
-    port = _int(smtp, "smtp", "port", DEFAULT_PORTS[security], 1, 65535)
+    port = int_setting(smtp, "smtp", "port", DEFAULT_PORTS[security], 1, 65535)
     username = _string(smtp, "smtp", "username", required=False)
     password = read_password(
         smtp, "smtp", PASSWORD_ENV, _string(smtp, "smtp", "password_file", required=False), env
@@ -186,7 +188,7 @@ def load_smtp_settings(
             f"{_where('smtp', 'password_file')}: missing (username is set; give a password_file "
             f"or set {PASSWORD_ENV})"
         )
-    connections = _int(smtp, "smtp", "connections", 4, 1, 64)
+    connections = int_setting(smtp, "smtp", "connections", 4, 1, 64)
     timeout = smtp.get("timeout", 30)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise ConfigError(f"{_where('smtp', 'timeout')}: must be a positive number of seconds")
@@ -226,7 +228,7 @@ def _check_address(value: str, where: str, *, display_name_allowed: bool) -> str
 
 
 def load_email_settings(settings: Mapping[str, Any]) -> EmailSettings:
-    email = _section(settings, "email")
+    email = section_of(settings, "email")
     from_addr = _string(email, "email", "from", required=True)
     reply_to = _string(email, "email", "reply_to", required=True)
     assert from_addr is not None
@@ -241,7 +243,7 @@ def load_email_settings(settings: Mapping[str, Any]) -> EmailSettings:
         from_addr=from_addr,
         reply_to=parseaddr(reply_to)[1],
         acknowledgements=_bool(email, "email", "acknowledgements", True),
-        reply_days=_int(email, "email", "reply_days", DEFAULT_REPLY_DAYS, 1, 365),
+        reply_days=int_setting(email, "email", "reply_days", DEFAULT_REPLY_DAYS, 1, 365),
         unsubscribe_url=_unsubscribe_url(email),
     )
 
@@ -267,7 +269,7 @@ def _unsubscribe_url(email: Mapping[str, Any]) -> str:
 
 
 def load_schedule_settings(settings: Mapping[str, Any]) -> ScheduleSettings:
-    schedule = _section(settings, "schedule")
+    schedule = section_of(settings, "schedule")
     grace_hours = schedule.get("grace_hours", 48)
     if (
         isinstance(grace_hours, bool)
@@ -276,36 +278,10 @@ def load_schedule_settings(settings: Mapping[str, Any]) -> ScheduleSettings:
     ):
         raise ConfigError(f"{_where('schedule', 'grace_hours')}: must be between 1 and 336 hours")
     return ScheduleSettings(
-        send_hour=_int(schedule, "schedule", "send_hour", 9, 0, 23),
-        send_minute=_int(schedule, "schedule", "send_minute", 0, 0, 59),
-        quiet_start=_int(schedule, "schedule", "quiet_start", 20, 0, 23),
-        quiet_end=_int(schedule, "schedule", "quiet_end", 8, 0, 23),
+        send_hour=int_setting(schedule, "schedule", "send_hour", 9, 0, 23),
+        send_minute=int_setting(schedule, "schedule", "send_minute", 0, 0, 59),
+        quiet_start=int_setting(schedule, "schedule", "quiet_start", 20, 0, 23),
+        quiet_end=int_setting(schedule, "schedule", "quiet_end", 8, 0, 23),
         grace=timedelta(hours=grace_hours),
-        reminder_days_before=_int(schedule, "schedule", "reminder_days_before", 1, 0, 10),
-    )
-
-
-def lock_timeout(settings: Mapping[str, Any]) -> float:
-    """How long a run waits for another companion holding a group's ledger (seconds)."""
-    companion = _section(settings, "companion")
-    return float(_int(companion, "companion", "lock_timeout", 600, 1, 86400))
-
-
-@dataclass(frozen=True)
-class QuarantineLimits:
-    """How much a group's quarantine/ may hold, and take in one run; beyond, messages that
-    cannot be placed are deleted unstored and counted (anyone who knows a group's Reply-To
-    can send to it, and each quarantined message may be up to 2 MiB)."""
-
-    max_items: int = 100
-    max_bytes: int = 50 * 1024 * 1024
-    max_per_run: int = 20
-
-
-def load_quarantine_limits(settings: Mapping[str, Any]) -> QuarantineLimits:
-    companion = _section(settings, "companion")
-    return QuarantineLimits(
-        max_items=_int(companion, "companion", "quarantine_max_items", 100, 0, 100_000),
-        max_bytes=_int(companion, "companion", "quarantine_max_mib", 50, 0, 100_000) * 1024 * 1024,
-        max_per_run=_int(companion, "companion", "quarantine_max_per_run", 20, 0, 100_000),
+        reminder_days_before=int_setting(schedule, "schedule", "reminder_days_before", 1, 0, 10),
     )

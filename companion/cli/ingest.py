@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.cli.common import PROG, UsageError, parse_now
+from companion.companion_limits import load_quarantine_limits, lock_timeout
 from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
 from companion.inbound.imap_settings import load_imap_settings
 from companion.inbound.imap_source import ingest_imap
@@ -32,10 +33,8 @@ from companion.settings import (
     EmailSettings,
     SmtpSettings,
     load_email_settings,
-    load_quarantine_limits,
     load_schedule_settings,
     load_smtp_settings,
-    lock_timeout,
 )
 from plg_tui.core.home import group_slugs, resolve_home
 from plg_tui.core.safe_text import printable

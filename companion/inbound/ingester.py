@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
 
+from companion.companion_limits import QuarantineLimits
 from companion.inbound.bounce_routing import BounceRouter, bounce_addresses
 from companion.inbound.classify import (
     auto_reply_reason,
@@ -56,7 +57,7 @@ from companion.inbound.quarantine import QuarantineShelf
 from companion.inbound.routing import Group, GroupDirectory, Route
 from companion.inbound.survey_replies import SurveyReplies
 from companion.outbound.schedule import ScheduleSettings
-from companion.settings import EmailSettings, QuarantineLimits, SmtpSettings
+from companion.settings import EmailSettings, SmtpSettings
 from companion.tokens import BounceToken
 from plg_tui.vault.errors import DiskWriteError
 from plg_tui.vault.group import write_sealed_entry

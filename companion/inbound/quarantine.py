@@ -8,9 +8,9 @@ from datetime import datetime
 from email.message import Message
 from pathlib import Path
 
+from companion.companion_limits import QuarantineLimits
 from companion.inbound.inbound_message import MAX_MESSAGE_BYTES, addresses, quarantine_id_for
 from companion.inbound.routing import Group
-from companion.settings import QuarantineLimits
 from plg_tui.core.safe_text import printable
 from plg_tui.vault.group import write_sealed_entry
 from plg_tui.vault.paths import QUARANTINE, DataHome

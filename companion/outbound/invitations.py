@@ -26,7 +26,8 @@ from companion.outbound.compose import WireMessage, build_wire, first_name, rend
 from companion.outbound.ledger_records import LedgerMessage, MessageState
 from companion.outbound.local_time import local_datetime_text
 from companion.outbound.plan import GroupContext
-from companion.outbound.schedule import PlannedMessage, ScheduleSettings, out_of_quiet_hours
+from companion.outbound.quiet_hours import out_of_quiet_hours
+from companion.outbound.schedule import PlannedMessage, ScheduleSettings
 from companion.settings import EmailSettings
 from companion.tokens import reply_until
 from plg_tui.core.session_dates import DatedSession, dated_sessions, dropped_sessions

@@ -18,12 +18,8 @@ from companion.outbound.invitations import (
 )
 from companion.outbound.ledger_records import LedgerMessage
 from companion.outbound.plan import GroupContext, compose_wire, message_context, plan_group
-from companion.outbound.schedule import (
-    CALENDAR_KINDS,
-    PlannedMessage,
-    ScheduleSettings,
-    out_of_quiet_hours,
-)
+from companion.outbound.quiet_hours import out_of_quiet_hours
+from companion.outbound.schedule import CALENDAR_KINDS, PlannedMessage, ScheduleSettings
 from companion.settings import EmailSettings
 
 

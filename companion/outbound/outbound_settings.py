@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from companion.companion_limits import lock_timeout
 from companion.outbound.schedule import ScheduleSettings
 from companion.settings import (
     EmailSettings,
@@ -14,7 +15,6 @@ from companion.settings import (
     load_email_settings,
     load_schedule_settings,
     load_smtp_settings,
-    lock_timeout,
 )
 
 

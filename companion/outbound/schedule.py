@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from companion.outbound.quiet_hours import (
+    in_quiet_hours,
+    local_to_utc,
+    out_of_quiet_hours,
+    working_days_before,
+)
 
 KINDS = ("welcome", "pairing", "weekly", "partner_check", "reminder")
 # One email per member per session revision: a REQUEST (first or updated) or a CANCEL.
@@ -87,16 +94,6 @@ def cycle_key(cycle: int, key: str) -> str:
     with their number ("c2:weekly:1:ada@example.org").
     """
     return key if cycle <= 1 else f"c{cycle}:{key}"
-
-
-def in_quiet_hours(hour: int, settings: ScheduleSettings) -> bool:
-    """Whether a local hour falls in quiet hours; start > end wraps past midnight."""
-    start, end = settings.quiet_start, settings.quiet_end
-    if start == end:
-        return False
-    if start > end:
-        return hour >= start or hour < end
-    return start <= hour < end
 
 
 def plan(
@@ -231,7 +228,7 @@ def _plan_weeklies(
     send_time = _send_time(settings)
 
     def weekly_send_at(week: int) -> datetime:
-        return _local_to_utc(first_day + timedelta(days=7 * (week - 1)), send_time, zone)
+        return local_to_utc(first_day + timedelta(days=7 * (week - 1)), send_time, zone)
 
     weeklies: list[PlannedMessage] = []
     for week in range(1, WEEKS_IN_PRACTICE_MONTH + 1):
@@ -243,7 +240,7 @@ def _plan_weeklies(
         expires_at = min(send_at + settings.grace, weekly_send_at(week + 1), session2)
         weeklies.append(PlannedMessage(member, "weekly", week, send_at, expires_at))
     day = first_day + timedelta(days=7 * (PARTNER_CHECK_WEEK - 1) + PARTNER_CHECK_DAYS_AFTER_WEEKLY)
-    check_at = _local_to_utc(day, send_time, zone)
+    check_at = local_to_utc(day, send_time, zone)
     if check_at < session2 - timedelta(days=1):  # closer to session 2, asking is noise
         expires = min(check_at + settings.grace, session2)
         weeklies.append(
@@ -262,42 +259,16 @@ def _plan_reminder(
     # Local date arithmetic, not "24 hours earlier": across a DST change those differ by a day
     # when session 2 is near midnight.
     day = working_days_before(session2.astimezone(zone).date(), settings.reminder_days_before)
-    send_at = _local_to_utc(day, _send_time(settings), zone)
+    send_at = local_to_utc(day, _send_time(settings), zone)
     if send_at > session2 - REMINDER_MIN_LEAD or send_at < session1:
         return None
     return PlannedMessage(member, "reminder", 0, send_at, session2)
-
-
-def working_days_before(day: date, count: int) -> date:
-    """The date `count` working days (Monday to Friday) before `day`; `day` itself for 0."""
-    while count > 0:
-        day -= timedelta(days=1)
-        count -= day.weekday() < 5
-    return day
 
 
 def _send_time(settings: ScheduleSettings) -> time:
     if in_quiet_hours(settings.send_hour, settings):
         return time(settings.quiet_end, 0)
     return time(settings.send_hour, settings.send_minute)
-
-
-def out_of_quiet_hours(instant: datetime, zone: tzinfo, settings: ScheduleSettings) -> datetime:
-    """The instant in UTC, or the next local quiet_end:00 at or after it if it is in quiet hours."""
-    local = instant.astimezone(zone)
-    if not in_quiet_hours(local.hour, settings):
-        return instant.astimezone(UTC)
-    wake = time(settings.quiet_end, 0)
-    candidate = _local_to_utc(local.date(), wake, zone)
-    if candidate < instant:
-        candidate = _local_to_utc(local.date() + timedelta(days=1), wake, zone)
-    return candidate
-
-
-def _local_to_utc(day: date, wall_time: time, zone: tzinfo) -> datetime:
-    # fold=0 picks the earlier reading of an ambiguous time and, for a time skipped by a DST
-    # gap, the pre-gap offset; the UTC round trip then yields a real instant just after the gap.
-    return datetime.combine(day, wall_time, tzinfo=zone).replace(fold=0).astimezone(UTC)
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -21,7 +21,7 @@ from companion.outbound.group_send import GroupOutcome, PoolHolder
 from companion.outbound.ledger import Ledger, LedgerBusy, LedgerFiles
 from companion.outbound.ledger_records import LedgerMessage, MessageState
 from companion.outbound.outbound_settings import OutboundSettings
-from companion.outbound.schedule import out_of_quiet_hours
+from companion.outbound.quiet_hours import out_of_quiet_hours
 from companion.outbound.smtp_session import DeliveryResult, TemporaryFailure
 from companion.outbound.survey_mail import (
     NOTICE_KINDS,

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from companion.cli import main as companion_main
+from companion.companion_limits import QuarantineLimits, load_quarantine_limits
 from companion.inbound.local_sources import ingest_maildir
 from companion.outbound.ledger import Ledger
-from companion.settings import ConfigError, QuarantineLimits, load_quarantine_limits
+from companion.settings import ConfigError
 from plg_tui.core.settings import SETTINGS_TEMPLATE
 
 if TYPE_CHECKING:

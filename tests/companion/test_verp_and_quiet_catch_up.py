@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from companion.outbound.schedule import ScheduleSettings, in_quiet_hours
+from companion.outbound.quiet_hours import in_quiet_hours
+from companion.outbound.schedule import ScheduleSettings
 from tests.companion.team_month import ZONES, ledger, record_pairs, run_at
 from tests.companion.test_every_email import ADA, ingest
 

@@ -30,13 +30,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from companion.outbound.schedule import (
-    Recipient,
-    ScheduleSettings,
-    in_quiet_hours,
-    out_of_quiet_hours,
-    plan,
-)
+from companion.outbound.quiet_hours import in_quiet_hours, out_of_quiet_hours
+from companion.outbound.schedule import Recipient, ScheduleSettings, plan
 from plg_tui.vault.keys import load_operations_keys
 from tests.app.helpers import next_phase
 from tests.calendar_checks import check_invitation
