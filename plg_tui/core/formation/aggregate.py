@@ -12,6 +12,7 @@ Cuts from the partition of cells (`decompose`) make the relaxation exact where i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +70,7 @@ class Master:
             model.add_at_most_one(holding[i])
         model.add(sum(self.n.values()) <= problem.max_groups)
         self._pair_cuts()
+        # placing one more outweighs all else (`weight`), then wish points less pairs
         model.maximize(weight * sum(self.y.values()) + sum(wish) - sum(self.pairs.values()))
 
     def _cell_modules(self, kind: GroupType) -> list[int]:
@@ -168,7 +170,7 @@ class Master:
                 cells.append(Cell(t, k, members, groups))
         return MasterAnswer(
             cells=tuple(cells),
-            bound=int(solver.best_objective_bound + 1e-6),
+            bound=math.floor(solver.best_objective_bound + 1e-6),
             optimal=status == self.cp_model.OPTIMAL,
             deterministic_time=solver.deterministic_time,
         )

@@ -90,8 +90,12 @@ def decompose(
             break
         if not learned:  # every cell split as the master counted: nothing left to learn
             break
-    final = bound if bound is not None else best_value
-    return Decomposed(best, best_value, max(final, best_value), best_value >= final, used, rounds)
+    if bound is None:  # no master answer: only what nobody can beat
+        bound = placed_weight(problem) * len(problem.people) + sum(
+            max((problem.weight(i, k) for k in range(len(problem.modules))), default=0)
+            for i in range(len(problem.people))
+        )
+    return Decomposed(best, best_value, max(bound, best_value), best_value >= bound, used, rounds)
 
 
 def _companions(problem: Problem, cell: Cell, master: Master) -> list[tuple[int, list[int]]]:
