@@ -34,9 +34,10 @@ def exact_optimum(problem):
         allowed_groups(problem),
         (),
         placed_weight(problem),
-        lambda s: _configure(s, 60.0, 1, linearization=2),
+        lambda s: _configure(s, 60.0, 1),
     )
-    assert packed is not None and packed[1], "set packing proves small pools optimal"
+    assert packed is not None
+    assert packed[1], "set packing proves small pools optimal"
     return packed[2]
 
 
@@ -68,16 +69,15 @@ def test_a_cell_that_cannot_be_split_because_of_a_reporting_line_forces_another_
         (24, FormRules()),
     ],
 )
-def test_the_decomposition_finds_the_exact_optimum_and_proves_only_what_is_true(
-    seed, size, rules
-):
+def test_the_decomposition_finds_the_exact_optimum_and_proves_only_what_is_true(seed, size, rules):
     problem = prepare(mixed_pool(size, seed), rules, MODULES)
     found = decomposed(problem)
     optimum = exact_optimum(problem)
     assert breaches(problem, found.groups) == []
     assert found.objective <= optimum <= found.bound
     assert found.proven == (found.objective == found.bound)
-    assert found.proven and found.objective == optimum
+    assert found.proven
+    assert found.objective == optimum
 
 
 def test_a_budget_too_small_to_prove_says_so():

@@ -50,6 +50,8 @@ class Master:
         self.n: dict[tuple[int, int], Any] = {}
         self.pairs: dict[tuple[int, int], Any] = {}
         self._equal: dict[tuple[int, int, int], Any] = {}
+        # (type, module, a department's candidates there, their count, [(layer, excess)])
+        self._layers: list[tuple[int, int, list[int], Any, list[tuple[int, Any]]]] = []
         holding: dict[int, list[Any]] = {}
         wish = []
         for t, kind in enumerate(kinds):
@@ -70,6 +72,7 @@ class Master:
             model.add_at_most_one(holding[i])
         model.add(sum(self.n.values()) <= problem.max_groups)
         self._pair_cuts()
+        self._canonical_cells()
         # placing one more outweighs all else (`weight`), then wish points less pairs
         model.maximize(weight * sum(self.y.values()) + sum(wish) - sum(self.pairs.values()))
 
@@ -85,16 +88,23 @@ class Master:
 
     def _least_pairs(self, t: int, k: int) -> Any:
         model, rules = self.model, self.problem.rules
-        by_department: dict[int, list[Any]] = {}
+        by_department: dict[int, list[int]] = {}
         for i in sorted(self.kinds[t].fitting):
             if self.problem.departments[i] >= 0:
-                by_department.setdefault(self.problem.departments[i], []).append(self.y[i, t, k])
+                by_department.setdefault(self.problem.departments[i], []).append(i)
         extra = []
         for department, members in sorted(by_department.items()):
+            if len(members) < 2:
+                continue
+            count = model.new_int_var(0, len(members), f"c{t}_{k}_{department}")
+            model.add(count == sum(self.y[i, t, k] for i in members))
+            layers = []
             for layer in range(1, min(len(members), rules.max_size)):
                 var = model.new_int_var(0, len(members), f"e{t}_{k}_{department}_{layer}")
-                model.add(var >= sum(members) - layer * self.n[t, k])
+                model.add(var >= count - layer * self.n[t, k])
                 extra.append(var)
+                layers.append((layer, var))
+            self._layers.append((t, k, members, count, layers))
         total = model.new_int_var(0, sum(len(m) ** 2 for m in by_department.values()), f"p{t}_{k}")
         model.add(total == sum(extra))
         return total
@@ -108,6 +118,25 @@ class Master:
                 if a in kind.fitting and b in kind.fitting:
                     for k in self.modules[t]:
                         self.model.add(self.y[a, t, k] + self.y[b, t, k] <= self.n[t, k])
+
+    def _canonical_cells(self) -> None:
+        """Symmetry: a group counts in the first type that holds it, and in a module cell only if
+        a member wished for that module (else in its type's cell for the unwished). Every
+        formation has an equal one of this shape, so the bound stays a bound."""
+        problem, rules = self.problem, self.problem.rules
+        for t, kind in enumerate(self.kinds):
+            earlier = [
+                e.fitting for e in self.kinds[:t] if len(e.fitting & kind.fitting) >= rules.min_size
+            ]
+            unwished_cell = self.modules[t][-1]
+            has_unwished = not any(problem.weight(i, unwished_cell) for i in kind.fitting)
+            for k in self.modules[t]:
+                cell = [(i, self.y[i, t, k]) for i in sorted(kind.fitting)]
+                for other in earlier:
+                    self.model.add(sum(v for i, v in cell if i not in other) >= self.n[t, k])
+                if has_unwished and k != unwished_cell:
+                    wishing = [v for i, v in cell if problem.weight(i, k)]
+                    self.model.add(sum(wishing) >= self.n[t, k])
 
     def _same_cell(self, cell: Cell) -> list[Any]:
         """Literals that all hold exactly when the model puts `cell` again."""
@@ -148,12 +177,30 @@ class Master:
             if t is None:
                 continue
             k = self.cell_module(t, group.module)
+            unwished = self.modules[t][-1]
+            if not any(self.problem.weight(m, k) for m in group.members) and not any(
+                self.problem.weight(i, unwished) for i in self.kinds[t].fitting
+            ):
+                k = unwished  # where `_canonical_cells` counts a group nobody in wished
             counts[t, k] = counts.get((t, k), 0) + 1
             placed.update((m, (t, k)) for m in group.members)
         for (i, t, k), var in self.y.items():
             self.model.add_hint(var, placed.get(i) == (t, k))
         for key, var in self.n.items():
             self.model.add_hint(var, counts.get(key, 0))
+        # the rest follows; a complete hint spares CP-SAT the search for it
+        pairs: dict[tuple[int, int], int] = {}
+        for t, k, members, count, layers in self._layers:
+            held = sum(placed.get(i) == (t, k) for i in members)
+            self.model.add_hint(count, held)
+            for layer, var in layers:
+                excess = max(0, held - layer * counts.get((t, k), 0))
+                self.model.add_hint(var, excess)
+                pairs[t, k] = pairs.get((t, k), 0) + excess
+        for key, var in self.pairs.items():
+            self.model.add_hint(var, pairs.get(key, 0))
+        for (t, k, many), var in self._equal.items():
+            self.model.add_hint(var, counts.get((t, k), 0) == many)
 
     def solve(self, configure: Any, limit: float) -> MasterAnswer | None:
         solver = self.cp_model.CpSolver()
