@@ -3,12 +3,10 @@ none, never over an existing group."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from plg_tui.core.formation.create import PlannedGroup, create_all
-from plg_tui.core.groups import GroupSpec
+from plg_tui.core.groups import GroupError, GroupSpec
 from plg_tui.core.home import init_home
 from plg_tui.vault.paths import DataHome
 from tests.cli.test_form_cli import import_pool
@@ -100,7 +98,7 @@ def test_a_group_that_fails_removes_those_created_before_it(tmp_path):
         for slug, roster in (("first", good), ("second", tmp_path / "missing.csv"))
     ]
     init_home(home)
-    with pytest.raises(Exception, match="missing.csv"):
+    with pytest.raises(GroupError, match=r"missing\.csv"):
         create_all(home, [PlannedGroup(s, 4) for s in specs], [PASS, SECOND], warn=print)
     assert not DataHome(home).group("first").folder.exists()
     assert not DataHome(home).group("first").key_file.exists()
