@@ -67,7 +67,7 @@ def decompose(
         used += answer.deterministic_time
         bound = answer.bound if bound is None else min(bound, answer.bound)
         groups: list[FormedGroup] = []
-        learned = complete = True
+        learned, complete = False, True
         for cell in answer.cells:
             limit = max(LEAST_USEFUL, min(budget - used, budget * SPLIT_SHARE))
             part = split(cp_model, problem, cell.members, cell.groups, configure, limit)
