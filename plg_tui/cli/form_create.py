@@ -41,6 +41,9 @@ def check_create_options(args: argparse.Namespace) -> None:
         raise CommandError(f"--create needs {' and '.join(missing)}")
     if args.explain:
         raise CommandError("--create and --explain do not go together")
+    from plg_tui.core.formation.create import parse_day
+
+    parse_day(args.session1_window)  # a mistyped day is said before the solver runs
 
 
 def prepare_creation(args: argparse.Namespace, home: Path, result: Any) -> tuple[Any, list[str]]:

@@ -79,11 +79,33 @@ def test_a_passphrase_file_that_does_not_fit_creates_nothing(tmp_path, lines, me
     assert "q1-g" not in run("--home", home, "group", "list").stdout
 
 
+def test_a_day_in_the_past_creates_nothing_and_writes_nothing(tmp_path):
+    home = import_pool(tmp_path)
+    passphrases = tmp_path / "passphrases.txt"
+    passphrases.write_text(f"{PASS}\n{SECOND}\n")
+    result = run(
+        "--home", home, "form", "q1", "--min", "3", "--out", str(tmp_path / "out"), "--create",
+        "--session1-window", "2020-03-02", "--passphrase-file", str(passphrases),
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "q1-g01: --session1 2020-03-02T" in result.stderr
+    assert "is in the past" in result.stderr
+    assert not (tmp_path / "out").exists()
+    assert "q1-g" not in run("--home", home, "group", "list").stdout
+
+
 def test_create_needs_a_day_and_a_folder(tmp_path):
     home = import_pool(tmp_path)
     result = run("--home", home, "form", "q1", "--create")
     assert result.returncode != 0
     assert "--create needs --out DIR and --session1-window DAY" in result.stderr
+    result = run(
+        "--home", home, "form", "q1", "--create", "--out", str(tmp_path / "o"),
+        "--session1-window", "next tuesday",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "give the day of the first sessions as YYYY-MM-DD" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_a_group_that_fails_removes_those_created_before_it(tmp_path):

@@ -25,7 +25,13 @@ from plg_tui.core.formation.timewindow import (
     fitting_starts,
     masks_on,
 )
-from plg_tui.core.groups import DATE_FORMAT, GroupSpec, create_group, remove_group_files
+from plg_tui.core.groups import (
+    DATE_FORMAT,
+    GroupSpec,
+    create_group,
+    date_problems,
+    remove_group_files,
+)
 from plg_tui.vault.paths import DataHome, is_valid_slug
 
 SECOND_SESSION_AFTER = timedelta(weeks=4)
@@ -77,6 +83,8 @@ def plan(
         session1, session2 = (
             (d + offset).astimezone(ZoneInfo(zone)).strftime(DATE_FORMAT) for d in days
         )
+        dated = date_problems(session1, session2, zone, allow_gap=False, allow_past=False, now=None)
+        problems.extend(f"{slug}: {line}" for line in dated)
         roster = out / roster_name(number, problem.modules[group.module])
         spec = GroupSpec(slug, problem.modules[group.module], roster, session1, session2, zone)
         planned.append(PlannedGroup(spec, len(group.members)))
