@@ -8,6 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from plg_tui.cli.common import CommandError
+from plg_tui.cli.form_create import (
+    add_create_options,
+    check_create_options,
+    create_groups,
+    prepare_creation,
+)
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable
 
@@ -38,7 +44,9 @@ def register(commands: Any) -> None:
         type=float,
         default=10.0,
         metavar="SECONDS",
-        help="solver effort, in CP-SAT's deterministic seconds (default: 10)",
+        help="about this long on an idle 2-core machine (default: 10); it fixes the solver's "
+        "effort (0.3 CP-SAT deterministic seconds per second), so the same seed gives the same "
+        "groups on any machine; a busy one takes longer. Most pools are proven optimal sooner",
     )
     form.add_argument("--seed", type=int, default=1, help="same seed, same groups (default: 1)")
     form.add_argument(
@@ -71,6 +79,7 @@ def register(commands: Any) -> None:
         action="store_true",
         help="never put two reports of the same manager together",
     )
+    add_create_options(form)
     form.set_defaults(handler=cmd_form)
 
 
@@ -83,6 +92,7 @@ def cmd_form(args: argparse.Namespace) -> int:
     from plg_tui.core.pool import load_candidates
     from plg_tui.vault.paths import DataHome
 
+    check_create_options(args)
     home = resolve_home(args.home)
     start, end = parse_hours(args.hours)
     rules = FormRules(
@@ -120,11 +130,14 @@ def cmd_form(args: argparse.Namespace) -> int:
         for line in explain(result.problem, result.formation.groups, person, result.unplaced):
             print(printable(line))
         return 0
+    creation = prepare_creation(args, home, result) if args.create else None
     for line in summary(result.problem, result.formation, result.unplaced):
         print(line)
     if args.out:
         written = write_outputs(args.out, result.problem, result.formation, result.unplaced)
         print(f"wrote {len(written)} files to {printable(args.out)}")
+    if creation is not None:
+        create_groups(home, *creation)
     return 0
 
 

@@ -62,8 +62,10 @@ def test_form_writes_rosters_that_group_create_accepts_unchanged(tmp_path):
     emails = [
         {line.split(",")[1] for line in roster.read_text().splitlines()[1:]} for roster in rosters
     ]
-    dana = next(group for group in emails if "dana@example.org" in group)
-    assert not {"mo@example.org", "sam@example.org"} & dana
+    # the chain dana -> mo -> sam: one of the three stays out (an optimal tie), the other two
+    # sit apart
+    chain = {"dana@example.org", "mo@example.org", "sam@example.org"}
+    assert [len(chain & group) for group in emails] == [1, 1]
 
 
 def test_the_same_seed_gives_the_same_groups(tmp_path):

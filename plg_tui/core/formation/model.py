@@ -1,37 +1,45 @@
-"""The groups as a CP-SAT model: exact rules, a lexicographic objective, the greedy hint.
+"""Forming with CP-SAT: the decomposition first, set packing where it can still prove more.
 
-Variables: `open[g]` (group g is formed), `x[i, g]` (candidate i sits in g), `module[g, k]`,
-`band[g, b]` (g's lowest allowed level is b), `window[g, s, w]` (g meets in season s at
-window w), `wish[i, g, k]` (i sits in g and g studies k: worth i's rank weight) and
-`extra[g, d, t]` (g holds more than t of department d: the sum over t counts the same-
-department pairs). Groups are interchangeable, so g may only hold candidates i >= g and
-formed groups come first; the greedy formation, ordered by first member, satisfies both.
+The greedy formation is the start and the floor: the answer never scores less. The
+decomposition (`decompose`: a master model over group types, each cell then split into
+groups) proves programme-sized pools optimal in well under a second; when it cannot, and the
+pool is small enough to list every allowed group (`columns`), set packing gets the rest of the
+budget, starting from the best formation found.
+
+The budget is in CP-SAT's deterministic seconds, which do not depend on the machine's load:
+the same seed and limit give the same groups. `--time-limit` is wall seconds on an idle
+2-core machine; `deterministic_budget` turns it into deterministic seconds with room to spare.
 """
 
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
 from types import ModuleType
 from typing import Any
 
 from plg_tui.core.formation.columns import TooManyGroups, allowed_groups
+from plg_tui.core.formation.decompose import decompose
 from plg_tui.core.formation.greedy import greedy
 from plg_tui.core.formation.packing import solve_packing
 from plg_tui.core.formation.problem import Problem
 from plg_tui.core.formation.rules import FormationError
 from plg_tui.core.formation.solution import Formation, FormedGroup, ordered, placed_weight, score
-from plg_tui.core.formation.timewindow import fitting_starts
 
 INSTALL_HINT = (
     "plg form needs OR-Tools (CP-SAT), an optional part of plg; install it with: "
     "pip install 'plg[formation]' (in a checkout: make, or .venv/bin/pip install -e "
     "'.[formation]')"
 )
-# Two workers, interleaved: CP-SAT is then deterministic (same seed, same answer) and still
-# runs its portfolio; the limit is in deterministic time, which does not depend on the load.
-# Set packing (small pools) proves fastest with one worker and its full LP, deterministic too.
-WORKERS = 2
+# One worker: CP-SAT is then deterministic (same seed, same answer), and the models here are
+# small enough that a portfolio buys less than it costs on a shared 2-core machine.
+WORKERS = 1
+# Deterministic seconds per wall second: these models take 1.5 to 3.2 CPU seconds per
+# deterministic second (measured on the 2-core machine; presolve counts little deterministic
+# time but takes seconds on 240 candidates); 0.3 keeps a run that spends its whole budget
+# inside the wall seconds asked for.
+DETERMINISTIC_PER_WALL_SECOND = 0.3
 
 
 def load_cp_model() -> ModuleType:
@@ -42,131 +50,61 @@ def load_cp_model() -> ModuleType:
     return cp_model
 
 
-def _windows(problem: Problem, season: int) -> list[frozenset[int]]:
-    """The distinct sets of candidates a window fits, none contained in another."""
-    fits: dict[int, set[int]] = defaultdict(set)
-    for person, masks in enumerate(problem.masks):
-        for start in fitting_starts(masks[season], problem.window_slots):
-            fits[start].add(person)
-    sets = {frozenset(people) for people in fits.values()}
-    useful = [s for s in sets if len(s) >= problem.rules.min_size]
-    kept = [s for s in useful if not any(s < other for other in useful)]
-    return sorted(kept, key=lambda s: sorted(s))
+def deterministic_budget(wall_seconds: float) -> float:
+    return wall_seconds * DETERMINISTIC_PER_WALL_SECOND
 
 
 def solve(problem: Problem, time_limit: float, seed: int) -> Formation:
+    """The best formation CP-SAT finds within `time_limit` (wall seconds, see above)."""
     cp_model = load_cp_model()
     started = time.perf_counter()
     baseline = greedy(problem)
-    n, rules = len(problem.people), problem.rules
-    groups, modules = problem.max_groups, len(problem.modules)
-    if groups == 0 or modules == 0:
+    if problem.max_groups == 0 or not problem.modules:
         return baseline
-    try:
-        columns = allowed_groups(problem)
-    except TooManyGroups:
-        columns = None
-    if columns is not None:
-        weight = placed_weight(problem)
-        packed = solve_packing(
-            cp_model,
-            problem,
-            columns,
-            baseline,
-            weight,
-            lambda s: _configure(s, time_limit, seed, workers=1),
-        )
-        if packed is None:
-            return _with_time(baseline, time.perf_counter() - started)
-        picked, proven, bound = packed
-        return _better(problem, baseline, ordered(picked), proven, bound, started)
-    model = cp_model.CpModel()
-    opened = [model.new_bool_var(f"open{g}") for g in range(groups)]
-    x: dict[tuple[int, int], Any] = {
-        (i, g): model.new_bool_var(f"x{i}_{g}") for i in range(n) for g in range(min(i + 1, groups))
-    }
-    module = {
-        (g, k): model.new_bool_var(f"m{g}_{k}") for g in range(groups) for k in range(modules)
-    }
-    levels = sorted({p.level for p in problem.people})
-    for g in range(groups - 1):
-        model.add(opened[g] >= opened[g + 1])
-    for i in range(n):
-        model.add_at_most_one(x[i, g] for g in range(min(i + 1, groups)))
-    _order_by_first_member(model, x, n, groups)
-    season_windows = [_windows(problem, s) for s in range(len(problem.masks[0]) if n else 0)]
-    wish: dict[tuple[int, int, int], Any] = {}
-    penalties = []
-    for g in range(groups):
-        members = [x[i, g] for i in range(g, n)]
-        model.add(sum(members) >= rules.min_size * opened[g])
-        model.add(sum(members) <= rules.max_size * opened[g])
-        model.add(sum(module[g, k] for k in range(modules)) == opened[g])
-        band = {b: model.new_bool_var(f"b{g}_{b}") for b in levels}
-        model.add(sum(band.values()) == opened[g])
-        for i in range(g, n):
-            level = problem.people[i].level
-            fitting = [band[b] for b in levels if b <= level <= b + rules.level_spread]
-            model.add(x[i, g] <= sum(fitting))
-        for s, windows in enumerate(season_windows):
-            chosen = [model.new_bool_var(f"w{g}_{s}_{w}") for w in range(len(windows))]
-            model.add(sum(chosen) == opened[g])
-            for i in range(g, n):
-                model.add(
-                    x[i, g] <= sum(c for c, fit in zip(chosen, windows, strict=True) if i in fit)
-                )
-        for i in range(g, n):
-            ranked = problem.ranks[i]
-            for k in ranked:
-                if problem.weight(i, k):
-                    wish[i, g, k] = model.new_bool_var(f"a{i}_{g}_{k}")
-                    model.add(wish[i, g, k] <= module[g, k])
-            model.add(sum(wish[i, g, k] for k in ranked if (i, g, k) in wish) <= x[i, g])
-        for (i, j), rule in problem.conflicts.items():
-            if g <= i and rule.rule in ("reporting line", "same manager"):
-                model.add(x[i, g] + x[j, g] <= 1)
-        for department in sorted({d for d in problem.departments if d >= 0}):
-            count = sum(x[i, g] for i in range(g, n) if problem.departments[i] == department)
-            for t in range(1, rules.max_size):
-                extra = model.new_int_var(0, rules.max_size, f"e{g}_{department}_{t}")
-                model.add(extra >= count - t)
-                penalties.append(extra)
-    weight = placed_weight(problem)
-    model.maximize(
-        weight * sum(x.values())
-        + sum(problem.weight(i, k) * var for (i, _, k), var in wish.items())
-        - sum(penalties)
-    )
-    _hint(model, problem, baseline.groups, opened, x, module)
-    solver = cp_model.CpSolver()
-    _configure(solver, time_limit, seed)
-    status = solver.solve(model)
-    elapsed = time.perf_counter() - started
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _with_time(baseline, elapsed)
-    found = ordered(
-        [
-            FormedGroup(
-                module=next(k for k in range(modules) if solver.boolean_value(module[g, k])),
-                members=tuple(i for i in range(g, n) if solver.boolean_value(x[i, g])),
+    budget = deterministic_budget(time_limit)
+
+    def configure(solver: Any, limit: float) -> None:
+        _configure(solver, limit, seed)
+
+    found = decompose(cp_model, problem, baseline.groups, budget, configure)
+    groups, bound, proven = found.groups, found.bound, found.proven
+    left = budget - found.deterministic_time
+    if not proven and left > 0:
+        try:
+            columns = allowed_groups(problem)
+        except TooManyGroups:
+            columns = None
+        if columns is not None:
+            packed = solve_packing(
+                cp_model,
+                problem,
+                columns,
+                groups,
+                placed_weight(problem),
+                lambda s: _configure(s, left, seed),
             )
-            for g in range(groups)
-            if solver.boolean_value(opened[g])
-        ]
-    )
-    proven = status == cp_model.OPTIMAL
-    return _better(problem, baseline, found, proven, int(solver.best_objective_bound), started)
+            if packed is not None:
+                picked, packed_proven, packed_bound = packed
+                if _objective(problem, picked) > found.objective or packed_proven:
+                    groups = ordered(picked)
+                bound = min(bound, packed_bound)
+                proven = packed_proven
+    return _better(problem, baseline, groups, proven, bound, started)
 
 
-def _configure(solver: Any, time_limit: float, seed: int, workers: int = WORKERS) -> None:
+def _objective(problem: Problem, groups: Sequence[FormedGroup]) -> int:
+    return score(problem, groups).total(placed_weight(problem))
+
+
+def _configure(solver: Any, limit: float, seed: int) -> None:
     solver.parameters.random_seed = seed
-    solver.parameters.num_workers = workers
-    solver.parameters.interleave_search = workers > 1
-    solver.parameters.max_deterministic_time = time_limit
-    if workers == 1:
-        # set packing's full linear relaxation is tight: it is what proves small pools optimal
-        # (on the compact model it slows the search more than it helps the bound)
-        solver.parameters.linearization_level = 2
+    solver.parameters.num_workers = WORKERS
+    solver.parameters.max_deterministic_time = limit
+    # the full linear relaxation is what proves: the master's bound, set packing's
+    solver.parameters.linearization_level = 2
+    # the hint is a floor to start from, not a path to follow: retracing it first costs
+    # seconds on large pools before the LP-guided search finds far better
+    solver.parameters.hint_conflict_limit = 0
 
 
 def _better(
@@ -182,7 +120,7 @@ def _better(
     found_score = score(problem, found)
     objective = found_score.total(placed_weight(problem))
     if objective < baseline.objective:
-        return _with_time(baseline, elapsed)
+        return replace(baseline, seconds=elapsed)
     return Formation(
         groups=found,
         score=found_score,
@@ -192,42 +130,3 @@ def _better(
         bound=max(objective, bound),
         seconds=elapsed,
     )
-
-
-def _order_by_first_member(model: Any, x: dict[tuple[int, int], Any], n: int, groups: int) -> None:
-    """Group g's first member comes before group g+1's: `seen[i, g]` is "g holds someone <= i"."""
-    seen: dict[tuple[int, int], Any] = {}
-    for g in range(groups):
-        for i in range(g, n):
-            seen[i, g] = model.new_bool_var(f"s{i}_{g}")
-            model.add(seen[i, g] >= x[i, g])
-            if i > g:
-                model.add(seen[i, g] >= seen[i - 1, g])
-                model.add(seen[i, g] <= seen[i - 1, g] + x[i, g])
-            else:
-                model.add(seen[i, g] <= x[i, g])
-            if g > 0 and i > g - 1:
-                model.add(x[i, g] <= seen[i - 1, g - 1])
-
-
-def _with_time(formation: Formation, seconds: float) -> Formation:
-    from dataclasses import replace
-
-    return replace(formation, seconds=seconds)
-
-
-def _hint(
-    model: Any,
-    problem: Problem,
-    groups: tuple[FormedGroup, ...],
-    opened: list[Any],
-    x: dict[tuple[int, int], Any],
-    module: dict[tuple[int, int], Any],
-) -> None:
-    at = {m: g for g, group in enumerate(groups) for m in group.members}
-    for g, var in enumerate(opened):
-        model.add_hint(var, g < len(groups))
-    for (i, g), var in x.items():
-        model.add_hint(var, at.get(i) == g)
-    for (g, k), var in module.items():
-        model.add_hint(var, g < len(groups) and groups[g].module == k)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
 from plg_tui.core.formation.columns import Column
 from plg_tui.core.formation.problem import Problem
-from plg_tui.core.formation.solution import Formation, FormedGroup
+from plg_tui.core.formation.solution import FormedGroup
 
 
 def solve_packing(
     cp_model: ModuleType,
     problem: Problem,
     columns: list[Column],
-    baseline: Formation,
+    start: Sequence[FormedGroup],
     weight: int,
     configure: Any,
 ) -> tuple[list[FormedGroup], bool, int] | None:
@@ -34,7 +35,7 @@ def solve_packing(
             for var, column in zip(chosen, columns, strict=True)
         )
     )
-    hinted = {group.members for group in baseline.groups}
+    hinted = {group.members for group in start}
     for var, column in zip(chosen, columns, strict=True):
         model.add_hint(var, column.members in hinted)
     solver = cp_model.CpSolver()

@@ -42,9 +42,14 @@ def _zone_mask(zone: str, day: datetime, start_minute: int, end_minute: int) -> 
 
 def working_masks(zone: str, rules: FormRules) -> tuple[int, ...]:
     """One mask per season for a time zone under the rules' working hours."""
+    return tuple(masks_on(zone, day, rules) for day in check_dates(rules.year))
+
+
+def masks_on(zone: str, day: datetime, rules: FormRules) -> int:
+    """A time zone's working hours on one day (UTC midnight) under the rules."""
     start = rules.day_start.hour * 60 + rules.day_start.minute
     end = rules.day_end.hour * 60 + rules.day_end.minute
-    return tuple(_zone_mask(zone, day, start, end) for day in check_dates(rules.year))
+    return _zone_mask(zone, day, start, end)
 
 
 def window_mask(start: int, length: int) -> int:
