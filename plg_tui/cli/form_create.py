@@ -20,7 +20,8 @@ def add_create_options(form: Any) -> None:
         "--session1-window",
         metavar="YYYY-MM-DD",
         help="with --create: the day of every group's session 1 (session 2 four weeks later), "
-        "at the earliest time inside all members' working hours",
+        "at the earliest time inside all members' working hours (default: none; required "
+        "with --create)",
     )
     form.add_argument(
         "--passphrase-file",
