@@ -31,6 +31,7 @@ from companion.outbound.list_headers import list_headers, thread_headers
 from companion.outbound.mime_parts import calendar_part, multipart, qp_part
 from companion.settings import EmailSettings
 from companion.tokens import make_token, plus_address
+from plg_tui.core.jinja_templates import template_environment
 from plg_tui.vault.group_keys import GroupKeys
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -58,14 +59,7 @@ def _wrap(text: str, width: int = 72) -> str:
 
 @lru_cache(maxsize=2)
 def _environment(html: bool) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=html,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = template_environment(TEMPLATES_DIR, html=html, keep_trailing_newline=True)
     env.filters["wrap"] = _wrap
     return env
 

@@ -9,6 +9,7 @@ from typing import Any
 from plg_tui.cli.common import CommandError
 from plg_tui.cli.module_items import home_or_none, load_item
 from plg_tui.core.module_model import TRUST_ID, TrustSession
+from plg_tui.core.safe_text import printable
 
 
 def register(commands: Any) -> None:
@@ -36,24 +37,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     except ModuleError as err:
         raise CommandError(str(err)) from None
     for module in modules:
-        print(f"{module.id}\t{module.title}")
+        print(f"{module.id}\t{printable(module.title)}")
     return 0
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
+    # a champion's own module file may hold escape sequences: never sent to the terminal
+    return textwrap.fill(printable(text), width=88, initial_indent=indent, subsequent_indent=indent)
 
 
 def _show_agenda(label: str, phases: tuple[Any, ...]) -> None:
     print(f"\n{label} agenda ({sum(p.minutes for p in phases)} min):")
     for p in phases:
-        print(f"  {p.minutes:>3} min  {p.name}  ({p.kind})")
+        print(f"  {p.minutes:>3} min  {printable(p.name)}  ({p.kind})")
         print(_wrap(p.script, "           "))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     m = load_item(args.id, home_or_none(args))
-    print(f"{m.title}  [{m.id}]\n")
+    print(f"{printable(m.title)}  [{m.id}]\n")
     print(_wrap(m.summary, ""))
     if isinstance(m, TrustSession):
         _show_agenda("Trust-building session", m.phases)
@@ -62,7 +64,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(_wrap(m.challenge_prompt))
     print("\nTechniques:")
     for t in m.techniques:
-        print(f"  {t.name}")
+        print(f"  {printable(t.name)}")
         print(_wrap(t.why, "    "))
         for i, step in enumerate(t.steps, 1):
             print(_wrap(f"{i}. {step}", "      "))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from plg_tui.cli.common import check_out_file, write_out_file
+from plg_tui.core.safe_text import printable_lines
 
 FORMATS = ("text", "markdown", "html")
 _SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
@@ -60,7 +61,7 @@ def cmd_guide(args: argparse.Namespace) -> int:
 
         text = render_text(guide)
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(printable_lines(text))  # a champion's own module may hold escapes
         return 0
     write_out_file(out, text)
     print(f"wrote the {kind} guide to {guide.id} to {out}")

@@ -10,9 +10,11 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-import jinja2
+import markupsafe
 
+from plg_tui.core.jinja_templates import template_environment
 from plg_tui.core.module_guide import Guide
+from plg_tui.core.safe_text import printable
 
 TEMPLATES_DIR = Path(__file__).parent / "guide_templates"
 
@@ -23,15 +25,14 @@ class Paper(StrEnum):
     LETTER = "letter"
 
 
+def _printable(value: object) -> object:
+    # control characters and escape sequences out of module text; markup we made stays
+    return value if isinstance(value, markupsafe.Markup) else printable(value)
+
+
 _PAGE_SIZE = {Paper.AUTO: "", Paper.A4: "A4", Paper.LETTER: "letter"}
 
 
 def render_html(guide: Guide, paper: Paper = Paper.AUTO) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment(TEMPLATES_DIR, html=True, finalize=_printable)
     return env.get_template("guide.html").render(guide=guide, paper=_PAGE_SIZE[paper])

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
+from plg_tui.core.jinja_templates import template_environment
 from plg_tui.core.report import GroupReport, ProgrammeReport
 from plg_tui.core.report_text import percent, rating_text
 from plg_tui.core.safe_text import printable
@@ -98,14 +99,7 @@ def _printable(value: object) -> object:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=_printable,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment(TEMPLATES_DIR, html=True, finalize=_printable)
     env.globals.update(attendance=_attendance, rating_text=rating_text)
     return env
 

@@ -161,3 +161,29 @@ def test_printed_each_phase_stays_with_its_heading(
             start += phase.minutes
     for note in HOW_TO_FACILITATE:  # the how-to-facilitate page comes before the agendas
         assert any(note.heading in page for page in pages[:2])
+
+
+def test_escape_sequences_in_a_champions_module_never_reach_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    (home / "modules").mkdir(parents=True)
+    source = load_module(MODULE).path.read_text(encoding="utf-8")
+    # TOML escapes: an OSC 52 clipboard write and a colour, as a careless editor might paste
+    hostile = source.replace(
+        "Giving feedback that lands", "Feedback \\u001b]52;c;ZXZpbA==\\u0007 now"
+    )
+    hostile = hostile.replace('name = "SBI:', 'name = "\\u001b[31mSBI:')
+    (home / "modules" / f"{MODULE}.toml").write_text(hostile, encoding="utf-8")
+    monkeypatch.setenv("PLG_HOME", str(home))
+    for args in (
+        ["list"],
+        ["show", MODULE],
+        ["guide", MODULE],
+        ["guide", MODULE, "--format", "markdown"],
+    ):
+        code, out = run(capsys, *args)
+        assert code == 0, (args, out)
+        assert "\x1b" not in out, args
+        assert "\x07" not in out, args
+        assert "Feedback" in out
