@@ -10,7 +10,8 @@ did not answer.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+
+from plg_tui.core.pool import Candidate
 
 MODULES = (
     "giving-feedback",
@@ -33,22 +34,9 @@ SITES = (
 DEPARTMENTS = ("Engineering", "Sales", "Operations", "Finance", "Product", "Support", "People")
 
 
-@dataclass(frozen=True)
-class PoolCandidate:
-    name: str
-    email: str
-    title: str
-    level: int
-    reports_to: str
-    department: str
-    timezone: str
-    topics: tuple[str, ...]
-    available: bool
-
-
-def generated_pool(size: int, seed: int = 1) -> tuple[PoolCandidate, ...]:
+def generated_pool(size: int, seed: int = 1) -> tuple[Candidate, ...]:
     rng = random.Random(seed)
-    people: list[PoolCandidate] = []
+    people: list[Candidate] = []
     popularity = [1.0 / (rank + 1) ** 0.8 for rank in range(len(MODULES))]
     division = 0
     while len(people) < size:
@@ -74,7 +62,7 @@ def generated_pool(size: int, seed: int = 1) -> tuple[PoolCandidate, ...]:
                     if pick not in picks:
                         picks.append(pick)
             people.append(
-                PoolCandidate(
+                Candidate(
                     name=f"Manager {number:03d}",
                     email=email,
                     title=title,
