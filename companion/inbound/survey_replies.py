@@ -32,7 +32,7 @@ from companion.inbound.notices import NoticeReport
 from companion.inbound.outcome import Outcome
 from companion.inbound.routing import RECIPIENT_HEADERS
 from companion.inbound.survey_choices import read_choices
-from companion.inbound.survey_threads import SurveyThreads
+from companion.inbound.survey_threads import SurveyThreads, answer_thread
 from companion.mailtext.clean import is_stop_request
 from companion.outbound.group_send import GroupOutcome, PoolHolder
 from companion.outbound.ledger import Ledger
@@ -53,6 +53,21 @@ from plg_tui.vocabulary import SurveyState
 UNREADABLE_LOG_CAP = 1000
 
 
+@dataclass(frozen=True)
+class _Notice:
+    """An answer to a candidate's reply, threaded under that reply."""
+
+    kind: str
+    email: str
+    tag: str
+    in_reply_to: str
+    references: str
+
+    @classmethod
+    def answering(cls, kind: str, email: str, tag: str, reply: Message) -> _Notice:
+        return cls(kind, email, tag, *answer_thread(reply))
+
+
 @dataclass
 class _Pool:
     keys: GroupKeys
@@ -61,8 +76,8 @@ class _Pool:
     topics: list[tuple[str, str]]  # (module id, title), numbered 1.. in this order
     answers: dict[str, SurveyAnswer] = field(default_factory=dict)
     unreadable: list[dict[str, str]] = field(default_factory=list)  # reason, sender, at
-    # what to queue in the ledger: (kind, email, tag), keyed so a reply counts once
-    notices: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # what to queue in the ledger, keyed so a reply counts once
+    notices: dict[str, _Notice] = field(default_factory=dict)
     opt_outs: set[str] = field(default_factory=set)  # asked for no more survey emails
 
 
@@ -153,7 +168,7 @@ class SurveyReplies:
         elif len(raw) > MAX_MESSAGE_BYTES or message is None:
             problem = "message larger than 1 MiB or unreadable"
         if problem is None and member is not None and self._closed(pool, expired):
-            return self._closed_reply(name, pool, member)
+            return self._closed_reply(name, pool, member, headers)
         if problem is not None or member is None or message is None:
             return self._unreadable(name, pool, None, problem or "", sender)
         try:
@@ -165,7 +180,7 @@ class SurveyReplies:
             reading = type(reading)(SurveyState.DECLINED)
         tag = entry_id_for(headers, raw, group_id=pool.keys.group_id, member=member)[0][:16]
         if reading.state == SurveyState.UNREADABLE:
-            pool.notices[tag] = (UNREADABLE, member, tag)
+            pool.notices[tag] = _Notice.answering(UNREADABLE, member, tag, headers)
             return self._unreadable(name, pool, member, reading.reason, sender)
         at = written_at(headers) or self.now.isoformat(timespec="seconds")
         choices = tuple(pool.topics[n - 1][0] for n in reading.choices)
@@ -173,7 +188,7 @@ class SurveyReplies:
         earlier = pool.answers.get(member)
         if earlier is None or earlier.state == SurveyState.UNREADABLE or earlier.at <= at:
             pool.answers[member] = answer
-        pool.notices[tag] = (ACK, member, tag)
+        pool.notices[tag] = _Notice.answering(ACK, member, tag, headers)
         self.touched.add(name)
         return Outcome("placed", f"survey {reading.state}", f"pool {name}", member, None)
 
@@ -190,8 +205,9 @@ class SurveyReplies:
         on that day stay the results. `plg survey send NAME --closes LATER` reopens it."""
         return self.now.date() > pool.settings.closes or token_expired
 
-    def _closed_reply(self, name: str, pool: _Pool, member: str) -> Outcome:
-        pool.notices[f"{CLOSED}:{member}"] = (CLOSED, member, "")  # one answer per candidate
+    def _closed_reply(self, name: str, pool: _Pool, member: str, headers: Message) -> Outcome:
+        key = f"{CLOSED}:{member}"  # one answer per candidate, under their first late reply
+        pool.notices.setdefault(key, _Notice.answering(CLOSED, member, "", headers))
         self.touched.add(name)
         return Outcome("dropped", "the survey has closed", f"pool {name}", member, None)
 
@@ -233,8 +249,16 @@ class SurveyReplies:
                     ledger.set_member(
                         email, opted_out=True, opted_out_at=at, opted_out_by="unsubscribe address"
                     )
-                for kind, email, tag in pool.notices.values():
-                    queue(ledger, kind, [email], self.now, tag)
+                for notice in pool.notices.values():
+                    queue(
+                        ledger,
+                        notice.kind,
+                        [notice.email],
+                        self.now,
+                        notice.tag,
+                        in_reply_to=notice.in_reply_to,
+                        references=notice.references,
+                    )
                 ledger.save()
             pool.answers.clear()
             pool.unreadable.clear()

@@ -15,6 +15,19 @@ from companion.outbound.survey_send import read_ledger
 from plg_tui.errors import PlgError
 from plg_tui.vault.pool_store import pool_names
 
+# as the journal's acknowledgements: the thread an answer carries is bounded
+MAX_ANSWER_REFERENCES = 10
+
+
+def answer_thread(reply: Message) -> tuple[str, str]:
+    """(In-Reply-To, References) of our answer to `reply`: threaded under it, References
+    being its own plus its Message-ID, the last MAX_ANSWER_REFERENCES, space-separated."""
+    found = message_ids(header_text(reply, "Message-ID"), 1)
+    answered = found[0] if found else ""
+    thread = message_ids(header_text(reply, "References"))
+    references = [*thread, answered] if answered else thread
+    return answered, " ".join(references[-MAX_ANSWER_REFERENCES:])
+
 
 class SurveyThreads:
     """Message-ID -> (pool, candidate) over every pool's survey ledger, read once per run."""

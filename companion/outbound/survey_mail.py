@@ -61,8 +61,11 @@ def survey_message(
     now: datetime,
     choices: tuple[str, ...] = (),
     declined: bool = False,
+    in_reply_to: str = "",
+    references: tuple[str, ...] | list[str] = (),
 ) -> WireMessage:
-    """One survey email of `kind` to one candidate."""
+    """One survey email of `kind` to one candidate; an answer to their reply is threaded
+    under it (`in_reply_to`, `references`: <id@domain> strings)."""
     topics = numbered_topics(settings, modules)
     titles = {t.id: t.title for t in topics}
     context = {
@@ -91,4 +94,6 @@ def survey_message(
         html=html or None,
         message_id=message_id,
         date=now,
+        in_reply_to=in_reply_to,
+        references=references,
     )

@@ -51,8 +51,18 @@ def survey_key(kind: str, email: str, tag: str = "") -> str:
     return f"{kind}{'-' + tag if tag else ''}:{SURVEY_WEEK}:{email.lower()}"
 
 
-def queue(ledger: Ledger, kind: str, emails: Iterable[str], now: datetime, tag: str = "") -> int:
-    """Queue one `kind` email to each address that has none yet; how many were queued."""
+def queue(
+    ledger: Ledger,
+    kind: str,
+    emails: Iterable[str],
+    now: datetime,
+    tag: str = "",
+    *,
+    in_reply_to: str = "",
+    references: str = "",
+) -> int:
+    """Queue one `kind` email to each address that has none yet; how many were queued.
+    An answer to a reply records the thread it goes under, so a retry carries it too."""
     queued = 0
     for email in emails:
         key = survey_key(kind, email, tag)
@@ -66,6 +76,8 @@ def queue(ledger: Ledger, kind: str, emails: Iterable[str], now: datetime, tag: 
             state=MessageState.DEFERRED,
             queued_at=_iso(now),
             message_id="",
+            in_reply_to=in_reply_to,
+            references=references,
             error="queued to send",
             at=_iso(now),
         )
@@ -179,6 +191,8 @@ async def send_pool(
                     now=now,
                     choices=answer.choices if answer else (),
                     declined=bool(answer and answer.state == SurveyState.DECLINED),
+                    in_reply_to=record.in_reply_to,
+                    references=record.references.split(),
                 )
                 handover = partial(
                     ledger.note_handover,

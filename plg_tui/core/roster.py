@@ -19,6 +19,9 @@ from plg_tui.vault.records import Member as MemberRecord
 
 MIN_MEMBERS, MAX_MEMBERS = 3, 6
 MIN_GAP_DAYS, MAX_GAP_DAYS = 21, 35
+# a management level as organisations number them; anything else is a typo (0, 45, -3)
+MIN_LEVEL, MAX_LEVEL = 1, 12
+_LEVEL = re.compile(r"[+-]?[0-9]+")
 
 _EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -196,6 +199,19 @@ def read_rows(
     return RosterRows(header, members, all_values, problems)
 
 
+def check_level(level: str) -> str | None:
+    """What is wrong with a management level as written, or None (rosters and pools alike)."""
+    shown = repr(level if len(level) <= 20 else level[:20] + "...")
+    if not _LEVEL.fullmatch(level):  # ASCII digits only: int() would take "١٢" or "1_0"
+        return f"{shown} is not a whole number"
+    if len(level) > 8 or not MIN_LEVEL <= int(level) <= MAX_LEVEL:
+        return (
+            f"{shown} is outside {MIN_LEVEL} to {MAX_LEVEL}; write the person's management "
+            f"level as a whole number from {MIN_LEVEL} to {MAX_LEVEL}"
+        )
+    return None
+
+
 def _check_row(values: dict[str, str], where: str, group_timezone: str) -> list[str]:
     problems = []
     for field, value in values.items():
@@ -211,10 +227,9 @@ def _check_row(values: dict[str, str], where: str, group_timezone: str) -> list[
         problems.append(f"{where}: field 'email' is empty")
     elif not has_control_chars(email) and not valid_email(email):
         problems.append(f"{where}: field 'email': {email!r} is not a valid email address")
-    try:
-        int(level)
-    except ValueError:
-        problems.append(f"{where}: field 'level': {level!r} is not a whole number")
+    level_problem = check_level(level)
+    if level_problem:
+        problems.append(f"{where}: field 'level': {level_problem}")
     manager = values.get("reports_to", "")
     if manager and not has_control_chars(manager) and not valid_email(manager):
         problems.append(f"{where}: field 'reports_to': {manager!r} is not a valid email address")

@@ -21,11 +21,11 @@ from typing import Any
 
 from plg_tui.vault import crypto
 from plg_tui.vault.atomic import atomic_write, exclusive_lock, remove_tree
-from plg_tui.vault.errors import KeyFileError, VaultError
-from plg_tui.vault.generations import SeenGenerations
+from plg_tui.vault.errors import DamagedFile, KeyFileError, VaultError
+from plg_tui.vault.generations import SEEN_LABEL, SeenGenerations
 from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.paths import ANSWERS_DB, POOL_DB, DataHome, PoolFiles, is_valid_slug
-from plg_tui.vault.storage import EncryptedStorage
+from plg_tui.vault.storage import EncryptedStorage, decode_generation
 
 POOL_KEY_VERSION = 1
 Tables = dict[str, dict[str, Any]]
@@ -68,7 +68,37 @@ def pool_keys(home: Path, name: str, *, create: bool = False) -> GroupKeys:
                 }
                 files.seen.unlink(missing_ok=True)  # a purged namesake's, under another key
                 atomic_write(files.key_file, json.dumps(data).encode(), mode=0o600)
-    return _read_key_file(files)
+    keys = _read_key_file(files)
+    _check_key_opens_pool(files, keys)
+    return keys
+
+
+def _key_file_fix(name: str) -> str:
+    return (
+        f"put back pool '{name}'s own key file from a backup; if it is lost, the pool cannot "
+        f"be opened: start it again with plg pool purge {name} --yes, then "
+        f"plg pool import {name} FILE (its survey answers and emails' record are lost)"
+    )
+
+
+def _check_key_opens_pool(files: PoolFiles, keys: GroupKeys) -> None:
+    """A key file swapped with another pool's, or altered, opens none of the pool's files;
+    blame it, not the first file it fails to open. A file the key does not open while another
+    opens is that file's own damage, reported when it is used."""
+    labelled = [(files.seen, SEEN_LABEL), (files.pool_db, POOL_DB), (files.answers_db, ANSWERS_DB)]
+    present = [(path, label) for path, label in labelled if path.exists()]
+    for path, label in present:
+        try:
+            decode_generation(path, keys.ops_key, path.read_bytes(), keys.group_id, label)
+            return
+        except (DamagedFile, OSError):
+            continue
+    if present:
+        raise KeyFileError(
+            files.key_file,
+            "does not open this pool's files (another pool's key file, or altered); "
+            + _key_file_fix(files.name),
+        )
 
 
 def _read_key_file(files: PoolFiles) -> GroupKeys:
@@ -79,15 +109,22 @@ def _read_key_file(files: PoolFiles) -> GroupKeys:
             path,
             f"permissions {stat.S_IMODE(st.st_mode):o} let others read it; run: chmod 600 {path}",
         )
+    fix = _key_file_fix(files.name)
     try:
         data = json.loads(path.read_bytes())
-        if data.get("version") != POOL_KEY_VERSION or data.get("pool") != files.name:
+        owner = data.get("pool")
+        if data.get("version") == POOL_KEY_VERSION and owner != files.name:
+            named = (
+                f"pool '{owner}'s" if isinstance(owner, str) and is_valid_slug(owner) else "another"
+            )
+            raise KeyFileError(path, f"is {named} key file, not pool '{files.name}'s; {fix}")
+        if data.get("version") != POOL_KEY_VERSION:
             raise ValueError
         keys = GroupKeys(files.name, str(data["id"]), crypto.b64d(data["ops_key"]), b"")
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise KeyFileError(path, "damaged (unreadable)") from None
+        raise KeyFileError(path, f"damaged (unreadable); {fix}") from None
     if len(keys.ops_key) != 32:
-        raise KeyFileError(path, "damaged (wrong key length)")
+        raise KeyFileError(path, f"damaged (wrong key length); {fix}")
     return keys
 
 
