@@ -14,6 +14,7 @@ from plg_tui.core.membership import MembershipError, iso_utc, next_session
 from plg_tui.core.roster import (
     MAX_MEMBERS,
     MIN_MEMBERS,
+    check_level,
     has_control_chars,
     valid_email,
     valid_timezone,
@@ -71,10 +72,9 @@ def _field_problems(newcomer: Newcomer) -> list[str]:
         problems.append("--name is empty")
     if not valid_email(newcomer.email.strip()):
         problems.append(f"--email {newcomer.email!r} is not a valid email address")
-    try:
-        int(newcomer.level)
-    except ValueError:
-        problems.append(f"--level {newcomer.level!r} is not a whole number (e.g. 5)")
+    level_problem = check_level(newcomer.level.strip())
+    if level_problem:
+        problems.append(f"--level {level_problem}")
     if newcomer.reports_to and not valid_email(newcomer.reports_to.strip()):
         problems.append(f"--reports-to {newcomer.reports_to!r} is not a valid email address")
     if newcomer.timezone and not valid_timezone(newcomer.timezone):
@@ -149,7 +149,7 @@ def plan_addition(
     member = Member(
         name=newcomer.name.strip(),
         email=newcomer.email.strip().lower(),
-        level=int(newcomer.level),
+        level=int(newcomer.level.strip()),
         title=newcomer.title.strip(),
         reports_to=newcomer.reports_to.strip().lower(),
         department=newcomer.department.strip(),

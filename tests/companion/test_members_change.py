@@ -192,6 +192,7 @@ def test_newcomer_mid_month_gets_a_welcome_and_only_the_weeks_ahead(
         ),
         (Newcomer("Ada Again", "ADA@example.org", "5"), "unique email: ada@example.org is already"),
         (Newcomer("Zoe Quinn", "zoe@example.org", "five"), "--level 'five' is not a whole number"),
+        (Newcomer("Zoe Quinn", "zoe@example.org", "99"), "--level '99' is outside 1 to 12"),
         (Newcomer("Zoe\x1b[31m", "zoe@example.org", "5"), "--name contains a control character"),
     ],
 )
