@@ -76,6 +76,9 @@ class PlannedMessage:
     session: str = ""  # calendar kinds: the session ("trust", "1", "2") with its cycle, "c1-2"
     sequence: int = 0  # calendar kinds: the iCalendar SEQUENCE it carries
     cycle: int = 1  # the group's cycle (`GroupInfo.cycle`): each cycle has its own month
+    # pairing: set for the introduction to a pair someone joined after this member's first
+    # one (`introduction.pair_ref`); "" for the first introduction of the cycle
+    pair_ref: str = ""
 
     @property
     def key(self) -> str:
@@ -83,7 +86,8 @@ class PlannedMessage:
             # a move is a new revision and so a new message, sent once like every other;
             # `session` names the cycle already
             return f"{self.kind}:{self.session}.{self.sequence}:{self.member}"
-        return cycle_key(self.cycle, f"{self.kind}:{self.week}:{self.member}")
+        week = f"{self.week}.{self.pair_ref}" if self.pair_ref else str(self.week)
+        return cycle_key(self.cycle, f"{self.kind}:{week}:{self.member}")
 
 
 def cycle_key(cycle: int, key: str) -> str:
