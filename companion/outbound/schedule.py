@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion.outbound.quiet_hours import (
@@ -27,8 +27,10 @@ LAST_PRACTICE_WEEK_SHOWN = 5
 # A reminder landing this close to session 2 is more noise than help.
 REMINDER_MIN_LEAD = timedelta(hours=1)
 PAIRING_DELAY_AFTER_SESSION1 = timedelta(hours=2)
-# Midway: "have you and your partner met?", three days after week 2's email, the token of its
-# Reply-To carrying this week number so the answer is counted, never filed as a journal entry.
+# Midway: "have you and your partner met?", three days after week 2's email (a Saturday or
+# Sunday there moves it to the Monday after: a work question on a working day, and still
+# before week 3's email), the token of its Reply-To carrying this week number so the answer
+# is counted, never filed as a journal entry.
 PARTNER_CHECK_WEEK = 2
 PARTNER_CHECK_DAYS_AFTER_WEEKLY = 3
 PARTNER_CHECK_TOKEN_WEEK = 91  # not 90: survey_mail.SURVEY_WEEK marks replies to a pool survey
@@ -244,7 +246,7 @@ def _plan_weeklies(
         expires_at = min(send_at + settings.grace, weekly_send_at(week + 1), session2)
         weeklies.append(PlannedMessage(member, "weekly", week, send_at, expires_at))
     day = first_day + timedelta(days=7 * (PARTNER_CHECK_WEEK - 1) + PARTNER_CHECK_DAYS_AFTER_WEEKLY)
-    check_at = local_to_utc(day, send_time, zone)
+    check_at = local_to_utc(_working_day_from(day), send_time, zone)
     if check_at < session2 - timedelta(days=1):  # closer to session 2, asking is noise
         expires = min(check_at + settings.grace, session2)
         weeklies.append(
@@ -267,6 +269,11 @@ def _plan_reminder(
     if send_at > session2 - REMINDER_MIN_LEAD or send_at < session1:
         return None
     return PlannedMessage(member, "reminder", 0, send_at, session2)
+
+
+def _working_day_from(day: date) -> date:
+    """`day`, or the Monday after it when it falls on a weekend (the member's own calendar)."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
 
 
 def _send_time(settings: ScheduleSettings) -> time:
