@@ -33,6 +33,7 @@ PAIRING_DELAY_AFTER_SESSION1 = timedelta(hours=2)
 # is counted, never filed as a journal entry.
 PARTNER_CHECK_WEEK = 2
 PARTNER_CHECK_DAYS_AFTER_WEEKLY = 3
+PARTNER_CHECK_GAP = timedelta(days=PARTNER_CHECK_DAYS_AFTER_WEEKLY)  # after a late introduction
 PARTNER_CHECK_TOKEN_WEEK = 91  # not 90: survey_mail.SURVEY_WEEK marks replies to a pool survey
 # A welcome that could not go out within this long after someone joined is stale.
 WELCOME_WINDOW = timedelta(days=7)
@@ -196,7 +197,8 @@ def _plan_newcomer(
 ) -> list[PlannedMessage]:
     """A member who joined later: a welcome, then only what was still ahead when they joined.
 
-    Their partner introduction, when it was due before they joined, goes out with the welcome.
+    Their partner introduction, when it was due before they joined, goes out with the welcome;
+    the partner check only when it comes at least three days after that.
     """
     assert recipient.joined is not None
     _require_aware(recipient.joined, "joined")
@@ -205,6 +207,8 @@ def _plan_newcomer(
     for message in own:
         if message.kind == "pairing" and message.send_at < welcome_at:
             kept.append(replace(message, send_at=welcome_at))
+        elif message.kind == "partner_check" and message.send_at < welcome_at + PARTNER_CHECK_GAP:
+            continue  # "have you met?" the day after the introduction is too soon to ask
         elif message.send_at >= recipient.joined:
             kept.append(message)
     return kept

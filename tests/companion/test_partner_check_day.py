@@ -41,3 +41,13 @@ def test_a_send_hour_in_quiet_hours_still_lands_on_a_working_morning() -> None:
     check = next(m for m in planned if m.kind == "partner_check").send_at
     local = check.astimezone(ZoneInfo("Europe/Berlin"))
     assert (local.date().isoformat(), local.hour) == ("2026-03-16", 8)  # Sat 14 -> Mon 16
+
+
+@pytest.mark.parametrize(("days_before", "asked"), [(1, False), (2, False), (4, True)])
+def test_a_newcomer_is_asked_only_days_after_their_introduction(days_before, asked) -> None:
+    session1 = datetime(2026, 3, 3, 10, tzinfo=ZoneInfo("Europe/Berlin"))  # Tuesday
+    founders = plan(session1, session1 + timedelta(days=28), MEMBERS[:1])
+    check = next(m for m in founders if m.kind == "partner_check").send_at  # Monday 16 March
+    newcomer = Recipient("new@example.com", "Europe/Berlin", check - timedelta(days=days_before))
+    planned = plan(session1, session1 + timedelta(days=28), [newcomer])
+    assert any(m.kind == "partner_check" for m in planned) is asked
