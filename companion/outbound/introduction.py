@@ -27,10 +27,19 @@ def booking_order(partners: list[Partner]) -> list[Partner]:
     return sorted(partners, key=lambda p: (first_name(p[1] or p[0]).casefold(), p[0]))
 
 
-def introduction_message_id(keys: GroupKeys, cycle: int, emails: list[str], domain: str) -> str:
+def _pair_digest(keys: GroupKeys, cycle: int, emails: list[str]) -> str:
     pair = "|".join(sorted(e.lower() for e in emails))
-    digest = hmac_sha256(keys.reply_secret, f"introduction|{cycle}|{pair}".encode()).hex()[:32]
-    return f"<{digest}@{domain}>"
+    return hmac_sha256(keys.reply_secret, f"introduction|{cycle}|{pair}".encode()).hex()[:32]
+
+
+def introduction_message_id(keys: GroupKeys, cycle: int, emails: list[str], domain: str) -> str:
+    return f"<{_pair_digest(keys, cycle, emails)}@{domain}>"
+
+
+def pair_ref(keys: GroupKeys, cycle: int, emails: list[str]) -> str:
+    """Names one pairing in a ledger key without naming its partners: a changed pair (someone
+    joined it) is a new introduction, kept once per recipient like the first."""
+    return _pair_digest(keys, cycle, emails)[:12]
 
 
 def names_text(names: list[str]) -> str:

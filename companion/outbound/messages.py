@@ -7,16 +7,19 @@ the same messages.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from companion.outbound.compose import WireMessage, render_subject
+from companion.outbound.cycle_dates import joined_in_cycle
+from companion.outbound.introduction import pair_ref
 from companion.outbound.invitations import (
     compose_calendar_wire,
     invitation_context,
     plan_invitations,
 )
-from companion.outbound.ledger_records import LedgerMessage
+from companion.outbound.ledger_records import LedgerMessage, MessageState
 from companion.outbound.plan import GroupContext, compose_wire, message_context, plan_group
 from companion.outbound.quiet_hours import out_of_quiet_hours
 from companion.outbound.schedule import CALENDAR_KINDS, PlannedMessage, ScheduleSettings
@@ -30,7 +33,69 @@ def plan_messages(
     ledger: Mapping[str, LedgerMessage],
 ) -> list[PlannedMessage]:
     """What the group's members get: calendar emails first, then the practice month."""
-    return plan_invitations(group, schedule, now, ledger) + plan_group(group, schedule)
+    month = plan_group(group, schedule)
+    return (
+        plan_invitations(group, schedule, now, ledger)
+        + month
+        + introductions_to_newcomers(group, schedule, month, ledger)
+    )
+
+
+def introductions_to_newcomers(
+    group: GroupContext,
+    schedule: ScheduleSettings,
+    month: list[PlannedMessage],
+    ledger: Mapping[str, LedgerMessage],
+) -> list[PlannedMessage]:
+    """The introduction again for a member someone joined after they had theirs.
+
+    The newcomer's own copy is their planned pairing; each partner who already had an
+    introduction gets one more copy of the new pairing's (its Message-ID is the new pair's),
+    from the newcomer's arrival at the partner's allowed hour, once (its key names the pair).
+    A pair that only lost someone introduces nobody new, so nobody hears again.
+    """
+    extra: list[PlannedMessage] = []
+    for planned in month:
+        if planned.kind != "pairing" or planned.pair_ref:
+            continue
+        introduced = _last_introduced(ledger, planned)
+        partners = [p["email"] for p in group.partners_of(planned.member)]
+        arrivals = [
+            joined
+            for partner in partners
+            if introduced is not None and partner in group.members
+            for joined in [joined_in_cycle(group.members[partner], group.info)]
+            if joined is not None and joined > introduced
+        ]
+        if not arrivals:
+            continue
+        zone = ZoneInfo(group.timezone_of(planned.member))
+        send_at = max(planned.send_at, out_of_quiet_hours(max(arrivals), zone, schedule))
+        if send_at < planned.expires_at:
+            ref = pair_ref(group.keys, planned.cycle, [planned.member, *partners])
+            extra.append(replace(planned, send_at=send_at, pair_ref=ref))
+    return extra
+
+
+def _last_introduced(
+    ledger: Mapping[str, LedgerMessage], planned: PlannedMessage
+) -> datetime | None:
+    """When the member's latest introduction of this cycle went (or was given up); None if
+    none did yet. A deferred one is still to go, with the pairs as they are then."""
+    times = []
+    for record in ledger.values():
+        if (
+            record.kind == "pairing"
+            and record.member == planned.member
+            and record.cycle == planned.cycle
+            and record.state != MessageState.DEFERRED
+        ):
+            try:
+                times.append(datetime.fromisoformat(record.sent_at or record.updated))
+            except ValueError:
+                continue
+    aware = [t for t in times if t.tzinfo is not None]
+    return max(aware) if aware else None
 
 
 def compose_message(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion.outbound.quiet_hours import (
@@ -27,10 +27,13 @@ LAST_PRACTICE_WEEK_SHOWN = 5
 # A reminder landing this close to session 2 is more noise than help.
 REMINDER_MIN_LEAD = timedelta(hours=1)
 PAIRING_DELAY_AFTER_SESSION1 = timedelta(hours=2)
-# Midway: "have you and your partner met?", three days after week 2's email, the token of its
-# Reply-To carrying this week number so the answer is counted, never filed as a journal entry.
+# Midway: "have you and your partner met?", three days after week 2's email (a Saturday or
+# Sunday there moves it to the Monday after: a work question on a working day, and still
+# before week 3's email), the token of its Reply-To carrying this week number so the answer
+# is counted, never filed as a journal entry.
 PARTNER_CHECK_WEEK = 2
 PARTNER_CHECK_DAYS_AFTER_WEEKLY = 3
+PARTNER_CHECK_GAP = timedelta(days=PARTNER_CHECK_DAYS_AFTER_WEEKLY)  # after a late introduction
 PARTNER_CHECK_TOKEN_WEEK = 91  # not 90: survey_mail.SURVEY_WEEK marks replies to a pool survey
 # A welcome that could not go out within this long after someone joined is stale.
 WELCOME_WINDOW = timedelta(days=7)
@@ -76,6 +79,9 @@ class PlannedMessage:
     session: str = ""  # calendar kinds: the session ("trust", "1", "2") with its cycle, "c1-2"
     sequence: int = 0  # calendar kinds: the iCalendar SEQUENCE it carries
     cycle: int = 1  # the group's cycle (`GroupInfo.cycle`): each cycle has its own month
+    # pairing: set for the introduction to a pair someone joined after this member's first
+    # one (`introduction.pair_ref`); "" for the first introduction of the cycle
+    pair_ref: str = ""
 
     @property
     def key(self) -> str:
@@ -83,7 +89,8 @@ class PlannedMessage:
             # a move is a new revision and so a new message, sent once like every other;
             # `session` names the cycle already
             return f"{self.kind}:{self.session}.{self.sequence}:{self.member}"
-        return cycle_key(self.cycle, f"{self.kind}:{self.week}:{self.member}")
+        week = f"{self.week}.{self.pair_ref}" if self.pair_ref else str(self.week)
+        return cycle_key(self.cycle, f"{self.kind}:{week}:{self.member}")
 
 
 def cycle_key(cycle: int, key: str) -> str:
@@ -190,7 +197,8 @@ def _plan_newcomer(
 ) -> list[PlannedMessage]:
     """A member who joined later: a welcome, then only what was still ahead when they joined.
 
-    Their partner introduction, when it was due before they joined, goes out with the welcome.
+    Their partner introduction, when it was due before they joined, goes out with the welcome;
+    the partner check only when it comes at least three days after that.
     """
     assert recipient.joined is not None
     _require_aware(recipient.joined, "joined")
@@ -199,6 +207,8 @@ def _plan_newcomer(
     for message in own:
         if message.kind == "pairing" and message.send_at < welcome_at:
             kept.append(replace(message, send_at=welcome_at))
+        elif message.kind == "partner_check" and message.send_at < welcome_at + PARTNER_CHECK_GAP:
+            continue  # "have you met?" the day after the introduction is too soon to ask
         elif message.send_at >= recipient.joined:
             kept.append(message)
     return kept
@@ -240,7 +250,7 @@ def _plan_weeklies(
         expires_at = min(send_at + settings.grace, weekly_send_at(week + 1), session2)
         weeklies.append(PlannedMessage(member, "weekly", week, send_at, expires_at))
     day = first_day + timedelta(days=7 * (PARTNER_CHECK_WEEK - 1) + PARTNER_CHECK_DAYS_AFTER_WEEKLY)
-    check_at = local_to_utc(day, send_time, zone)
+    check_at = local_to_utc(_working_day_from(day), send_time, zone)
     if check_at < session2 - timedelta(days=1):  # closer to session 2, asking is noise
         expires = min(check_at + settings.grace, session2)
         weeklies.append(
@@ -263,6 +273,11 @@ def _plan_reminder(
     if send_at > session2 - REMINDER_MIN_LEAD or send_at < session1:
         return None
     return PlannedMessage(member, "reminder", 0, send_at, session2)
+
+
+def _working_day_from(day: date) -> date:
+    """`day`, or the Monday after it when it falls on a weekend (the member's own calendar)."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
 
 
 def _send_time(settings: ScheduleSettings) -> time:

@@ -37,7 +37,8 @@ def expected_cycle2() -> dict[tuple[str, str, int], datetime]:
         for week, day in enumerate(["2026-12-02", "2026-12-09", "2026-12-16", "2026-12-23"], 1):
             expected[(member, "weekly", week)] = local(day, 9, zone)
         expected[(member, "reminder", 0)] = local("2026-12-28", 9, zone)  # Monday, for Tuesday
-        expected[(member, "partner_check", 2)] = local("2026-12-12", 9, zone)
+        # three days after week 2's email is Saturday 12 December: the Monday after
+        expected[(member, "partner_check", 2)] = local("2026-12-14", 9, zone)
     return expected
 
 

@@ -198,14 +198,15 @@ def partner_checks(smtp_server) -> dict[str, EmailMessage]:
 
 def test_the_midway_partner_check_is_counted_in_status_and_report(group_home, smtp_server):
     record_pairs(group_home)
+    # three days after week 2's email is Saturday 31 October: the check goes on Monday 2 November
     run_hourly(
-        group_home, datetime(2026, 10, 31, 0, tzinfo=UTC), datetime(2026, 11, 1, 0, tzinfo=UTC)
+        group_home, datetime(2026, 11, 2, 0, tzinfo=UTC), datetime(2026, 11, 3, 0, tzinfo=UTC)
     )
     checks = partner_checks(smtp_server)
     assert set(checks) == {ADA, GRACE, LINUS, MEI, TOMAS}
     assert str(checks[ADA]["Subject"]) == "Have you and Grace met yet?"
     assert str(checks[MEI]["Subject"]) == "Have you, Linus and Tomás met yet?"
-    now = datetime(2026, 11, 1, 10, tzinfo=UTC)
+    now = datetime(2026, 11, 3, 10, tzinfo=UTC)
     answers = {
         ADA: "Yes! Tuesday, it was great. MARKER-MET",
         GRACE: "ja, letzte Woche",

@@ -63,8 +63,8 @@ def expected_schedule() -> dict[tuple[str, str, int], datetime]:
             expected[(member, "weekly", week)] = local(day, 9, zone)
         # session 2 is on Tuesday 17 November: reminded on Monday, the working day before
         expected[(member, "reminder", 0)] = local("2026-11-16", 9, zone)
-        # midway: three days after week 2's email
-        expected[(member, "partner_check", 2)] = local("2026-10-31", 9, zone)
+        # midway: three days after week 2's email is Saturday 31 October: the Monday after
+        expected[(member, "partner_check", 2)] = local("2026-11-02", 9, zone)
         # invitations: the first run (19 Oct 00:00 UTC) outside the member's quiet hours
         first_run = {"Europe/Berlin": 6, "America/New_York": 12, "Asia/Tokyo": 0}[zone]
         for session in (1, 2):
