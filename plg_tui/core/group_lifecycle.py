@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from plg_tui.core.groups import GroupError, call_link_problem, parse_local
-from plg_tui.core.roster import check_session_gap
 from plg_tui.core.session_dates import held, sequence_of, stored_date
+from plg_tui.core.session_gap import check_session_gap
 from plg_tui.vault.group import GroupVault
 from plg_tui.vault.records import GroupInfo
 from plg_tui.vocabulary import SessionKind

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 from plg_tui.core.roster import (
     RosterError,
-    check_session_gap,
     has_control_chars,
     read_roster,
     valid_timezone,
 )
+from plg_tui.core.session_gap import check_session_gap
 from plg_tui.errors import PlgError
 from plg_tui.vault.atomic import remove_tree
 from plg_tui.vault.crypto import KdfParams

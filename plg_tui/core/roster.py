@@ -8,7 +8,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,7 +17,6 @@ from plg_tui.errors import PlgError
 from plg_tui.vault.records import Member as MemberRecord
 
 MIN_MEMBERS, MAX_MEMBERS = 3, 6
-MIN_GAP_DAYS, MAX_GAP_DAYS = 21, 35
 # a management level as organisations number them; anything else is a typo (0, 45, -3)
 MIN_LEVEL, MAX_LEVEL = 1, 12
 _LEVEL = re.compile(r"[+-]?[0-9]+")
@@ -287,15 +285,3 @@ def check_group_rules(
             "use --allow-level-spread to accept it"
         )
     return problems
-
-
-def check_session_gap(session1: datetime, session2: datetime, allow_gap: bool = False) -> list[str]:
-    days = (session2 - session1).total_seconds() / 86400
-    if session2 <= session1:
-        return ["--session2 must be after --session1"]
-    if not allow_gap and not MIN_GAP_DAYS <= days <= MAX_GAP_DAYS:
-        return [
-            f"session 2 is {days:g} days after session 1; it must be {MIN_GAP_DAYS} to "
-            f"{MAX_GAP_DAYS} days (use --allow-gap to accept it)"
-        ]
-    return []

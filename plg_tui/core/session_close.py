@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from plg_tui.core.groups import GroupError, parse_local
 from plg_tui.core.pairing import validate_pairs
 from plg_tui.core.person import Person
-from plg_tui.core.roster import MAX_GAP_DAYS, MIN_GAP_DAYS
+from plg_tui.core.session_gap import MAX_GAP_DAYS, MIN_GAP_DAYS
 
 RATING_RANGE = (1, 5)
 RATING = "rating"

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from plg_tui.core.roster import RosterError, check_session_gap, parse_roster, read_roster
+from plg_tui.core.roster import RosterError, parse_roster, read_roster
+from plg_tui.core.session_gap import check_session_gap
 
 HEADER = "name,email,title,level,reports_to,department,timezone"
 A = "Ada Lovelace,ada@example.org,EM,5,boss@example.org,Eng,Europe/London"
