@@ -25,6 +25,20 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def champions_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *edits: tuple[str, str]
+) -> None:
+    """A champion's own copy of the module in the data home, with `edits` made to its text."""
+    home = tmp_path / "home"
+    (home / "modules").mkdir(parents=True)
+    text = load_module(MODULE).path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    (home / "modules" / f"{MODULE}.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("PLG_HOME", str(home))
+
+
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     code = main(["modules", *args])
     captured = capsys.readouterr()
@@ -77,15 +91,14 @@ def test_an_unknown_module_names_the_known_ones(capsys: pytest.CaptureFixture[st
 def test_a_champions_module_cannot_turn_into_markup(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    home = tmp_path / "home"
-    (home / "modules").mkdir(parents=True)
-    source = load_module(MODULE).path.read_text(encoding="utf-8")
-    hostile = source.replace(
-        'title = "Giving feedback that lands"',
-        'title = "<script>alert(1)</script> [x](http://e.vil)"',
+    champions_module(
+        tmp_path,
+        monkeypatch,
+        (
+            'title = "Giving feedback that lands"',
+            'title = "<script>alert(1)</script> [x](http://e.vil)"',
+        ),
     )
-    (home / "modules" / f"{MODULE}.toml").write_text(hostile, encoding="utf-8")
-    monkeypatch.setenv("PLG_HOME", str(home))
     code, html = run(capsys, "guide", MODULE, "--format", "html")
     assert code == 0
     assert "<script>" not in html
@@ -166,16 +179,13 @@ def test_printed_each_phase_stays_with_its_heading(
 def test_escape_sequences_in_a_champions_module_never_reach_the_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    home = tmp_path / "home"
-    (home / "modules").mkdir(parents=True)
-    source = load_module(MODULE).path.read_text(encoding="utf-8")
     # TOML escapes: an OSC 52 clipboard write and a colour, as a careless editor might paste
-    hostile = source.replace(
-        "Giving feedback that lands", "Feedback \\u001b]52;c;ZXZpbA==\\u0007 now"
+    champions_module(
+        tmp_path,
+        monkeypatch,
+        ("Giving feedback that lands", "Feedback \\u001b]52;c;ZXZpbA==\\u0007 now"),
+        ('name = "SBI:', 'name = "\\u001b[31mSBI:'),
     )
-    hostile = hostile.replace('name = "SBI:', 'name = "\\u001b[31mSBI:')
-    (home / "modules" / f"{MODULE}.toml").write_text(hostile, encoding="utf-8")
-    monkeypatch.setenv("PLG_HOME", str(home))
     for args in (
         ["list"],
         ["show", MODULE],
