@@ -15,8 +15,12 @@ async def test_journal_screen_shows_the_rest_and_names_the_damaged_entry(make_ap
         meta = {"member": ADA, "week": week}
         write_sealed_entry(group, keys, INBOX, entry_id, meta, f"JOURNAL-week-{week}")
     damaged = group / "groups" / "team" / INBOX / "e2.entry"
-    damaged.write_bytes(damaged.read_bytes()[:-1] + b"\x00")
+    sealed = damaged.read_bytes()
+    # Flip a bit rather than overwrite a byte: an overwrite leaves the file intact
+    # whenever the byte already held the new value (1 run in 256).
+    damaged.write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 0x01]))
     before = damaged.read_bytes()
+    assert before != sealed
     app = make_app(kind="2")
     async with app.run_test(size=(100, 30)) as pilot:
         await start_session(pilot)
