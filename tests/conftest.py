@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from plg_tui.vault.crypto import KdfParams
+from tests.netutil import refused_port
 
 CHEAP_KDF = KdfParams(memory_kib=1024, iterations=1, lanes=1)
 
@@ -114,3 +116,10 @@ def require_tool(available: bool, what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(name="refused_port")
+def refused_port_fixture() -> Iterator[int]:
+    """A port where nothing listens and nothing can start listening during the test."""
+    with refused_port() as port:
+        yield port

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -22,6 +24,18 @@ def free_ports(count: int) -> list[int]:
     finally:
         for sock in sockets:
             sock.close()
+
+
+@contextmanager
+def refused_port() -> Iterator[int]:
+    """A port that refuses connections while the block runs. It stays bound (never listening),
+    so the kernel cannot hand it to a server the other test worker starts meanwhile."""
+    sock = socket.socket()
+    try:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+    finally:
+        sock.close()
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from tests.fakeclock import FakeClock as SharedFakeClock
@@ -24,6 +25,16 @@ async def tick(pilot) -> None:
     does not wait for the app's timer (on a loaded machine it may come late)."""
     pilot.app.tick()
     await pilot.pause()
+
+
+async def wait_until(pilot, condition: Callable[[], bool], attempts: int = 500) -> None:
+    """Let the app run until `condition` holds: a worker may not have started when a press
+    returns, so waiting for the workers to complete can return before it ran."""
+    for _ in range(attempts):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app never reached the expected state")
 
 
 async def agree_all(pilot, count: int = 5) -> None:

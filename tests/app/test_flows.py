@@ -5,7 +5,7 @@ from __future__ import annotations
 from plg_tui.app.screens.agenda import AgendaScreen
 from plg_tui.app.screens.lobby import LobbyScreen
 from plg_tui.app.widgets.speaker_panel import SpeakerPanel
-from tests.app.helpers import go_to_close, next_phase, start_session, tick
+from tests.app.helpers import go_to_close, next_phase, start_session, tick, wait_until
 
 SIZE = (100, 30)
 EMAILS = [
@@ -190,9 +190,11 @@ async def test_close_of_session_1_records_pairs_date_and_held(make_app, open_vau
         field = app.screen.query_one("#pairs-input")
         field.value = "Ada + Grace + Linus, Nobody + Mei"
         await pilot.press("enter")
+        await pilot.pause()
         assert "'Nobody' is not a member of this group" in label_text(app, "#pairs-problems")
         field.value = "Ada + Mei, Grace + Linus + Tomás"
         await pilot.press("enter")
+        await pilot.pause()
         assert model.pairs == [[EMAILS[0], EMAILS[3]], [EMAILS[1], EMAILS[2], EMAILS[4]]]
         await pilot.press("d")
         date = app.screen.query_one("#date-input")
@@ -226,6 +228,7 @@ async def test_absent_member_is_paired_too(make_app, open_vault):
         await pilot.press("e")
         app.screen.query_one("#pairs-input").value = "Linus + Ada, Grace + Mei + Tomás"
         await pilot.press("enter")
+        await pilot.pause()
         assert model.pairs == [[EMAILS[2], EMAILS[0]], [EMAILS[1], EMAILS[3], EMAILS[4]]]
         await pilot.press("f")
         await pilot.pause()
@@ -402,8 +405,7 @@ async def test_wrong_passphrase_asks_again_and_writes_nothing(make_app, group):
         assert isinstance(app.screen, PassphraseScreen)
         app.screen.query_one("#passphrase-input").value = "not the passphrase"
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_until(pilot, lambda: "Wrong passphrase" in label_text(app, "#passphrase-error"))
         assert isinstance(app.screen, PassphraseScreen)
         assert "Wrong passphrase" in label_text(app, "#passphrase-error")
         assert app.screen.query_one("#passphrase-input").value == ""
@@ -411,17 +413,13 @@ async def test_wrong_passphrase_asks_again_and_writes_nothing(make_app, group):
         assert db.read_bytes() == before
         app.screen.query_one("#passphrase-input").value = "correct horse battery"
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert isinstance(app.screen, LobbyScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, LobbyScreen))
 
 
 async def test_passphrase_given_on_the_command_line_unlocks_in_a_worker(make_app):
     app = make_app(keys=None, passphrase="correct horse battery")
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert isinstance(app.screen, LobbyScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, LobbyScreen))
 
 
 async def test_resume_restores_phase_speaker_and_times_paused(make_app, clock, open_vault):

@@ -193,11 +193,14 @@ async def test_one_rating_and_one_vote_per_present_member_with_undo_and_correcti
         assert (model.rating_count, model.rating_sum) == (3, 13)
         for _ in range(5):
             await pilot.press("enter")
+        await pilot.pause()
         assert sum(model.votes.values()) == 4
         await pilot.press("x", "down", "enter")  # one member changes their vote
+        await pilot.pause()
         assert len(model.votes) == 2
         assert sum(model.votes.values()) == 4
         await pilot.press("u")  # the vote just moved is taken back
+        await pilot.pause()
         assert sum(model.votes.values()) == 3
         await pilot.press("f")
         await pilot.pause()
@@ -266,6 +269,7 @@ async def test_curtain_from_the_lobby_and_over_an_open_capture_box(make_app):
         await pilot.pause()
         assert isinstance(app.screen, CaptureScreen)
         await pilot.press("b")  # a letter in the text, not the curtain
+        await pilot.pause()
         assert app.screen.query_one("#capture-text").value == "b"
         await pilot.press("ctrl+b")
         await pilot.pause()

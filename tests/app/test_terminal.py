@@ -159,7 +159,8 @@ def test_killed_session_resumes_paused_with_time_lost(
     terminal.start("run", f"{PLG} session {SLUG} --kind 1")
     agree_and_start(terminal, "run")
     terminal.keys("run", "Space")
-    time.sleep(1.5)
+    # 2.5 s against a floor of 1.0: a loaded machine may handle Space late and "n" at once
+    time.sleep(2.5)
     terminal.keys("run", "n")
     terminal.wait_for("run", lambda s: "▶ Grace" in s)
     time.sleep(1.0)
@@ -173,7 +174,7 @@ def test_killed_session_resumes_paused_with_time_lost(
     assert rounds["current_index"] == 1
     assert rounds["was_running"] is True
     ada_used = rounds["slots"][0]["used"]
-    assert 1.0 <= ada_used <= 5.0
+    assert 1.0 <= ada_used <= 8.0
 
     terminal.start("again", f"{PLG} session {SLUG} --resume")
     # the killed app could not remove its lock: the new one offers to take over

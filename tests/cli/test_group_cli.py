@@ -184,7 +184,8 @@ def test_damaged_file_and_loose_key_are_clear_errors(roster_file, isolated_envir
     assert loose.stderr.count("\n") == 1
     key.chmod(0o600)
     db = isolated_environment / "groups" / "team" / "group.db"
-    db.write_bytes(db.read_bytes()[:-3] + b"xyz")
+    sealed = db.read_bytes()
+    db.write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 0x01]))
     damaged = run("group", "show", "team")
     assert damaged.returncode != 0
     assert f"{db} is damaged or was modified" in damaged.stderr

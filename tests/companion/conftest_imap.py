@@ -57,6 +57,12 @@ class Inbound:
     def token(self, member: str = ADA, week: int = 2, until: date = REPLY_UNTIL) -> str:
         return make_token(self.keys, member, week, until)
 
+    def forged_token(self, member: str = ADA, week: int = 2) -> str:
+        """Our token with a MAC that does not verify: never equal to the real one, whose
+        last characters are random."""
+        real = self.token(member, week)
+        return real[:-4] + ("1111" if real.endswith("0000") else "0000")
+
     def message_id(self, member: str = ADA, week: int = 2) -> str:
         """The Message-ID of our email to `member` for `week` (random-looking, no token)."""
         return MESSAGE_IDS[(member, week)]

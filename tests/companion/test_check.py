@@ -13,7 +13,6 @@ import pytest
 from companion.cli import main as companion_main
 from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_TEMPORARY
 from tests.companion.conftest import SMTP_PASSWORD, RecordingHandler, SmtpServer
-from tests.netutil import free_port
 
 if TYPE_CHECKING:
     from tests.companion.imap_server import Dovecot
@@ -110,9 +109,9 @@ def test_a_from_address_the_server_refuses_is_named(
 
 
 def test_unreachable_port_is_temporary_and_says_where(
-    data_home: Path, capsys: pytest.CaptureFixture[str]
+    data_home: Path, capsys: pytest.CaptureFixture[str], refused_port: int
 ) -> None:
-    port = free_port()  # nothing listens there
+    port = refused_port
     write_toml(
         data_home,
         f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\ntimeout = 5\n',

@@ -14,7 +14,7 @@ import pytest
 
 from tests.calendar_checks import check_invitation
 
-from .conftest import RecordingHandler, free_port
+from .conftest import RecordingHandler
 
 ROSTER = (
     "name,email,title,level,reports_to,department,timezone\n"
@@ -110,9 +110,9 @@ def test_two_concurrent_runs_send_every_message_once(home, smtp_factory):
     assert len(counts) == 2 + 2 + 2  # and the session-2 invitations of Berlin's two
 
 
-def test_unreachable_server_exits_75_and_a_later_run_catches_up(home, smtp_server):
+def test_unreachable_server_exits_75_and_a_later_run_catches_up(home, smtp_server, refused_port):
     write_settings(
-        home, smtp_server.toml().replace(f"port = {smtp_server.port}", f"port = {free_port()}")
+        home, smtp_server.toml().replace(f"port = {smtp_server.port}", f"port = {refused_port}")
     )
     result = companion(home, "run", "--now", "2026-12-02T12:00Z")
     assert result.returncode == 75

@@ -65,7 +65,7 @@ def test_every_handled_message_is_deleted_from_the_maildir(
     # a mail client that opened the Maildir moved one to cur/ (and marked it seen)
     opened = maildir / "cur" / "9.host:2,S"
     os.replace(maildir / "new" / "0.host", opened)
-    forged = inbound.render("gmail_reply.eml", token=inbound.token()[:-4] + "0000")
+    forged = inbound.render("gmail_reply.eml", token=inbound.forged_token())
     inbound.deliver(maildir, forged.replace(b"CAHx3kq5", b"forged"), "5.host")
     result = ingest_maildir(inbound.ingester(), maildir)
     assert result.counts == {"placed": 2, "dropped": 1, "bounced": 1, "quarantined": 1}

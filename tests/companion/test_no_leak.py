@@ -73,7 +73,7 @@ def the_replies(inbound: Inbound) -> dict[str, bytes]:
     return {
         "placed": reply(inbound, message_id="placed@example.com"),
         "forged token": reply(
-            inbound, token=inbound.token()[:-4] + "abcd", message_id="forged@example.com"
+            inbound, token=inbound.forged_token(), message_id="forged@example.com"
         ),
         "another sender": reply(inbound, sender=GRACE, message_id="other@example.com"),
         "two senders": reply(

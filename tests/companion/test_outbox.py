@@ -24,7 +24,6 @@ from tests.companion.team_month import (
     record_pairs,
     run_at,
 )
-from tests.netutil import free_port
 
 
 def classify(message) -> tuple[str, int]:
@@ -141,11 +140,11 @@ def test_a_missed_run_catches_up_within_grace_and_skips_what_is_stale(group_home
     assert {states[f"weekly:3:{m}"] for m in ZONES} == {"sent"}
 
 
-def test_server_down_then_up_catches_up_without_duplicates(group_home, smtp_server):
+def test_server_down_then_up_catches_up_without_duplicates(group_home, smtp_server, refused_port):
     record_pairs(group_home)
     toml = (group_home / "plg.toml").read_text()
     (group_home / "plg.toml").write_text(
-        toml.replace(f"port = {smtp_server.port}", f"port = {free_port()}")
+        toml.replace(f"port = {smtp_server.port}", f"port = {refused_port}")
     )
     report = run_at(group_home, datetime(2026, 10, 21, 8, tzinfo=UTC))
     assert report.exit_code == 75

@@ -28,7 +28,7 @@ NOW = "2026-12-08T18:45:00+00:00"
 
 def forged(inbound: Inbound, index: int, padding: int = 0) -> bytes:
     """A message with a token that does not verify: it goes to quarantine."""
-    raw = inbound.render("gmail_reply.eml", token=inbound.token()[:-4] + "0000")
+    raw = inbound.render("gmail_reply.eml", token=inbound.forged_token())
     raw = raw.replace(b"CAHx3kq5", b"flood%04d" % index)
     return raw.replace(b"Next time", b"x" * padding + b"\nNext time")
 

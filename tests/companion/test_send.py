@@ -13,7 +13,7 @@ from companion.outbound.smtp_session import TemporaryFailure
 from companion.settings import ConfigError, EmailSettings
 from plg_tui.vault.group_keys import GroupKeys
 
-from .conftest import RecordingHandler, free_port
+from .conftest import RecordingHandler
 
 EMAIL = EmailSettings(from_addr="Peer Learning <plg@example.org>", reply_to="journal@example.org")
 KEYS = GroupKeys("team", "group-id-1", os.urandom(32), b"\x01" * 32)
@@ -103,8 +103,8 @@ async def test_recipient_refused_only_affects_that_message(smtp_factory):
     assert sorted(m.rcpt_tos[0] for m in handler.messages) == ["m0@example.org", "m2@example.org"]
 
 
-async def test_unreachable_server_raises_temporary_failure(smtp_server):
-    settings = smtp_server.settings(port=free_port(), timeout=2.0)
+async def test_unreachable_server_raises_temporary_failure(smtp_server, refused_port):
+    settings = smtp_server.settings(port=refused_port, timeout=2.0)
     with pytest.raises(TemporaryFailure, match="unreachable"):
         await deliver(settings, messages(2))
 

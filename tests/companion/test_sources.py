@@ -156,14 +156,12 @@ def test_two_members_replies_with_one_message_id_are_both_stored_and_acknowledge
 
 
 def test_an_unreachable_smtp_server_defers_the_ack_and_a_later_run_sends_it(
-    inbound: Inbound, smtp_server: SmtpServer
+    inbound: Inbound, smtp_server: SmtpServer, refused_port: int
 ) -> None:
-    from tests.netutil import free_port
-
     ingester = inbound.ingester(acknowledge=True)
     assert ingester.receive(inbound.render("iphone_reply.eml")).action == "placed"
     ingester.commit()
-    nobody = smtp_server.settings(port=free_port())
+    nobody = smtp_server.settings(port=refused_port)
     assert ingester.send_notices(EMAIL, nobody).deferred == 1
     assert len(inbound.entries()) == 1
     later = inbound.ingester(acknowledge=True)
@@ -234,10 +232,8 @@ def test_stdin_stores_a_reply_and_exits_0(inbound: Inbound, smtp_server: SmtpSer
     assert b"missed deadlines" not in done.stdout + done.stderr
 
 
-def test_stdin_exits_0_when_the_ack_cannot_be_sent(inbound: Inbound) -> None:
-    from tests.netutil import free_port
-
-    nobody_listens = f'[smtp]\nhost = "127.0.0.1"\nport = {free_port()}\nsecurity = "none"\n'
+def test_stdin_exits_0_when_the_ack_cannot_be_sent(inbound: Inbound, refused_port: int) -> None:
+    nobody_listens = f'[smtp]\nhost = "127.0.0.1"\nport = {refused_port}\nsecurity = "none"\n'
     write_settings(inbound, None, nobody_listens)
     done = companion(inbound.home, "ingest", "-", stdin=inbound.render("iphone_reply.eml"))
     assert done.returncode == 0, done.stderr
@@ -287,7 +283,7 @@ def test_stdin_exits_75_on_a_disk_failure_and_on_a_broken_config(inbound: Inboun
 
 def test_stdin_exits_0_for_a_quarantined_or_dropped_message(inbound: Inbound) -> None:
     write_settings(inbound, None)
-    forged = inbound.render("gmail_reply.eml", token=inbound.token()[:-4] + "abcd")
+    forged = inbound.render("gmail_reply.eml", token=inbound.forged_token())
     assert companion(inbound.home, "ingest", "-", stdin=forged).returncode == 0
     oof = inbound.render("gmail_vacation.eml")
     assert companion(inbound.home, "ingest", "-", stdin=oof).returncode == 0

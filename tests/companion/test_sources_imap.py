@@ -14,7 +14,6 @@ from companion.inbound.imap_source import ImapMailbox, ingest_imap
 from companion.inbound.ingest_batch import SourceError
 from companion.settings import ConfigError
 from tests.companion.imap_server import CuttingProxy
-from tests.netutil import free_port
 
 if TYPE_CHECKING:
     from tests.companion.conftest_imap import Inbound
@@ -40,7 +39,7 @@ def settings_for(server: Dovecot, **overrides) -> ImapSettings:
 def test_replies_are_read_placed_and_deleted(inbound: Inbound, dovecot: Dovecot) -> None:
     for name in ("gmail_reply.eml", "exchange_out_of_office.eml", "iphone_reply.eml"):
         dovecot.append(inbound.render(name, crlf=True))
-    dovecot.append(inbound.render("gmail_reply.eml", token=inbound.token()[:-3] + "fff", crlf=True))
+    dovecot.append(inbound.render("gmail_reply.eml", token=inbound.forged_token(), crlf=True))
     result = ingest_imap(inbound.ingester(), settings_for(dovecot))
     assert result.counts == {"placed": 2, "dropped": 1, "quarantined": 1}
     assert (result.handled, result.temporary) == (4, None)
@@ -97,8 +96,8 @@ def test_an_untrusted_certificate_is_refused(inbound: Inbound, dovecot: Dovecot)
         ingest_imap(inbound.ingester(), settings_for(dovecot, ca_file=None))
 
 
-def test_a_server_that_is_down_is_temporary(inbound: Inbound) -> None:
-    nobody_listens = ImapSettings("127.0.0.1", free_port(), "tls", "journal", "pw", timeout=3.0)
+def test_a_server_that_is_down_is_temporary(inbound: Inbound, refused_port: int) -> None:
+    nobody_listens = ImapSettings("127.0.0.1", refused_port, "tls", "journal", "pw", timeout=3.0)
     result = ingest_imap(inbound.ingester(), nobody_listens)
     assert result.temporary
     assert "unreachable" in result.temporary
