@@ -177,8 +177,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"answered: {states.count(SurveyState.ANSWERED)}")
     print(f"unreadable: {states.count(SurveyState.UNREADABLE)}")
     print(f"declined: {states.count(SurveyState.DECLINED)}")
-    print(f"bounced: {len(counts['bounced'])}")
     print(f"waiting: {len(counts['sent_to'] - replied - set(counts['bounced']))}")
+    print(f"bounced: {len(counts['bounced'])}")  # last: the lines before keep their places
     if args.names and counts["bounced"]:
         print("whose email bounced (delivery status code):")
         for email, delivery in counts["bounced"].items():

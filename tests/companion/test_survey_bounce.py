@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from plg_tui.vault.pool_store import pool_keys, read_answers
 from tests.cli.test_group_cli import PLG
 from tests.companion.team_month import email_toml
 from tests.companion.test_cli import PROGRAM
@@ -144,6 +145,10 @@ def test_a_bounce_address_with_a_wrong_mac_is_quarantined_and_changes_nothing(
     shown = status(home)
     assert "bounced: 0" in shown
     assert "waiting: 3" in shown
+    kept = list(read_answers(home, pool_keys(home, "q1"))["unreadable"].values())
+    assert [(r["reason"], r["sender"]) for r in kept] == [
+        ("bounce address not valid", "mailer-daemon@mx.elsewhere.example")
+    ]
     no_plaintext(home, MARKER)
 
 
