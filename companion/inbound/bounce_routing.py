@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from email.message import Message
+from typing import Protocol
 
 from companion.inbound.classify import read_delivery_report
 from companion.inbound.inbound_message import addresses, header_text
-from companion.inbound.routing import RECIPIENT_HEADERS, GroupDirectory, Route, Sent
+from companion.inbound.routing import RECIPIENT_HEADERS, Group, Route, Sent
 from companion.tokens import BounceToken, find_bounce_tokens, message_ref, verify_bounce_token
 
 
@@ -28,10 +29,20 @@ def bounce_addresses(headers: Message) -> list[BounceToken]:
     ]
 
 
-class BounceRouter:
-    """Routes delivery reports over the Message-ID index of a `GroupDirectory`."""
+class SentDirectory(Protocol):
+    """Who we sent what: the groups' (`GroupDirectory`) or the pools' survey ledgers."""
 
-    def __init__(self, groups: GroupDirectory) -> None:
+    def group(self, slug: str) -> Group | None: ...
+
+    def sent_index(self) -> dict[str, list[Sent]]: ...
+
+    def wait_if_unopenable(self) -> None: ...
+
+
+class BounceRouter:
+    """Routes delivery reports over the Message-ID index of a `SentDirectory`."""
+
+    def __init__(self, groups: SentDirectory) -> None:
         self.groups = groups
         self._by_ref: dict[str, list[tuple[str, Sent]]] | None = None
 

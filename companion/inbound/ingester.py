@@ -55,6 +55,7 @@ from companion.inbound.outcome import IngestTemporaryError, Outcome, safe_error
 from companion.inbound.partner_check import PARTNER_CHECK_UNCLEAR, answer_outcome
 from companion.inbound.quarantine import QuarantineShelf
 from companion.inbound.routing import Group, GroupDirectory, Route
+from companion.inbound.survey_bounces import SurveyBounces
 from companion.inbound.survey_replies import SurveyReplies
 from companion.outbound.schedule import ScheduleSettings
 from companion.settings import EmailSettings, SmtpSettings
@@ -111,6 +112,9 @@ class Ingester:
             lambda line: self.log(line),
             schedule=schedule or ScheduleSettings(),
             ledger_timeout=ledger_timeout,
+        )
+        self._survey_bounces = SurveyBounces(
+            home, self.now, lambda line: self.log(line), ledger_timeout
         )
         self.counts: dict[str, int] = {}
 
@@ -244,6 +248,9 @@ class Ingester:
         return self._changes.stop(route, how, headers, raw, start=start)
 
     def _bounce(self, raw: bytes, headers: Message, tokens: list[BounceToken]) -> Outcome:
+        survey = self._survey_bounces.receive(raw, headers, tokens)  # a pool's survey email
+        if survey is not None:
+            return survey
         route, why, status = self._bounces.route(raw, headers, tokens)
         if route is None or route.member is None:
             return Outcome("dropped", why)
@@ -261,6 +268,7 @@ class Ingester:
         answers to their pools). Raises IngestTemporaryError when a ledger stays locked past
         the timeout or cannot be written; what was queued for that group stays queued."""
         self._surveys.commit()
+        self._survey_bounces.commit()
         self._changes.commit()
 
     def send_notices(

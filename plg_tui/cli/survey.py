@@ -31,8 +31,11 @@ def register(commands: Any) -> None:
     )
     remind = sub.add_parser("remind", help="remind who has not answered (once)")
     remind.add_argument("name", help="the pool")
-    status = sub.add_parser("status", help="sent, answered, unreadable, declined, waiting")
+    status = sub.add_parser("status", help="sent, answered, unreadable, declined, bounced, waiting")
     status.add_argument("name", help="the pool")
+    status.add_argument(
+        "--names", action="store_true", help="also show whose email bounced, and how to fix it"
+    )
     results = sub.add_parser("results", help="votes per topic")
     results.add_argument("name", help="the pool")
     results.add_argument("--names", action="store_true", help="also show who chose each topic")
@@ -135,7 +138,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
     home, now = resolve_home(args.home), _now(args)
     counts = _counts(home, args.name)
     answered = set(survey_answers(home, args.name))
-    silent = [e for e in counts["sent_to"] if e not in answered]
+    silent = [e for e in counts["sent_to"] if e not in answered and e not in counts["bounced"]]
     queued = queue_for_pool(home, args.name, REMINDER, silent, now, 60.0)
     print(f"reminders queued: {queued} (never more than one per candidate)")
     return _send_now(home, args.name, now)
@@ -147,7 +150,8 @@ def _counts(home: Path, name: str) -> dict[str, Any]:
     from companion.outbound.survey_send import read_ledger
     from plg_tui.core.pool import pool_candidates, survey_answers
 
-    emails = {c.email for c in pool_candidates(home, name)}
+    candidates = {c.email: c.name for c in pool_candidates(home, name)}
+    emails = set(candidates)
     ledger = read_ledger(home, name)
     sent_to = {
         r.member
@@ -157,7 +161,9 @@ def _counts(home: Path, name: str) -> dict[str, Any]:
         and r.member in emails
     }
     answers = {e: a for e, a in survey_answers(home, name).items() if e in emails}
-    return {"sent_to": sent_to, "answers": answers}
+    # a bounce is of an address: one corrected by a later import is no longer bouncing
+    bounced = {e: ledger.member(e) for e in sorted(emails) if ledger.member(e).bouncing}
+    return {"sent_to": sent_to, "answers": answers, "bounced": bounced, "names": candidates}
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -171,7 +177,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"answered: {states.count(SurveyState.ANSWERED)}")
     print(f"unreadable: {states.count(SurveyState.UNREADABLE)}")
     print(f"declined: {states.count(SurveyState.DECLINED)}")
-    print(f"waiting: {len(counts['sent_to'] - replied)}")
+    print(f"waiting: {len(counts['sent_to'] - replied - set(counts['bounced']))}")
+    print(f"bounced: {len(counts['bounced'])}")  # last: the lines before keep their places
+    if args.names and counts["bounced"]:
+        print("whose email bounced (delivery status code):")
+        for email, delivery in counts["bounced"].items():
+            who = f"{counts['names'][email]} <{email}> {delivery.bounce_reason or 'failed'}"
+            print("  " + printable(who))
+        print(
+            "to fix: correct these emails in the pool CSV, then run "
+            f"plg pool import {args.name} FILE and plg survey send {args.name} "
+            "(it emails only the corrected addresses, once)"
+        )
     return 0
 
 

@@ -128,7 +128,7 @@ def test_import_survey_replies_status_results(tmp_path, smtp_server):
 
     status = plg("survey", "status", "q1")
     assert status.stdout.splitlines() == [
-        "sent: 4", "answered: 2", "unreadable: 1", "declined: 1", "waiting: 0"
+        "sent: 4", "answered: 2", "unreadable: 1", "declined: 1", "waiting: 0", "bounced: 0"
     ]  # fmt: skip
     results = plg("survey", "results", "q1")
     lines = results.stdout.splitlines()
