@@ -130,6 +130,8 @@ def stop_if_temporary(result: BatchResult) -> Iterator[None]:
 
 def describe(outcome: Outcome) -> str:
     """One line about an outcome: what and why, never who wrote what."""
-    where = f" (group {outcome.slug})" if outcome.slug else ""
+    slug = outcome.slug or ""
+    # a pool's outcomes name it "pool NAME"; a group's carry the bare slug
+    where = f" ({slug})" if slug.startswith("pool ") else f" (group {slug})" if slug else ""
     week = f", week {outcome.week}" if outcome.action in ("placed", "duplicate") else ""
     return f"{outcome.action}: {outcome.reason}{week}{where}"

@@ -103,7 +103,7 @@ def test_a_bounced_invitation_is_recorded_against_the_candidate(tmp_path, smtp_s
     assert sent[TYPO].mail_from.startswith("journal+b.q1.")
     deliver(maildir, "1", dsn(sent[TYPO].mail_from, TYPO))
     out = ingest(home, maildir)
-    assert "bounced: delivery failed (group pool q1)" in out, out
+    assert "bounced: delivery failed (pool q1)" in out, out
     shown = status(home)
     assert "bounced: 1" in shown
     assert "waiting: 2" in shown  # Ada bounced; Dee's invitation waits for New York's morning
@@ -141,7 +141,7 @@ def test_a_bounce_address_with_a_wrong_mac_is_quarantined_and_changes_nothing(
     flipped = local[:-1] + ("0" if local[-1] != "0" else "1")
     deliver(maildir, "1", dsn(f"{flipped}@{domain}", TYPO))
     out = ingest(home, maildir)
-    assert "quarantined: bounce address not valid (group pool q1)" in out, out
+    assert "quarantined: bounce address not valid (pool q1)" in out, out
     shown = status(home)
     assert "bounced: 0" in shown
     assert "waiting: 3" in shown
@@ -161,7 +161,7 @@ def test_a_report_naming_a_message_we_never_sent_to_that_recipient_is_not_believ
     # to the plain reply address (no bounce address), quoting Bob's email as Ada's failure
     deliver(maildir, "1", dsn("journal@example.org", TYPO, original_id=bob_id))
     out = ingest(home, maildir)
-    assert "quarantined: bounce recipient is not the member (group pool q1)" in out, out
+    assert "quarantined: bounce recipient is not the member (pool q1)" in out, out
     assert "bounced: 0" in status(home)
 
 
