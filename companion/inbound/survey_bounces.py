@@ -25,8 +25,7 @@ from companion.inbound.outcome import IngestTemporaryError, MessageWaits, Outcom
 from companion.inbound.routing import Group, Sent
 from companion.inbound.survey_replies import UNREADABLE_LOG_CAP
 from companion.outbound.ledger import Ledger, LedgerBusy
-from companion.outbound.survey_mail import SURVEY_KINDS
-from companion.outbound.survey_send import pool_ledger_files, read_ledger
+from companion.outbound.survey_send import pool_ledger_files, sent_survey_emails
 from companion.tokens import BounceToken
 from plg_tui.core.home import group_slugs
 from plg_tui.core.pool import pool_candidates
@@ -88,17 +87,10 @@ class PoolDirectory:
         """Message-ID -> the survey emails it was, over every pool's ledger; once per run."""
         if self._sent is None:
             self._sent = {}
-            for name in self.names():
-                try:
-                    records = list(read_ledger(self.home, name).sent_message_ids())
-                except (PlgError, OSError) as err:
-                    self.log(f"plg-companion: survey ledger of pool '{name}' unreadable: {err}")
-                    continue
-                for message_id, r in records:
-                    if r.kind in SURVEY_KINDS:
-                        member, week = r.member.lower(), r.week or 0
-                        sent = Sent(name, member, week, r.reply_until, r.return_path, r.kind)
-                        self._sent.setdefault(message_id, []).append(sent)
+            for name, message_id, r in sent_survey_emails(self.home, self.log):
+                member, week = r.member.lower(), r.week or 0
+                sent = Sent(name, member, week, r.reply_until, r.return_path, r.kind)
+                self._sent.setdefault(message_id, []).append(sent)
         return self._sent
 
 

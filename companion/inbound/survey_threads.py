@@ -10,10 +10,7 @@ from pathlib import Path
 
 from companion.inbound.inbound_message import header_text
 from companion.inbound.routing import message_ids
-from companion.outbound.survey_mail import SURVEY_KINDS
-from companion.outbound.survey_send import read_ledger
-from plg_tui.errors import PlgError
-from plg_tui.vault.pool_store import pool_names
+from companion.outbound.survey_send import sent_survey_emails
 
 # as the journal's acknowledgements: the thread an answer carries is bounded
 MAX_ANSWER_REFERENCES = 10
@@ -49,14 +46,8 @@ class SurveyThreads:
 
     def _index(self) -> dict[str, tuple[str, str]]:
         if self._sent is None:
-            self._sent = {}
-            for name in pool_names(self.home):
-                try:
-                    records = list(read_ledger(self.home, name).sent_message_ids())
-                except (PlgError, OSError) as err:
-                    self.log(f"plg-companion: survey ledger of pool '{name}' unreadable: {err}")
-                    continue
-                for message_id, record in records:
-                    if record.kind in SURVEY_KINDS:
-                        self._sent[message_id] = (name, record.member.lower())
+            self._sent = {
+                message_id: (name, record.member.lower())
+                for name, message_id, record in sent_survey_emails(self.home, self.log)
+            }
         return self._sent

@@ -9,7 +9,7 @@ Acknowledgements of replies are queued by the ingester the same way.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -98,6 +98,22 @@ def queue_for_pool(
 
 def read_ledger(home: Path, name: str) -> Ledger:
     return Ledger.read_only(home, pool_keys(home, name), pool_ledger_files(home, name))
+
+
+def sent_survey_emails(
+    home: Path, log: Callable[[str], None]
+) -> Iterator[tuple[str, str, LedgerMessage]]:
+    """(pool, Message-ID, record) of every survey email every pool sent; a pool whose ledger
+    cannot be read is logged and skipped."""
+    for name in pool_names(home):
+        try:
+            records = list(read_ledger(home, name).sent_message_ids())
+        except (PlgError, OSError) as err:
+            log(f"plg-companion: survey ledger of pool '{name}' unreadable: {err}")
+            continue
+        for message_id, record in records:
+            if record.kind in SURVEY_KINDS:
+                yield name, message_id, record
 
 
 async def send_pools(
