@@ -11,11 +11,10 @@ from pathlib import Path
 
 from companion.inbound.inbound_message import entry_id_for
 from companion.inbound.notices import NoticeReport, PendingChanges, apply_pending, send_notices
-from companion.inbound.outcome import IngestTemporaryError, Outcome, safe_error
+from companion.inbound.outcome import Outcome, written_or_retried
 from companion.inbound.routing import Group, GroupDirectory, Route
-from companion.outbound.ledger import Ledger, LedgerBusy
+from companion.outbound.ledger import Ledger
 from companion.settings import EmailSettings, SmtpSettings
-from plg_tui.vault.errors import DiskWriteError
 
 
 class LedgerChanges:
@@ -74,16 +73,13 @@ class LedgerChanges:
             if group is None:
                 del self._pending[slug]
                 continue
-            try:
-                with Ledger.locked(self.home, group.keys, timeout=self.ledger_timeout) as ledger:
-                    if apply_pending(ledger, pending, self.now):
-                        ledger.save()
-            except LedgerBusy:
-                raise IngestTemporaryError(f"the ledger of group '{slug}' is busy") from None
-            except (DiskWriteError, OSError) as err:
-                raise IngestTemporaryError(
-                    f"could not write the ledger of group '{slug}': {safe_error(err)}"
-                ) from None
+            ledger_name = f"ledger of group '{slug}'"
+            with (
+                written_or_retried(ledger_name, f"the {ledger_name}"),
+                Ledger.locked(self.home, group.keys, timeout=self.ledger_timeout) as ledger,
+            ):
+                if apply_pending(ledger, pending, self.now):
+                    ledger.save()
             del self._pending[slug]
 
     def send_notices(

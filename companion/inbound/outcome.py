@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from companion.outbound.ledger import LedgerBusy
+from plg_tui.vault.errors import DiskWriteError
 
 
 class IngestTemporaryError(Exception):
@@ -33,3 +38,15 @@ def safe_error(err: BaseException) -> str:
     if isinstance(err, OSError):
         return err.strerror or type(err).__name__
     return str(err).splitlines()[0] if str(err) else type(err).__name__
+
+
+@contextmanager
+def written_or_retried(ledger: str, what: str) -> Iterator[None]:
+    """Writing `what` (the `ledger` lock guards it): a busy lock or a refused write becomes
+    IngestTemporaryError, so the MTA or the next run retries and nothing is lost."""
+    try:
+        yield
+    except LedgerBusy:
+        raise IngestTemporaryError(f"the {ledger} is busy") from None
+    except (DiskWriteError, OSError) as err:
+        raise IngestTemporaryError(f"could not write {what}: {safe_error(err)}") from None

@@ -21,17 +21,20 @@ from pathlib import Path
 from companion.inbound.bounce_routing import BounceRouter
 from companion.inbound.classify import read_delivery_report
 from companion.inbound.inbound_message import addresses
-from companion.inbound.outcome import IngestTemporaryError, MessageWaits, Outcome, safe_error
+from companion.inbound.outcome import (
+    MessageWaits,
+    Outcome,
+    written_or_retried,
+)
 from companion.inbound.routing import Group, Sent
 from companion.inbound.survey_replies import UNREADABLE_LOG_CAP
-from companion.outbound.ledger import Ledger, LedgerBusy
+from companion.outbound.ledger import Ledger
 from companion.outbound.survey_send import pool_ledger_files, sent_survey_emails
 from companion.tokens import BounceToken
 from plg_tui.core.home import group_slugs
 from plg_tui.core.pool import pool_candidates
 from plg_tui.core.safe_text import printable
 from plg_tui.errors import PlgError
-from plg_tui.vault.errors import DiskWriteError
 from plg_tui.vault.pool_store import answers_for_update, pool_keys, pool_names
 
 # why BounceRouter did not believe a report that names one of our messages (or addresses)
@@ -145,14 +148,8 @@ class SurveyBounces:
             group = self._pools.group(name)
             if group is None:
                 continue
-            try:
+            with written_or_retried(f"survey ledger of pool '{name}'", f"pool '{name}'"):
                 self._commit_pool(name, group)
-            except LedgerBusy:
-                raise IngestTemporaryError(f"the survey ledger of pool '{name}' is busy") from None
-            except (DiskWriteError, OSError) as err:
-                raise IngestTemporaryError(
-                    f"could not write pool '{name}': {safe_error(err)}"
-                ) from None
             self._bounces.pop(name, None)
             self._refused.pop(name, None)
 
