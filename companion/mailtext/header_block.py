@@ -30,7 +30,8 @@ _LABELS = {
         "elküldve", "dátum", "odesláno", "datum odeslání", "发送时间", "發送時間", "日期",
         "时间", "時間", "寄件日期", "送信日時", "日付", "날짜", "보낸 날짜", "sent at",
         "date sent", "trimis", "poslano", "sendt dato", "verstuurd", "dato", "päiväys",
-        "datum verzonden", "fecha de envío",
+        "datum verzonden", "fecha de envío", "envoyé le", "enviada em", "enviado em",
+        "enviado el",
     ),
     "to": (
         "to", "an", "à", "a", "aan", "til", "till", "para", "cc", "kopie", "bcc", "do",

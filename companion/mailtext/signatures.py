@@ -12,7 +12,9 @@ _BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s")
 _PHONE = re.compile(
     r"(?:\+|\b00)\d[\d\s().-]{6,}\d"
     r"|^(?:tel|tél|phone|mobile|mob|cell|mobil|handy|telefon|tlf|m|t|p)\b\.?\s*(?::\s*)?"
-    r"\(?\d[\d\s().-]{6,}\d",
+    r"\(?\d[\d\s().-]{6,}\d"
+    # a local number alone on its line: "070-123 45 67", "(0171) 123456"
+    r"|^\(?0\d{1,4}\)?[\s/-]?\d[\d\s-]{4,14}\d$",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -39,6 +39,9 @@ LOOKALIKES = [
     "W poniedziałek napisałem do zespołu:",
     "В понедельник я написал команде:",
     "我周一写道：",
+    "At 09:00 this is what I wrote:",
+    "We met on 03.11.2026, 18.30 in the small room:",
+    "Envoyé le : lundi matin, sans réponse encore.",
 ]
 _WORD = st.text(
     alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEÉÖÜßçñøåłżшжыこん日本한국")),
