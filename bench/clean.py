@@ -47,6 +47,8 @@ HOSTILE = (
     ("rule lines", False, "-" * 70 + "\n\n"),
     ("cid placeholders", False, "[cid:image001.png@01DB2C3A.5F1E2B40]"),
     ("disclaimer openings", False, "\nThis email is confidential and intended only\n"),
+    ("outside-sender banners", False, "CAUTION: This email originated from outside. "),
+    ("colon-less wrote lines", False, "On Tue, 3 Nov 2026 09:00 a <b@c.de> wrote\n"),
     ("CJK without spaces", False, "这周我把周报交给了小王他做得很好"),
     ("nested divs", True, "<div>"),
     ("blockquotes", True, "<blockquote>x"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from companion.mailtext.attribution import attribution_length
+from companion.mailtext.banners import cut_banner
 from companion.mailtext.disclaimers import cut_disclaimer
 from companion.mailtext.footers import LINE_PATTERN_MAX_CHARS, is_mobile_footer
 from companion.mailtext.header_block import (
@@ -118,7 +119,7 @@ def strip_quoted_top_post(text: str) -> tuple[str, bool]:
             break
         position = end
     kept = [line for line in kept if not is_quoted(line) and not is_mobile_footer(line)]
-    kept = cut_signature(cut_disclaimer(kept))
+    kept = cut_signature(cut_disclaimer(cut_banner(kept)))
     first = next((index for index, line in enumerate(kept) if line.strip()), len(kept))
     last = next((index for index in range(len(kept), 0, -1) if kept[index - 1].strip()), 0)
     return "\n".join(kept[first:last]), top_post

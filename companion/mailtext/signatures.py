@@ -44,6 +44,14 @@ def _is_pipe_line(stripped: str) -> bool:
     return len(stripped) <= _PIPE_LINE_MAX_CHARS and stripped.count(" | ") >= 1
 
 
+# A signature names its owner; "My number is: …" is the member speaking.
+_FIRST_PERSON = frozenset(("i", "i'm", "i’m", "my", "me", "we", "our", "us"))
+
+
+def _speaks_first_person(line: str) -> bool:
+    return any(word.strip(",.:;!?") in _FIRST_PERSON for word in line.lower().split())
+
+
 def _looks_like_signature_line(line: str) -> bool:
     stripped = line.strip()
     if _is_pipe_line(stripped):
@@ -122,6 +130,7 @@ def _cut_trailing_contact_block(lines: list[str]) -> list[str]:
         not block
         or len(block) > _SIGNATURE_MAX_LINES
         or not all(_looks_like_signature_line(line) for line in block)
+        or any(_speaks_first_person(line) for line in block)
         or not any(_is_contact_line(line) for line in block)
     ):
         return lines

@@ -42,6 +42,9 @@ LOOKALIKES = [
     "At 09:00 this is what I wrote:",
     "We met on 03.11.2026, 18.30 in the small room:",
     "Envoyé le : lundi matin, sans réponse encore.",
+    "Caution: the outside team took over the stand-up.",
+    "Disclaimer: I am not sure this counts as delegation, but I gave Sam the whole call.",
+    "My number is: +44 20 7946 0958",
 ]
 _WORD = st.text(
     alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEÉÖÜßçñøåłżшжыこん日本한국")),
