@@ -28,14 +28,17 @@ _FINAL_LATIN_VERBS = (
     "napisal", "pisze", "napsal(a)", "napsal", "napsala", "napsál", "napísal(a)", "napísal",
     "написал(а)", "написал", "написала", "написав(ла)", "написав", "пишет", "пише",
     "kirjoitti", "yazdı", "yazdi", "írta", "irta", "a scris", "έγραψε", "skrev", "skriver",
-    "schrieb", "schreef",
+    "schrieb", "schreef", "đã viết", "menulis", "va escriure", "napisao je", "napisala je",
+    "rašė", "rakstīja", "kirjutas", "написа", "је написао/ла", "napisal(-a)", "ने लिखा", "نوشت",
+    "כתב/ה", "כתב", "כתבה",
 )  # fmt: skip
 # Chinese, Japanese and Korean verbs follow the address with no space before them.
 _FINAL_CJK_VERBS = (
     "写道", "寫道", "님이 작성", "님이작성", "작성", "のメール", "のメッセージ", "書きました",
+    "쓴 글", "เขียนว่า",
 )  # fmt: skip
 # Verbs the sender's name and address follow: "Am … schrieb Peer <j@example.org>:".
-_MIDDLE_VERBS = r"schrieb|schreef|skrev|skriver|kirjoitti"
+_MIDDLE_VERBS = r"schrieb|schreef|skrev|skriver|kirjoitti|napisana\s+przez"
 _VERB_IN_MIDDLE = re.compile(rf"(?<![^\W\d_])(?:{_MIDDLE_VERBS})\s\S.{{0,200}}$", re.IGNORECASE)
 # Verbless (Gmail in Russian and Japanese, Mail.ru, Yandex, mutt): the address ends it.
 _ADDRESS_AT_END = re.compile(
@@ -54,7 +57,10 @@ _OTHER_TIME = re.compile(
 # The regexes that look at the end read only this much of it: each search stays short.
 _VERB_TAIL_CHARS = 32
 _ADDRESS_TAIL_CHARS = 200
-_MIDDLE_VERB_WORDS = ("schrieb", "schreef", "skrev", "skriver", "kirjoitti")
+_MIDDLE_VERB_WORDS = ("schrieb", "schreef", "skrev", "skriver", "kirjoitti", "napisana")
+# Gmail in Hebrew, Arabic and Persian wraps the attribution and the name in direction marks.
+_DIRECTION_MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_DIRECTION_MARKS = dict.fromkeys(map(ord, _DIRECTION_MARK_CHARS))
 # "… this is what I wrote:" is a member's sentence: a client names the sender before the verb.
 _PRONOUNS_BEFORE_VERB = frozenset(
     ("i", "we", "you", "he", "she", "they", "it", "who", "what", "ich", "wir", "je", "ik", "jag")
@@ -96,6 +102,8 @@ def _names_sender_after_verb(body: str, verb_start: int) -> bool:
     after = body[verb_start:].split(maxsplit=2)
     if len(after) > 1 and after[1].lower() in _PRONOUNS_BEFORE_VERB:
         return False
+    if after and after[0].lower() == "napisana":  # Apple Mail in Polish always gives the address
+        return "@" in body
     return "@" in body or _has_clock_time(body[:verb_start])
 
 
@@ -116,7 +124,7 @@ def _ends_like_attribution(body: str) -> bool:
 
 def is_attribution(candidate: str) -> bool:
     """True for a whole attribution (its lines joined), as the module describes."""
-    candidate = candidate.strip()
+    candidate = candidate.translate(_DIRECTION_MARKS).strip()
     # Yahoo may write the original text on the attribution's line, after "wrote:"; looking
     # at the start alone keeps the pattern's backtracking bounded.
     match = _YAHOO_INLINE.match(candidate[:_MAX_CHARS])
@@ -140,7 +148,7 @@ def is_attribution(candidate: str) -> bool:
 
 
 def _may_end_attribution(line: str) -> bool:
-    stripped = line.rstrip()
+    stripped = line.rstrip().rstrip(_DIRECTION_MARK_CHARS)
     return stripped.endswith((":", "：", "-", "wrote")) or "wrote:" in stripped
 
 

@@ -22,6 +22,7 @@ _LABELS = {
         "lähettäjä", "feladó", "afzender", "absender", "expéditeur", "remitente", "mittente",
         "发件人", "發件人", "寄件者", "寄件人", "差出人", "送信者", "보낸 사람", "보낸사람",
         "from name", "sender", "avsändare", "odesílatel", "nadawca", "відправник", "de la",
+        "από", "šalje", "من", "מאת", "từ", "dari", "nuo", "no", "saatja",
     ),
     "date": (
         "sent", "date", "gesendet", "datum", "envoyé", "verzonden", "sendt", "inviato", "data",
@@ -31,19 +32,22 @@ _LABELS = {
         "时间", "時間", "寄件日期", "送信日時", "日付", "날짜", "보낸 날짜", "sent at",
         "date sent", "trimis", "poslano", "sendt dato", "verstuurd", "dato", "päiväys",
         "datum verzonden", "fecha de envío", "envoyé le", "enviada em", "enviado em",
-        "enviado el",
+        "enviado el", "στάλθηκε", "تاريخ الإرسال", "נשלח", "đã gửi", "dikirim", "odoslané",
+        "enviat el", "изпратено", "poslato", "išsiųsta", "nosūtīts", "saadetud",
     ),
     "to": (
         "to", "an", "à", "a", "aan", "til", "till", "para", "cc", "kopie", "bcc", "do",
         "кому", "копия", "копія", "kime", "vastaanottaja", "címzett", "komu", "kopia",
         "收件人", "收件者", "抄送", "副本", "宛先", "받는 사람", "받는사람", "참조", "destinataire",
         "destinatario", "destinatari", "ontvanger", "mottagare", "modtager", "către",
-        "kopio", "cci", "cco", "copia",
+        "kopio", "cci", "cco", "copia", "προς", "prima", "إلى", "אל", "đến", "kepada",
+        "per a", "до", "za", "kam", "adressaat",
     ),
     "subject": (
         "subject", "betreff", "objet", "onderwerp", "emne", "oggetto", "asunto", "assunto",
         "ämne", "temat", "тема", "konu", "aihe", "tárgy", "předmět", "主题", "主題", "主旨",
-        "件名", "제목", "subiect", "predmet", "sujet",
+        "件名", "제목", "subiect", "predmet", "sujet", "θέμα", "الموضوع", "נושא", "chủ đề",
+        "subjek", "tema", "относно", "tēma", "teema", "zadeva",
     ),
 }  # fmt: skip
 _LABEL_TO_KIND = {label: kind for kind, labels in _LABELS.items() for label in labels}

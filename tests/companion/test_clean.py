@@ -39,7 +39,7 @@ CLIENTS = {
 }  # fmt: skip
 LANGUAGES = {
     "de", "fr", "es", "it", "nl", "pl", "ru", "uk", "zh", "ja", "ko", "sv", "cs", "pt", "da",
-    "no", "fi", "tr", "hu", "en",
+    "no", "fi", "tr", "hu", "en", "el", "he", "vi", "id", "ro", "ca", "hr", "bg", "lt", "lv",
 }  # fmt: skip
 LANGUAGE_NAMES = {
     "german": "de", "french": "fr", "spanish": "es", "dutch": "nl", "italian": "it",

@@ -45,6 +45,9 @@ LOOKALIKES = [
     "Caution: the outside team took over the stand-up.",
     "Disclaimer: I am not sure this counts as delegation, but I gave Sam the whole call.",
     "My number is: +44 20 7946 0958",
+    "Wiadomość napisana przez Kasię o 9:00 była świetna:",
+    "O 9:00 wiadomość napisana przez Kasię:",
+    "No: not this week, sorry.",
 ]
 _WORD = st.text(
     alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEÉÖÜßçñøåłżшжыこん日本한국")),
