@@ -119,7 +119,8 @@ def _ends_like_attribution(body: str) -> bool:
     if "@" not in body[tail_start:]:
         return False
     match = _ADDRESS_AT_END.search(body, tail_start)
-    return bool(match and _has_clock_time(body[: match.start()]))
+    # mutt's "* Peer <j@example.org> [2026-11-03 09:00]:" dates the mail after the address
+    return bool(match and _has_clock_time(body[: match.start()] + match.group(0)))
 
 
 def is_attribution(candidate: str) -> bool:

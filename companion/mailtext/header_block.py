@@ -86,6 +86,20 @@ FORWARD_LINE = re.compile(
     r"начало пересылаемого сообщения|転送されたメッセージ|转发的邮件)\s*[:：]$",
     re.IGNORECASE,
 )
+# GroupWise writes ">>> Peer Learning <j@example.org> 11/3/2026 9:00 AM >>>" above the
+# original, which follows without quote marks.
+_GROUPWISE_END = re.compile(r"\s\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\s>>>$")
+_GROUPWISE_TAIL_CHARS = 20
+
+
+def is_groupwise_header(stripped: str) -> bool:
+    return (
+        stripped.startswith(">>> ")
+        and "@" in stripped
+        and bool(_GROUPWISE_END.search(stripped[-_GROUPWISE_TAIL_CHARS:]))
+    )
+
+
 UNDERSCORE_LINE = re.compile(r"^(?:_{10,}|-{10,}|—{8,}|={10,})$")
 
 

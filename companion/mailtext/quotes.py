@@ -17,6 +17,7 @@ from companion.mailtext.header_block import (
     SEPARATOR_LINE,
     UNDERSCORE_LINE,
     header_block_length,
+    is_groupwise_header,
 )
 from companion.mailtext.quote_marks import is_quoted
 from companion.mailtext.signatures import cut_signature
@@ -40,9 +41,11 @@ def find_reply_header(lines: list[str], start: int = 0) -> tuple[int, int] | Non
     header block, separator."""
     for index in range(start, len(lines)):
         line = lines[index]
-        if is_quoted(line) or not line.strip():
-            continue
         stripped = line.strip()
+        if is_groupwise_header(stripped):
+            return index, index + 1
+        if is_quoted(line) or not stripped:
+            continue
         if len(stripped) > LINE_PATTERN_MAX_CHARS:
             # only Yahoo's inline attribution is that long, and it is read from the start
             span = attribution_length(lines, index)

@@ -35,7 +35,7 @@ HTML_SAMPLES = sorted(CORPUS.glob("*.html"))
 CLIENTS = {
     "gmail", "outlook", "apple", "thunderbird", "yahoo", "proton", "fastmail", "zoho", "gmx",
     "webde", "mailru", "yandex", "qq", "netease163", "foxmail", "naver", "samsung", "k9",
-    "spark", "superhuman", "hey", "mutt", "blackberry", "aol", "windows", "fairemail",
+    "spark", "superhuman", "hey", "mutt", "blackberry", "aol", "windows", "fairemail", "groupwise",
 }  # fmt: skip
 LANGUAGES = {
     "de", "fr", "es", "it", "nl", "pl", "ru", "uk", "zh", "ja", "ko", "sv", "cs", "pt", "da",

@@ -48,6 +48,7 @@ LOOKALIKES = [
     "Wiadomość napisana przez Kasię o 9:00 była świetna:",
     "O 9:00 wiadomość napisana przez Kasię:",
     "No: not this week, sorry.",
+    "* Ask Sam <sam@example.org> about the 09:00 slot:",
 ]
 _WORD = st.text(
     alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEÉÖÜßçñøåłżшжыこん日本한국")),
