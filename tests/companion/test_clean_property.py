@@ -49,6 +49,8 @@ LOOKALIKES = [
     "O 9:00 wiadomość napisana przez Kasię:",
     "No: not this week, sorry.",
     "* Ask Sam <sam@example.org> about the 09:00 slot:",
+    "Sent via the team channel, then by phone.",
+    "Diese Nachricht wurde von meinem Team sehr gut aufgenommen.",
 ]
 _WORD = st.text(
     alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEÉÖÜßçñøåłżшжыこん日本한국")),
