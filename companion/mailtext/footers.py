@@ -23,13 +23,13 @@ _DEVICE_WORDS = re.compile(
     r"smartfon|galaxy|samsung|huawei|xiaomi|pixel|oneplus|blackberry|outlook|yahoo|gmail|aol|"
     r"mail|почт|superhuman|spark|proton|tutanota|tuta|bluemail|k-9|fairemail|nine|hey\b|"
     r"fastmail|zoho|gmx|web\.de|naver|windows|\bios\b|handy|tablet|watch|apple|edison|airmail|"
-    r"newton|thunderbird|手机|手機|携帯|スマートフォン|휴대폰|갤럭시|아이폰|모바일",
+    r"newton|thunderbird|boxer|手机|手機|携帯|スマートフォン|휴대폰|갤럭시|아이폰|모바일",
     re.IGNORECASE,
 )
 # Every footer above has one of these words: a cheap test that rules out most lines.
 _SENDING_WORDS = re.compile(
-    r"sent|gesendet|envoy|envi[ao]d|inviato|verzonden|verstuurd|wysłan|отправлено|надіслано|"
-    r"відправлено|skickat|sendt|lähetetty|odeslán|odoslan|trimis|στάλθηκε|送信|보냄|보낸|발송|"
+    r"sent|gesendet|envoy|寄件者|envi[ao]d|inviato|verzonden|verstuurd|wysłan|отправлено|надіслано|"
+    r"відправлено|skickat|sendt|lähetetty|odeslán|odoslan|trimis|στάλθηκε|送信|보냄|보낸|보냈|발송|"
     r"gönderildi|küldve|发送|傳送|發送|发自|發自|来自|來自|从我的|從我的|outlook|get|download|"
     r"αποστολή|נשלח|أرسلت|أُرسلت|الإرسال|gửi|dikirim|poslano|poslato|изпратено|nachricht",
     re.IGNORECASE,
@@ -49,7 +49,7 @@ _FOOTERS = [
         rf"wysłan[eoa]\s+(?:z|ze|przez)\s+{_OWNER}{_DEVICE}",
         rf"(?:отправлено|надіслано|відправлено)\s+(?:с|из|со|з|із)\s+{_OWNER}{_DEVICE}",
         rf"(?:skickat|sendt|sent)\s+(?:från|fra|frå)\s+{_OWNER}{_DEVICE}",
-        rf"(?:lähetetty|odesláno\s+z|odoslané\s+z|trimis\s+de\s+pe|στάλθηκε\s+από)\s+{_DEVICE}",
+        rf"(?:lähetetty|odesláno\s+ze?|odoslané\s+z|trimis\s+de\s+pe|στάλθηκε\s+από)\s+{_DEVICE}",
         rf"{_DEVICE}\s+(?:gönderildi|küldve)",
         rf"αποστολή\s+από\s+(?:το\s+)?{_DEVICE}",
         rf"נשלח\s+מ(?:ה-?)?{_DEVICE}",
@@ -61,8 +61,9 @@ _FOOTERS = [
         r"sent\s+(?:from|via)\s+(?:the\s+)?(?:my\s+)?[^,;:!?<>]{1,60}?,\s+(?:an?\s+)?"
         r"(?P<device>[^,;:!?<>]{1,60}?smartphone)",
         rf"{_DEVICE}\s*(?:から送信|から送信しました|より送信)",
+        rf"寄件者為我的\s*{_DEVICE}",
         rf"(?:从|從|来自|來自|发自|發自)\s*我的\s*{_DEVICE}(?:\s*(?:发送|傳送|發送))?",
-        rf"(?:나의\s*)?{_DEVICE}\s*에서\s*(?:보냄|보낸\s*메일|발송)",
+        rf"(?:나의\s*)?{_DEVICE}\s*에서\s*(?:보냄|보낸\s*메일|발송|보냈습니다)",
         r"(?P<device>(?:get|download)\s+(?:the\s+)?(?:outlook|bluemail|spark|[\w-]+\s+mail)"
         r"\s+(?:app\s+)?for\s+(?:ios|android|iphone|windows|mac))",
         r"(?P<device>(?:holen\s+sie\s+sich\s+)?outlook\s+für\s+(?:ios|android)(?:\s+herunterladen)?"

@@ -21,6 +21,7 @@ _LABELS = {
         "from", "von", "de", "van", "fra", "da", "från", "od", "от", "від", "kimden",
         "lähettäjä", "feladó", "afzender", "absender", "expéditeur", "remitente", "mittente",
         "发件人", "發件人", "寄件者", "寄件人", "差出人", "送信者", "보낸 사람", "보낸사람",
+        "발신", "발신자",
         "from name", "sender", "avsändare", "odesílatel", "nadawca", "відправник", "de la",
         "από", "šalje", "من", "מאת", "từ", "dari", "nuo", "no", "saatja",
     ),
@@ -40,6 +41,7 @@ _LABELS = {
         "кому", "копия", "копія", "kime", "vastaanottaja", "címzett", "komu", "kopia",
         "收件人", "收件者", "抄送", "副本", "宛先", "받는 사람", "받는사람", "참조", "destinataire",
         "destinatario", "destinatari", "ontvanger", "mottagare", "modtager", "către",
+        "수신", "수신자",
         "kopio", "cci", "cco", "copia", "προς", "prima", "إلى", "אל", "đến", "kepada",
         "per a", "до", "za", "kam", "adressaat",
     ),
@@ -73,6 +75,7 @@ _ORIGINAL_PHRASES = (
     "videresendt meddelelse", "videresendt melding", "vidarebefordrat meddelande",
     "välitetty viesti", "přeposlaná zpráva", "przekazana wiadomość", "wiadomość przekazana",
     "пересылаемое сообщение", "переслане повідомлення", "iletilen ileti", "továbbított üzenet",
+    "원본 이메일", "원본 메일", "原始信息", "原始訊息",
     "转发邮件", "轉寄郵件", "転送メッセージ", "전달된 메시지",
 )  # fmt: skip
 _PHRASES = "|".join(re.escape(p) for p in sorted(_ORIGINAL_PHRASES, key=len, reverse=True))
