@@ -103,6 +103,8 @@ def is_groupwise_header(stripped: str) -> bool:
     )
 
 
+# A rule with a title in it, whatever the language, when a header block follows it.
+TITLED_RULE = re.compile(r"^[-—–=_]{4,}[^-—–=_\d]{1,60}[-—–=_]{4,}$")
 UNDERSCORE_LINE = re.compile(r"^(?:_{10,}|-{10,}|—{8,}|={10,})$")
 
 

@@ -15,6 +15,7 @@ from companion.mailtext.footers import LINE_PATTERN_MAX_CHARS, is_mobile_footer
 from companion.mailtext.header_block import (
     FORWARD_LINE,
     SEPARATOR_LINE,
+    TITLED_RULE,
     UNDERSCORE_LINE,
     header_block_length,
     is_groupwise_header,
@@ -63,6 +64,11 @@ def find_reply_header(lines: list[str], start: int = 0) -> tuple[int, int] | Non
                 if block:
                     return index, after + block
             continue
+        if TITLED_RULE.match(stripped):  # "---------- Továbbított levél ---------" in any language
+            after = _next_nonblank(lines, index + 1)
+            block = header_block_length(lines, after, after_separator=True) if after else 0
+            if after is not None and block:
+                return index, after + block
         block = header_block_length(lines, index)
         if block:
             return index, index + block
