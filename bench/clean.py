@@ -48,7 +48,7 @@ HOSTILE = (
     ("cid placeholders", False, "[cid:image001.png@01DB2C3A.5F1E2B40]"),
     ("disclaimer openings", False, "\nThis email is confidential and intended only\n"),
     ("outside-sender banners", False, "CAUTION: This email originated from outside. "),
-    ("colon-less wrote lines", False, "On Tue, 3 Nov 2026 09:00 a <b@c.de> wrote\n"),
+    ("colon-less wrote lines", False, "On Tue, 3 Nov 2026 a <b@c.de> wrote\n"),
     ("GroupWise-like lines", False, ">>> a <b@c.de> 11/3/2026 9:00 AM >> \n"),
     ("titled rules", False, "------ Summary ------\nFrom: a <b@c.de>\n"),
     ("CJK without spaces", False, "这周我把周报交给了小王他做得很好"),

@@ -54,6 +54,7 @@ _OTHER_TIME = re.compile(
     r"\b(?:kl|klo|um|at|à|alle|às|a\s+las|om|o|в|о)\.?\s*\d{1,2}[.h]\d{2}|\d{1,2}\s*時|오전|오후|\d{1,2}h\d{2}",
     re.IGNORECASE,
 )
+_OTHER_TIME_HINT = re.compile(r"\d[.hH]\d\d|時|오전|오후")
 # The regexes that look at the end read only this much of it: each search stays short.
 _VERB_TAIL_CHARS = 32
 _ADDRESS_TAIL_CHARS = 200
@@ -76,7 +77,8 @@ _YAHOO_INLINE = re.compile(r"^On\s.{1,300}?\swrote:\s{2,}\S")
 def _has_clock_time(text: str) -> bool:
     if _COLON_TIME.search(text) or _DATE_THEN_DOTTED_TIME.search(text):
         return True
-    return any(ch.isdigit() for ch in text) and bool(_OTHER_TIME.search(text))
+    # _OTHER_TIME is slow to search; every time it finds has one of these, which are quick to
+    return bool(_OTHER_TIME_HINT.search(text)) and bool(_OTHER_TIME.search(text))
 
 
 def _has_evidence(text: str) -> bool:
@@ -140,7 +142,11 @@ def is_attribution(candidate: str) -> bool:
         if body.endswith(")"):
             body = _TRAILING_WHEN.sub("", body)
     elif candidate.endswith("wrote"):
-        return bool(_NO_COLON_ON_WROTE.match(candidate)) and _has_clock_time(candidate)
+        return (
+            candidate.startswith("On ")
+            and _has_clock_time(candidate)
+            and bool(_NO_COLON_ON_WROTE.match(candidate))
+        )
     else:
         return False
     if not body or not _has_evidence(body):
