@@ -11,6 +11,15 @@ from __future__ import annotations
 import re
 
 _BANNER_MAX_CHARS = 600
+_BANNER_MAX_LINES = 8
+# Words a warning goes on with: "…Do not click links or open attachments unless you recognise
+# the sender…"; a member's first sentence after it rarely has them.
+_BANNER_WORDING = re.compile(
+    r"\b(?:click|links?|attachments?|sender|safe|organi[sz]ation|learn\s+why|recogni[sz]e|"
+    r"phishing|caution|external|anhänge|absender|liens|pièces\s+jointes|expéditeur|enlaces|"
+    r"adjuntos|remitente|bijlagen|afzender)\b",
+    re.IGNORECASE,
+)
 _FIRST_CONTACT = re.compile(
     r"^[\s*_\[(]*(?:some\s+people\s+who\s+received\s+this\s+message\s+)?"
     r"(?:you\s+)?don['’]t\s+often\s+get\s+(?:e-?mail|messages)\s+from\b",
@@ -43,13 +52,25 @@ def _is_banner(paragraph: str) -> bool:
 
 
 def cut_banner(lines: list[str]) -> list[str]:
-    """The lines without a gateway's outside-sender warning in their first paragraph."""
+    """The lines without a gateway's outside-sender warning at the top.
+
+    The warning may share its paragraph with the member's first lines (HTML puts them in
+    adjacent blocks): only the lines that make up the warning go.
+    """
     start = next((index for index, line in enumerate(lines) if line.strip()), len(lines))
     end = start
-    chars = 0
-    while end < len(lines) and lines[end].strip() and chars <= _BANNER_MAX_CHARS:
-        chars += len(lines[end]) + 1
+    while end < len(lines) and lines[end].strip() and end - start < _BANNER_MAX_LINES:
         end += 1
-    if start == end or not _is_banner(" ".join(line.strip() for line in lines[start:end])):
-        return lines
-    return lines[end:]
+    for stop in range(start + 1, end + 1):
+        if _is_banner(" ".join(line.strip() for line in lines[start:stop])):
+            return lines[_banner_end(lines, stop, end) :]
+    return lines
+
+
+def _banner_end(lines: list[str], stop: int, end: int) -> int:
+    """Past the lines that carry on the warning's wording after the part that matched."""
+    while stop < end and (
+        not lines[stop - 1].rstrip().endswith((".", "!")) or _BANNER_WORDING.search(lines[stop])
+    ):
+        stop += 1
+    return stop
