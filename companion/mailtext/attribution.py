@@ -64,7 +64,7 @@ _DIRECTION_MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
 _DIRECTION_MARKS = dict.fromkeys(map(ord, _DIRECTION_MARK_CHARS))
 # "… this is what I wrote:" is a member's sentence: a client names the sender before the verb.
 _PRONOUNS_BEFORE_VERB = frozenset(
-    ("i", "we", "you", "he", "she", "they", "it", "who", "what", "ich", "wir", "je", "ik", "jag")
+    ("i", "we", "you", "he", "she", "they", "who", "what", "ich", "wir", "je", "ik", "jag")
 )
 # Gmail in Hungarian puts the date after the verb: "… ezt írta (időpont: 2026. nov. 3., K, 9:00):".
 _TRAILING_WHEN = re.compile(r"\s*\(időpont:[^()]{1,80}\)$", re.IGNORECASE)
