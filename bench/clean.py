@@ -51,6 +51,7 @@ HOSTILE = (
     ("colon-less wrote lines", False, "On Tue, 3 Nov 2026 a <b@c.de> wrote\n"),
     ("GroupWise-like lines", False, ">>> a <b@c.de> 11/3/2026 9:00 AM >> \n"),
     ("titled rules", False, "------ Summary ------\nFrom: a <b@c.de>\n"),
+    ("register-like paragraphs", False, "\nSitz der Gesellschaft: Berlin\n"),
     ("CJK without spaces", False, "这周我把周报交给了小王他做得很好"),
     ("nested divs", True, "<div>"),
     ("blockquotes", True, "<blockquote>x"),

@@ -51,6 +51,23 @@ _PRINT_LINE = re.compile(
     re.IGNORECASE,
 )
 # A disclaimer is long; a member's "Confidentiality matters to us." is not one.
+# The company register lines German, British and French law put under business mail
+# ("Sitz der Gesellschaft: … Amtsgericht … HRB 12345"): a paragraph that opens with one of
+# the first and names a register.
+_REGISTER_START = re.compile(
+    r"^[\s*_-]*(?:sitz\s+(?:der\s+gesellschaft|des\s+unternehmens)|registergericht|amtsgericht|"
+    r"handelsregister|geschäftsführ|vorstand|aufsichtsrat|ust\.?-?id|"
+    r"registered\s+(?:in\s+england|in\s+scotland|office|address|number)|company\s+(?:no|number|"
+    r"registration)|société\s|siège\s+social|rcs\s|"
+    r".{0,80}?\b(?:is\s+)?registered\s+in\s+(?:england|scotland|ireland|northern\s+ireland)\b)",
+    re.IGNORECASE,
+)
+_REGISTER_MARK = re.compile(
+    r"\b(?:HRB|HRA|Amtsgericht|Registergericht|Handelsregister|USt-?IdNr|RCS|SIRET|SIREN|"
+    r"registered\s+office|company\s+(?:no|number|registration))\b",
+    re.IGNORECASE,
+)
+_REGISTER_MAX_CHARS = 600
 # A heading alone on its line above the disclaimer paragraph goes with it.
 _HEADING = re.compile(
     r"^[\s*_=-]*(?:(?:legal\s+|e-?mail\s+)?disclaimer|confidential(?:ity)?(?:\s+notice)?|"
@@ -99,6 +116,22 @@ def _speaks_first_person(line: str) -> bool:
     return any(word.strip(",.:;!?()") in _FIRST_PERSON for word in line.lower().split())
 
 
+def _is_register(lines: list[str], start: int) -> bool:
+    if not _REGISTER_START.match(lines[start]) or _speaks_first_person(lines[start]):
+        return False
+    chars = 0
+    marked = numbered = False
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if not line.strip() or chars > _REGISTER_MAX_CHARS:
+            break
+        chars += len(line)
+        head = line[:_REGISTER_MAX_CHARS]
+        marked = marked or bool(_REGISTER_MARK.search(head))
+        numbered = numbered or any(ch.isdigit() for ch in head)  # a register number
+    return marked and numbered
+
+
 def _heading_above(lines: list[str], index: int) -> int:
     """Where the disclaimer at `index` starts: at a lone "Disclaimer" line just above it."""
     above = index - 1
@@ -122,7 +155,7 @@ def cut_disclaimer(lines: list[str]) -> list[str]:
             continue
         paragraph_start = index == 0 or not lines[index - 1].strip()
         if seen_text and paragraph_start and len(stripped) <= _DISCLAIMER_LINE_MAX_CHARS:
-            if _PRINT_LINE.match(stripped):
+            if _PRINT_LINE.match(stripped) or _is_register(lines, index):
                 return lines[:index]
             if (
                 _DISCLAIMER_START.match(stripped)

@@ -51,6 +51,7 @@ LOOKALIKES = [
     "* Ask Sam <sam@example.org> about the 09:00 slot:",
     "Sent via the team channel, then by phone.",
     "Diese Nachricht wurde von meinem Team sehr gut aufgenommen.",
+    "Sam is registered in England as a nurse, and the registered office moved.",
 ]
 _WORD = st.text(
     alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEÉÖÜßçñøåłżшжыこん日本한국")),
