@@ -62,9 +62,10 @@ _REGISTER_START = re.compile(
     r".{0,80}?\b(?:is\s+)?registered\s+in\s+(?:england|scotland|ireland|northern\s+ireland)\b)",
     re.IGNORECASE,
 )
+# A register and its number: "HRB 123456", "Company No. 01234567", "RCS Paris 123 456 789".
 _REGISTER_MARK = re.compile(
-    r"\b(?:HRB|HRA|Amtsgericht|Registergericht|Handelsregister|USt-?IdNr|RCS|SIRET|SIREN|"
-    r"registered\s+office|company\s+(?:no|number|registration))\b",
+    r"\b(?:HRB|HRA|USt-?IdNr|RCS|SIRET|SIREN|company\s+(?:no|number|registration)|"
+    r"registered\s+office|handelsregister|registergericht)\b[^\d\n]{0,20}\d",
     re.IGNORECASE,
 )
 _REGISTER_MAX_CHARS = 600
@@ -120,16 +121,14 @@ def _is_register(lines: list[str], start: int) -> bool:
     if not _REGISTER_START.match(lines[start]) or _speaks_first_person(lines[start]):
         return False
     chars = 0
-    marked = numbered = False
     for index in range(start, len(lines)):
         line = lines[index]
         if not line.strip() or chars > _REGISTER_MAX_CHARS:
             break
         chars += len(line)
-        head = line[:_REGISTER_MAX_CHARS]
-        marked = marked or bool(_REGISTER_MARK.search(head))
-        numbered = numbered or any(ch.isdigit() for ch in head)  # a register number
-    return marked and numbered
+        if _REGISTER_MARK.search(line[:_REGISTER_MAX_CHARS]):
+            return True
+    return False
 
 
 def _heading_above(lines: list[str], index: int) -> int:
