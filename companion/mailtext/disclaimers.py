@@ -51,6 +51,32 @@ _PRINT_LINE = re.compile(
     re.IGNORECASE,
 )
 # A disclaimer is long; a member's "Confidentiality matters to us." is not one.
+# The company register lines German, British and French law put under business mail
+# ("Sitz der Gesellschaft: … Amtsgericht … HRB 12345"): a paragraph that opens with one of
+# the first and names a register.
+_REGISTER_START = re.compile(
+    r"^[\s*_-]*(?:sitz\s+(?:der\s+gesellschaft|des\s+unternehmens)|registergericht|amtsgericht|"
+    r"handelsregister|geschäftsführ|vorstand|aufsichtsrat|ust\.?-?id|"
+    r"registered\s+(?:in\s+england|in\s+scotland|office|address|number)|company\s+(?:no|number|"
+    r"registration)|société\s|siège\s+social|rcs\s|"
+    r".{0,80}?\b(?:is\s+)?registered\s+in\s+(?:england|scotland|ireland|northern\s+ireland)\b)",
+    re.IGNORECASE,
+)
+# A register and its number: "HRB 123456", "Company No. 01234567", "RCS Paris 123 456 789".
+_REGISTER_MARK = re.compile(
+    r"\b(?:HRB|HRA|USt-?IdNr|RCS|SIRET|SIREN|company\s+(?:no|number|registration)|"
+    r"registered\s+office|handelsregister|registergericht)\b[^\d\n]{0,20}\d",
+    re.IGNORECASE,
+)
+_REGISTER_MAX_CHARS = 600
+# A heading alone on its line above the disclaimer paragraph goes with it.
+_HEADING = re.compile(
+    r"^[\s*_=-]*(?:(?:legal\s+|e-?mail\s+)?disclaimer|confidential(?:ity)?(?:\s+notice)?|"
+    r"legal\s+notice|important\s+notice|haftungsausschluss|rechtlicher\s+hinweis|"
+    r"vertraulichkeitshinweis|avertissement|avis\s+de\s+confidentialité|"
+    r"aviso\s+legal|avviso\s+di\s+riservatezza)[\s*_=:-]*$",
+    re.IGNORECASE,
+)
 _DISCLAIMER_MIN_WORDS = 12
 _DISCLAIMER_MIN_CHARS = 60
 _PLACEHOLDER = re.compile(r"\[(?:cid:[^\]\s]{1,200}|image:[^\]]{0,200})\]", re.IGNORECASE)
@@ -82,6 +108,39 @@ def _is_long(lines: list[str], start: int) -> bool:
     return chars >= _DISCLAIMER_MIN_CHARS and words < _DISCLAIMER_MIN_WORDS and chars > 3 * words
 
 
+# Legal text speaks of "this email" and "the recipient"; "Disclaimer: I am not sure this
+# counts" is the member.
+_FIRST_PERSON = frozenset(("i", "i'm", "i’m", "i've", "i’ve", "my", "me"))
+
+
+def _speaks_first_person(line: str) -> bool:
+    return any(word.strip(",.:;!?()") in _FIRST_PERSON for word in line.lower().split())
+
+
+def _is_register(lines: list[str], start: int) -> bool:
+    if not _REGISTER_START.match(lines[start]) or _speaks_first_person(lines[start]):
+        return False
+    chars = 0
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if not line.strip() or chars > _REGISTER_MAX_CHARS:
+            break
+        chars += len(line)
+        if _REGISTER_MARK.search(line[:_REGISTER_MAX_CHARS]):
+            return True
+    return False
+
+
+def _heading_above(lines: list[str], index: int) -> int:
+    """Where the disclaimer at `index` starts: at a lone "Disclaimer" line just above it."""
+    above = index - 1
+    while above >= 0 and not lines[above].strip():
+        above -= 1
+    alone = above >= 0 and (above == 0 or not lines[above - 1].strip())
+    heading = alone and len(lines[above]) <= _DISCLAIMER_LINE_MAX_CHARS
+    return above if heading and _HEADING.match(lines[above].strip()) else index
+
+
 def cut_disclaimer(lines: list[str]) -> list[str]:
     """The lines without logo placeholders and without a disclaimer and all that follows it.
 
@@ -95,9 +154,13 @@ def cut_disclaimer(lines: list[str]) -> list[str]:
             continue
         paragraph_start = index == 0 or not lines[index - 1].strip()
         if seen_text and paragraph_start and len(stripped) <= _DISCLAIMER_LINE_MAX_CHARS:
-            if _PRINT_LINE.match(stripped):
+            if _PRINT_LINE.match(stripped) or _is_register(lines, index):
                 return lines[:index]
-            if _DISCLAIMER_START.match(stripped) and _is_long(lines, index):
-                return lines[:index]
+            if (
+                _DISCLAIMER_START.match(stripped)
+                and not _speaks_first_person(stripped)
+                and _is_long(lines, index)
+            ):
+                return lines[: _heading_above(lines, index)]
         seen_text = True
     return lines

@@ -19,18 +19,19 @@ LINE_PATTERN_MAX_CHARS = 1000
 _FOOTER_MAX_CHARS = 160
 
 _DEVICE_WORDS = re.compile(
-    r"iphone|ipad|ipod|android|mobil|móvil|movil|celular|telemóvel|phone|telefon|телефон|"
+    r"iphon|ipad|ipod|android|xperia|sony|nokia|motorola|oppo|realme|mobil|móvil|movil|celular|telemóvel|phone|telefon|телефон|"
     r"smartfon|galaxy|samsung|huawei|xiaomi|pixel|oneplus|blackberry|outlook|yahoo|gmail|aol|"
     r"mail|почт|superhuman|spark|proton|tutanota|tuta|bluemail|k-9|fairemail|nine|hey\b|"
     r"fastmail|zoho|gmx|web\.de|naver|windows|\bios\b|handy|tablet|watch|apple|edison|airmail|"
-    r"newton|thunderbird|手机|手機|携帯|スマートフォン|휴대폰|갤럭시|아이폰|모바일",
+    r"newton|thunderbird|boxer|手机|手機|携帯|スマートフォン|휴대폰|갤럭시|아이폰|모바일",
     re.IGNORECASE,
 )
 # Every footer above has one of these words: a cheap test that rules out most lines.
 _SENDING_WORDS = re.compile(
-    r"sent|gesendet|envoy|envi[ao]d|inviato|verzonden|verstuurd|wysłan|отправлено|надіслано|"
-    r"відправлено|skickat|sendt|lähetetty|odeslán|odoslan|trimis|στάλθηκε|送信|보냄|보낸|발송|"
-    r"gönderildi|küldve|发送|傳送|發送|发自|發自|来自|來自|从我的|從我的|outlook|get|download",
+    r"sent|gesendet|envoy|寄件者|envi[ao]d|inviato|verzonden|verstuurd|wysłan|отправлено|надіслано|"
+    r"відправлено|skickat|sendt|lähetetty|odeslán|odoslan|trimis|στάλθηκε|送信|보냄|보낸|보냈|발송|"
+    r"gönderildi|küldve|发送|傳送|發送|发自|發自|来自|來自|从我的|從我的|outlook|get|download|"
+    r"αποστολή|נשלח|أرسلت|أُرسلت|الإرسال|gửi|dikirim|poslano|poslato|изпратено|nachricht",
     re.IGNORECASE,
 )
 _DEVICE = r"(?P<device>[^,;:!?<>。]{1,60}?)"
@@ -48,11 +49,21 @@ _FOOTERS = [
         rf"wysłan[eoa]\s+(?:z|ze|przez)\s+{_OWNER}{_DEVICE}",
         rf"(?:отправлено|надіслано|відправлено)\s+(?:с|из|со|з|із)\s+{_OWNER}{_DEVICE}",
         rf"(?:skickat|sendt|sent)\s+(?:från|fra|frå)\s+{_OWNER}{_DEVICE}",
-        rf"(?:lähetetty|odesláno\s+z|odoslané\s+z|trimis\s+de\s+pe|στάλθηκε\s+από)\s+{_DEVICE}",
+        rf"(?:lähetetty|odesláno\s+ze?|odoslané\s+z|trimis\s+de\s+pe|στάλθηκε\s+από)\s+{_DEVICE}",
         rf"{_DEVICE}\s+(?:gönderildi|küldve)",
+        rf"αποστολή\s+από\s+(?:το\s+)?{_DEVICE}",
+        rf"נשלח\s+מ(?:ה-?)?{_DEVICE}",
+        rf"(?:أرسلت|أُرسلت|تم\s+الإرسال)\s+من\s+{_DEVICE}",
+        rf"(?:gửi\s+từ|dikirim\s+dari|изпратено\s+от)\s+{_DEVICE}",
+        rf"posla(?:no|to)\s+(?:s|sa|z|iz)\s+{_DEVICE}",
+        rf"diese\s+nachricht\s+wurde\s+(?:von|mit)\s+{_OWNER}{_DEVICE}\s+gesendet",
+        # a carrier's footer names the phone after a comma
+        r"sent\s+(?:from|via)\s+(?:the\s+)?(?:my\s+)?[^,;:!?<>]{1,60}?,\s+(?:an?\s+)?"
+        r"(?P<device>[^,;:!?<>]{1,60}?smartphone)",
         rf"{_DEVICE}\s*(?:から送信|から送信しました|より送信)",
+        rf"寄件者為我的\s*{_DEVICE}",
         rf"(?:从|從|来自|來自|发自|發自)\s*我的\s*{_DEVICE}(?:\s*(?:发送|傳送|發送))?",
-        rf"(?:나의\s*)?{_DEVICE}\s*에서\s*(?:보냄|보낸\s*메일|발송)",
+        rf"(?:나의\s*)?{_DEVICE}\s*에서\s*(?:보냄|보낸\s*메일|발송|보냈습니다)",
         r"(?P<device>(?:get|download)\s+(?:the\s+)?(?:outlook|bluemail|spark|[\w-]+\s+mail)"
         r"\s+(?:app\s+)?for\s+(?:ios|android|iphone|windows|mac))",
         r"(?P<device>(?:holen\s+sie\s+sich\s+)?outlook\s+für\s+(?:ios|android)(?:\s+herunterladen)?"

@@ -21,7 +21,9 @@ _LABELS = {
         "from", "von", "de", "van", "fra", "da", "från", "od", "от", "від", "kimden",
         "lähettäjä", "feladó", "afzender", "absender", "expéditeur", "remitente", "mittente",
         "发件人", "發件人", "寄件者", "寄件人", "差出人", "送信者", "보낸 사람", "보낸사람",
+        "발신", "발신자",
         "from name", "sender", "avsändare", "odesílatel", "nadawca", "відправник", "de la",
+        "από", "šalje", "من", "מאת", "từ", "dari", "nuo", "no", "saatja",
     ),
     "date": (
         "sent", "date", "gesendet", "datum", "envoyé", "verzonden", "sendt", "inviato", "data",
@@ -30,19 +32,24 @@ _LABELS = {
         "elküldve", "dátum", "odesláno", "datum odeslání", "发送时间", "發送時間", "日期",
         "时间", "時間", "寄件日期", "送信日時", "日付", "날짜", "보낸 날짜", "sent at",
         "date sent", "trimis", "poslano", "sendt dato", "verstuurd", "dato", "päiväys",
-        "datum verzonden", "fecha de envío",
+        "datum verzonden", "fecha de envío", "envoyé le", "enviada em", "enviado em",
+        "enviado el", "στάλθηκε", "تاريخ الإرسال", "נשלח", "đã gửi", "dikirim", "odoslané",
+        "enviat el", "изпратено", "poslato", "išsiųsta", "nosūtīts", "saadetud",
     ),
     "to": (
         "to", "an", "à", "a", "aan", "til", "till", "para", "cc", "kopie", "bcc", "do",
         "кому", "копия", "копія", "kime", "vastaanottaja", "címzett", "komu", "kopia",
         "收件人", "收件者", "抄送", "副本", "宛先", "받는 사람", "받는사람", "참조", "destinataire",
         "destinatario", "destinatari", "ontvanger", "mottagare", "modtager", "către",
-        "kopio", "cci", "cco", "copia",
+        "수신", "수신자",
+        "kopio", "cci", "cco", "copia", "προς", "prima", "إلى", "אל", "đến", "kepada",
+        "per a", "до", "za", "kam", "adressaat",
     ),
     "subject": (
         "subject", "betreff", "objet", "onderwerp", "emne", "oggetto", "asunto", "assunto",
         "ämne", "temat", "тема", "konu", "aihe", "tárgy", "předmět", "主题", "主題", "主旨",
-        "件名", "제목", "subiect", "predmet", "sujet",
+        "件名", "제목", "subiect", "predmet", "sujet", "θέμα", "الموضوع", "נושא", "chủ đề",
+        "subjek", "tema", "относно", "tēma", "teema", "zadeva",
     ),
 }  # fmt: skip
 _LABEL_TO_KIND = {label: kind for kind, labels in _LABELS.items() for label in labels}
@@ -68,6 +75,7 @@ _ORIGINAL_PHRASES = (
     "videresendt meddelelse", "videresendt melding", "vidarebefordrat meddelande",
     "välitetty viesti", "přeposlaná zpráva", "przekazana wiadomość", "wiadomość przekazana",
     "пересылаемое сообщение", "переслане повідомлення", "iletilen ileti", "továbbított üzenet",
+    "원본 이메일", "원본 메일", "原始信息", "原始訊息",
     "转发邮件", "轉寄郵件", "転送メッセージ", "전달된 메시지",
 )  # fmt: skip
 _PHRASES = "|".join(re.escape(p) for p in sorted(_ORIGINAL_PHRASES, key=len, reverse=True))
@@ -81,6 +89,22 @@ FORWARD_LINE = re.compile(
     r"начало пересылаемого сообщения|転送されたメッセージ|转发的邮件)\s*[:：]$",
     re.IGNORECASE,
 )
+# GroupWise writes ">>> Peer Learning <j@example.org> 11/3/2026 9:00 AM >>>" above the
+# original, which follows without quote marks.
+_GROUPWISE_END = re.compile(r"\s\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\s>>>$")
+_GROUPWISE_TAIL_CHARS = 20
+
+
+def is_groupwise_header(stripped: str) -> bool:
+    return (
+        stripped.startswith(">>> ")
+        and "@" in stripped
+        and bool(_GROUPWISE_END.search(stripped[-_GROUPWISE_TAIL_CHARS:]))
+    )
+
+
+# A rule with a title in it, whatever the language, when a header block follows it.
+TITLED_RULE = re.compile(r"^[-—–=_]{4,}[^-—–=_\d]{1,60}[-—–=_]{4,}$")
 UNDERSCORE_LINE = re.compile(r"^(?:_{10,}|-{10,}|—{8,}|={10,})$")
 
 

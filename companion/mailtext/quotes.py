@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 
 from companion.mailtext.attribution import attribution_length
+from companion.mailtext.banners import cut_banner
 from companion.mailtext.disclaimers import cut_disclaimer
 from companion.mailtext.footers import LINE_PATTERN_MAX_CHARS, is_mobile_footer
 from companion.mailtext.header_block import (
     FORWARD_LINE,
     SEPARATOR_LINE,
+    TITLED_RULE,
     UNDERSCORE_LINE,
     header_block_length,
+    is_groupwise_header,
 )
 from companion.mailtext.quote_marks import is_quoted
 from companion.mailtext.signatures import cut_signature
@@ -39,9 +42,11 @@ def find_reply_header(lines: list[str], start: int = 0) -> tuple[int, int] | Non
     header block, separator."""
     for index in range(start, len(lines)):
         line = lines[index]
-        if is_quoted(line) or not line.strip():
-            continue
         stripped = line.strip()
+        if is_groupwise_header(stripped):
+            return index, index + 1
+        if is_quoted(line) or not stripped:
+            continue
         if len(stripped) > LINE_PATTERN_MAX_CHARS:
             # only Yahoo's inline attribution is that long, and it is read from the start
             span = attribution_length(lines, index)
@@ -59,6 +64,11 @@ def find_reply_header(lines: list[str], start: int = 0) -> tuple[int, int] | Non
                 if block:
                     return index, after + block
             continue
+        if TITLED_RULE.match(stripped):  # "---------- Továbbított levél ---------" in any language
+            after = _next_nonblank(lines, index + 1)
+            block = header_block_length(lines, after, after_separator=True) if after else 0
+            if after is not None and block:
+                return index, after + block
         block = header_block_length(lines, index)
         if block:
             return index, index + block
@@ -118,7 +128,7 @@ def strip_quoted_top_post(text: str) -> tuple[str, bool]:
             break
         position = end
     kept = [line for line in kept if not is_quoted(line) and not is_mobile_footer(line)]
-    kept = cut_signature(cut_disclaimer(kept))
+    kept = cut_signature(cut_disclaimer(cut_banner(kept)))
     first = next((index for index, line in enumerate(kept) if line.strip()), len(kept))
     last = next((index for index in range(len(kept), 0, -1) if kept[index - 1].strip()), 0)
     return "\n".join(kept[first:last]), top_post

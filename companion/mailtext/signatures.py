@@ -4,6 +4,9 @@ A "-- " delimiter ends the text; without one, a short trailing block of name, ti
 contact lines goes (a valediction and the name just above it stay: the member wrote those).
 """
 
+# The valedictions below are Turkish and Cyrillic on purpose: the languages members write.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import re
@@ -11,8 +14,11 @@ import re
 _BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s")
 _PHONE = re.compile(
     r"(?:\+|\b00)\d[\d\s().-]{6,}\d"
-    r"|^(?:tel|tél|phone|mobile|mob|cell|mobil|handy|telefon|tlf|m|t|p)\b\.?\s*(?::\s*)?"
-    r"\(?\d[\d\s().-]{6,}\d",
+    r"|^(?:tel|tél|phone|mobile|mob|cell|mobil|handy|telefon|tlf|m|t|p|móvil|movil|teléfono|"
+    r"telefono|telefone|téléphone|portable|fax|fon|cel|celular|tfn|puh|тел)\b\.?\s*(?::\s*)?"
+    r"\(?\d[\d\s().-]{6,}\d"
+    # a local number alone on its line: "070-123 45 67", "(0171) 123456"
+    r"|^\(?0\d{1,4}\)?[\s/-]?\d[\d\s-]{4,14}\d$",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -22,7 +28,13 @@ _VALEDICTION = re.compile(
     r"regards|warm regards|all the best|br|mvh|hilsen|venlig hilsen|med vänliga hälsningar|"
     r"viele grüße|liebe grüße|beste grüße|grüße|gruß|lg|vg|cordialement|bien à vous|"
     r"merci|groeten|met vriendelijke groet|saludos|un saludo|gracias|cordiali saluti|"
-    r"saluti|grazie|abraços|obrigado|obrigada)[\s,.!]*$",
+    r"saluti|grazie|abraços|obrigado|obrigada|saludos cordiales|un cordial saludo|atentamente|"
+    r"mit freundlichen grüßen|freundliche grüße|herzliche grüße|mfg|bien cordialement|"
+    r"salutations|met vriendelijke groeten|vriendelijke groet|hartelijke groet|groetjes|"
+    r"med venlig hilsen|vennlig hilsen|med vennlig hilsen|vänliga hälsningar|hälsningar|"
+    r"ystävällisin terveisin|terveisin|pozdrawiam|z poważaniem|s pozdravem|s pozdravom|"
+    r"üdvözlettel|saygılarımla|с уважением|distinti saluti|cordialmente|atenciosamente|"
+    r"sincerely|yours sincerely|thanks and regards|talk soon)[\s,.!]*$",
     re.IGNORECASE,
 )
 _SIGNATURE_MAX_LINES = 6
@@ -40,6 +52,14 @@ def _word_count(line: str) -> int:
 def _is_pipe_line(stripped: str) -> bool:
     """Outlook's "Name | Title | Company" or "Street | City | Phone" line."""
     return len(stripped) <= _PIPE_LINE_MAX_CHARS and stripped.count(" | ") >= 1
+
+
+# A signature names its owner; "My number is: …" is the member speaking.
+_FIRST_PERSON = frozenset(("i", "i'm", "i’m", "my", "me", "we", "our", "us"))
+
+
+def _speaks_first_person(line: str) -> bool:
+    return any(word.strip(",.:;!?") in _FIRST_PERSON for word in line.lower().split())
 
 
 def _looks_like_signature_line(line: str) -> bool:
@@ -106,6 +126,14 @@ def cut_signature(lines: list[str]) -> list[str]:
     return lines
 
 
+def _valediction_alone_above(lines: list[str], start: int) -> bool:
+    above = start - 1
+    while above >= 0 and not lines[above].strip():
+        above -= 1
+    alone = above >= 0 and (above == 0 or not lines[above - 1].strip())
+    return alone and bool(_VALEDICTION.match(lines[above].strip()))
+
+
 def _cut_trailing_contact_block(lines: list[str]) -> list[str]:
     """Drop a trailing name/title/phone block that has no "-- " delimiter before it."""
     end = len(lines)
@@ -120,6 +148,7 @@ def _cut_trailing_contact_block(lines: list[str]) -> list[str]:
         not block
         or len(block) > _SIGNATURE_MAX_LINES
         or not all(_looks_like_signature_line(line) for line in block)
+        or any(_speaks_first_person(line) for line in block)
         or not any(_is_contact_line(line) for line in block)
     ):
         return lines
@@ -128,6 +157,8 @@ def _cut_trailing_contact_block(lines: list[str]) -> list[str]:
         keep = 1
         if len(block) > 1 and _is_name_line(block[1]) and not _is_contact_line(block[1]):
             keep = 2
+    elif _is_name_line(block[0]) and _valediction_alone_above(lines, start):
+        keep = 1  # "Best regards,\n\nAna Silva\nTeam lead\n+44 …": the name stays
     if not keep and not has_text_before:
         return lines
     return lines[: start + keep]
