@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from companion.mailtext.line_shapes import lone_line_above
+
 _DISCLAIMER_LINE_MAX_CHARS = 1000
 # How a disclaimer paragraph opens, in the languages companies write them in. Only at the
 # start of a paragraph: a member's sentence that mentions confidentiality mid-paragraph stays.
@@ -133,12 +135,10 @@ def _is_register(lines: list[str], start: int) -> bool:
 
 def _heading_above(lines: list[str], index: int) -> int:
     """Where the disclaimer at `index` starts: at a lone "Disclaimer" line just above it."""
-    above = index - 1
-    while above >= 0 and not lines[above].strip():
-        above -= 1
-    alone = above >= 0 and (above == 0 or not lines[above - 1].strip())
-    heading = alone and len(lines[above]) <= _DISCLAIMER_LINE_MAX_CHARS
-    return above if heading and _HEADING.match(lines[above].strip()) else index
+    above = lone_line_above(lines, index)
+    if above is None or len(lines[above]) > _DISCLAIMER_LINE_MAX_CHARS:
+        return index
+    return above if _HEADING.match(lines[above].strip()) else index
 
 
 def cut_disclaimer(lines: list[str]) -> list[str]:

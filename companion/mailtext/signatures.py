@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from companion.mailtext.line_shapes import lone_line_above
+
 _BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s")
 _PHONE = re.compile(
     r"(?:\+|\b00)\d[\d\s().-]{6,}\d"
@@ -127,11 +129,8 @@ def cut_signature(lines: list[str]) -> list[str]:
 
 
 def _valediction_alone_above(lines: list[str], start: int) -> bool:
-    above = start - 1
-    while above >= 0 and not lines[above].strip():
-        above -= 1
-    alone = above >= 0 and (above == 0 or not lines[above - 1].strip())
-    return alone and bool(_VALEDICTION.match(lines[above].strip()))
+    above = lone_line_above(lines, start)
+    return above is not None and bool(_VALEDICTION.match(lines[above].strip()))
 
 
 def _cut_trailing_contact_block(lines: list[str]) -> list[str]:
