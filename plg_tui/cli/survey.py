@@ -17,6 +17,9 @@ from plg_tui.cli.common import CommandError
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable
 
+# the refused-message log keeps more; the champion needs the latest
+REFUSED_SHOWN = 20
+
 
 def register(commands: Any) -> None:
     survey = commands.add_parser("survey", help="ask a pool by email which topics they want")
@@ -34,7 +37,9 @@ def register(commands: Any) -> None:
     status = sub.add_parser("status", help="sent, answered, unreadable, declined, bounced, waiting")
     status.add_argument("name", help="the pool")
     status.add_argument(
-        "--names", action="store_true", help="also show whose email bounced, and how to fix it"
+        "--names",
+        action="store_true",
+        help="also show whose email bounced (and how to fix it) and the messages not counted",
     )
     results = sub.add_parser("results", help="votes per topic")
     results.add_argument("name", help="the pool")
@@ -189,7 +194,25 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"plg pool import {args.name} FILE and plg survey send {args.name} "
             "(it emails only the corrected addresses, once)"
         )
+    if args.names:
+        _print_refused(home, args.name)
     return 0
+
+
+def _print_refused(home: Path, name: str) -> None:
+    from plg_tui.core.pool import survey_refused_replies
+
+    logged = survey_refused_replies(home, name)
+    refused = logged[-REFUSED_SHOWN:]
+    if refused:
+        latest = f", the last {len(refused)} of {len(logged)}" if len(logged) > len(refused) else ""
+        print(f"messages not counted (when, sender, why{latest}):")
+        for reply in refused:
+            print(
+                "  "
+                + printable(f"{reply.at[:16].replace('T', ' ')}  {reply.sender}  {reply.reason}")
+            )
+        print("an unreadable reply's sender was asked to reply again, like this: 3, 7, 1")
 
 
 def cmd_results(args: argparse.Namespace) -> int:

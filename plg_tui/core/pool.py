@@ -121,6 +121,24 @@ def survey_answers(home: Path, name: str) -> dict[str, SurveyAnswer]:
     return {a.email: a for a in answers}
 
 
+@dataclass(frozen=True)
+class RefusedReply:
+    """A message to the survey that was not counted: why, from whom, when; never its text."""
+
+    reason: str
+    sender: str
+    at: str
+
+
+def survey_refused_replies(home: Path, name: str) -> tuple[RefusedReply, ...]:
+    """The pool's log of unreadable replies and disbelieved bounces, oldest first (capped)."""
+    tables = read_answers(home, pool_keys(home, name))
+    return tuple(
+        RefusedReply(str(r.get("reason", "")), str(r.get("sender", "")), str(r.get("at", "")))
+        for r in tables.get("unreadable", {}).values()
+    )
+
+
 def load_candidates(home: DataHome, name: str) -> tuple[Candidate, ...]:
     """Every candidate with the survey applied: an answer's choices replace the CSV's topics,
     a decline makes them unavailable, an unreadable reply changes nothing."""

@@ -145,6 +145,8 @@ def test_a_bounce_address_with_a_wrong_mac_is_quarantined_and_changes_nothing(
     shown = status(home)
     assert "bounced: 0" in shown
     assert "waiting: 3" in shown
+    named = status(home, "--names")
+    assert "mailer-daemon@mx.elsewhere.example  bounce address not valid\n" in named, named
     kept = list(read_answers(home, pool_keys(home, "q1"))["unreadable"].values())
     assert [(r["reason"], r["sender"]) for r in kept] == [
         ("bounce address not valid", "mailer-daemon@mx.elsewhere.example")

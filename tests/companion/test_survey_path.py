@@ -130,6 +130,14 @@ def test_import_survey_replies_status_results(tmp_path, smtp_server):
     assert status.stdout.splitlines() == [
         "sent: 4", "answered: 2", "unreadable: 1", "declined: 1", "waiting: 0", "bounced: 0"
     ]  # fmt: skip
+    # the champion sees why a message was not counted (never its words) and who sent it
+    refused = plg("survey", "status", "q1", "--names").stdout.split("messages not counted")[1]
+    [cy_line] = [line for line in refused.splitlines() if "cy@example.org" in line]
+    assert cy_line.endswith("  cy@example.org  no topic numbers found"), cy_line
+    assert MARKER not in refused
+    assert "whatever" not in refused
+    assert "asked to reply again" in refused
+    outputs.append(refused)
     results = plg("survey", "results", "q1")
     lines = results.stdout.splitlines()
     assert lines[0] == "first\tscore\ttopic"
