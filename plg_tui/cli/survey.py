@@ -129,7 +129,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     left_out = len(candidates) - len(emails)
     print(
         f"survey of pool '{args.name}': {len(settings.modules)} topics, closes "
-        f"{settings.closes}; {queued} emails queued"
+        f"{settings.closes}; {queued} email{'' if queued == 1 else 's'} queued"
         + (f" ({left_out} candidates marked unavailable are not asked)" if left_out else "")
     )
     return _send_now(home, args.name, now)

@@ -185,7 +185,7 @@ def test_status_names_the_bounced_remind_skips_them_and_a_corrected_import_is_se
     (tmp_path / "pool.csv").write_text(POOL)
     assert run(PLG, home, "pool", "import", "q1", str(tmp_path / "pool.csv")).returncode == 0
     again = run(PLG, home, "survey", "send", "q1", "--now", at(26))
-    assert "1 emails queued" in again.stdout, again.stdout + again.stderr
+    assert "1 email queued" in again.stdout, again.stdout + again.stderr
     assert list(received(smtp_server)) == ["ada@example.org"]
     assert "0 emails queued" in run(PLG, home, "survey", "send", "q1", "--now", at(27)).stdout
     shown = status(home)

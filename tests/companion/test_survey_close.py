@@ -30,7 +30,7 @@ def test_sending_again_keeps_topics_and_closing_day(tmp_path, smtp_server):
     assert run(PLG, home, "pool", "import", "q1", str(tmp_path / "pool.csv")).returncode == 0
     again = run(PLG, home, "survey", "send", "q1", "--now", at(1))
     assert again.returncode == 0, again.stderr
-    assert f"2 topics, closes {CLOSES}; 1 emails queued" in again.stdout
+    assert f"2 topics, closes {CLOSES}; 1 email queued" in again.stdout
     closed = run(PLG, home, "survey", "send", "q1", "--now", at(24 * 3))
     assert closed.returncode == 1
     assert f"closed on {CLOSES}" in closed.stderr
