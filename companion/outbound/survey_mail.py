@@ -60,6 +60,7 @@ def survey_message(
     message_id: str,
     now: datetime,
     choices: tuple[str, ...] = (),
+    times: tuple[str, ...] = (),
     declined: bool = False,
     in_reply_to: str = "",
     references: tuple[str, ...] | list[str] = (),
@@ -67,7 +68,6 @@ def survey_message(
     """One survey email of `kind` to one candidate; an answer to their reply is threaded
     under it (`in_reply_to`, `references`: <id@domain> strings)."""
     topics = numbered_topics(settings, modules)
-    titles = {t.id: t.title for t in topics}
     context = {
         "first_name": first_name(candidate.name) or "there",
         "topics": topics,
@@ -80,7 +80,10 @@ def survey_message(
     }
     template = INVITATION if kind in (INVITATION, REMINDER) else kind
     if kind == ACK:
-        context["topics"] = [titles.get(c, c) for c in choices]
+        # the survey's own numbers, so "3, 7, 1" comes back as 3, 7, 1
+        by_id = {t.id: t for t in topics}
+        context["topics"] = [by_id.get(c) or Topic(0, c, c, "") for c in choices]
+        context["times"] = list(times)
     text, html = render(template, **context)
     return build_wire(
         email=email,

@@ -206,6 +206,7 @@ async def send_pool(
                     message_id=message_id,
                     now=now,
                     choices=answer.choices if answer else (),
+                    times=answer.times if answer else (),
                     declined=bool(answer and answer.state == SurveyState.DECLINED),
                     in_reply_to=record.in_reply_to,
                     references=record.references.split(),

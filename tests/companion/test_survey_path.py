@@ -5,6 +5,7 @@ messages -> `plg-companion ingest` -> status and results; no reply's words kept 
 from __future__ import annotations
 
 import email
+import html
 import subprocess
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -117,14 +118,19 @@ def test_import_survey_replies_status_results(tmp_path, smtp_server):
     answers = {
         m.message["To"].addresses[0].addr_spec: m.message for m in smtp_server.handler.messages
     }
-    ada_ack = answers["ada@example.org"].get_body(("plain",)).get_content()
+    ada_ack = answers["ada@example.org"].get_body(("plain",)).get_content().replace("\r\n", "\n")
     # topics 3 and 1 of the survey's list, in the order Ada gave them
-    assert f"We noted: 1. {titles[2]}, 2. {titles[0]}" in ada_ack
+    assert f"most wanted first:\n  3. {titles[2]}\n  1. {titles[0]}\n" in ada_ack
+    assert "Times of day that suit you: morning." in ada_ack
+    ada_html = answers["ada@example.org"].get_body(("html",)).get_content()
+    assert f'<li value="3">{html.escape(titles[2])}</li>' in ada_html
     assert "not this time" in answers["bob@example.org"].get_body(("plain",)).get_content()
     retry = answers["cy@example.org"].get_body(("plain",)).get_content()
     assert "could not read your choice" in retry
     assert "3, 7, 1" in retry
-    assert "We noted: 1." in answers["dee@example.org"].get_body(("plain",)).get_content()
+    dee_ack = answers["dee@example.org"].get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert f"most wanted first:\n  2. {titles[1]}\n  5. {titles[4]}\n" in dee_ack
+    assert "Times of day" not in dee_ack
 
     status = plg("survey", "status", "q1")
     assert status.stdout.splitlines() == [
