@@ -5,10 +5,11 @@ the pool's keys, so `bounce_routing.BounceRouter` routes the report unchanged, h
 pools' survey ledgers instead of the groups'. A permanent failure is recorded against the
 candidate in the pool's (encrypted) survey ledger, as a group's bounce is in the group's: no
 more survey emails to that address, and `plg survey status` counts and names it. A delay is
-no bounce. A report that names a pool but is not believed (a bounce address whose MAC does not
-verify, a quoted Message-ID we never sent to the recipient that failed) is quarantined: a pool
-holds no one's words and has no sealed quarantine, so what is kept is what the pool keeps of an
-unreadable reply, the reason, sender address and date, never the report's text.
+no bounce, and neither is a bounce of an answer to the candidate's reply (they did reply).
+A report that names a pool but is not believed (a bounce address whose MAC does not verify, a
+quoted Message-ID we never sent to the recipient that failed) is dropped, as a group's is:
+nothing of it is kept, so a flood of forgeries cannot push candidates' entries out of the
+pool's log.
 """
 
 from __future__ import annotations
@@ -20,22 +21,20 @@ from pathlib import Path
 
 from companion.inbound.bounce_routing import BounceRouter
 from companion.inbound.classify import read_delivery_report
-from companion.inbound.inbound_message import addresses
 from companion.inbound.outcome import (
     MessageWaits,
     Outcome,
     written_or_retried,
 )
 from companion.inbound.routing import Group, Sent
-from companion.inbound.survey_replies import UNREADABLE_LOG_CAP
 from companion.outbound.ledger import Ledger
+from companion.outbound.survey_mail import INVITATION, REMINDER
 from companion.outbound.survey_send import pool_ledger_files, sent_survey_emails
 from companion.tokens import BounceToken
 from plg_tui.core.home import group_slugs
 from plg_tui.core.pool import pool_candidates
-from plg_tui.core.safe_text import printable
 from plg_tui.errors import PlgError
-from plg_tui.vault.pool_store import answers_for_update, pool_keys, pool_names
+from plg_tui.vault.pool_store import pool_keys, pool_names
 
 # why BounceRouter did not believe a report that names one of our messages (or addresses)
 NOT_BELIEVED = frozenset(
@@ -91,6 +90,8 @@ class PoolDirectory:
         if self._sent is None:
             self._sent = {}
             for name, message_id, r in sent_survey_emails(self.home, self.log):
+                if r.kind not in (INVITATION, REMINDER):
+                    continue  # an answer to their reply bouncing says nothing of the address
                 member, week = r.member.lower(), r.week or 0
                 sent = Sent(name, member, week, r.reply_until, r.return_path, r.kind)
                 self._sent.setdefault(message_id, []).append(sent)
@@ -109,7 +110,6 @@ class SurveyBounces:
         self._pools = PoolDirectory(home, log)
         self._router = BounceRouter(self._pools)
         self._bounces: dict[str, dict[str, str]] = {}  # pool -> email -> status code
-        self._refused: dict[str, list[dict[str, str]]] = {}  # pool -> reason, sender, at
 
     def receive(self, raw: bytes, headers: Message, tokens: list[BounceToken]) -> Outcome | None:
         """The outcome of a delivery report about a survey email; None when it names no pool
@@ -118,7 +118,13 @@ class SurveyBounces:
         ours = [t for t in tokens if t.slug in pools]
         if not pools or (tokens and not ours):
             return None
-        route, why, status = self._router.route(raw, headers, ours)
+        groups = set(group_slugs(self.home))
+        try:
+            route, why, status = self._router.route(raw, headers, ours)
+        except MessageWaits:
+            if ours and all(t.slug in groups for t in ours):
+                return None  # a namesake group may have sent it: a broken pool must not block it
+            raise
         if route is not None and route.member is not None:
             name = route.group.slug
             self._bounces.setdefault(name, {})[route.member] = status
@@ -126,13 +132,11 @@ class SurveyBounces:
         if why not in NOT_BELIEVED:
             return None  # a delay, an unreadable report, or no message of any pool
         pool = ours[0].slug if ours else self._quoted_pool(raw)
-        if pool is None or pool in group_slugs(self.home):
+        if pool is None or pool in groups:
             return None  # a group of the same name may have sent it: its router decides
-        senders = ", ".join(dict.fromkeys(addresses(headers, "From")))
-        at = self.now.isoformat(timespec="seconds")
-        record = {"reason": why, "sender": printable(senders)[:200], "at": at}
-        self._refused.setdefault(pool, []).append(record)
-        return Outcome("quarantined", why, f"pool {pool}")
+        # as a group's: a report not believed is dropped, never kept (a flood of forgeries
+        # must not push the candidates' own entries out of the pool's log)
+        return Outcome("dropped", why, f"pool {pool}")
 
     def _quoted_pool(self, raw: bytes) -> str | None:
         index = self._pools.sent_index()
@@ -142,30 +146,23 @@ class SurveyBounces:
         return None
 
     def commit(self) -> None:
-        """Record this run's bounces in each pool's survey ledger and refused reports in its
-        answers; raises IngestTemporaryError when a ledger stays busy or a write fails."""
-        for name in sorted(set(self._bounces) | set(self._refused)):
+        """Record this run's bounces in each pool's survey ledger; raises
+        IngestTemporaryError when a ledger stays busy or a write fails."""
+        for name in sorted(self._bounces):
             group = self._pools.group(name)
-            if group is None:
+            if group is None or name not in self._pools.names():
+                self._bounces.pop(name, None)  # purged while this run read its mail
                 continue
             with written_or_retried(f"survey ledger of pool '{name}'", f"pool '{name}'"):
                 self._commit_pool(name, group)
             self._bounces.pop(name, None)
-            self._refused.pop(name, None)
 
     def _commit_pool(self, name: str, group: Group) -> None:
         at = self.now.isoformat(timespec="seconds")
-        bounces = self._bounces.get(name, {})
-        if bounces:
-            files = pool_ledger_files(self.home, name)
-            timeout = self.ledger_timeout
-            with Ledger.locked(self.home, group.keys, timeout=timeout, files=files) as ledger:
-                for email, status in sorted(bounces.items()):
-                    if not ledger.member(email).bouncing:
-                        ledger.set_member(email, bouncing=True, bounced_at=at, bounce_reason=status)
-                ledger.save()
-        refused = self._refused.get(name, [])
-        if refused:
-            with answers_for_update(self.home, group.keys) as tables:
-                log = [*tables.get("unreadable", {}).values(), *refused][-UNREADABLE_LOG_CAP:]
-                tables["unreadable"] = {str(i): r for i, r in enumerate(log, 1)}
+        files = pool_ledger_files(self.home, name)
+        timeout = self.ledger_timeout
+        with Ledger.locked(self.home, group.keys, timeout=timeout, files=files) as ledger:
+            for email, status in sorted(self._bounces.get(name, {}).items()):
+                if not ledger.member(email).bouncing:
+                    ledger.set_member(email, bouncing=True, bounced_at=at, bounce_reason=status)
+            ledger.save()

@@ -51,6 +51,8 @@ from plg_tui.vault.pool_store import answers_for_update, pool_exists, pool_keys
 from plg_tui.vocabulary import SurveyState
 
 UNREADABLE_LOG_CAP = 1000
+# a From longer than this is no address a champion can act on
+SENDER_LOG_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -168,9 +170,10 @@ class SurveyReplies:
         elif len(raw) > MAX_MESSAGE_BYTES or message is None:
             problem = "message larger than 1 MiB or unreadable"
         if problem is None and member is not None and self._closed(pool, expired):
+            self._log_refused(pool, "the survey has closed", sender, member)
             return self._closed_reply(name, pool, member, headers)
         if problem is not None or member is None or message is None:
-            return self._unreadable(name, pool, None, problem or "", sender)
+            return self._unreadable(name, pool, None, problem or "", sender, answering=member)
         try:
             text, _cut = member_text(read_body(message))
         except Exception:  # broken MIME ends as an unreadable reply, never a crash
@@ -212,21 +215,38 @@ class SurveyReplies:
         return Outcome("dropped", "the survey has closed", f"pool {name}", member, None)
 
     def _unreadable(
-        self, name: str, pool: _Pool, member: str | None, reason: str, sender: str
+        self,
+        name: str,
+        pool: _Pool,
+        member: str | None,
+        reason: str,
+        sender: str,
+        *,
+        answering: str | None = None,
     ) -> Outcome:
+        """Log a reply not counted; `member` is marked unreadable (asked to reply again),
+        `answering` only named: whose survey a reply from another address answers."""
         at = self.now.isoformat(timespec="seconds")
-        pool.unreadable.append({"reason": reason, "sender": sender, "at": at})
+        self._log_refused(pool, reason, sender, member or answering)
         if member is not None and member not in pool.answers:
             pool.answers[member] = SurveyAnswer(member, SurveyState.UNREADABLE, at=at)
         self.touched.add(name)
         return Outcome("quarantined", reason, f"pool {name}", member, None)
 
+    def _log_refused(self, pool: _Pool, reason: str, sender: str, candidate: str | None) -> None:
+        """The champion's log (`plg survey status --names`): why, from whom, whose survey."""
+        at = self.now.isoformat(timespec="seconds")
+        record = {"reason": reason, "sender": sender[:SENDER_LOG_CHARS], "at": at}
+        if candidate:
+            record["candidate"] = candidate
+        pool.unreadable.append(record)
+
     def commit(self) -> None:
         """Write what this run learnt to each pool's answers and ledger; forget it then."""
         for name in sorted(self.touched):
             pool = self._pools.get(name)
-            if pool is None:
-                continue
+            if pool is None or not pool_exists(self.home, name):
+                continue  # purged while this run read its mail: a purge stays a purge
             with answers_for_update(self.home, pool.keys) as tables:
                 stored = tables.setdefault("answers", {})
                 for email, answer in pool.answers.items():

@@ -208,10 +208,11 @@ def _print_refused(home: Path, name: str) -> None:
         latest = f", the last {len(refused)} of {len(logged)}" if len(logged) > len(refused) else ""
         print(f"messages not counted (when, sender, why{latest}):")
         for reply in refused:
-            print(
-                "  "
-                + printable(f"{reply.at[:16].replace('T', ' ')}  {reply.sender}  {reply.reason}")
-            )
+            whose = ""
+            if reply.candidate and reply.candidate != reply.sender:
+                whose = f" (answering the survey sent to {reply.candidate})"
+            when = reply.at[:16].replace("T", " ")
+            print("  " + printable(f"{when}  {reply.sender or '?'}  {reply.reason}{whose}"))
         print("an unreadable reply's sender was asked to reply again, like this: 3, 7, 1")
 
 

@@ -128,13 +128,19 @@ class RefusedReply:
     reason: str
     sender: str
     at: str
+    candidate: str = ""  # whose survey it answers, when its token says so
 
 
 def survey_refused_replies(home: Path, name: str) -> tuple[RefusedReply, ...]:
     """The pool's log of unreadable replies and disbelieved bounces, oldest first (capped)."""
     tables = read_answers(home, pool_keys(home, name))
     return tuple(
-        RefusedReply(str(r.get("reason", "")), str(r.get("sender", "")), str(r.get("at", "")))
+        RefusedReply(
+            reason=str(r.get("reason", "")),
+            sender=str(r.get("sender", "")),
+            at=str(r.get("at", "")),
+            candidate=str(r.get("candidate", "")),
+        )
         for r in tables.get("unreadable", {}).values()
     )
 

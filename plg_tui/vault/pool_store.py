@@ -43,7 +43,11 @@ def pool_names(home: Path) -> list[str]:
     folder = DataHome(home).pools_folder
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir() if p.is_dir() and is_valid_slug(p.name))
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.is_dir() and is_valid_slug(p.name) and pool_exists(home, p.name)
+    )
 
 
 def pool_exists(home: Path, name: str) -> bool:
@@ -165,12 +169,16 @@ def read_answers(home: Path, keys: GroupKeys) -> Tables:
 def answers_for_update(home: Path, keys: GroupKeys) -> Iterator[Tables]:
     """answers.db read under its exclusive lock; what the block leaves in it is written."""
     files = DataHome(home).pool(keys.slug)
+    if not files.key_file.exists():  # purged while the caller read its mail: nothing to keep
+        yield {}
+        return
     _private_folders(home, files.folder)
     storage = _storage(home, keys, ANSWERS_DB)
     with exclusive_lock(files.answers_db):
         tables = storage.read() or {}
         yield tables
-        storage.write(tables)
+        if files.key_file.exists():  # a purge that won the race stays a purge
+            storage.write(tables)
 
 
 def ledger_files(home: Path, name: str) -> tuple[Path, Path, Path]:
