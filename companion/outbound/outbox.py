@@ -26,6 +26,7 @@ from companion.outbound.outbound_settings import OutboundSettings
 from companion.outbound.plan import load_group
 from companion.outbound.schedule import PlannedMessage, partition
 from companion.outbound.smtp_session import TemporaryFailure
+from companion.outbound.survey_dry_run import dry_run_pools
 from companion.outbound.survey_send import send_pools
 from plg_tui.core.groups import GroupError
 from plg_tui.core.home import group_slugs
@@ -137,6 +138,12 @@ def dry_run(
             else:
                 out(f"{slug}: would skip {_describe(message)} ({reason[5:]})")
         report.groups.append(outcome)
+    if slugs is None:
+        for pool in dry_run_pools(home, outbound, now, out):
+            if pool.error:
+                err(pool.summary())
+                report.exit_code = max(report.exit_code, pool.exit_code)
+            report.groups.append(pool)
     if not any(g.sent for g in report.groups):
         out("nothing would be sent")
     return report

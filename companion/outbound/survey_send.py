@@ -141,7 +141,7 @@ async def send_pools(
     return outcomes
 
 
-def _hold(
+def survey_hold(
     record: LedgerMessage, ledger: Ledger, zone: str | None, closed: bool, now: datetime
 ) -> str | None:
     """Why a queued survey email must not go now: `skip:<why>`, `wait`, or None."""
@@ -178,7 +178,7 @@ async def send_pool(
                 continue
             candidate = candidates.get(record.member)
             zone_name = candidate.timezone if candidate else None
-            reason = _hold(record, ledger, zone_name, closed, now)
+            reason = survey_hold(record, ledger, zone_name, closed, now)
             if reason is not None:
                 ledger.set_message(key, state=MessageState.SKIPPED, error=reason[5:], at=at)
                 outcome.skipped += 1
