@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -85,15 +86,52 @@ def queue(
     return queued
 
 
+@dataclass(frozen=True)
+class QueuedEmails:
+    """What `queue_for_pool` did: emails queued for the first time, and refused ones again."""
+
+    new: int
+    retried: int = 0
+
+
+def requeue_refused(ledger: Ledger, kind: str, emails: Iterable[str], now: datetime) -> int:
+    """Queue again each `kind` email the server refused for good (state `failed`): it was not
+    delivered, so sending it again is no duplicate. Sent or uncertain ones stay as they are."""
+    retried = 0
+    for email in emails:
+        key = survey_key(kind, email)
+        record = ledger.messages.get(key)
+        if record is None or record.state is not MessageState.FAILED:
+            continue
+        ledger.set_message(
+            key,
+            state=MessageState.DEFERRED,
+            queued_at=_iso(now),
+            error="queued again",
+            at=_iso(now),
+        )
+        retried += 1
+    return retried
+
+
 def queue_for_pool(
-    home: Path, name: str, kind: str, emails: Iterable[str], now: datetime, timeout: float
-) -> int:
+    home: Path,
+    name: str,
+    kind: str,
+    emails: Iterable[str],
+    now: datetime,
+    timeout: float,
+    *,
+    retry_refused: bool = False,
+) -> QueuedEmails:
     keys = pool_keys(home, name)
     files = pool_ledger_files(home, name)
+    wanted = list(emails)
     with Ledger.locked(home, keys, timeout=timeout, files=files) as ledger:
-        count = queue(ledger, kind, emails, now)
+        retried = requeue_refused(ledger, kind, wanted, now) if retry_refused else 0
+        count = queue(ledger, kind, wanted, now)
         ledger.save()
-    return count
+    return QueuedEmails(count, retried)
 
 
 def read_ledger(home: Path, name: str) -> Ledger:

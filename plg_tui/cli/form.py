@@ -14,6 +14,7 @@ from plg_tui.cli.form_create import (
     create_groups,
     prepare_creation,
 )
+from plg_tui.cli.survey_status import bounced_emails
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable
 
@@ -131,10 +132,13 @@ def cmd_form(args: argparse.Namespace) -> int:
             print(printable(line))
         return 0
     creation = prepare_creation(args, home, result) if args.create else None
-    for line in summary(result.problem, result.formation, result.unplaced):
+    bounced = bounced_emails(home, args.name)
+    for line in summary(result.problem, result.formation, result.unplaced, bounced):
         print(line)
     if args.out:
-        written = write_outputs(args.out, result.problem, result.formation, result.unplaced)
+        written = write_outputs(
+            args.out, result.problem, result.formation, result.unplaced, bounced
+        )
         print(f"wrote {len(written)} files to {printable(args.out)}")
     if creation is not None:
         create_groups(home, *creation)

@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from plg_tui.cli.common import CommandError
+from plg_tui.cli.survey_status import cmd_status, survey_counts
 from plg_tui.core.home import resolve_home
 from plg_tui.core.safe_text import printable
-
-# the refused-message log keeps more; the champion needs the latest
-REFUSED_SHOWN = 20
 
 
 def register(commands: Any) -> None:
@@ -34,12 +32,15 @@ def register(commands: Any) -> None:
     )
     remind = sub.add_parser("remind", help="remind who has not answered (once)")
     remind.add_argument("name", help="the pool")
-    status = sub.add_parser("status", help="sent, answered, unreadable, declined, bounced, waiting")
+    status = sub.add_parser(
+        "status", help="sent, answered, unreadable, declined, waiting, bounced, failed, queued"
+    )
     status.add_argument("name", help="the pool")
     status.add_argument(
         "--names",
         action="store_true",
-        help="also show whose email bounced (and how to fix it) and the messages not counted",
+        help="also show whose email bounced or was refused (and how to fix it) and the messages "
+        "not counted",
     )
     results = sub.add_parser("results", help="votes per topic")
     results.add_argument("name", help="the pool")
@@ -85,6 +86,11 @@ def _send_now(home: Path, name: str, now: datetime) -> int:
     print(outcome.summary())
     if outcome.waiting:
         print(f"{outcome.waiting} wait for the end of quiet hours; plg-companion run sends them")
+    if outcome.failed:
+        print(
+            f"{outcome.failed} refused by the mail server: plg survey status {name} --names "
+            f"shows who and why; plg survey send {name} tries them again"
+        )
     return int(outcome.exit_code)
 
 
@@ -125,14 +131,32 @@ def cmd_send(args: argparse.Namespace) -> int:
         )
     save_survey(home, args.name, settings)
     emails = [c.email for c in candidates if c.available]
-    queued = queue_for_pool(home, args.name, INVITATION, emails, now, 60.0)
+    queued = queue_for_pool(home, args.name, INVITATION, emails, now, 60.0, retry_refused=True)
     left_out = len(candidates) - len(emails)
     print(
         f"survey of pool '{args.name}': {len(settings.modules)} topics, closes "
-        f"{settings.closes}; {queued} email{'' if queued == 1 else 's'} queued"
-        + (f" ({left_out} candidates marked unavailable are not asked)" if left_out else "")
+        f"{settings.closes}; {_emails(queued.new)} queued"
+        + (
+            f" ({_candidates(left_out)} marked unavailable {_are(left_out)} not asked)"
+            if left_out
+            else ""
+        )
     )
+    if queued.retried:
+        print(f"{queued.retried} failed earlier, queued again (the mail server refused them)")
     return _send_now(home, args.name, now)
+
+
+def _emails(count: int) -> str:
+    return f"{count} email{'' if count == 1 else 's'}"
+
+
+def _candidates(count: int) -> str:
+    return f"{count} candidate{'' if count == 1 else 's'}"
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
@@ -141,79 +165,14 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from plg_tui.core.pool import survey_answers
 
     home, now = resolve_home(args.home), _now(args)
-    counts = _counts(home, args.name)
+    counts = survey_counts(home, args.name)
     answered = set(survey_answers(home, args.name))
-    silent = [e for e in counts["sent_to"] if e not in answered and e not in counts["bounced"]]
-    queued = queue_for_pool(home, args.name, REMINDER, silent, now, 60.0)
-    print(f"reminders queued: {queued} (never more than one per candidate)")
+    silent = sorted(e for e in counts.sent_to if e not in answered and e not in counts.bounced)
+    queued = queue_for_pool(home, args.name, REMINDER, silent, now, 60.0, retry_refused=True)
+    print(f"reminders queued: {queued.new} (never more than one per candidate)")
+    if queued.retried:
+        print(f"{queued.retried} failed earlier, queued again (the mail server refused them)")
     return _send_now(home, args.name, now)
-
-
-def _counts(home: Path, name: str) -> dict[str, Any]:
-    from companion.outbound.ledger_records import MessageState
-    from companion.outbound.survey_mail import INVITATION
-    from companion.outbound.survey_send import read_ledger
-    from plg_tui.core.pool import pool_candidates, survey_answers
-
-    candidates = {c.email: c.name for c in pool_candidates(home, name)}
-    emails = set(candidates)
-    ledger = read_ledger(home, name)
-    sent_to = {
-        r.member
-        for r in ledger.messages.values()
-        if r.kind == INVITATION
-        and r.state in (MessageState.SENT, MessageState.SENDING)
-        and r.member in emails
-    }
-    answers = {e: a for e, a in survey_answers(home, name).items() if e in emails}
-    # a bounce is of an address: one corrected by a later import is no longer bouncing
-    bounced = {e: ledger.member(e) for e in sorted(emails) if ledger.member(e).bouncing}
-    return {"sent_to": sent_to, "answers": answers, "bounced": bounced, "names": candidates}
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    from plg_tui.vocabulary import SurveyState
-
-    home = resolve_home(args.home)
-    counts = _counts(home, args.name)
-    states = [a.state for a in counts["answers"].values()]
-    replied = set(counts["answers"])
-    print(f"sent: {len(counts['sent_to'])}")
-    print(f"answered: {states.count(SurveyState.ANSWERED)}")
-    print(f"unreadable: {states.count(SurveyState.UNREADABLE)}")
-    print(f"declined: {states.count(SurveyState.DECLINED)}")
-    print(f"waiting: {len(counts['sent_to'] - replied - set(counts['bounced']))}")
-    print(f"bounced: {len(counts['bounced'])}")  # last: the lines before keep their places
-    if args.names and counts["bounced"]:
-        print("whose email bounced (delivery status code):")
-        for email, delivery in counts["bounced"].items():
-            who = f"{counts['names'][email]} <{email}> {delivery.bounce_reason or 'failed'}"
-            print("  " + printable(who))
-        print(
-            "to fix: correct these emails in the pool CSV, then run "
-            f"plg pool import {args.name} FILE and plg survey send {args.name} "
-            "(it emails only the corrected addresses, once)"
-        )
-    if args.names:
-        _print_refused(home, args.name)
-    return 0
-
-
-def _print_refused(home: Path, name: str) -> None:
-    from plg_tui.core.pool import survey_refused_replies
-
-    logged = survey_refused_replies(home, name)
-    refused = logged[-REFUSED_SHOWN:]
-    if refused:
-        latest = f", the last {len(refused)} of {len(logged)}" if len(logged) > len(refused) else ""
-        print(f"messages not counted (when, sender, why{latest}):")
-        for reply in refused:
-            whose = ""
-            if reply.candidate and reply.candidate != reply.sender:
-                whose = f" (answering the survey sent to {reply.candidate})"
-            when = reply.at[:16].replace("T", " ")
-            print("  " + printable(f"{when}  {reply.sender or '?'}  {reply.reason}{whose}"))
-        print("an unreadable reply's sender was asked to reply again, like this: 3, 7, 1")
 
 
 def cmd_results(args: argparse.Namespace) -> int:

@@ -82,7 +82,30 @@ def unplaced_lines(problem: Problem, out: Sequence[Unplaced]) -> list[str]:
     return lines
 
 
-def summary(problem: Problem, formation: Formation, out: Sequence[Unplaced]) -> list[str]:
+def bounced_warning(
+    problem: Problem, formation: Formation, bounced: frozenset[str]
+) -> tuple[str, list[str], str]:
+    """(heading, one line per placed candidate whose survey email bounced, how to fix it);
+    an empty list when none did. They stay placed: the address may be corrected later."""
+    placed = [
+        f"{problem.people[m].name} <{problem.people[m].email}> (g{number:02d})"
+        for number, group in enumerate(formation.groups, 1)
+        for m in group.members
+        if problem.people[m].email.lower() in bounced
+    ]
+    count = len(placed)
+    whose = "candidate's" if count == 1 else "candidates'"
+    heading = f"warning: {count} placed {whose} email bounced in the survey:"
+    fix = "fix the address in the pool CSV, plg pool import, then plg form again"
+    return heading, [printable(line) for line in placed], fix
+
+
+def summary(
+    problem: Problem,
+    formation: Formation,
+    out: Sequence[Unplaced],
+    bounced: frozenset[str] = frozenset(),
+) -> list[str]:
     total = len(problem.people) + len(problem.unavailable)
     lines = [
         f"{len(formation.groups)} groups, {formation.score.placed} of {total} candidates "
@@ -91,6 +114,9 @@ def summary(problem: Problem, formation: Formation, out: Sequence[Unplaced]) -> 
         status_line(formation),
         "",
     ]
+    heading, placed, fix = bounced_warning(problem, formation, bounced)
+    if placed:
+        lines += [heading, *(f"    {line}" for line in placed), fix, ""]
     for number, group in enumerate(formation.groups, 1):
         lines += group_lines(problem, number, group)
     not_placed = unplaced_lines(problem, out)
@@ -109,8 +135,17 @@ def roster_csv(problem: Problem, group: FormedGroup) -> str:
     return buffer.getvalue()
 
 
-def groups_markdown(problem: Problem, formation: Formation, out: Sequence[Unplaced]) -> str:
+def groups_markdown(
+    problem: Problem,
+    formation: Formation,
+    out: Sequence[Unplaced],
+    bounced: frozenset[str] = frozenset(),
+) -> str:
     lines = ["# Groups", "", status_line(formation), ""]
+    heading, placed, fix = bounced_warning(problem, formation, bounced)
+    if placed:
+        lines += [f"**{heading[:1].upper()}{heading[1:]}**", ""]
+        lines += [f"- {line}" for line in placed] + ["", f"To {fix}.", ""]
     for number, group in enumerate(formation.groups, 1):
         body = group_lines(problem, number, group)
         lines += [
@@ -134,7 +169,11 @@ def groups_markdown(problem: Problem, formation: Formation, out: Sequence[Unplac
 
 
 def write_outputs(
-    folder: Path, problem: Problem, formation: Formation, out: Sequence[Unplaced]
+    folder: Path,
+    problem: Problem,
+    formation: Formation,
+    out: Sequence[Unplaced],
+    bounced: frozenset[str] = frozenset(),
 ) -> list[Path]:
     """One roster per group and groups.md, into a folder that holds no earlier formation
     (a stale g07 from a run with more groups would be created by mistake)."""
@@ -148,7 +187,7 @@ def write_outputs(
         folder / roster_name(n, problem.modules[g.module]): roster_csv(problem, g)
         for n, g in enumerate(formation.groups, 1)
     }
-    files[folder / "groups.md"] = groups_markdown(problem, formation, out)
+    files[folder / "groups.md"] = groups_markdown(problem, formation, out, bounced)
     folder.mkdir(parents=True, exist_ok=True)
     for path, text in files.items():
         atomic_write(path, text.encode())
