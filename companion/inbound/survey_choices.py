@@ -49,6 +49,7 @@ _WORDS = {
 _NUMBER_WORD = re.compile(
     r"\b(?:topic|number|no\.|nr\.?|thema|nummer)\s+(" + "|".join(_WORDS) + r")\b"
 )
+# keys: plg_tui.core.survey.TIMES_OF_DAY
 _TIMES = {
     "morning": ("morning", "vormittag", "morgens", "früh"),
     "midday": ("midday", "noon", "lunch", "mittag"),

@@ -178,7 +178,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
 def cmd_results(args: argparse.Namespace) -> int:
     from plg_tui.core.modules import list_modules
     from plg_tui.core.pool import pool_candidates, survey_answers
-    from plg_tui.core.survey import survey_settings, topic_votes
+    from plg_tui.core.survey import survey_settings, time_of_day_counts, topic_votes
 
     home = resolve_home(args.home)
     settings = survey_settings(home, args.name)
@@ -195,4 +195,8 @@ def cmd_results(args: argparse.Namespace) -> int:
             fields.append(", ".join(emails[v] for v in votes.voters))
         print("\t".join(printable(field) for field in fields))  # printable drops tabs
     print("score: 3 points for a first choice, 2 for a second, 1 for a third")
+    if settings.ask_times:
+        counts = time_of_day_counts(answers)
+        named = ", ".join(f"{time} {n}" for time, n in counts.items())
+        print(f"times of day that suit them (answers naming each): {named}")
     return 0

@@ -112,3 +112,18 @@ def topic_votes(answers: Iterable[SurveyAnswer], modules: Sequence[str]) -> list
             voters[module].append(answer.email)
     votes = [TopicVotes(m, first[m], score[m], tuple(voters[m])) for m in modules]
     return sorted(votes, key=lambda v: (-v.score, -v.first, modules.index(v.module)))
+
+
+# the times of day the survey reads in a reply ("mornings", "nachmittags"), in the day's order
+TIMES_OF_DAY = ("morning", "midday", "afternoon", "evening")
+
+
+def time_of_day_counts(answers: Iterable[SurveyAnswer]) -> dict[str, int]:
+    """How many answers named each time of day (for a survey sent with --ask-times)."""
+    counts = dict.fromkeys(TIMES_OF_DAY, 0)
+    for answer in answers:
+        if answer.state == SurveyState.ANSWERED:
+            for time in answer.times:
+                if time in counts:
+                    counts[time] += 1
+    return counts

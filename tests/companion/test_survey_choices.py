@@ -112,3 +112,14 @@ def test_unreadable_reason_is_a_fixed_phrase_and_times_are_fixed_words():
 def test_a_megabyte_of_digits_is_read_in_linear_time():
     reading = read_choices("1 " * 500_000, TOPICS)
     assert reading.choices == (1,)
+
+
+def test_every_time_of_day_the_reader_finds_is_one_the_results_count() -> None:
+    from plg_tui.core.survey import TIMES_OF_DAY
+
+    found = {
+        time
+        for text in ("1 mornings", "1 at midday", "1 afternoons", "1 evenings", "1 nachmittags")
+        for time in read_choices(text, TOPICS).times
+    }
+    assert found == set(TIMES_OF_DAY)

@@ -147,6 +147,11 @@ def test_import_survey_replies_status_results(tmp_path, smtp_server):
     outputs.append(refused)
     results = plg("survey", "results", "q1")
     lines = results.stdout.splitlines()
+    # asked with --ask-times: Ada's "mornings" is counted where the champion plans the sessions
+    assert lines[-1] == (
+        "times of day that suit them (answers naming each): "
+        "morning 1, midday 0, afternoon 0, evening 0"
+    )
     assert lines[0] == "first\tscore\ttopic"
     assert "@" not in results.stdout  # never who chose what without --names
     named = plg("survey", "results", "q1", "--names")
