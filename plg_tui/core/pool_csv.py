@@ -6,6 +6,7 @@ someone outside the pool (their manager still counts for the reporting-line rule
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,14 +35,20 @@ def parse_topics(text: str) -> tuple[str, ...]:
 def _checker(module_ids: Collection[str]) -> RowCheck:
     known = ", ".join(sorted(module_ids)) or "none"
 
-    def check(values: dict[str, str], where: str) -> list[str]:
-        topics = parse_topics(values.get("topics", ""))
-        problems = [
+    def unknown(topic: str, where: str) -> str:
+        close = difflib.get_close_matches(topic, sorted(module_ids), n=1, cutoff=0.8)
+        if close:
+            return (
+                f"{where}: field 'topics': {topic!r} is not a module id; did you mean {close[0]!r}?"
+            )
+        return (
             f"{where}: field 'topics': {topic!r} is not a module id; known modules: "
             f"{known} (separate several with '|', most wanted first)"
-            for topic in topics
-            if topic not in module_ids
-        ]
+        )
+
+    def check(values: dict[str, str], where: str) -> list[str]:
+        topics = parse_topics(values.get("topics", ""))
+        problems = [unknown(topic, where) for topic in topics if topic not in module_ids]
         if len(set(topics)) != len(topics):
             problems.append(f"{where}: field 'topics' names a module twice")
         if len(topics) > MAX_TOPICS:

@@ -36,6 +36,7 @@ def test_bad_csv_is_refused_without_traceback_and_writes_nothing(tmp_path):
     result = run("--home", str(home), "pool", "import", "q1", str(tmp_path / "pool.csv"))
     assert result.returncode == 1
     assert "line 2: field 'topics': 'delegatoin' is not a module id" in result.stderr
+    assert "did you mean 'delegating'?" in result.stderr
     assert "(person: Ada Lovelace)" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (home / "pools").exists() or not any((home / "pools").rglob("*.db"))
