@@ -17,7 +17,11 @@ from companion.cli import check, cron, ingest, members, preview, sending, status
 from companion.cli.common import PROG, UsageError, print_error
 from companion.exit_codes import EXIT_CONFIG, EXIT_FAILED, EXIT_TEMPORARY
 from companion.settings import ConfigError
-from plg_tui.core.command_line import describe_commands, quiet_when_reader_leaves
+from plg_tui.core.command_line import (
+    describe_commands,
+    global_options_first,
+    quiet_when_reader_leaves,
+)
 from plg_tui.core.groups import GroupError
 from plg_tui.core.module_model import ModuleError
 from plg_tui.core.settings import SettingsError
@@ -49,7 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(global_options_first(words))
     try:
         return int(args.handler(args) or 0)
     except (ConfigError, SettingsError) as err:

@@ -7,7 +7,11 @@ import sys
 from collections.abc import Sequence
 
 from plg_tui.cli.common import CLI_ERRORS, fail
-from plg_tui.core.command_line import describe_commands, quiet_when_reader_leaves
+from plg_tui.core.command_line import (
+    describe_commands,
+    global_options_first,
+    quiet_when_reader_leaves,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +78,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
         args = argparse.Namespace(command="demo", home=None, handler=cmd_demo)
     else:
-        args = build_parser().parse_args(words)
+        args = build_parser().parse_args(global_options_first(words))
     try:
         return int(args.handler(args) or 0)
     except CLI_ERRORS as err:

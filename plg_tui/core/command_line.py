@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 # What a shell reports for a program ended by SIGPIPE: the reader left, nothing went wrong here.
 EXIT_READER_GONE = 128 + 13
@@ -49,3 +49,20 @@ def quiet_when_reader_leaves(run: Callable[[], int]) -> int:
         except BrokenPipeError:
             _silence_stdout()
         raise
+
+
+def global_options_first(words: Sequence[str], option: str = "--home") -> list[str]:
+    """The words with `option VALUE` (or `option=VALUE`) moved before the command, so
+    `plg init --home DIR` means `plg --home DIR init`, as people type it."""
+    rest, front = list(words), []
+    index = 0
+    while index < len(rest) and rest[index] != "--":
+        word = rest[index]
+        if word == option and index + 1 < len(rest):
+            front += rest[index : index + 2]
+            del rest[index : index + 2]
+        elif word.startswith(option + "="):
+            front.append(rest.pop(index))
+        else:
+            index += 1
+    return front + rest
