@@ -130,7 +130,8 @@ def _show(wire: WireMessage, args: argparse.Namespace, planned: PlannedMessage) 
     if attachments:
         print(f"Attachments: {', '.join(str(a) for a in attachments)}")
     # Not part of the message: on stderr, so stdout is exactly what the member receives.
-    print(f"(planned send time: {planned.send_at.isoformat()} UTC)", file=sys.stderr)
+    when = planned.send_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    print(f"(planned send time: {when} UTC)", file=sys.stderr)
     print()
     body = message.get_body(preferencelist=("plain",))
     sys.stdout.write(body.get_content() if body is not None else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -162,6 +163,8 @@ def test_preview_renders_what_would_be_sent(home):
     assert "Reply-To: Peer Learning <journal+team.3." in result.stdout
     assert "Grace Hopper <grace@example.org>" in result.stdout
     assert "linus@example.org" not in result.stdout
+    # when it goes, to the minute, in one form a person reads
+    assert re.search(r"^\(planned send time: \d{4}-\d\d-\d\d \d\d:\d\d UTC\)$", result.stderr, re.M)
     html = companion(
         home, "preview", "team", "--member", "ada@example.org", "--kind", "reminder", "--html"
     )
