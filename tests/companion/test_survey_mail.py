@@ -80,7 +80,10 @@ def test_preview_renders_a_candidates_survey_email_before_it_is_sent(tmp_path):
     assert "To: Ada Lovelace <ada@example.org>" in shown.stdout
     assert "+q1.90." in shown.stdout
     assert "Reply with the numbers of up to three topics" in shown.stdout
-    assert "Reminder:" in preview("--member", "ada@example.org", "--kind", "survey_reminder").stdout
+    reminder = preview("--member", "ada@example.org", "--kind", "survey_reminder").stdout
+    assert "Reminder:" in reminder
+    # its first line is a paragraph of its own, not run into the invitation
+    assert "which topics you want.\n\nYou are invited" in reminder
     stranger = preview("--member", "eve@example.org", "--kind", "survey")
     assert stranger.returncode != 0
     assert "not a candidate of pool q1" in stranger.stderr
