@@ -87,6 +87,7 @@ def test_explain_says_why_someone_is_placed_or_not(tmp_path):
     assert "wished for: 1. delegating, 2. giving-feedback" in placed.stdout
     assert "common window in January" in placed.stdout
     assert "common window in July" in placed.stdout
+    assert "same-department pair(s) in this group" in placed.stdout  # not the whole plan's
     far = run("--home", home, "form", "q1", "--min", "3", "--explain", "Kiri Far")
     assert "not placed: time window" in far.stdout
     declined = run("--home", home, "form", "q1", "--explain", "nia@example.org")

@@ -143,7 +143,7 @@ def explain(
     )
     lines.append(
         f"  department: {same} other(s) from {who.department or '(none)'} in the group; "
-        f"{department_pairs(problem, group.members)} same-department pair(s) in all"
+        f"{department_pairs(problem, group.members)} same-department pair(s) in this group"
     )
     for module, rank in wanted:
         if module == group.module or rank >= problem.ranks[person].get(group.module, 99):
