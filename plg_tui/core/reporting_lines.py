@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Protocol
 
 from plg_tui.core.safe_text import printable
@@ -70,6 +71,12 @@ def edits_within(a: str, b: str, limit: int = MAX_EDITS) -> int | None:
     return previous[len(b)] if previous[len(b)] <= limit else None
 
 
+# Local parts up to this long are indexed by every shortened form (about n*n/2 of them);
+# longer ones by pieces, which are then long enough to tell addresses apart.
+SHORT_LOCAL = 16
+PIECES = 2 * MAX_EDITS + 1
+
+
 def deletions(text: str, limit: int = MAX_EDITS) -> set[str]:
     """`text` with up to `limit` characters left out, every way."""
     found, edge = {text}, {text}
@@ -79,6 +86,17 @@ def deletions(text: str, limit: int = MAX_EDITS) -> set[str]:
     return found
 
 
+def _pieces(length: int) -> list[tuple[int, int]]:
+    cuts = [length * k // PIECES for k in range(PIECES + 1)]
+    return list(pairwise(cuts))
+
+
+@dataclass(frozen=True)
+class _Index:
+    shortened: dict[str, list[str]]  # a short local part with up to two characters left out
+    pieces: dict[tuple[int, int, str], list[str]]  # (length, which piece, piece) of a long one
+
+
 @dataclass(frozen=True)
 class Addresses:
     """The emails of a file, indexed so a near miss is found without comparing against all.
@@ -86,12 +104,14 @@ class Addresses:
     Colleagues share a domain, so the domains (few) are compared first and only the local
     parts within the edits left over are looked at. Two local parts within two edits (an
     insertion, deletion, substitution or swap of neighbours each) become equal once at most
-    two characters are left out of each, so only local parts sharing such a shortened form are
-    compared character by character. An edit of the `@` itself is not looked for.
+    two characters are left out of each; and two edits touch at most four of five pieces (a
+    swap may straddle two), so one piece is found unchanged, moved by at most two places. Only
+    local parts sharing a shortened form or a piece are compared character by character. An
+    edit of the `@` itself is not looked for.
     """
 
     by_domain: dict[str, dict[str, str]]
-    _shortened: dict[str, dict[str, list[str]]]
+    _indexes: dict[str, _Index]
 
     @classmethod
     def of(cls, emails: Sequence[str]) -> Addresses:
@@ -101,18 +121,32 @@ class Addresses:
             by_domain[domain].setdefault(local, email.lower())
         return cls(dict(by_domain), {})
 
+    def _index(self, domain: str) -> _Index:
+        index = self._indexes.get(domain)
+        if index is None:  # built only for a domain some reports_to comes near
+            index = self._indexes[domain] = _Index(defaultdict(list), defaultdict(list))
+            for known in self.by_domain[domain]:
+                if len(known) <= SHORT_LOCAL:
+                    for short in deletions(known):
+                        index.shortened[short].append(known)
+                else:
+                    for k, (start, end) in enumerate(_pieces(len(known))):
+                        index.pieces[(len(known), k, known[start:end])].append(known)
+        return index
+
     def _near_locals(self, local: str, domain: str, limit: int) -> dict[str, None]:
         if limit == 0:
             return dict.fromkeys([local] if local in self.by_domain[domain] else [])
-        index = self._shortened.get(domain)
-        if index is None:  # built only for a domain some reports_to comes near
-            index = self._shortened[domain] = defaultdict(list)
-            for known in self.by_domain[domain]:
-                for short in deletions(known):
-                    index[short].append(known)
-        found: dict[str, None] = {}
-        for short in deletions(local, limit):
-            found.update(dict.fromkeys(index.get(short, ())))
+        index, found = self._index(domain), dict[str, None]()
+        if len(local) <= SHORT_LOCAL + limit:
+            for short in deletions(local, limit):
+                found.update(dict.fromkeys(index.shortened.get(short, ())))
+        for length in range(max(len(local) - limit, SHORT_LOCAL + 1), len(local) + limit + 1):
+            for k, (start, end) in enumerate(_pieces(length)):
+                for shift in range(-MAX_EDITS, MAX_EDITS + 1):
+                    if start + shift >= 0 and end + shift <= len(local):
+                        piece = local[start + shift : end + shift]
+                        found.update(dict.fromkeys(index.pieces.get((length, k, piece), ())))
         return found
 
     def nearest(self, address: str, *, besides: str = "") -> str | None:
