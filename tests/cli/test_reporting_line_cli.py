@@ -37,3 +37,15 @@ def test_pool_import_warns_about_a_mistyped_manager_email(tmp_path):
         result.stderr
     )
     assert "warning" not in result.stdout
+
+
+def test_add_member_warns_about_a_mistyped_manager_email(roster_file, isolated_environment):
+    assert create(roster_file).returncode == 0
+    added = run("group", "add-member", "team", "--name", "Nia Okafor",
+                "--email", "nia@example.org", "--level", "5",
+                "--reports-to", "ada@exmaple.org")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert (
+        "plg: warning: --reports-to ada@exmaple.org matches no member of the group; did you "
+        "mean ada@example.org (Ada Lovelace)?"
+    ) in added.stderr

@@ -126,3 +126,17 @@ def test_add_member_near_misses_both_ways():
         )
         == []
     )
+
+
+def test_long_local_parts_are_found_too():
+    boss = "maximiliane.von-hohenberg-schoenau@acme.example"  # longer than SHORT_LOCAL
+    people = [
+        Member("Maxi von Hohenberg", boss, 6, line=2),
+        Member("Nora Lind", "nora@acme.example", 5, reports_to=boss.replace("oe", "eo"), line=3),
+        Member("Olaf Ek", "olaf@acme.example", 5, reports_to=boss.replace("-s", "-xs"), line=4),
+    ]
+    warnings = near_miss_warnings(people, "p.csv")
+    assert [w.split(":")[0] for w in warnings] == [
+        "p.csv line 3 (Nora Lind)",
+        "p.csv line 4 (Olaf Ek)",
+    ]
