@@ -130,6 +130,7 @@ def cmd_remove_member(args: argparse.Namespace) -> int:
 def cmd_add_member(args: argparse.Namespace) -> int:
     from plg_tui.core.membership import size_note
     from plg_tui.core.newcomer import Newcomer, add_member
+    from plg_tui.core.reporting_lines import newcomer_warnings
     from plg_tui.core.roster_warnings import timezone_warning
 
     home = resolve_home(args.home)
@@ -152,6 +153,8 @@ def cmd_add_member(args: argparse.Namespace) -> int:
     warning = timezone_warning(args.timezone, "--timezone")
     if warning:
         _warn(warning)
+    for line in newcomer_warnings(addition.member, addition.others):
+        _warn(line)
     member = addition.member
     count = len(addition.others) + 1
     prefix = "dry run, nothing changed: would add" if args.dry_run else "added"

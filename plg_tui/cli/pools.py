@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -45,26 +46,26 @@ def register(commands: Any) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from plg_tui.core.pool import import_pool
-    from plg_tui.core.roster_warnings import missing_column_warnings, timezone_warning
+    from plg_tui.core.roster_warnings import missing_column_warnings
 
     home = resolve_home(args.home)
-    candidates = import_pool(home, args.name, args.csv, args.timezone)
-    for candidate in candidates:
-        warning = timezone_warning(candidate.timezone, f"{args.csv} ({candidate.email})")
-        if warning:
-            print(f"plg: warning: {printable(warning)}")
+    candidates = import_pool(home, args.name, args.csv, args.timezone, warn=_warn)
     header = args.csv.read_text(encoding="utf-8-sig").split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     columns = [c.strip().lower() for c in header.split(delimiter)]
     known = [c for c in columns if c not in ("topics", "available")]
     for warning in missing_column_warnings(known, str(args.csv), args.timezone):
-        print(f"plg: warning: {printable(warning)}")
+        _warn(warning)
     available = sum(c.available for c in candidates)
     print(
         f"pool '{args.name}': {len(candidates)} candidates imported ({available} available); "
         f"next: plg survey send {args.name}"
     )
     return 0
+
+
+def _warn(line: str) -> None:
+    print(f"plg: warning: {printable(line)}", file=sys.stderr)
 
 
 def cmd_show(args: argparse.Namespace) -> int:

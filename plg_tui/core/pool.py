@@ -7,12 +7,13 @@ survey makes them unavailable).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from plg_tui.core.modules import list_modules
-from plg_tui.core.pool_csv import PoolRow, read_pool_csv
+from plg_tui.core.pool_csv import PoolRow, pool_warnings, read_pool_csv
 from plg_tui.errors import PlgError
 from plg_tui.vault.paths import DataHome
 from plg_tui.vault.pool_store import pool_keys, read_answers, read_pool, write_pool
@@ -94,13 +95,21 @@ def _candidate(record: dict[str, Any]) -> Candidate:
 
 
 def import_pool(
-    home: Path, name: str, csv_path: Path, default_timezone: str = DEFAULT_TIMEZONE
+    home: Path,
+    name: str,
+    csv_path: Path,
+    default_timezone: str = DEFAULT_TIMEZONE,
+    warn: Callable[[str], None] | None = None,
 ) -> tuple[Candidate, ...]:
     """Read and check the CSV, then replace the pool's candidates (the survey's settings and
-    answers stay). RosterError lists every problem; nothing is written then."""
+    answers stay). RosterError lists every problem; nothing is written then. `warn` hears
+    what is accepted but deserves a word (EST-style zones, a reports_to nearly naming one)."""
     DataHome(home).pool(name)  # the name is checked before anything is read
     module_ids = {m.id for m in list_modules(home)}
     rows = read_pool_csv(csv_path, default_timezone, module_ids)
+    if warn is not None:
+        for warning in pool_warnings(rows, str(csv_path)):
+            warn(warning)
     keys = pool_keys(home, name, create=True)
     tables = read_pool(home, keys)
     tables["candidates"] = {str(i): _row_record(row) for i, row in enumerate(rows, 1)}

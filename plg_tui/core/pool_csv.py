@@ -7,12 +7,15 @@ someone outside the pool (their manager still counts for the reporting-line rule
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from plg_tui.core.reporting_lines import near_miss_warnings
 from plg_tui.core.roster import Member, RosterError, RowCheck, read_rows
 from plg_tui.core.roster_columns import COLUMNS
+from plg_tui.core.roster_warnings import timezone_warning
+from plg_tui.core.safe_text import printable
 
 POOL_COLUMNS = (*COLUMNS, "topics", "available")
 TOPIC_SEPARATOR = "|"
@@ -104,3 +107,15 @@ def read_pool_csv(path: Path, default_timezone: str, module_ids: Collection[str]
             [f"{source} line {line}: not UTF-8 text; save the file as 'CSV UTF-8' and try again"]
         ) from None
     return parse_pool(text, source, default_timezone, module_ids)
+
+
+def pool_warnings(rows: Sequence[PoolRow], source: str) -> list[str]:
+    """What an accepted pool still deserves a word about: EST-style zones and a reports_to
+    that nearly names someone in the file."""
+    members = [row.member for row in rows]
+    warnings = []
+    for m in members:
+        warning = timezone_warning(m.timezone, f"{source} line {m.line} ({printable(m.name)})")
+        if warning:
+            warnings.append(warning)
+    return warnings + near_miss_warnings(members, source)

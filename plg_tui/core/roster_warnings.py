@@ -1,5 +1,6 @@
-"""What a roster that is accepted still deserves a word about: missing optional columns, and
-time zones written as abbreviations (EST) or deprecated names (US/Eastern)."""
+"""What a roster that is accepted still deserves a word about: missing optional columns, time
+zones written as abbreviations (EST) or deprecated names (US/Eastern), and a `reports_to` that
+nearly names someone in the file."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from plg_tui.core.reporting_lines import near_miss_warnings
+from plg_tui.core.roster import RosterError, read_rows
 from plg_tui.core.roster_columns import COLUMNS, ignored_columns
+from plg_tui.core.safe_text import printable
 
 # The areas of the current Area/City names (the tz database's own regions).
 AREAS = frozenset(
@@ -108,17 +112,18 @@ def roster_warnings(path: Path, group_timezone: str) -> list[str]:
     except (StopIteration, csv.Error):
         return []
     warnings = missing_column_warnings(header, str(path), group_timezone)
-    if "timezone" not in header:
-        return warnings
-    column, line_before = header.index("timezone"), reader.line_num
+    column, line_before = header.index("timezone") if "timezone" in header else -1, reader.line_num
+    named = header.index("name") if "name" in header else -1
     try:
-        for row in reader:
+        for row in reader if column >= 0 else ():
             # a quoted field may span lines; the row is named by the line it starts on
             line, line_before = line_before + 1, reader.line_num
             zone = row[column].strip() if column < len(row) else ""
-            warning = timezone_warning(zone, f"{path} line {line}")
+            name = row[named].strip() if 0 <= named < len(row) else ""
+            warning = timezone_warning(zone, f"{path} line {line} ({printable(name)})")
             if warning:
                 warnings.append(warning)
-    except csv.Error:
-        pass  # read_roster has already refused such a file
-    return warnings
+        members = read_rows(text, str(path), group_timezone).members
+    except (csv.Error, RosterError):
+        return warnings  # read_roster has already refused such a file
+    return warnings + near_miss_warnings(members, str(path))

@@ -143,8 +143,10 @@ def test_est_style_zones_in_a_roster_are_warned_about(tmp_path):
     )
     result = create(roster)
     assert result.returncode == 0, result.stderr
-    assert f"{roster} line 2: time zone 'EST' is an abbreviation" in result.stderr
-    assert f"{roster} line 3: time zone 'US/Eastern' is a deprecated name" in result.stderr
+    assert f"{roster} line 2 (Ada Lovelace): time zone 'EST' is an abbreviation" in result.stderr
+    assert f"{roster} line 3 (Grace Hopper): time zone 'US/Eastern' is a deprecated" in (
+        result.stderr
+    )
     assert "line 4" not in result.stderr
     assert "column" not in result.stderr
 
