@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
 from pathlib import Path
@@ -32,7 +31,13 @@ from companion.inbound.notices import NoticeReport
 from companion.inbound.outcome import Outcome
 from companion.inbound.routing import RECIPIENT_HEADERS
 from companion.inbound.survey_choices import read_choices
-from companion.inbound.survey_threads import SurveyThreads, answer_thread
+from companion.inbound.survey_run import (
+    SENDER_LOG_CHARS,
+    UNREADABLE_LOG_CAP,
+    PoolRun,
+    SurveyNotice,
+)
+from companion.inbound.survey_threads import SurveyThreads
 from companion.mailtext.clean import is_stop_request
 from companion.outbound.group_send import GroupOutcome, PoolHolder
 from companion.outbound.ledger import Ledger
@@ -44,43 +49,10 @@ from companion.settings import EmailSettings, SmtpSettings
 from companion.tokens import ParsedToken, find_tokens, parse_token, verify_token
 from plg_tui.core.modules import list_modules
 from plg_tui.core.pool import SurveyAnswer, pool_candidates
-from plg_tui.core.survey import SurveySettings, survey_settings
+from plg_tui.core.survey import survey_settings
 from plg_tui.errors import PlgError
-from plg_tui.vault.group_keys import GroupKeys
 from plg_tui.vault.pool_store import answers_for_update, pool_exists, pool_keys
 from plg_tui.vocabulary import SurveyState
-
-UNREADABLE_LOG_CAP = 1000
-# a From longer than this is no address a champion can act on
-SENDER_LOG_CHARS = 200
-
-
-@dataclass(frozen=True)
-class _Notice:
-    """An answer to a candidate's reply, threaded under that reply."""
-
-    kind: str
-    email: str
-    tag: str
-    in_reply_to: str
-    references: str
-
-    @classmethod
-    def answering(cls, kind: str, email: str, tag: str, reply: Message) -> _Notice:
-        return cls(kind, email, tag, *answer_thread(reply))
-
-
-@dataclass
-class _Pool:
-    keys: GroupKeys
-    emails: list[str]
-    settings: SurveySettings
-    topics: list[tuple[str, str]]  # (module id, title), numbered 1.. in this order
-    answers: dict[str, SurveyAnswer] = field(default_factory=dict)
-    unreadable: list[dict[str, str]] = field(default_factory=list)  # reason, sender, at
-    # what to queue in the ledger, keyed so a reply counts once
-    notices: dict[str, _Notice] = field(default_factory=dict)
-    opt_outs: set[str] = field(default_factory=set)  # asked for no more survey emails
 
 
 class SurveyReplies:
@@ -99,10 +71,10 @@ class SurveyReplies:
         self.schedule = schedule
         self.ledger_timeout = ledger_timeout
         self._threads = SurveyThreads(home, log)
-        self._pools: dict[str, _Pool | None] = {}
+        self._pools: dict[str, PoolRun | None] = {}
         self.touched: set[str] = set()
 
-    def _pool(self, name: str) -> _Pool | None:
+    def _pool(self, name: str) -> PoolRun | None:
         if name not in self._pools:
             self._pools[name] = None
             try:
@@ -113,7 +85,7 @@ class SurveyReplies:
                         topics = [(m, titles.get(m, m)) for m in settings.modules]
                         emails = [c.email for c in pool_candidates(self.home, name)]
                         keys = pool_keys(self.home, name)
-                        self._pools[name] = _Pool(keys, emails, settings, topics)
+                        self._pools[name] = PoolRun(keys, emails, settings, topics)
             except PlgError as err:
                 self.log(f"plg-companion: pool '{name}' cannot be opened: {err}")
         return self._pools[name]
@@ -151,7 +123,7 @@ class SurveyReplies:
     def _reply(
         self,
         name: str,
-        pool: _Pool,
+        pool: PoolRun,
         member: str | None,
         expired: bool,
         raw: bytes,
@@ -183,7 +155,7 @@ class SurveyReplies:
             reading = type(reading)(SurveyState.DECLINED)
         tag = entry_id_for(headers, raw, group_id=pool.keys.group_id, member=member)[0][:16]
         if reading.state == SurveyState.UNREADABLE:
-            pool.notices[tag] = _Notice.answering(UNREADABLE, member, tag, headers)
+            pool.notices[tag] = SurveyNotice.answering(UNREADABLE, member, tag, headers)
             return self._unreadable(name, pool, member, reading.reason, sender)
         at = written_at(headers) or self.now.isoformat(timespec="seconds")
         choices = tuple(pool.topics[n - 1][0] for n in reading.choices)
@@ -191,11 +163,13 @@ class SurveyReplies:
         earlier = pool.answers.get(member)
         if earlier is None or earlier.state == SurveyState.UNREADABLE or earlier.at <= at:
             pool.answers[member] = answer
-        pool.notices[tag] = _Notice.answering(ACK, member, tag, headers)
+        pool.notices[tag] = SurveyNotice.answering(ACK, member, tag, headers)
         self.touched.add(name)
         return Outcome("placed", f"survey {reading.state}", f"pool {name}", member, None)
 
-    def _unsubscribe(self, name: str, pool: _Pool, member: str | None, headers: Message) -> Outcome:
+    def _unsubscribe(
+        self, name: str, pool: PoolRun, member: str | None, headers: Message
+    ) -> Outcome:
         senders = addresses(headers, "From")
         if member is None or senders != [member] or sender_authentication_failed(headers):
             return Outcome("dropped", "unsubscribe address not valid", f"pool {name}")
@@ -203,21 +177,21 @@ class SurveyReplies:
         self.touched.add(name)
         return Outcome("stopped", "stop request by unsubscribe address", f"pool {name}", member)
 
-    def _closed(self, pool: _Pool, token_expired: bool) -> bool:
+    def _closed(self, pool: PoolRun, token_expired: bool) -> bool:
         """After the closing day (UTC) a reply is not counted: the results the champions read
         on that day stay the results. `plg survey send NAME --closes LATER` reopens it."""
         return self.now.date() > pool.settings.closes or token_expired
 
-    def _closed_reply(self, name: str, pool: _Pool, member: str, headers: Message) -> Outcome:
+    def _closed_reply(self, name: str, pool: PoolRun, member: str, headers: Message) -> Outcome:
         key = f"{CLOSED}:{member}"  # one answer per candidate, under their first late reply
-        pool.notices.setdefault(key, _Notice.answering(CLOSED, member, "", headers))
+        pool.notices.setdefault(key, SurveyNotice.answering(CLOSED, member, "", headers))
         self.touched.add(name)
         return Outcome("dropped", "the survey has closed", f"pool {name}", member, None)
 
     def _unreadable(
         self,
         name: str,
-        pool: _Pool,
+        pool: PoolRun,
         member: str | None,
         reason: str,
         sender: str,
@@ -233,7 +207,7 @@ class SurveyReplies:
         self.touched.add(name)
         return Outcome("quarantined", reason, f"pool {name}", member, None)
 
-    def _log_refused(self, pool: _Pool, reason: str, sender: str, candidate: str | None) -> None:
+    def _log_refused(self, pool: PoolRun, reason: str, sender: str, candidate: str | None) -> None:
         """The champion's log (`plg survey status --names`): why, from whom, whose survey."""
         at = self.now.isoformat(timespec="seconds")
         record = {"reason": reason, "sender": sender[:SENDER_LOG_CHARS], "at": at}
