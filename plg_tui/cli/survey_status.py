@@ -92,32 +92,38 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _print_bounced(counts: SurveyCounts, pool: str) -> None:
-    if not counts.bounced:
-        return
-    print("whose email bounced (delivery status code):")
-    for email, delivery in counts.bounced.items():
-        who = f"{counts.names[email]} <{email}> {delivery.bounce_reason or 'failed'}"
-        print("  " + printable(who))
-    print(
+    reasons = {e: d.bounce_reason or "failed" for e, d in counts.bounced.items()}
+    _print_people(
+        counts,
+        "whose email bounced (delivery status code):",
+        reasons,
         "to fix: correct these emails in the pool CSV, then run "
         f"plg pool import {pool} FILE and plg survey send {pool} "
-        "(it emails only the corrected addresses, once)"
+        "(it emails only the corrected addresses, once)",
     )
 
 
 def _print_failed(counts: SurveyCounts, pool: str) -> None:
-    if not counts.refused:
-        return
-    print("whose email the mail server refused (its reply):")
-    for email, record in counts.refused.items():
-        who = f"{counts.names[email]} <{email}> {record.error or 'refused'}"
-        print("  " + printable(who))
-    print(
+    reasons = {e: r.error or "refused" for e, r in counts.refused.items()}
+    _print_people(
+        counts,
+        "whose email the mail server refused (its reply):",
+        reasons,
         "to fix: a 5.1.x reply means a wrong address: correct it in the pool CSV and run "
         f"plg pool import {pool} FILE; otherwise ask the mail server's admin. Then "
         f"plg survey send {pool} sends refused invitations again, plg survey remind {pool} "
-        "refused reminders (nothing was delivered)"
+        "refused reminders (nothing was delivered)",
     )
+
+
+def _print_people(counts: SurveyCounts, heading: str, reasons: dict[str, str], fix: str) -> None:
+    """A heading, one line per candidate (name, email, why), and how to fix; nothing if none."""
+    if not reasons:
+        return
+    print(heading)
+    for email, why in reasons.items():
+        print("  " + printable(f"{counts.names[email]} <{email}> {why}"))
+    print(fix)
 
 
 def _print_refused(home: Path, name: str) -> None:

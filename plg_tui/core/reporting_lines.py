@@ -18,13 +18,20 @@ from plg_tui.core.safe_text import printable
 MAX_EDITS = 2
 
 
-class Person(Protocol):
+class GroupMember(Protocol):
+    """Who someone is and whom they report to (a roster row, a member, a newcomer)."""
+
     @property
     def name(self) -> str: ...
     @property
     def email(self) -> str: ...
     @property
     def reports_to(self) -> str: ...
+
+
+class Person(GroupMember, Protocol):
+    """A row of a roster or pool file: a `GroupMember` and the line it is on."""
+
     @property
     def line(self) -> int: ...
 
@@ -196,15 +203,6 @@ def near_miss_warnings(people: Sequence[Person], source: str) -> list[str]:
             "of the two, or the reporting-line rule cannot keep them apart."
         )
     return warnings
-
-
-class GroupMember(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def email(self) -> str: ...
-    @property
-    def reports_to(self) -> str: ...
 
 
 def newcomer_warnings(newcomer: GroupMember, members: Sequence[GroupMember]) -> list[str]:
